@@ -1,0 +1,310 @@
+"""Load BibTeX files into entries, recovering from every error a real file can hold.
+
+pybtex's parser stops at the first problem unless errors are captured, and an unbalanced
+brace makes it swallow every entry after it. This module captures each problem as a
+:class:`BibProblem` with its file and line, resumes at the next entry after a syntax
+error, and keeps the first of two entries with the same key. Nothing here logs: callers
+decide where and when a problem becomes a warning.
+
+Parsed files are cached by path, modification time, size and encoding, so a build parses
+each file once however many directives use it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pybtex.errors
+from pybtex.database import Entry, Person
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database.input.bibtex import LowLevelParser, UndefinedMacro, month_names
+from pybtex.scanner import PybtexSyntaxError
+from pybtex.utils import CaseInsensitiveDict
+
+from .warnings_ import Warn
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+#: The research highlight and its 14 references, shipped as package data.
+BUNDLED_BIBFILE = Path(str(files("sphinxcontrib_highlight") / "data" / "highlight.bib"))
+
+_PERSON_FIELDS = frozenset(role.lower() for role in Person.valid_roles)
+_NEXT_ENTRY = re.compile(r"^[ \t]*@", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class BibProblem:
+    """Something wrong in a BibTeX file, located to its line."""
+
+    subtype: Warn
+    message: str
+    path: str
+    lineno: int | None = None
+
+    @property
+    def location(self) -> str:
+        """``path:line`` as Sphinx prints locations."""
+        return f"{self.path}:{self.lineno}" if self.lineno else self.path
+
+
+@dataclass(frozen=True)
+class BibFile:
+    """The entries of one file in file order, each with the line it starts on."""
+
+    path: str
+    entries: dict[str, Entry]
+    """Entries by lower-cased key (BibTeX keys are case-insensitive), in file order."""
+    lines: dict[str, int]
+    """The line each entry starts on, by lower-cased key."""
+    problems: tuple[BibProblem, ...] = ()
+    preamble: str = ""
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """Several files seen as one: the first definition of a key wins."""
+
+    files: tuple[BibFile, ...]
+    entries: dict[str, Entry] = field(init=False, repr=False)
+    problems: tuple[BibProblem, ...] = field(init=False, repr=False)
+    _where: dict[str, tuple[str, int]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        entries: dict[str, Entry] = {}
+        where: dict[str, tuple[str, int]] = {}
+        problems: list[BibProblem] = []
+        for bibfile in self.files:
+            problems.extend(bibfile.problems)
+            for key, entry in bibfile.entries.items():
+                line = bibfile.lines[key]
+                if key in entries:
+                    first_path, first_line = where[key]
+                    problems.append(
+                        BibProblem(
+                            Warn.DUPLICATE_KEY,
+                            f"duplicate key {entry.key!r}: the entry at {first_path}:{first_line}"
+                            " is used, this one is ignored",
+                            bibfile.path,
+                            line,
+                        )
+                    )
+                    continue
+                entries[key] = entry
+                where[key] = (bibfile.path, line)
+        object.__setattr__(self, "entries", entries)
+        object.__setattr__(self, "problems", tuple(problems))
+        object.__setattr__(self, "_where", where)
+
+    def get(self, key: str) -> Entry | None:
+        """The entry for ``key``, matched without regard to case."""
+        return self.entries.get(key.lower())
+
+    def __contains__(self, key: str) -> bool:
+        return key.lower() in self.entries
+
+    def keys(self) -> list[str]:
+        """Every key as written in its file, in file order."""
+        return [entry.key for entry in self.entries.values()]
+
+    def source(self, key: str) -> tuple[str, int] | None:
+        """The file and line where the entry for ``key`` starts."""
+        return self._where.get(key.lower())
+
+
+class _Scanner(LowLevelParser):  # type: ignore[misc]
+    """pybtex's low-level parser, resuming at the next entry after a syntax error."""
+
+    def __init__(self, text: str, path: str, problems: list[BibProblem]) -> None:
+        super().__init__(text, macros=CaseInsensitiveDict(month_names), filename=path)
+        self._path = path
+        self._problems = problems
+
+    def handle_error(self, error: PybtexSyntaxError) -> None:
+        start = self.command_start or 0
+        where = f" in entry {self.current_entry_key!r}" if self.current_entry_key else ""
+        detail = str(error).split(": ", 1)[-1]
+        if isinstance(error, UndefinedMacro):
+            # The value just lacks the macro's text; the entry goes on.
+            message = f"undefined @string macro {detail!r}{where}"
+            self._problems.append(BibProblem(Warn.BIB_SYNTAX, message, self._path, error.lineno))
+            return
+        lineno = self.text.count("\n", 0, start) + 1
+        message = f"syntax error{where}: {detail}"
+        self._problems.append(BibProblem(Warn.BIB_SYNTAX, message, self._path, lineno))
+        self._resume_after(start)
+
+    def _resume_after(self, start: int) -> None:
+        """Continue at the first line that starts an entry after ``start``.
+
+        An unbalanced brace makes the scanner read to the end of the file; going back to
+        the next ``@`` at the start of a line loses only the broken entry.
+        """
+        match = _NEXT_ENTRY.search(self.text, start + 1)
+        resume = match.start() if match else len(self.text)
+        self.pos = resume
+        self.lineno = self.text.count("\n", 0, resume) + 1
+
+
+def parse_text(text: str, path: str) -> BibFile:
+    """Parse BibTeX ``text``; ``path`` only names the file in problems."""
+    problems: list[BibProblem] = []
+    entries: dict[str, Entry] = {}
+    lines: dict[str, int] = {}
+    preamble: list[str] = []
+    scanner = _Scanner(text, path, problems)
+    line_counter = _LineCounter(text)
+    with pybtex.errors.capture() as captured:
+        for command, body in scanner:
+            kind = command.lower()
+            if kind == "string":
+                continue
+            lineno = line_counter.line_at(scanner.command_start)
+            if kind == "preamble":
+                preamble.append("".join(body[0]))
+                continue
+            key, fields = body
+            if key is None:
+                continue
+            if key.lower() in entries:
+                problems.append(
+                    BibProblem(
+                        Warn.DUPLICATE_KEY,
+                        f"duplicate key {key!r}: the entry at line {lines[key.lower()]}"
+                        " is used, this one is ignored",
+                        path,
+                        lineno,
+                    )
+                )
+                continue
+            seen_errors = len(captured)
+            entries[key.lower()] = _make_entry(command, key, fields, path, lineno, problems)
+            lines[key.lower()] = lineno
+            problems.extend(
+                BibProblem(Warn.BIB_SYNTAX, f"in entry {key!r}: {error}", path, lineno)
+                for error in captured[seen_errors:]
+            )
+    return BibFile(path, entries, lines, tuple(problems), " ".join(preamble))
+
+
+def _make_entry(
+    command: str,
+    key: str,
+    fields: Iterable[tuple[str, list[str]]],
+    path: str,
+    lineno: int,
+    problems: list[BibProblem],
+) -> Entry:
+    entry = Entry(command.lower())
+    entry.key = key
+    seen: set[str] = set()
+    for name, parts in fields:
+        lowered = name.lower()
+        if lowered in seen:
+            problems.append(
+                BibProblem(
+                    Warn.BIB_SYNTAX,
+                    f"entry {key!r}: field {name!r} given twice; the first is used",
+                    path,
+                    lineno,
+                )
+            )
+            continue
+        seen.add(lowered)
+        value = " ".join("".join(parts).split())
+        if lowered in _PERSON_FIELDS:
+            for name_text in _split_names(value):
+                entry.add_person(Person(name_text), lowered)
+        else:
+            entry.fields[name] = value
+    return entry
+
+
+def _split_names(value: str) -> Iterator[str]:
+    yield from (name for name in split_name_list(value) if name.strip())
+
+
+class _LineCounter:
+    """Line numbers of increasing positions in one text, counted incrementally."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._pos = 0
+        self._line = 1
+
+    def line_at(self, pos: int) -> int:
+        if pos < self._pos:  # the scanner went back after an error
+            self._pos, self._line = 0, 1
+        self._line += self._text.count("\n", self._pos, pos)
+        self._pos = pos
+        return self._line
+
+
+# --- files and the cache ---------------------------------------------------------------
+
+_cache: dict[tuple[str, str], tuple[tuple[int, int], BibFile]] = {}
+
+
+def load_file(path: Path, encoding: str) -> BibFile:
+    """Parse the file at ``path``, or return the cached result if it has not changed."""
+    name = str(path)
+    try:
+        stat = path.stat()
+    except OSError as error:
+        return _unreadable(name, f"cannot read BibTeX file: {error.strerror or error}")
+    if not path.is_file():
+        return _unreadable(name, "cannot read BibTeX file: it is not a file")
+    signature = (stat.st_mtime_ns, stat.st_size)
+    cached = _cache.get((name, encoding))
+    if cached and cached[0] == signature:
+        return cached[1]
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return _unreadable(name, f"cannot read BibTeX file: {error.strerror or error}")
+    text, decode_problem = _decode(raw, encoding, name)
+    bibfile = parse_text(text, name)
+    if decode_problem:
+        bibfile = BibFile(
+            bibfile.path,
+            bibfile.entries,
+            bibfile.lines,
+            (decode_problem, *bibfile.problems),
+            bibfile.preamble,
+        )
+    _cache[(name, encoding)] = (signature, bibfile)
+    return bibfile
+
+
+def _unreadable(path: str, message: str) -> BibFile:
+    return BibFile(path, {}, {}, (BibProblem(Warn.BIBFILE, message, path),))
+
+
+def _decode(raw: bytes, encoding: str, path: str) -> tuple[str, BibProblem | None]:
+    """Decode ``raw``; undecodable bytes become U+FFFD and one located problem."""
+    try:
+        return raw.decode(encoding), None
+    except LookupError:
+        text = raw.decode("utf-8-sig", errors="replace")
+        return text, BibProblem(
+            Warn.BIBFILE, f"unknown encoding {encoding!r}; read as UTF-8", path
+        )
+    except UnicodeDecodeError as error:
+        lineno = raw.count(b"\n", 0, error.start) + 1
+        text = raw.decode(encoding, errors="replace")
+        return text, BibProblem(
+            Warn.BIBFILE,
+            f"bytes that are not {encoding} (such as {raw[error.start:error.start + 1]!r});"
+            " set highlight_bibfile_encoding to the file's encoding",
+            path,
+            lineno,
+        )
+
+
+def load_bibliography(paths: Iterable[Path], encoding: str) -> Bibliography:
+    """Load several files as one bibliography."""
+    return Bibliography(tuple(load_file(path, encoding) for path in paths))

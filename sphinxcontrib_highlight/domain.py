@@ -1,0 +1,173 @@
+"""The ``highlight`` domain: per-document records and the project-wide resolution.
+
+Directives and roles add records while a document is read; parallel readers' records are
+merged by docname; records of a document are dropped when it is read again. After every
+document is read (``env-get-updated``) the domain resolves numbers and links across the
+project and returns the documents whose output changed, so Sphinx rewrites them even if
+their sources did not change, and no page keeps a stale number, tooltip or text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sphinx.domains import Domain
+
+from .bibsource import BibSource
+from .model import BlockRecord, CiteRecord, ListRecord
+from .resolve import Resolution, resolve
+from .warnings_ import Warn, warn
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Set
+
+    from docutils.nodes import Element
+    from sphinx.addnodes import pending_xref
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+    from .bibdata import Bibliography
+
+
+class HighlightDomain(Domain):
+    """Records of citation blocks, reference lists and citations, and their resolution."""
+
+    name = "highlight"
+    label = "Highlight citations"
+    data_version = 1
+    initial_data: dict[str, Any] = {  # noqa: RUF012 (Sphinx deep-copies it)
+        "lists": {},
+        "cites": {},
+        "blocks": {},
+        "resolution": None,
+    }
+
+    # --- records, kept by document -----------------------------------------------------
+
+    def add_list(self, record: ListRecord) -> None:
+        self.data["lists"].setdefault(record.docname, []).append(record)
+
+    def add_cite(self, record: CiteRecord) -> None:
+        self.data["cites"].setdefault(record.docname, []).append(record)
+
+    def add_block(self, record: BlockRecord) -> None:
+        self.data["blocks"].setdefault(record.docname, []).append(record)
+
+    def clear_doc(self, docname: str) -> None:
+        for kind in ("lists", "cites", "blocks"):
+            self.data[kind].pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        # Only the raw records of the documents a worker read; resolution is recomputed.
+        for kind in ("lists", "cites", "blocks"):
+            for docname in docnames & otherdata[kind].keys():
+                self.data[kind][docname] = otherdata[kind][docname]
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> Element | None:
+        return None  # citations resolve in the post-transform, not through xrefs
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, Element]]:
+        return []
+
+    # --- resolution ------------------------------------------------------------------
+
+    @property
+    def resolution(self) -> Resolution:
+        """The current resolution, computed now if no build computed it yet."""
+        if self.data["resolution"] is None:
+            self.refresh()
+        resolution: Resolution = self.data["resolution"]
+        return resolution
+
+    def records(self, kind: str) -> Iterable[Any]:
+        return (record for records in self.data[kind].values() for record in records)
+
+    def bibliography(self, bibfiles: tuple[str, ...]) -> Bibliography:
+        """The bibliography of a record's files (the configured ones are its default)."""
+        return self._source(bibfiles).load()
+
+    def article_key(self, bibfiles: tuple[str, ...]) -> str | None:
+        return self._source(bibfiles).article_key(self.bibliography(bibfiles))
+
+    def _source(self, bibfiles: tuple[str, ...]) -> BibSource:
+        configured = BibSource.configured(self.env.config)
+        return BibSource(bibfiles, configured.encoding, configured.article)
+
+    def refresh(self) -> list[str]:
+        """Resolve the whole project; return the documents whose output changed."""
+        self.report_bibfile_problems()
+        previous: Resolution | None = self.data["resolution"]
+        resolution = resolve(
+            self.records("lists"),
+            self.records("cites"),
+            self.records("blocks"),
+            toctree_order(self.env),
+            self.bibliography,
+            self.article_key,
+        )
+        self.data["resolution"] = resolution
+        old = previous.fingerprints if previous else {}
+        return sorted(
+            docname
+            for docname in resolution.fingerprints.keys() | old.keys()
+            if resolution.fingerprints.get(docname) != old.get(docname)
+            and docname in self.env.all_docs
+        )
+
+    def report_bibfile_problems(self) -> None:
+        """Warn about each problem of each BibTeX file the project uses, once a build."""
+        configured = BibSource.configured(self.env.config)
+        paths = dict.fromkeys(configured.paths)
+        for kind in ("lists", "blocks"):
+            for record in self.records(kind):
+                paths.update(dict.fromkeys(record.bibfiles))
+        for path in paths:
+            for problem in self.bibliography((path,)).problems:
+                warn(problem.message, problem.subtype, problem.location)
+        article = self.env.config.highlight_article
+        if article and article not in self.bibliography(configured.paths):
+            warn(
+                f"highlight_article {article!r} is not in {configured.describe()}",
+                Warn.UNKNOWN_KEY,
+                None,
+            )
+
+
+def toctree_order(env: BuildEnvironment) -> list[str]:
+    """Documents in reading order: the toctree from the root, then the rest by name."""
+    order: list[str] = []
+    seen: set[str] = set()
+    stack = [env.config.root_doc]
+    while stack:
+        docname = stack.pop()
+        if docname in seen or docname not in env.all_docs:
+            continue
+        seen.add(docname)
+        order.append(docname)
+        stack.extend(reversed(env.toctree_includes.get(docname, [])))
+    order.extend(sorted(set(env.all_docs) - seen))
+    return order
+
+
+def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Sphinx event: resolve after reading; rewrite the documents whose output changed."""
+    domain: HighlightDomain = env.domains["highlight"]  # type: ignore[assignment]
+    return domain.refresh()

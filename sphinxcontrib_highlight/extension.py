@@ -1,0 +1,42 @@
+"""Register every part of the extension with Sphinx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import config, nodes
+from .directives import CitationDirective, ReferencesDirective
+from .domain import HighlightDomain, on_env_get_updated
+from .roles import CiteRole
+from .styles.base import MESSAGE_CATALOG
+from .transforms import ResolveHighlight
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+STATIC_DIR = Path(__file__).parent / "static"
+LOCALE_DIR = Path(__file__).parent / "locale"
+CSS_FILE = "sphinxcontrib-highlight.css"
+
+
+def setup_extension(app: Sphinx) -> None:
+    """Add the config values, nodes, directives, role, domain, transform and assets."""
+    config.register(app)
+    nodes.register(app)
+    app.add_domain(HighlightDomain)
+    app.add_directive("highlight-citation", CitationDirective)
+    app.add_directive("highlight-references", ReferencesDirective)
+    app.add_role("hcite", CiteRole())
+    app.add_post_transform(ResolveHighlight)
+    app.connect("env-get-updated", on_env_get_updated)
+    app.connect("builder-inited", add_html_assets)
+    app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))
+
+
+def add_html_assets(app: Sphinx) -> None:
+    """Ship the stylesheet to HTML builders only."""
+    if app.builder.format != "html":
+        return
+    app.config.html_static_path.append(str(STATIC_DIR))
+    app.add_css_file(CSS_FILE)

@@ -1,0 +1,217 @@
+"""Resolve what every page shows, once every document has been read.
+
+Given the records of all documents and their order in the toctree, this decides the
+entries and numbers of each list, where each ``:hcite:`` key points, and which citations
+each list item links back to. It is a pure function of its inputs, so serial, parallel
+and incremental builds resolve alike. Each document also gets a fingerprint of everything
+it shows, so a build rewrites exactly the documents whose output changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from docutils.nodes import make_id
+
+from .formatting import entry_digest
+from .model import BlockRecord, CiteRecord, ListMode, ListRecord, ResolvedList, Target
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from .bibdata import Bibliography
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Everything the post-transform needs to render the placeholders."""
+
+    lists: dict[str, ResolvedList]
+    cites: dict[tuple[str, str], tuple[Target | None, ...]]
+    blocks: dict[str, str | None]
+    """The key each citation block shows, None where it is in no file."""
+    fingerprints: dict[str, str]
+
+
+def resolve(
+    lists: Iterable[ListRecord],
+    cites: Iterable[CiteRecord],
+    blocks: Iterable[BlockRecord],
+    order: list[str],
+    bibliography_of: Callable[[tuple[str, ...]], Bibliography],
+    article_of: Callable[[tuple[str, ...]], str | None],
+) -> Resolution:
+    """Resolve the records of every document; ``order`` is the toctree order of documents."""
+    rank = {docname: index for index, docname in enumerate(order)}
+
+    def doc_rank(docname: str) -> tuple[int, str]:
+        return (rank.get(docname, len(rank)), docname)
+
+    list_records = sorted(lists, key=lambda r: (doc_rank(r.docname), r.lineno, r.list_id))
+    cite_records = sorted(cites, key=lambda r: (doc_rank(r.docname), _serial(r.cite_id)))
+
+    cited_on_page: dict[str, list[str]] = defaultdict(list)
+    for cite in cite_records:
+        cited_on_page[cite.docname].extend(cite.keys)
+    cited_in_project = [key for cite in cite_records for key in cite.keys]
+
+    resolved_keys: dict[str, tuple[str, ...]] = {}
+    for record in list_records:
+        bibliography = bibliography_of(record.bibfiles)
+        if record.mode is ListMode.ALL:
+            excluded = (article_of(record.bibfiles) or "").lower()
+            wanted = [key for key in bibliography.keys() if key.lower() != excluded]
+        elif record.mode is ListMode.KEYS:
+            wanted = list(record.keys)
+        elif record.mode is ListMode.CITED:
+            wanted = cited_on_page[record.docname]
+        else:
+            wanted = cited_in_project
+        resolved_keys[record.list_id] = _canonical(wanted, bibliography)
+
+    item_ids = _item_ids(list_records, resolved_keys)
+    targets, backrefs = _link_cites(list_records, cite_records, resolved_keys, item_ids)
+
+    resolved_lists = {
+        record.list_id: ResolvedList(
+            keys=resolved_keys[record.list_id],
+            item_ids=item_ids[record.list_id],
+            backrefs=tuple(
+                tuple(backrefs.get((record.list_id, key.lower()), ()))
+                for key in resolved_keys[record.list_id]
+            ),
+        )
+        for record in list_records
+    }
+
+    block_records = list(blocks)
+    resolved_blocks: dict[str, str | None] = {}
+    for block in block_records:
+        key = block.key if block.key is not None else article_of(block.bibfiles)
+        entry = bibliography_of(block.bibfiles).get(key) if key else None
+        resolved_blocks[block.block_id] = entry.key if entry is not None else None
+
+    fingerprints = _fingerprints(
+        list_records, cite_records, block_records, resolved_lists, targets, resolved_blocks,
+        bibliography_of,
+    )
+    return Resolution(resolved_lists, targets, resolved_blocks, fingerprints)
+
+
+def _serial(cite_id: str) -> int:
+    return int(cite_id.rsplit("-", 1)[-1])
+
+
+def _canonical(keys: Iterable[str], bibliography: Bibliography) -> tuple[str, ...]:
+    """The keys found in the bibliography, as written there, each once."""
+    seen: dict[str, str] = {}
+    for key in keys:
+        entry = bibliography.get(key)
+        if entry is not None and entry.key.lower() not in seen:
+            seen[entry.key.lower()] = entry.key
+    return tuple(seen.values())
+
+
+def _item_ids(
+    records: list[ListRecord], keys: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """Stable anchors ``ref-<key>``, made unique within each document."""
+    used: dict[str, set[str]] = defaultdict(set)
+    result = {}
+    for record in records:
+        ids = []
+        for number, key in enumerate(keys[record.list_id], start=record.start):
+            base = make_id(f"ref-{key}") or f"ref-{number}"
+            candidate, suffix = base, 2
+            while candidate in used[record.docname]:
+                candidate, suffix = f"{base}-{suffix}", suffix + 1
+            used[record.docname].add(candidate)
+            ids.append(candidate)
+        result[record.list_id] = tuple(ids)
+    return result
+
+
+def _link_cites(
+    lists: list[ListRecord],
+    cites: list[CiteRecord],
+    keys: dict[str, tuple[str, ...]],
+    item_ids: dict[str, tuple[str, ...]],
+) -> tuple[
+    dict[tuple[str, str], tuple[Target | None, ...]],
+    dict[tuple[str, str], list[tuple[str, str]]],
+]:
+    """Point each cited key at a list item: this page's lists first, then the project's."""
+    position: dict[str, dict[str, int]] = {
+        record.list_id: {key.lower(): index for index, key in enumerate(keys[record.list_id])}
+        for record in lists
+    }
+    same_page: dict[str, list[ListRecord]] = defaultdict(list)
+    for record in lists:
+        same_page[record.docname].append(record)
+    project_lists = [record for record in lists if record.mode is ListMode.PROJECT]
+    other_lists = [record for record in lists if record.mode is not ListMode.PROJECT]
+
+    targets: dict[tuple[str, str], tuple[Target | None, ...]] = {}
+    backrefs: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for cite in cites:
+        found: list[Target | None] = []
+        for key in cite.keys:
+            lowered = key.lower()
+            candidates = [*same_page[cite.docname], *project_lists, *other_lists]
+            record = next((r for r in candidates if lowered in position[r.list_id]), None)
+            if record is None:
+                found.append(None)
+                continue
+            index = position[record.list_id][lowered]
+            found.append(
+                Target(
+                    docname=record.docname,
+                    item_id=item_ids[record.list_id][index],
+                    number=record.start + index,
+                    list_id=record.list_id,
+                    key=keys[record.list_id][index],
+                    style=record.style,
+                    bibfiles=record.bibfiles,
+                )
+            )
+            backrefs[(record.list_id, lowered)].append((cite.docname, cite.cite_id))
+        targets[(cite.docname, cite.cite_id)] = tuple(found)
+    return targets, backrefs
+
+
+def _fingerprints(
+    lists: list[ListRecord],
+    cites: list[CiteRecord],
+    blocks: list[BlockRecord],
+    resolved: dict[str, ResolvedList],
+    targets: dict[tuple[str, str], tuple[Target | None, ...]],
+    block_keys: dict[str, str | None],
+    bibliography_of: Callable[[tuple[str, ...]], Bibliography],
+) -> dict[str, str]:
+    """Per document, a digest of everything it shows that comes from resolution."""
+
+    def digest(bibfiles: tuple[str, ...], key: str | None) -> str:
+        entry = bibliography_of(bibfiles).get(key) if key else None
+        return entry_digest(entry) if entry is not None else "-"
+
+    parts: dict[str, list[object]] = defaultdict(list)
+    for record in lists:
+        shown = resolved[record.list_id]
+        parts[record.docname].append(
+            (record, shown, [digest(record.bibfiles, key) for key in shown.keys])
+        )
+    for cite in cites:
+        found = targets[(cite.docname, cite.cite_id)]
+        parts[cite.docname].append(
+            (cite.cite_id, found, [digest(t.bibfiles, t.key) if t else "-" for t in found])
+        )
+    for block in blocks:
+        key = block_keys[block.block_id]
+        parts[block.docname].append((block, key, digest(block.bibfiles, key)))
+    return {
+        docname: hashlib.sha1(repr(items).encode("utf-8"), usedforsecurity=False).hexdigest()
+        for docname, items in parts.items()
+    }

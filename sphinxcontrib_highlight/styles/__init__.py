@@ -1,0 +1,38 @@
+"""Styles, found by name in pybtex's registry of formatting styles.
+
+Every style is a pybtex formatting style (entry-point group ``pybtex.style.formatting``),
+so one registry serves the extension, pybtex and sphinxcontrib-bibtex, and a third-party
+package adds a style by declaring an entry point in that group. pybtex's own styles
+(``unsrt``, ``plain``, ``alpha``) work too, without the missing-field reports of ours.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pybtex.plugin
+from pybtex.plugin import PluginNotFound
+
+from .base import HighlightStyle, Rendered
+
+if TYPE_CHECKING:
+    from pybtex.style.formatting import BaseStyle
+
+GROUP = "pybtex.style.formatting"
+
+
+def find_style(name: str) -> BaseStyle:
+    """A new instance of the style called ``name``; ``LookupError`` if there is none."""
+    try:
+        style_class = pybtex.plugin.find_plugin(GROUP, name)
+    except PluginNotFound as error:
+        raise LookupError(f"no style named {name!r}") from error
+    return style_class()
+
+
+def style_names() -> list[str]:
+    """Every style name installed, sorted."""
+    return sorted(set(pybtex.plugin.enumerate_plugin_names(GROUP)))
+
+
+__all__ = ["GROUP", "HighlightStyle", "Rendered", "find_style", "style_names"]

@@ -1,0 +1,263 @@
+"""Replace the placeholders with standard docutils nodes, once the project is resolved.
+
+This post-transform runs at priority 5, before Sphinx's reference resolver (10), for
+every builder. It produces only standard nodes (container, rubric, paragraph,
+enumerated_list, reference, superscript), so html, latex, text, man, texinfo and epub
+all render the result, and a list stays where its directive stands.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.nodes import make_refnode
+
+from .bibsource import BibSource
+from .formatting import plain, render_entry, to_nodes
+from .links import doi_url, entry_links
+from .nodes import (
+    cite_placeholder,
+    citation_block_placeholder,
+    reference_list_placeholder,
+    unwrapped_paragraph,
+)
+from .warnings_ import Warn, warn
+
+if TYPE_CHECKING:
+    from pybtex.database import Entry
+
+    from .domain import HighlightDomain
+    from .model import BlockRecord, ListRecord, Target
+    from .styles.base import Rendered
+
+
+class ResolveHighlight(SphinxPostTransform):
+    """Render citation blocks, reference lists and in-text citations."""
+
+    default_priority = 5
+
+    @property
+    def domain(self) -> HighlightDomain:
+        return self.env.domains["highlight"]  # type: ignore[return-value]
+
+    def run(self, **kwargs: Any) -> None:
+        for block in list(self.document.findall(citation_block_placeholder)):
+            block.replace_self(self.citation_block(block))
+        for placeholder in list(self.document.findall(reference_list_placeholder)):
+            placeholder.replace_self(self.reference_list(placeholder))
+        for cite in list(self.document.findall(cite_placeholder)):
+            cite.replace_self(self.citation_numbers(cite))
+
+    # --- helpers ---------------------------------------------------------------------
+
+    @property
+    def for_html(self) -> bool:
+        return self.app.builder.format == "html"
+
+    def formatted(self, style: str, entry: Entry, location: tuple[str, int]) -> Rendered:
+        """The entry in ``style``, warning (once) about what had to be worked around."""
+        rendered = render_entry(style, entry)
+        if rendered.unknown_type:
+            warn(
+                f"entry {entry.key!r}: style {style!r} has no form for type "
+                f"@{rendered.unknown_type}; a generic form is used",
+                Warn.UNKNOWN_TYPE, location, once=True,
+            )
+        for missing in rendered.missing_fields:
+            warn(
+                f"entry {entry.key!r} has no {missing!r}, which style {style!r} needs",
+                Warn.MISSING_FIELD, location, once=True,
+            )
+        return rendered
+
+    def text_paragraph(self, rendered: Rendered, css_class: str) -> nodes.Element:
+        """The formatted text; for the text builder a paragraph that is never wrapped."""
+        paragraph = unwrapped_paragraph if self.app.builder.format == "text" else nodes.paragraph
+        return paragraph("", "", *to_nodes(rendered.text), classes=[css_class])
+
+    def link(self, link_text: str, url: str, classes: list[str]) -> nodes.reference:
+        return nodes.reference(link_text, link_text, refuri=url, classes=classes)
+
+    def refnode(self, target: Target, child: nodes.Node, title: str) -> nodes.reference:
+        return make_refnode(
+            self.app.builder, self.env.docname, target.docname, target.item_id, child, title
+        )
+
+    # --- citation block ----------------------------------------------------------------
+
+    def citation_block(self, placeholder: nodes.Element) -> list[nodes.Node]:
+        record = self.domain_record("blocks", placeholder["docname"], placeholder["block_id"])
+        location = (record.docname, record.lineno)
+        key = self.domain.resolution.blocks.get(record.block_id)
+        bibliography = self.domain.bibliography(record.bibfiles)
+        entry = bibliography.get(key) if key else None
+        if entry is None:
+            wanted = record.key or self.env.config.highlight_article or "the first entry"
+            warn(f"highlight-citation: key {wanted!r} is not in the bibliography",
+                 Warn.UNKNOWN_KEY, location)
+            return []
+        rendered = self.formatted(record.style, entry, location)
+        container = nodes.container(
+            classes=["highlight-citation"], ids=[record.block_id], key=entry.key
+        )
+        container += nodes.rubric(record.heading, record.heading,
+                                  classes=["highlight-citation-heading"])
+        container += self.text_paragraph(rendered, "highlight-citation-text")
+        url = doi_url(entry)
+        if url:
+            container += nodes.paragraph(
+                "", "", self.link(url, url, ["highlight-doi"]), classes=["highlight-citation-doi"]
+            )
+        container["plain_text"] = plain(rendered.text)
+        return [container]
+
+    def domain_record(self, kind: str, docname: str, record_id: str) -> Any:
+        id_field = {"blocks": "block_id", "lists": "list_id"}[kind]
+        return next(
+            record
+            for record in self.domain.data[kind].get(docname, [])
+            if getattr(record, id_field) == record_id
+        )
+
+    # --- reference list ----------------------------------------------------------------
+
+    def reference_list(self, placeholder: nodes.Element) -> list[nodes.Node]:
+        record: ListRecord = self.domain_record(
+            "lists", placeholder["docname"], placeholder["list_id"]
+        )
+        location = (record.docname, record.lineno)
+        bibliography = self.domain.bibliography(record.bibfiles)
+        for key in record.keys:
+            if key not in bibliography:
+                warn(f"highlight-references: key {key!r} is not in the bibliography",
+                     Warn.UNKNOWN_KEY, location)
+        shown = self.domain.resolution.lists[record.list_id]
+        enumeration = nodes.enumerated_list(
+            enumtype="arabic", prefix="", suffix=".", classes=["highlight-reference-list"]
+        )
+        if record.start != 1:
+            enumeration["start"] = record.start
+        link_kinds = tuple(self.env.config.highlight_reference_links)
+        for key, item_id, backrefs in zip(shown.keys, shown.item_ids, shown.backrefs, strict=True):
+            entry = bibliography.get(key)
+            if entry is None:  # the file changed under a stale resolution; never crash
+                continue
+            rendered = self.formatted(record.style, entry, location)
+            item = nodes.list_item("", ids=[item_id], classes=["highlight-reference"], key=key)
+            item += self.text_paragraph(rendered, "highlight-reference-text")
+            links = [
+                self.link(link.label, link.url, [f"highlight-link-{link.kind}"])
+                for link in entry_links(entry, link_kinds)
+            ]
+            if self.for_html:
+                links.extend(self.backlinks(backrefs))
+            if links:
+                paragraph = nodes.paragraph(classes=["highlight-reference-links"])
+                for index, link in enumerate(links):
+                    if index:
+                        paragraph += nodes.Text(" ")
+                    paragraph += link
+                item += paragraph
+            enumeration += item
+        serial = record.list_id.rsplit("#", 1)[-1]
+        container = nodes.container(
+            classes=["highlight-references"], ids=[f"highlight-references-{serial}"]
+        )
+        container += enumeration
+        return [container]
+
+    def backlinks(self, backrefs: tuple[tuple[str, str], ...]) -> list[nodes.reference]:
+        """HTML only: a ``↩`` link to each citation of the item, lettered if several."""
+        links = []
+        for index, (docname, cite_id) in enumerate(backrefs):
+            label = "↩" if len(backrefs) == 1 else f"↩{chr(ord('a') + index % 26)}"
+            links.append(
+                make_refnode(
+                    self.app.builder, self.env.docname, docname, cite_id,
+                    nodes.inline(label, label), "back to the citation",
+                )
+            )
+            links[-1]["classes"].append("highlight-backref")
+        return links
+
+    # --- in-text citations -------------------------------------------------------------
+
+    def citation_numbers(self, placeholder: nodes.Element) -> nodes.Node:
+        location = placeholder
+        targets = self.domain.resolution.cites.get(
+            (placeholder["docname"], placeholder["cite_id"]), ()
+        )
+        parts: list[nodes.Node] = []
+        for index, group in enumerate(_groups(placeholder["keys"], targets)):
+            if index:
+                parts.append(nodes.Text(", "))
+            parts.extend(self.number_group(group, location))
+        cite_format = self.env.config.highlight_cite_format
+        wrapper: nodes.Element
+        if cite_format == "superscript":
+            wrapper = nodes.superscript("", "", *parts)
+        else:
+            opening, closing = ("(", ")") if cite_format == "parentheses" else ("[", "]")
+            wrapper = nodes.inline("", "", nodes.Text(opening), *parts, nodes.Text(closing))
+        wrapper["ids"] = placeholder["ids"]
+        wrapper["classes"] = ["highlight-cite"]
+        return wrapper
+
+    def number_group(
+        self, group: list[tuple[str, Target | None]], location: nodes.Node
+    ) -> list[nodes.Node]:
+        parts: list[nodes.Node] = []
+        for index, (key, target) in enumerate(group):
+            if index:  # a group of two is a range: first and last
+                parts.append(nodes.Text("–"))
+            if target is None:
+                self.unresolved(key, location)
+                parts.append(nodes.Text("?"))
+                continue
+            entry = self.domain.bibliography(target.bibfiles).get(target.key)
+            title = plain(render_entry(target.style, entry).text) if entry is not None else ""
+            number = str(target.number)
+            parts.append(self.refnode(target, nodes.Text(number), title))
+        return parts
+
+    def unresolved(self, key: str, location: nodes.Node) -> None:
+        configured = BibSource.configured(self.env.config).paths
+        if key in self.domain.bibliography(configured):
+            warn(f":hcite: key {key!r} is in no reference list of the project",
+                 Warn.UNLISTED_KEY, location)
+        else:
+            warn(f":hcite: key {key!r} is not in the bibliography", Warn.UNKNOWN_KEY, location)
+
+
+def _groups(
+    keys: tuple[str, ...], targets: tuple[Target | None, ...]
+) -> list[list[tuple[str, Target | None]]]:
+    """Split the citation into runs to print: ``1–3`` for three or more in a row.
+
+    Targets in one list are sorted by number; a run of three or more consecutive numbers
+    becomes a two-item group (first and last) printed with an en dash.
+    """
+    pairs = list(zip(keys, targets, strict=False))
+    resolved = [pair for pair in pairs if pair[1] is not None]
+    same_list = len({pair[1].list_id for pair in resolved if pair[1]}) <= 1
+    if same_list:
+        resolved.sort(key=lambda pair: pair[1].number if pair[1] else 0)
+    groups: list[list[tuple[str, Target | None]]] = []
+    run: list[tuple[str, Target | None]] = []
+    for pair in resolved:
+        if run and same_list and pair[1] and run[-1][1] and pair[1].number == run[-1][1].number + 1:
+            run.append(pair)
+            continue
+        groups.extend(_close(run))
+        run = [pair]
+    groups.extend(_close(run))
+    groups.extend([pair] for pair in pairs if pair[1] is None)
+    return groups
+
+
+def _close(run: list[tuple[str, Target | None]]) -> list[list[tuple[str, Target | None]]]:
+    if len(run) >= 3:
+        return [[run[0], run[-1]]]
+    return [[pair] for pair in run]

@@ -1,0 +1,69 @@
+"""Every warning the extension emits, in one place.
+
+Each warning carries ``type="highlight"`` and a subtype from :class:`Warn`, so users can
+silence one kind (``suppress_warnings = ["highlight.unknown_key"]``) or all of them
+(``["highlight"]``). The docs list the subtypes from this Enum's docstrings, so the list
+cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from docutils import nodes
+
+WARNING_TYPE = "highlight"
+
+logger = logging.getLogger(__name__)
+
+
+class Warn(Enum):
+    """Warning subtypes, each documented by its docstring."""
+
+    UNKNOWN_KEY = "unknown_key"
+    """A key named in a directive, a role or ``highlight_article`` is in no BibTeX file."""
+
+    UNLISTED_KEY = "unlisted_key"
+    """An ``:hcite:`` key is in the bibliography but in no reference list of the project."""
+
+    BIBFILE = "bibfile"
+    """A BibTeX file is missing, is not a file, or cannot be read or decoded."""
+
+    BIB_SYNTAX = "bib_syntax"
+    """A BibTeX file has a syntax error; the entries around it still load."""
+
+    DUPLICATE_KEY = "duplicate_key"
+    """A key is defined twice; the first definition wins."""
+
+    MISSING_FIELD = "missing_field"
+    """An entry lacks a field its style needs; what is there is still rendered."""
+
+    UNKNOWN_TYPE = "unknown_type"
+    """An entry type the style has no form for; a generic form is used instead."""
+
+    STYLE = "style"
+    """A style name that no installed style answers to; the default style is used."""
+
+    DIRECTIVE = "directive"
+    """A directive option or argument that is not valid; the directive is skipped."""
+
+    CONFIG = "config"
+    """A configuration value that is not valid; its default is used instead."""
+
+    LINK = "link"
+    """A URL that is not http(s) (such as ``javascript:``); the link is left out."""
+
+
+def warn(
+    message: str,
+    subtype: Warn,
+    location: str | tuple[str, int | None] | nodes.Node | None,
+    *,
+    once: bool = False,
+) -> None:
+    """Log a located warning of type ``highlight`` with the given subtype."""
+    logger.warning(message, type=WARNING_TYPE, subtype=subtype.value, location=location, once=once)
