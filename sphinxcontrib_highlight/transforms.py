@@ -27,6 +27,7 @@ from .warnings_ import Warn, warn
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
+    from sphinx.builders import Builder
 
     from .domain import HighlightDomain
     from .model import BlockRecord, ListRecord, Target
@@ -53,8 +54,14 @@ class ResolveHighlight(SphinxPostTransform):
     # --- helpers ---------------------------------------------------------------------
 
     @property
+    def builder(self) -> Builder:
+        """The running builder (Sphinx 9 deprecates ``self.app``; its own code uses ``_app``)."""
+        app = getattr(self.env, "_app", None) or self.app
+        return app.builder
+
+    @property
     def for_html(self) -> bool:
-        return self.app.builder.format == "html"
+        return self.builder.format == "html"
 
     def formatted(self, style: str, entry: Entry, location: tuple[str, int]) -> Rendered:
         """The entry in ``style``, warning (once) about what had to be worked around."""
@@ -74,7 +81,7 @@ class ResolveHighlight(SphinxPostTransform):
 
     def text_paragraph(self, rendered: Rendered, css_class: str) -> nodes.Element:
         """The formatted text; for the text builder a paragraph that is never wrapped."""
-        paragraph = unwrapped_paragraph if self.app.builder.format == "text" else nodes.paragraph
+        paragraph = unwrapped_paragraph if self.builder.format == "text" else nodes.paragraph
         return paragraph("", "", *to_nodes(rendered.text), classes=[css_class])
 
     def link(self, link_text: str, url: str, classes: list[str]) -> nodes.reference:
@@ -82,7 +89,7 @@ class ResolveHighlight(SphinxPostTransform):
 
     def refnode(self, target: Target, child: nodes.Node, title: str) -> nodes.reference:
         return make_refnode(
-            self.app.builder, self.env.docname, target.docname, target.item_id, child, title
+            self.builder, self.env.docname, target.docname, target.item_id, child, title
         )
 
     # --- citation block ----------------------------------------------------------------
@@ -145,8 +152,14 @@ class ResolveHighlight(SphinxPostTransform):
             if entry is None:  # the file changed under a stale resolution; never crash
                 continue
             rendered = self.formatted(record.style, entry, location)
-            item = nodes.list_item("", ids=[item_id], classes=["highlight-reference"], key=key)
-            item += self.text_paragraph(rendered, "highlight-reference-text")
+            item = nodes.list_item("", classes=["highlight-reference"], key=key)
+            text = self.text_paragraph(rendered, "highlight-reference-text")
+            if self.builder.format == "latex":
+                # LaTeX labels targets, not list items: citations link to this label.
+                text.insert(0, nodes.target("", "", ids=[item_id]))
+            else:
+                item["ids"].append(item_id)
+            item += text
             links = [
                 self.link(link.label, link.url, [f"highlight-link-{link.kind}"])
                 for link in entry_links(entry, link_kinds)
@@ -175,7 +188,7 @@ class ResolveHighlight(SphinxPostTransform):
             label = "↩" if len(backrefs) == 1 else f"↩{chr(ord('a') + index % 26)}"
             links.append(
                 make_refnode(
-                    self.app.builder, self.env.docname, docname, cite_id,
+                    self.builder, self.env.docname, docname, cite_id,
                     nodes.inline(label, label), "back to the citation",
                 )
             )

@@ -1,0 +1,38 @@
+"""Shared fixtures: Sphinx's testing plugin with the test roots under ``tests/roots``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from bs4 import BeautifulSoup
+
+if TYPE_CHECKING:
+    from sphinx.testing.util import SphinxTestApp
+
+pytest_plugins = ("sphinx.testing.fixtures",)
+collect_ignore = ["roots"]
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return Path(__file__).parent.resolve() / "roots"
+
+
+def soup(app: SphinxTestApp, page: str = "index") -> BeautifulSoup:
+    """The built HTML page, parsed."""
+    html = (Path(app.outdir) / f"{page}.html").read_text(encoding="utf-8")
+    return BeautifulSoup(html, "html.parser")
+
+
+def output(app: SphinxTestApp, name: str) -> str:
+    """A built output file as text."""
+    return (Path(app.outdir) / name).read_text(encoding="utf-8")
+
+
+def warnings(app: SphinxTestApp) -> str:
+    """Everything the build warned, ANSI colours removed."""
+    from sphinx.util.console import strip_colors
+
+    return strip_colors(app.warning.getvalue())

@@ -1,0 +1,2 @@
+project = "bad-input"
+extensions = ["sphinxcontrib_highlight"]

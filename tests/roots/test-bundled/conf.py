@@ -1,0 +1,2 @@
+project = "bundled"
+extensions = ["sphinxcontrib_highlight"]

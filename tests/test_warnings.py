@@ -1,0 +1,87 @@
+"""Bad input: a located, typed, suppressible warning, and the rest of the build goes on."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import soup, warnings
+
+
+def lines(app) -> list[str]:
+    return [line for line in warnings(app).splitlines() if "WARNING" in line]
+
+
+def warning_for(app, needle: str) -> str:
+    found = [line for line in lines(app) if needle in line]
+    assert found, f"no warning mentions {needle!r}; got:\n" + "\n".join(lines(app))
+    return found[0]
+
+
+@pytest.mark.sphinx("html", testroot="bad-input", freshenv=True)
+def test_each_problem_is_located_and_typed(app):
+    app.build()
+    expected = {
+        "unknown option :colour:": ("index.rst", 8, "highlight.directive"),
+        "'no-such-key' is not in": ("index.rst", 11, "highlight.unknown_key"),
+        "expected one key": ("index.rst", 13, "highlight.unknown_key"),
+        "takes no argument": ("index.rst", 15, "highlight.directive"),
+        "invalid value 'zero' for option :start:": ("index.rst", 17, "highlight.directive"),
+        "no style named 'no-such-style'": ("index.rst", 17, "highlight.style"),
+        "'nobody1999' is not in the bibliography": ("keys.rst", 4, "highlight.unknown_key"),
+        "'missing2000' is not in the bibliography": ("keys.rst", 6, "highlight.unknown_key"),
+        "invalid value 'sometimes' for option :cited:": ("keys.rst", 9, "highlight.directive"),
+    }
+    for needle, (filename, lineno, kind) in expected.items():
+        line = warning_for(app, needle)
+        assert re.search(rf"{re.escape(filename)}:{lineno}: WARNING", line), line
+        assert line.endswith(f"[{kind}]"), line
+    assert "Traceback" not in warnings(app)
+
+
+@pytest.mark.sphinx("html", testroot="bad-input", freshenv=True)
+def test_build_goes_on_after_bad_input(app):
+    app.build()
+    page = soup(app)
+    assert "Text after the bad directives still renders." in page.get_text()
+    # The valid directives around the bad ones still render.
+    assert page.select_one(".highlight-citation-text").get_text().startswith("Yang, J.")
+    # :start: was invalid and is ignored; the style fell back to the default.
+    first = page.select("ol.highlight-reference-list")[-1].select_one("li")
+    assert first.get_text().startswith("Finnerup NB")
+    keys_page = soup(app, "keys")
+    assert keys_page.select_one("ol.highlight-reference-list li").get_text().startswith("Mogil JS")
+    assert "[?]" in keys_page.get_text()
+
+
+@pytest.mark.sphinx("html", testroot="bad-input")
+@pytest.mark.parametrize(
+    "subtype",
+    ["directive", "unknown_key", "style"],
+)
+def test_each_subtype_can_be_suppressed(make_app, app_params, subtype):
+    args, kwargs = app_params
+    kwargs["confoverrides"] = {"suppress_warnings": [f"highlight.{subtype}"]}
+    kwargs["freshenv"] = True
+    app = make_app(*args, **kwargs)
+    app.build()
+    assert f"[highlight.{subtype}]" not in warnings(app)
+    assert "[highlight." in warnings(app)  # the other kinds still warn
+
+
+@pytest.mark.sphinx("html", testroot="bad-input", freshenv=True,
+                    confoverrides={"suppress_warnings": ["highlight"]})
+def test_whole_type_can_be_suppressed(app):
+    app.build()
+    assert "[highlight." not in warnings(app)
+
+
+@pytest.mark.sphinx("html", testroot="bundled", freshenv=True,
+                    confoverrides={"highlight_cite_format": "footnote",
+                                   "highlight_bibfiles": 42})
+def test_bad_config_values_warn_and_fall_back(app):
+    app.build()
+    assert "invalid value 'footnote' for highlight_cite_format" in warnings(app)
+    assert "invalid value 42 for highlight_bibfiles" in warnings(app)
+    assert "[highlight.config]" in warnings(app)
+    assert soup(app).select("ol.highlight-reference-list > li")
