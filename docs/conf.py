@@ -1,0 +1,24 @@
+"""Sphinx configuration of the documentation, which uses the extension itself."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+project = "sphinxcontrib-highlight"
+author = "The sphinxcontrib-highlight developers"
+copyright = "2026, the sphinxcontrib-highlight developers"  # noqa: A001
+
+extensions = [
+    "sphinxcontrib_highlight",
+    "myst_parser",
+    "_ext.reference_tables",
+]
+
+root_doc = "index"
+exclude_patterns = ["_build"]
+html_theme = "alabaster"
+html_title = project
+nitpicky = True
