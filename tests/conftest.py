@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.testing.util import SphinxTestApp
 
 pytest_plugins = ("sphinx.testing.fixtures",)
@@ -18,6 +21,18 @@ collect_ignore = ["roots"]
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return Path(__file__).parent.resolve() / "roots"
+
+
+@pytest.fixture
+def root_copy(rootdir: Path, tmp_path: Path) -> Callable[..., Path]:
+    """Copy a test root to a private directory: for tests that edit sources or vary config."""
+
+    def copy(name: str, copy_name: str | None = None) -> Path:
+        destination = tmp_path / (copy_name or name)
+        shutil.copytree(rootdir / f"test-{name}", destination)
+        return destination
+
+    return copy
 
 
 def soup(app: SphinxTestApp, page: str = "index") -> BeautifulSoup:

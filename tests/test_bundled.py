@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from conftest import output, soup, warnings
@@ -91,15 +92,8 @@ def test_latex_numbered_list_in_place(app):
 @pytest.mark.parametrize(
     "buildername", ["html", "dirhtml", "singlehtml", "latex", "text", "man", "texinfo", "epub"]
 )
-def test_every_builder_renders(make_app, rootdir, sphinx_test_tempdir, buildername):
-    from pathlib import Path
-    import shutil
-
-    srcdir = Path(sphinx_test_tempdir) / f"bundled-{buildername}"
-    if srcdir.exists():
-        shutil.rmtree(srcdir)
-    shutil.copytree(rootdir / "test-bundled", srcdir)
-    app = make_app(buildername, srcdir=srcdir, freshenv=True)
+def test_every_builder_renders(make_app, root_copy, buildername):
+    app = make_app(buildername, srcdir=root_copy("bundled"), freshenv=True)
     app.build()
     assert "Traceback" not in warnings(app)
     produced = "".join(

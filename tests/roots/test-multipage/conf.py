@@ -1,0 +1,3 @@
+project = "multipage"
+extensions = ["sphinxcontrib_highlight"]
+highlight_bibfiles = ["refs.bib"]

@@ -1,0 +1,2 @@
+project = "parallel"
+extensions = ["sphinxcontrib_highlight"]

@@ -1,0 +1,82 @@
+"""In-text citations, numbering across pages, and the kinds of list."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import soup, warnings
+
+
+def list_texts(page) -> list[str]:
+    return [li.select_one(".highlight-reference-text").get_text()
+            for li in page.select("ol.highlight-reference-list > li")]
+
+
+def cite_texts(page) -> list[str]:
+    return [span.get_text() for span in page.select(".highlight-cite")]
+
+
+@pytest.mark.sphinx("html", testroot="multipage", freshenv=True)
+def test_project_list_numbers_in_toctree_order_of_first_citation(app):
+    app.build()
+    assert warnings(app) == ""
+    texts = list_texts(soup(app, "bibliography"))
+    # charlie (ch. 1), alpha, bravo (ch. 1), echo (ch. 2), delta (ch. 2, local list too)
+    assert [text.split(".")[0] for text in texts] == [
+        "Charlie D, Delta E, Echo F", "Alpha A, Beta B", "Bravo C", "Echo H", "Delta G",
+    ]
+    assert texts[3] == "Echo H. A Book. Boston: Test Press, 2019."
+
+
+@pytest.mark.sphinx("html", testroot="multipage", freshenv=True)
+def test_citations_link_to_their_list_across_pages(app):
+    app.build()
+    chapter1 = soup(app, "chapter1")
+    assert cite_texts(chapter1) == ["[1]", "[2, 3]"]
+    links = chapter1.select(".highlight-cite a")
+    assert [a["href"] for a in links] == [
+        "bibliography.html#ref-charlie2022",
+        "bibliography.html#ref-alpha2020",
+        "bibliography.html#ref-bravo2021",
+    ]
+    assert links[0]["title"].startswith("Charlie D, Delta E, Echo F. Third paper.")
+
+
+@pytest.mark.sphinx("html", testroot="multipage", freshenv=True)
+def test_same_page_list_wins_and_ranges_compress(app):
+    app.build()
+    chapter2 = soup(app, "chapter2")
+    # The local :cited: list holds this page's keys in order of first citation:
+    # alpha, echo, bravo, charlie, delta.
+    assert [t.split(".")[0] for t in list_texts(chapter2)] == [
+        "Alpha A, Beta B", "Echo H", "Bravo C", "Charlie D, Delta E, Echo F", "Delta G",
+    ]
+    assert cite_texts(chapter2) == ["[1]", "[2]", "[1–4]", "[5]"]
+    range_links = chapter2.select(".highlight-cite")[2].select("a")
+    assert [a.get_text() for a in range_links] == ["1", "4"]
+    assert all(a["href"].startswith("#ref-") for a in range_links)
+
+
+@pytest.mark.sphinx("html", testroot="multipage", freshenv=True)
+def test_list_items_link_back_to_each_citation(app):
+    app.build()
+    items = soup(app, "bibliography").select("ol.highlight-reference-list > li")
+    alpha = items[1]
+    backrefs = [a["href"] for a in alpha.select("a.highlight-backref")]
+    # alpha is cited on chapter1 (resolves to the project list); chapter2's citations
+    # resolve to chapter2's own list, so they link back there, not here.
+    assert backrefs == ["chapter1.html#hcite-1"]
+    local = soup(app, "chapter2").select("ol.highlight-reference-list > li")[0]
+    assert [a["href"] for a in local.select("a.highlight-backref")] == ["#hcite-0", "#hcite-2"]
+
+
+@pytest.mark.parametrize(
+    ("cite_format", "expected"),
+    [("brackets", "[2, 3]"), ("parentheses", "(2, 3)"), ("superscript", "2, 3")],
+)
+def test_cite_formats(make_app, root_copy, cite_format, expected):
+    app = make_app("html", srcdir=root_copy("multipage"), freshenv=True,
+                   confoverrides={"highlight_cite_format": cite_format})
+    app.build()
+    cite = soup(app, "chapter1").select(".highlight-cite")[1]
+    assert cite.get_text() == expected
+    assert cite.name == ("sup" if cite_format == "superscript" else "span")

@@ -1,0 +1,88 @@
+"""Incremental builds: after an edit, every page equals what a clean build writes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+PAGES = ("index", "chapter1", "chapter2", "chapter3", "bibliography")
+
+
+def bodies(outdir: Path) -> dict[str, str]:
+    """The rendered body of every page (the rest holds nothing of ours)."""
+    result = {}
+    for page in PAGES:
+        html = (outdir / f"{page}.html").read_text(encoding="utf-8")
+        result[page] = str(BeautifulSoup(html, "html.parser").select_one("div.body"))
+    return result
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    future = time.time() + 5  # newer than anything the last build recorded
+    os.utime(path, (future, future))
+
+
+def clean_build(make_app, srcdir: Path, tmp_path: Path) -> dict[str, str]:
+    fresh = tmp_path / "fresh"
+    shutil.copytree(srcdir, fresh, ignore=shutil.ignore_patterns("_build"))
+    app = make_app("html", srcdir=fresh, freshenv=True)
+    app.build()
+    return bodies(Path(app.outdir))
+
+
+@pytest.fixture
+def built(make_app, root_copy):
+    srcdir = root_copy("multipage")
+    make_app("html", srcdir=srcdir, freshenv=True).build()
+    return srcdir
+
+
+def rebuild(make_app, srcdir: Path):
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    return app
+
+
+def test_new_citation_renumbers_every_page(make_app, built, tmp_path):
+    edit(built / "chapter1.rst", "First :hcite:`charlie2022`", "First :hcite:`delta2023,charlie2022`")
+    app = rebuild(make_app, built)
+    after = bodies(Path(app.outdir))
+    assert after == clean_build(make_app, built, tmp_path)
+    # The project list gained delta first; the unedited bibliography page shows it, and
+    # the unedited chapter 3 shows bravo's new number.
+    assert "Delta G. Fourth paper." in after["bibliography"].split("Charlie D")[0]
+    assert ">4</a>]" in after["chapter3"]
+
+
+def test_removed_citation_leaves_no_stale_number(make_app, built, tmp_path):
+    edit(built / "chapter1.rst", "First :hcite:`charlie2022` then", "First then")
+    app = rebuild(make_app, built)
+    assert bodies(Path(app.outdir)) == clean_build(make_app, built, tmp_path)
+
+
+def test_edited_bibfile_rewrites_lists_and_tooltips(make_app, built, tmp_path):
+    edit(built / "refs.bib", "title = {First paper}", "title = {First paper, revised}")
+    app = rebuild(make_app, built)
+    after = bodies(Path(app.outdir))
+    assert after == clean_build(make_app, built, tmp_path)
+    assert "First paper, revised" in after["chapter1"]  # a tooltip on a page with no list
+    assert "First paper, revised" in after["bibliography"]
+
+
+def test_touched_bibfile_rewrites_nothing(make_app, built):
+    before = {page: (built / "_build" / "html" / f"{page}.html").stat().st_mtime_ns
+              for page in PAGES}
+    future = time.time() + 5
+    os.utime(built / "refs.bib", (future, future))
+    rebuild(make_app, built)
+    after = {page: (built / "_build" / "html" / f"{page}.html").stat().st_mtime_ns
+             for page in PAGES}
+    assert after == before
