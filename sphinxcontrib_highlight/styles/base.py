@@ -124,6 +124,18 @@ class Rendered:
     unknown_type: str | None = None
 
 
+def edition(f: Fields) -> str | None:
+    """``5th ed.`` for a numeric edition; a written one (``Revised``) as it is."""
+    value = f.plain("edition")
+    if not value:
+        return None
+    if value.isdigit():
+        number = int(value)
+        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        return f"{number}{suffix} {term('ed.')}"
+    return value
+
+
 def join(*parts: Text | str | None, sep: str = "") -> Text:
     """Join the parts that are present."""
     present = [part for part in parts if part]

@@ -88,6 +88,13 @@ def apa(person: Person) -> str:
     return f"{name}, {suffix}." if suffix else name
 
 
+def apa_editor(person: Person) -> str:
+    """``I. I. Surname``: how APA names editors inside a reference."""
+    initials = apa(person).partition(", ")[2] if person.first_names or person.middle_names else ""
+    name = surname(person)
+    return f"{initials} {name}" if initials else name
+
+
 def full(person: Person) -> str:
     """``Given Surname`` as written: for metadata, not for printed lists."""
     given = decode(" ".join(person.first_names + person.middle_names))
@@ -97,6 +104,7 @@ def full(person: Person) -> str:
 
 __all__ = [
     "apa",
+    "apa_editor",
     "decode",
     "full",
     "initial_groups",

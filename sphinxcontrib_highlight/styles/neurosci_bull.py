@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pybtex.richtext import HRef, Text
 
 from . import names
-from .base import Fields, HighlightStyle, join, sentence, split_others, term
+from .base import Fields, HighlightStyle, edition, join, sentence, split_others, term
 
 if TYPE_CHECKING:
     from pybtex.database import Person
@@ -59,11 +59,10 @@ class NeurosciBullStyle(HighlightStyle):  # type: ignore[misc]
         )
 
     def format_book(self, f: Fields) -> Text:
-        edition = f.plain("edition")
         return join(
             sentence(self.authors(f)),
             sentence(f.text("title", required=True)),
-            sentence(f"{edition} {term('ed.')}" if edition.isdigit() else edition),
+            sentence(edition(f)),
             sentence(self.place_publisher(f, "publisher", "organization"), f.year()),
             sep=" ",
         )
@@ -73,7 +72,7 @@ class NeurosciBullStyle(HighlightStyle):  # type: ignore[misc]
         return join(
             sentence(self.authors(f)),
             sentence(f.text("title", required=True)),
-            Text(f"{term('In')}: "),
+            Text(f"{term('In')}:"),
             sentence(self.editors(f)),
             sentence(f.text("booktitle", required=True)),
             sentence(join(where, f.pages(), sep=": ")),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pybtex.richtext import Text
 
 from . import names
-from .base import Fields, HighlightStyle, join, sentence, split_others, term
+from .base import Fields, HighlightStyle, edition, join, sentence, split_others, term
 from .neurosci_bull import eprint, repository, url
 
 if TYPE_CHECKING:
@@ -39,6 +39,11 @@ class SpringerNatureStyle(HighlightStyle):  # type: ignore[misc]
             return printed[0]
         return f"{', '.join(printed[:-1])} & {printed[-1]}"
 
+    def authors(self, f: Fields, required: bool = True) -> Text | None:
+        """The authors, closed with a period (a corporate author has none of its own)."""
+        people = super().authors(f, required)
+        return people.add_period() if people else None
+
     def year_in_parentheses(self, f: Fields, *before: Text | str | None) -> Text:
         """``before... (Year).``: how Nature closes a reference."""
         year = f.year()
@@ -56,10 +61,11 @@ class SpringerNatureStyle(HighlightStyle):  # type: ignore[misc]
 
     def format_book(self, f: Fields) -> Text:
         publisher = join(f.text("publisher", "organization"), f.year(), sep=", ")
+        ed = edition(f)
         return join(
             self.authors(f),
-            join(f.text("title", required=True), Text(f"({publisher})") if publisher else None,
-                 sep=" ").add_period(),
+            join(f.text("title", required=True), ed.replace(term("ed."), term("edn")) if ed else None,
+                 Text(f"({publisher})") if publisher else None, sep=" ").add_period(),
             sep=" ",
         )
 

@@ -1,0 +1,6 @@
+from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE
+
+project = "bibtex-compat"
+extensions = ["sphinxcontrib.bibtex"]
+bibtex_bibfiles = [str(BUNDLED_BIBFILE)]
+bibtex_default_style = "neurosci-bull"

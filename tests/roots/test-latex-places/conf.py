@@ -1,0 +1,2 @@
+project = "places"
+extensions = ["sphinxcontrib_highlight"]

@@ -1,0 +1,2 @@
+project = "myst"
+extensions = ["myst_parser", "sphinxcontrib_highlight"]
