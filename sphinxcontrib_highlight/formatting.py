@@ -24,13 +24,17 @@ if TYPE_CHECKING:
     from pybtex.database import Entry
 
 _BACKEND = pybtex_docutils.Backend()
-_rendered: dict[tuple[str, int], tuple[Entry, Rendered]] = {}
+_rendered: dict[tuple[str, str, int], tuple[Entry, Rendered]] = {}
 _digests: dict[int, tuple[Entry, str]] = {}
 
 
-def render_entry(style_name: str, entry: Entry) -> Rendered:
-    """The entry formatted in the named style (cached for the entry's lifetime)."""
-    cache_key = (style_name, id(entry))
+def render_entry(style_name: str, entry: Entry, language: str = "en") -> Rendered:
+    """The entry formatted in the named style (cached for the entry's lifetime).
+
+    ``language`` only keys the cache: styles translate their words (``et al.``) through
+    Sphinx's catalogs, and one process may build projects in several languages.
+    """
+    cache_key = (style_name, language, id(entry))
     cached = _rendered.get(cache_key)
     if cached is not None and cached[0] is entry:
         return cached[1]

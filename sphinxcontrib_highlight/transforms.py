@@ -16,6 +16,7 @@ from sphinx.util.nodes import make_refnode
 
 from .bibsource import BibSource
 from .formatting import plain, render_entry, to_nodes
+from .styles.base import term
 from .links import doi_url, entry_links
 from .nodes import (
     cite_placeholder,
@@ -65,7 +66,7 @@ class ResolveHighlight(SphinxPostTransform):
 
     def formatted(self, style: str, entry: Entry, location: tuple[str, int]) -> Rendered:
         """The entry in ``style``, warning (once) about what had to be worked around."""
-        rendered = render_entry(style, entry)
+        rendered = render_entry(style, entry, self.config.language)
         if rendered.unknown_type:
             warn(
                 f"entry {entry.key!r}: style {style!r} has no form for type "
@@ -189,7 +190,7 @@ class ResolveHighlight(SphinxPostTransform):
             links.append(
                 make_refnode(
                     self.builder, self.env.docname, docname, cite_id,
-                    nodes.inline(label, label), "back to the citation",
+                    nodes.inline(label, label), term("back to the citation"),
                 )
             )
             links[-1]["classes"].append("highlight-backref")
@@ -230,7 +231,7 @@ class ResolveHighlight(SphinxPostTransform):
                 parts.append(nodes.Text("?"))
                 continue
             entry = self.domain.bibliography(target.bibfiles).get(target.key)
-            title = plain(render_entry(target.style, entry).text) if entry is not None else ""
+            title = plain(render_entry(target.style, entry, self.config.language).text) if entry is not None else ""
             number = str(target.number)
             parts.append(self.refnode(target, nodes.Text(number), title))
         return parts
