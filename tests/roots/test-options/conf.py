@@ -1,0 +1,3 @@
+project = "options"
+extensions = ["sphinxcontrib_highlight"]
+highlight_bibfiles = ["article.bib"]
