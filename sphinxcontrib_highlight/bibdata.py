@@ -96,6 +96,7 @@ class Bibliography:
                     continue
                 entries[key] = entry
                 where[key] = (bibfile.path, line)
+        _inherit_crossrefs(entries, where, problems)
         object.__setattr__(self, "entries", entries)
         object.__setattr__(self, "problems", tuple(problems))
         object.__setattr__(self, "_where", where)
@@ -114,6 +115,41 @@ class Bibliography:
     def source(self, key: str) -> tuple[str, int] | None:
         """The file and line where the entry for ``key`` starts."""
         return self._where.get(key.lower())
+
+
+def _inherit_crossrefs(
+    entries: dict[str, Entry], where: dict[str, tuple[str, int]], problems: list[BibProblem]
+) -> None:
+    """Give each entry with ``crossref`` the fields it lacks from the entry it names.
+
+    As BibTeX and biblatex do: the parent's ``title`` becomes the child's ``booktitle``,
+    every other field and name list is inherited only where the child has none. The child
+    is replaced by a copy, so the cached parse of its file stays as written.
+    """
+    for key, child in list(entries.items()):
+        parent_key = child.fields.get("crossref", "").strip()
+        if not parent_key:
+            continue
+        parent = entries.get(parent_key.lower())
+        if parent is None:
+            path, line = where[key]
+            problems.append(BibProblem(
+                Warn.UNKNOWN_KEY,
+                f"entry {child.key!r}: crossref {parent_key!r} is not in the bibliography",
+                path, line,
+            ))
+            continue
+        fields = dict(child.fields)
+        for name, value in parent.fields.items():
+            target = "booktitle" if name.lower() == "title" else name
+            if target.lower() not in {existing.lower() for existing in fields}:
+                fields[target] = value
+        persons = {role: list(people) for role, people in child.persons.items()}
+        for role, people in parent.persons.items():
+            persons.setdefault(role, list(people))
+        inherited = Entry(child.type, fields=fields, persons=persons)
+        inherited.key = child.key
+        entries[key] = inherited
 
 
 class _Scanner(LowLevelParser):  # type: ignore[misc]
@@ -171,15 +207,8 @@ def parse_text(text: str, path: str) -> BibFile:
             if key is None:
                 continue
             if key.lower() in entries:
-                problems.append(
-                    BibProblem(
-                        Warn.DUPLICATE_KEY,
-                        f"duplicate key {key!r}: the entry at line {lines[key.lower()]}"
-                        " is used, this one is ignored",
-                        path,
-                        lineno,
-                    )
-                )
+                problems.append(_duplicate(key, entries[key.lower()].key,
+                                           lines[key.lower()], path, lineno))
                 continue
             seen_errors = len(captured)
             entries[key.lower()] = _make_entry(command, key, fields, path, lineno, problems)
@@ -188,7 +217,20 @@ def parse_text(text: str, path: str) -> BibFile:
                 BibProblem(Warn.BIB_SYNTAX, f"in entry {key!r}: {error}", path, lineno)
                 for error in captured[seen_errors:]
             )
+    if not entries and not problems:
+        problems.append(BibProblem(Warn.BIBFILE, "no BibTeX entries in this file", path))
     return BibFile(path, entries, lines, tuple(problems), " ".join(preamble))
+
+
+def _duplicate(key: str, first: str, first_line: int, path: str, lineno: int) -> BibProblem:
+    if key == first:
+        message = f"duplicate key {key!r}: the entry at line {first_line} is used, this one is ignored"
+    else:
+        message = (
+            f"key {key!r} differs only in case from {first!r} at line {first_line}"
+            " (BibTeX keys ignore case): that entry is used, this one is ignored"
+        )
+    return BibProblem(Warn.DUPLICATE_KEY, message, path, lineno)
 
 
 def _make_entry(

@@ -73,6 +73,11 @@ class ResolveHighlight(SphinxPostTransform):
                 f"@{rendered.unknown_type}; a generic form is used",
                 Warn.UNKNOWN_TYPE, location, once=True,
             )
+        for address in rendered.rejected_urls:
+            warn(
+                f"entry {entry.key!r}: URL {address!r} is not http(s) and is left out",
+                Warn.LINK, location, once=True,
+            )
         for missing in rendered.missing_fields:
             warn(
                 f"entry {entry.key!r} has no {missing!r}, which style {style!r} needs",

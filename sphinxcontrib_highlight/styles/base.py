@@ -20,6 +20,7 @@ from pybtex.style.formatting import BaseStyle
 from sphinx.locale import get_translation
 
 from . import names
+from .latex import latex_text
 
 if TYPE_CHECKING:
     from pybtex.database import Entry, Person
@@ -70,13 +71,14 @@ class Fields:
 
     entry: Entry
     missing: list[str] = field(default_factory=list)
+    rejected_urls: list[str] = field(default_factory=list)
 
     def text(self, *names_: str, required: bool = False) -> Text | None:
         """The first present field among ``names_`` as rich text."""
         for name in names_:
             value = self.entry.fields.get(name, "").strip()
             if value:
-                return Text.from_latex(value)
+                return latex_text(value)
         if required:
             self.missing.append(names_[0])
         return None
@@ -122,6 +124,8 @@ class Rendered:
     text: Text
     missing_fields: tuple[str, ...] = ()
     unknown_type: str | None = None
+    rejected_urls: tuple[str, ...] = ()
+    """URLs left out because they are not http(s), such as ``javascript:``."""
 
 
 def edition(f: Fields) -> str | None:
@@ -165,7 +169,9 @@ class HighlightStyle(BaseStyle):  # type: ignore[misc]
         formatter = getattr(self, f"format_{kind}", None) if kind in ENTRY_TYPES else None
         unknown = None if formatter else entry.type
         text = (formatter or self.format_generic)(fields)
-        return Rendered(text, tuple(dict.fromkeys(fields.missing)), unknown)
+        return Rendered(
+            text, tuple(dict.fromkeys(fields.missing)), unknown, tuple(fields.rejected_urls)
+        )
 
     # Each style defines format_<type> for ENTRY_TYPES; this is the fallback for the rest.
     def format_generic(self, f: Fields) -> Text:

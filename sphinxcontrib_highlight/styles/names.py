@@ -11,7 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from pybtex.richtext import Text
+from .latex import latex_text
+
 
 if TYPE_CHECKING:
     from pybtex.database import Person
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 @lru_cache(maxsize=8192)
 def decode(latex: str) -> str:
     """Plain text of a LaTeX fragment: accents decoded, braces dropped, never re-cased."""
-    return str(Text.from_latex(latex).render_as("text"))
+    return str(latex_text(latex).render_as("text"))
 
 
 def is_others(person: Person) -> bool:

@@ -148,6 +148,8 @@ def url(f: Fields, required: bool = False) -> Text | None:
     address = f.entry.fields.get("url", "").strip()
     if address.lower().startswith(("http://", "https://")):
         return Text(HRef(address, address))
-    if required:
+    if address:
+        f.rejected_urls.append(address)
+    elif required:
         f.missing.append("url")
     return None
