@@ -17,6 +17,7 @@ from pybtex.richtext import Text
 
 from .styles import find_style
 from .styles.base import HighlightStyle, Rendered
+from .styles.latex import plain_text
 from .styles.neurosci_bull import NeurosciBullStyle
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def to_nodes(text: Text) -> list[nodes.Node]:
 
 def plain(text: Text) -> str:
     """Plain text of rich text, for tooltips and copy buttons."""
-    return str(text.render_as("text"))
+    return plain_text(text)
 
 
 def entry_digest(entry: Entry) -> str:

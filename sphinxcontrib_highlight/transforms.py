@@ -73,6 +73,11 @@ class ResolveHighlight(SphinxPostTransform):
                 f"@{rendered.unknown_type}; a generic form is used",
                 Warn.UNKNOWN_TYPE, location, once=True,
             )
+        for field_name in rendered.invalid_latex:
+            warn(
+                f"entry {entry.key!r}: field {field_name} is not valid LaTeX; printed as plain text",
+                Warn.BIB_SYNTAX, location, once=True,
+            )
         for address in rendered.rejected_urls:
             warn(
                 f"entry {entry.key!r}: URL {address!r} is not http(s) and is left out",

@@ -20,7 +20,7 @@ from pybtex.style.formatting import BaseStyle
 from sphinx.locale import get_translation
 
 from . import names
-from .latex import latex_text
+from .latex import InvalidLatex, latex_text, plain_text, strict_latex_text
 
 if TYPE_CHECKING:
     from pybtex.database import Entry, Person
@@ -72,13 +72,18 @@ class Fields:
     entry: Entry
     missing: list[str] = field(default_factory=list)
     rejected_urls: list[str] = field(default_factory=list)
+    invalid_latex: list[str] = field(default_factory=list)
 
     def text(self, *names_: str, required: bool = False) -> Text | None:
         """The first present field among ``names_`` as rich text."""
         for name in names_:
             value = self.entry.fields.get(name, "").strip()
             if value:
-                return latex_text(value)
+                try:
+                    return strict_latex_text(value)
+                except InvalidLatex as error:
+                    self.invalid_latex.append(f"{name} ({error})")
+                    return latex_text(value)
         if required:
             self.missing.append(names_[0])
         return None
@@ -86,7 +91,7 @@ class Fields:
     def plain(self, *names_: str, required: bool = False) -> str:
         """The first present field among ``names_`` as plain text ('' if none)."""
         value = self.text(*names_, required=required)
-        return str(value.render_as("text")) if value is not None else ""
+        return plain_text(value) if value is not None else ""
 
     def year(self, required: bool = True) -> str:
         """The year, from ``year`` or the start of a biblatex ``date``."""
@@ -126,6 +131,8 @@ class Rendered:
     unknown_type: str | None = None
     rejected_urls: tuple[str, ...] = ()
     """URLs left out because they are not http(s), such as ``javascript:``."""
+    invalid_latex: tuple[str, ...] = ()
+    """Fields printed as plain text because they are not valid LaTeX."""
 
 
 def edition(f: Fields) -> str | None:
@@ -170,7 +177,11 @@ class HighlightStyle(BaseStyle):  # type: ignore[misc]
         unknown = None if formatter else entry.type
         text = (formatter or self.format_generic)(fields)
         return Rendered(
-            text, tuple(dict.fromkeys(fields.missing)), unknown, tuple(fields.rejected_urls)
+            text,
+            tuple(dict.fromkeys(fields.missing)),
+            unknown,
+            tuple(fields.rejected_urls),
+            tuple(dict.fromkeys(fields.invalid_latex)),
         )
 
     # Each style defines format_<type> for ENTRY_TYPES; this is the fallback for the rest.

@@ -4,11 +4,77 @@ from __future__ import annotations
 
 import re
 
-from pybtex.richtext import Text
+from pybtex.backends.plaintext import Backend as PlainTextBackend
+from pybtex.markup import LaTeXParser
+from pybtex.richtext import HRef, Text
 
 # In a BibTeX field "%" is a literal percent sign, not the start of a LaTeX comment that
 # would silently drop the rest of the field.
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
+
+# What latexcodec would change: commands, math, ties, dash and quote ligatures. A value
+# without any of these (most titles and names) skips its decoder, the slowest step of
+# formatting; one with only braces needs pybtex's brace parser and nothing more.
+_NEEDS_DECODER = re.compile(r"[\\$~%]|--|``|''|<<|>>|!`|\?`")
+_HAS_BRACES = re.compile(r"[{}]")
+
+# One backend for every call: pybtex's render_as("text") looks the backend up through
+# entry points each time, which made formatting a large file take minutes.
+_PLAIN = PlainTextBackend()
+
+
+def plain_text(text: Text) -> str:
+    """The plain text of rich text."""
+    return str(text.render(_PLAIN))
+
+
+class InvalidLatex(ValueError):
+    """A field value that is not valid LaTeX."""
+
+
+# \url{...} and \href{...}{...}: common in howpublished and note fields. Their URLs must
+# not go through the LaTeX decoder, which would turn "~" into a space and "--" into a dash.
+_LINK_COMMAND = re.compile(r"\\url\{([^{}]*)\}|\\href\{([^{}]*)\}\{((?:[^{}]|\{[^{}]*\})*)\}")
+
+
+def strict_latex_text(value: str) -> Text:
+    """Rich text of a field; :class:`InvalidLatex` if it does not parse."""
+    if "\\url" in value or "\\href" in value:
+        return _with_links(value)
+    return _decode(value)
+
+
+def _with_links(value: str) -> Text:
+    """Decode the text around ``\\url``/``\\href``; keep their URLs as they are written."""
+    parts: list[Text | str] = []
+    position = 0
+    for match in _LINK_COMMAND.finditer(value):
+        if match.start() > position:
+            parts.append(_decode_keeping_spaces(value[position : match.start()]))
+        url = match.group(1) if match.group(1) is not None else match.group(2)
+        label = _decode(match.group(3)) if match.group(3) is not None else Text(url)
+        safe = url.strip().lower().startswith(("http://", "https://"))
+        parts.append(Text(HRef(url.strip(), label)) if safe else label)
+        position = match.end()
+    if position < len(value):
+        parts.append(_decode_keeping_spaces(value[position:]))
+    return Text(*parts)
+
+
+def _decode_keeping_spaces(value: str) -> Text:
+    """:func:`_decode` for a piece of a value: the decoder drops its outer spaces."""
+    stripped = value.strip()
+    lead, trail = value[: len(value) - len(value.lstrip())], value[len(value.rstrip()) :]
+    return Text(lead[:1], _decode(stripped), trail[:1]) if stripped else Text(value[:1])
+
+
+def _decode(value: str) -> Text:
+    try:
+        if not _NEEDS_DECODER.search(value):
+            return LaTeXParser(value).parse() if _HAS_BRACES.search(value) else Text(value)
+        return Text.from_latex(_BARE_PERCENT.sub(r"\\%", value))
+    except Exception as error:  # pybtex and latexcodec raise several kinds
+        raise InvalidLatex(str(error).split(": ")[-1]) from error
 
 
 def latex_text(value: str) -> Text:
@@ -19,6 +85,6 @@ def latex_text(value: str) -> Text:
     as literal text, which every writer escapes, so nothing reaches LaTeX or HTML raw.
     """
     try:
-        return Text.from_latex(_BARE_PERCENT.sub(r"\\%", value))
-    except Exception:  # noqa: BLE001 (pybtex and latexcodec raise several kinds)
+        return strict_latex_text(value)
+    except InvalidLatex:
         return Text(value.replace("{", "").replace("}", ""))

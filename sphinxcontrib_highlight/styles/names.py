@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .latex import latex_text
+from .latex import latex_text, plain_text
 
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 @lru_cache(maxsize=8192)
 def decode(latex: str) -> str:
     """Plain text of a LaTeX fragment: accents decoded, braces dropped, never re-cased."""
-    return str(latex_text(latex).render_as("text"))
+    return plain_text(latex_text(latex))
 
 
 def is_others(person: Person) -> bool:
