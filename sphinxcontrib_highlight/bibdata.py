@@ -47,9 +47,10 @@ class BibProblem:
     lineno: int | None = None
 
     @property
-    def location(self) -> str:
-        """``path:line`` as Sphinx prints locations."""
-        return f"{self.path}:{self.lineno}" if self.lineno else self.path
+    def location(self) -> str | None:
+        """``path:line`` as Sphinx prints locations; None for a file that cannot be read
+        (its message names it)."""
+        return f"{self.path}:{self.lineno}" if self.lineno else None
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,10 @@ class Bibliography:
                 line = bibfile.lines[key]
                 if key in entries:
                     first_path, first_line = where[key]
-                    problems.append(
-                        BibProblem(
-                            Warn.DUPLICATE_KEY,
-                            f"duplicate key {entry.key!r}: the entry at {first_path}:{first_line}"
-                            " is used, this one is ignored",
-                            bibfile.path,
-                            line,
-                        )
-                    )
+                    problems.append(_duplicate(
+                        entry.key, entries[key].key, f"{first_path}:{first_line}",
+                        bibfile.path, line,
+                    ))
                     continue
                 entries[key] = entry
                 where[key] = (bibfile.path, line)
@@ -208,7 +204,7 @@ def parse_text(text: str, path: str) -> BibFile:
                 continue
             if key.lower() in entries:
                 problems.append(_duplicate(key, entries[key.lower()].key,
-                                           lines[key.lower()], path, lineno))
+                                           f"line {lines[key.lower()]}", path, lineno))
                 continue
             seen_errors = len(captured)
             entries[key.lower()] = _make_entry(command, key, fields, path, lineno, problems)
@@ -218,16 +214,17 @@ def parse_text(text: str, path: str) -> BibFile:
                 for error in captured[seen_errors:]
             )
     if not entries and not problems:
-        problems.append(BibProblem(Warn.BIBFILE, "no BibTeX entries in this file", path))
+        problems.append(BibProblem(Warn.BIBFILE, "no BibTeX entries in this file", path, 1))
     return BibFile(path, entries, lines, tuple(problems), " ".join(preamble))
 
 
-def _duplicate(key: str, first: str, first_line: int, path: str, lineno: int) -> BibProblem:
+def _duplicate(key: str, first: str, first_at: str, path: str, lineno: int) -> BibProblem:
+    """A second entry for a key: the first one (at ``first_at``) wins."""
     if key == first:
-        message = f"duplicate key {key!r}: the entry at line {first_line} is used, this one is ignored"
+        message = f"duplicate key {key!r}: the entry at {first_at} is used, this one is ignored"
     else:
         message = (
-            f"key {key!r} differs only in case from {first!r} at line {first_line}"
+            f"key {key!r} differs only in case from {first!r} at {first_at}"
             " (BibTeX keys ignore case): that entry is used, this one is ignored"
         )
     return BibProblem(Warn.DUPLICATE_KEY, message, path, lineno)
@@ -297,9 +294,9 @@ def load_file(path: Path, encoding: str) -> BibFile:
     try:
         stat = path.stat()
     except OSError as error:
-        return _unreadable(name, f"cannot read BibTeX file: {error.strerror or error}")
+        return _unreadable(name, error.strerror or str(error))
     if not path.is_file():
-        return _unreadable(name, "cannot read BibTeX file: it is not a file")
+        return _unreadable(name, "it is not a file")
     signature = (stat.st_mtime_ns, stat.st_size)
     cached = _cache.get((name, encoding))
     if cached and cached[0] == signature:
@@ -307,7 +304,12 @@ def load_file(path: Path, encoding: str) -> BibFile:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        return _unreadable(name, f"cannot read BibTeX file: {error.strerror or error}")
+        return _unreadable(name, error.strerror or str(error))
+    if b"\x00" in raw[:65536]:
+        bibfile = BibFile(name, {}, {}, (BibProblem(
+            Warn.BIBFILE, "this is not a BibTeX file (it holds binary data)", name, 1),))
+        _cache[(name, encoding)] = (signature, bibfile)
+        return bibfile
     text, decode_problem = _decode(raw, encoding, name)
     bibfile = parse_text(text, name)
     if decode_problem:
@@ -322,7 +324,8 @@ def load_file(path: Path, encoding: str) -> BibFile:
     return bibfile
 
 
-def _unreadable(path: str, message: str) -> BibFile:
+def _unreadable(path: str, reason: str) -> BibFile:
+    message = f"cannot read BibTeX file {path!r}: {reason}"
     return BibFile(path, {}, {}, (BibProblem(Warn.BIBFILE, message, path),))
 
 
@@ -333,7 +336,7 @@ def _decode(raw: bytes, encoding: str, path: str) -> tuple[str, BibProblem | Non
     except LookupError:
         text = raw.decode("utf-8-sig", errors="replace")
         return text, BibProblem(
-            Warn.BIBFILE, f"unknown encoding {encoding!r}; read as UTF-8", path
+            Warn.BIBFILE, f"unknown encoding {encoding!r}; read as UTF-8", path, 1
         )
     except UnicodeDecodeError as error:
         lineno = raw.count(b"\n", 0, error.start) + 1
@@ -347,6 +350,16 @@ def _decode(raw: bytes, encoding: str, path: str) -> tuple[str, BibProblem | Non
         )
 
 
+_bibliographies: dict[tuple[int, ...], Bibliography] = {}
+
+
 def load_bibliography(paths: Iterable[Path], encoding: str) -> Bibliography:
-    """Load several files as one bibliography."""
-    return Bibliography(tuple(load_file(path, encoding) for path in paths))
+    """Load several files as one bibliography (the same object while no file changes)."""
+    bibfiles = tuple(load_file(path, encoding) for path in paths)
+    identity = tuple(id(bibfile) for bibfile in bibfiles)
+    cached = _bibliographies.get(identity)
+    if cached is not None and all(a is b for a, b in zip(cached.files, bibfiles, strict=True)):
+        return cached
+    bibliography = Bibliography(bibfiles)
+    _bibliographies[identity] = bibliography
+    return bibliography

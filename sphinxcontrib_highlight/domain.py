@@ -133,15 +133,21 @@ class HighlightDomain(Domain):
         )
 
     def report_bibfile_problems(self) -> None:
-        """Warn about each problem of each BibTeX file the project uses, once a build."""
+        """Warn about each problem of the BibTeX files the project uses, once a build.
+
+        Files are checked as the records read them together, so a key defined in two
+        files is reported too; a problem shared by several sets is reported once.
+        """
         configured = BibSource.configured(self.env.config)
-        paths = dict.fromkeys(configured.paths)
+        file_sets = dict.fromkeys([configured.paths])
         for kind in ("lists", "blocks"):
-            for record in self.records(kind):
-                paths.update(dict.fromkeys(record.bibfiles))
-        for path in paths:
-            for problem in self.bibliography((path,)).problems:
-                warn(problem.message, problem.subtype, problem.location)
+            file_sets.update(dict.fromkeys(record.bibfiles for record in self.records(kind)))
+        reported: set[tuple[str | None, str]] = set()
+        for bibfiles in file_sets:
+            for problem in self.bibliography(bibfiles).problems:
+                if (problem.location, problem.message) not in reported:
+                    reported.add((problem.location, problem.message))
+                    warn(problem.message, problem.subtype, problem.location)
         article = self.env.config.highlight_article
         if article and article not in self.bibliography(configured.paths):
             warn(

@@ -28,6 +28,8 @@ from .warnings_ import Warn, warn
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
+
+    from .bibdata import Bibliography
     from sphinx.builders import Builder
 
     from .domain import HighlightDomain
@@ -64,9 +66,17 @@ class ResolveHighlight(SphinxPostTransform):
     def for_html(self) -> bool:
         return self.builder.format == "html"
 
-    def formatted(self, style: str, entry: Entry, location: tuple[str, int]) -> Rendered:
-        """The entry in ``style``, warning (once) about what had to be worked around."""
+    def formatted(
+        self, style: str, entry: Entry, bibliography: Bibliography, used_at: tuple[str, int]
+    ) -> Rendered:
+        """The entry in ``style``, warning (once) about what had to be worked around.
+
+        The warnings point at the entry in its .bib file, where the fix belongs, and come
+        once however many lists show the entry.
+        """
         rendered = render_entry(style, entry, self.config.language)
+        source = bibliography.source(entry.key)
+        location: str | tuple[str, int] = f"{source[0]}:{source[1]}" if source else used_at
         if rendered.unknown_type:
             warn(
                 f"entry {entry.key!r}: style {style!r} has no form for type "
@@ -83,17 +93,23 @@ class ResolveHighlight(SphinxPostTransform):
                 f"entry {entry.key!r}: URL {address!r} is not http(s) and is left out",
                 Warn.LINK, location, once=True,
             )
-        for missing in rendered.missing_fields:
+        if rendered.missing_fields:
+            missing = ", ".join(repr(name) for name in rendered.missing_fields)
             warn(
-                f"entry {entry.key!r} has no {missing!r}, which style {style!r} needs",
+                f"entry {entry.key!r} has no {missing}, which style {style!r} needs",
                 Warn.MISSING_FIELD, location, once=True,
             )
         return rendered
 
-    def text_paragraph(self, rendered: Rendered, css_class: str) -> nodes.Element:
-        """The formatted text; for the text builder a paragraph that is never wrapped."""
+    def text_paragraph(self, rendered: Rendered, css_class: str, key: str) -> nodes.Element:
+        """The formatted text; for the text builder a paragraph that is never wrapped.
+
+        An entry with nothing a style can print (a broken entry) shows its key, so the
+        list keeps its numbering and the reader sees which entry to fix.
+        """
         paragraph = unwrapped_paragraph if self.builder.format == "text" else nodes.paragraph
-        return paragraph("", "", *to_nodes(rendered.text), classes=[css_class])
+        children = to_nodes(rendered.text) if len(rendered.text) else [nodes.Text(f"[{key}]")]
+        return paragraph("", "", *children, classes=[css_class])
 
     def link(self, link_text: str, url: str, classes: list[str]) -> nodes.reference:
         return nodes.reference(link_text, link_text, refuri=url, classes=classes)
@@ -116,13 +132,13 @@ class ResolveHighlight(SphinxPostTransform):
             warn(f"highlight-citation: key {wanted!r} is not in the bibliography",
                  Warn.UNKNOWN_KEY, location)
             return []
-        rendered = self.formatted(record.style, entry, location)
+        rendered = self.formatted(record.style, entry, bibliography, location)
         container = nodes.container(
             classes=["highlight-citation"], ids=[record.block_id], key=entry.key
         )
         container += nodes.rubric(record.heading, record.heading,
                                   classes=["highlight-citation-heading"])
-        container += self.text_paragraph(rendered, "highlight-citation-text")
+        container += self.text_paragraph(rendered, "highlight-citation-text", entry.key)
         url = doi_url(entry)
         if url:
             container += nodes.paragraph(
@@ -162,9 +178,9 @@ class ResolveHighlight(SphinxPostTransform):
             entry = bibliography.get(key)
             if entry is None:  # the file changed under a stale resolution; never crash
                 continue
-            rendered = self.formatted(record.style, entry, location)
+            rendered = self.formatted(record.style, entry, bibliography, location)
             item = nodes.list_item("", classes=["highlight-reference"], key=key)
-            text = self.text_paragraph(rendered, "highlight-reference-text")
+            text = self.text_paragraph(rendered, "highlight-reference-text", key)
             if self.builder.format == "latex":
                 # LaTeX labels targets, not list items: citations link to this label.
                 text.insert(0, nodes.target("", "", ids=[item_id]))

@@ -71,9 +71,10 @@ def test_bibfile_option_relative_to_document_or_source(app):
 def test_unknown_type_and_missing_field_warn_with_entry_and_field(app):
     app.build()
     text = warnings(app)
-    assert "index.rst:23: WARNING: entry 'ref2003': style 'neurosci-bull' has no form for type @software" in text
+    # Located at the entry in its .bib file, where the fix belongs.
+    assert "article.bib:20: WARNING: entry 'ref2003': style 'neurosci-bull' has no form for type @software" in text
     assert "[highlight.unknown_type]" in text
-    assert "index.rst:23: WARNING: entry 'ref2004' has no 'author', which style 'neurosci-bull' needs" in text
+    assert "article.bib:26: WARNING: entry 'ref2004' has no 'author', which style 'neurosci-bull' needs" in text
     assert "[highlight.missing_field]" in text
 
 

@@ -8,6 +8,7 @@ package adds a style by declaring an entry point in that group. pybtex's own sty
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pybtex.plugin
@@ -22,7 +23,16 @@ GROUP = "pybtex.style.formatting"
 
 
 def find_style(name: str) -> BaseStyle:
-    """A new instance of the style called ``name``; ``LookupError`` if there is none."""
+    """The style called ``name``; ``LookupError`` if there is none.
+
+    Styles hold no state between entries, so one instance per name serves a whole
+    build: pybtex's lookup reads every installed package's entry points on each call.
+    """
+    return _style(name)
+
+
+@lru_cache(maxsize=64)
+def _style(name: str) -> BaseStyle:
     try:
         style_class = pybtex.plugin.find_plugin(GROUP, name)
     except PluginNotFound as error:

@@ -37,8 +37,39 @@ class InvalidLatex(ValueError):
 _LINK_COMMAND = re.compile(r"\\url\{([^{}]*)\}|\\href\{([^{}]*)\}\{((?:[^{}]|\{[^{}]*\})*)\}")
 
 
+_MATH = re.compile(r"\$([^$]+)\$")
+_MATH_SYMBOLS = {
+    **{name: chr(code) for name, code in zip(
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
+        "rho varsigma sigma tau upsilon phi chi psi omega".split(),
+        range(0x3B1, 0x3CA), strict=True)},
+    **{name: chr(code) for name, code in zip(
+        "Alpha Beta Gamma Delta Epsilon Zeta Eta Theta Iota Kappa Lambda Mu Nu Xi Omicron Pi "
+        "Rho Sigma Tau Upsilon Phi Chi Psi Omega".split(),
+        [*range(0x391, 0x3A2), *range(0x3A3, 0x3AA)], strict=True)},
+    "varepsilon": "ε", "vartheta": "ϑ", "varphi": "φ", "ell": "ℓ", "infty": "∞",
+    "pm": "±", "mp": "∓", "times": "×", "cdot": "·", "le": "≤", "leq": "≤", "ge": "≥",
+    "geq": "≥", "neq": "≠", "ne": "≠", "approx": "≈", "sim": "∼", "to": "→",
+    "rightarrow": "→", "leftarrow": "←", "partial": "∂", "nabla": "∇", "sum": "∑",
+    "prod": "∏", "int": "∫", "sqrt": "√", "circ": "∘", "degree": "°",
+}
+_MATH_COMMAND = re.compile(r"\\([A-Za-z]+)")
+
+
+def _math_to_text(match: re.Match[str]) -> str:
+    """Simple inline math as Unicode (``$\\alpha$`` to α); anything else stays as written."""
+    formula = match.group(1)
+    converted = _MATH_COMMAND.sub(
+        lambda command: _MATH_SYMBOLS.get(command.group(1), command.group(0)), formula
+    )
+    converted = re.sub(r"\{([^{}]*)\}", r"\1", converted)
+    return match.group(0) if "\\" in converted else converted
+
+
 def strict_latex_text(value: str) -> Text:
     """Rich text of a field; :class:`InvalidLatex` if it does not parse."""
+    if "$" in value:
+        value = _MATH.sub(_math_to_text, value)
     if "\\url" in value or "\\href" in value:
         return _with_links(value)
     return _decode(value)

@@ -1,0 +1,3 @@
+project = "latin1"
+extensions = ["sphinxcontrib_highlight"]
+highlight_bibfiles = ["latin1.bib"]
