@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 project = "sphinxcontrib-highlight"
 author = "The sphinxcontrib-highlight developers"
-copyright = "2026, the sphinxcontrib-highlight developers"  # noqa: A001
+copyright = "2026, the sphinxcontrib-highlight developers"
 
 extensions = [
     "sphinxcontrib_highlight",

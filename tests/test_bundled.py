@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from conftest import output, soup, warnings
@@ -92,9 +94,6 @@ def test_latex_numbered_list_in_place(app):
     "buildername", ["html", "dirhtml", "singlehtml", "latex", "text", "man", "texinfo", "epub"]
 )
 def test_every_builder_renders(make_app, rootdir, sphinx_test_tempdir, buildername):
-    from pathlib import Path
-    import shutil
-
     srcdir = Path(sphinx_test_tempdir) / f"bundled-{buildername}"
     if srcdir.exists():
         shutil.rmtree(srcdir)
