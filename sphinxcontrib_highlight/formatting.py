@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING
 
 import pybtex_docutils
 from pybtex.exceptions import PybtexError
-from pybtex.richtext import Text
 
 from .styles import find_style
 from .styles.base import HighlightStyle, Rendered
 from .styles.neurosci_bull import NeurosciBullStyle
+from .warnings_ import Warn
 
 if TYPE_CHECKING:
     from docutils import nodes
     from pybtex.database import Entry
+    from pybtex.richtext import Text
 
 _BACKEND = pybtex_docutils.Backend()
 _rendered: dict[tuple[str, int], tuple[Entry, Rendered]] = {}
@@ -49,6 +50,32 @@ def _render(style_name: str, entry: Entry) -> Rendered:
         fallback = NeurosciBullStyle().render(entry)
         reason = str(error) or type(error).__name__
         return Rendered(fallback.text, (reason,), fallback.unknown_type)
+
+
+def rendering_problems(style_name: str, entry: Entry, rendered: Rendered) -> list[tuple[Warn, str]]:
+    """What the style had to work around, as warning subtypes and messages.
+
+    One wording for the Sphinx build and ``sphinx-highlight check``, so both say the same.
+    """
+    problems = []
+    if rendered.unknown_type:
+        problems.append(
+            (
+                Warn.UNKNOWN_TYPE,
+                (
+                    f"entry {entry.key!r}: style {style_name!r} has no form for type "
+                    f"@{rendered.unknown_type}; a generic form is used"
+                ),
+            )
+        )
+    problems.extend(
+        (
+            Warn.MISSING_FIELD,
+            f"entry {entry.key!r} has no {missing!r}, which style {style_name!r} needs",
+        )
+        for missing in rendered.missing_fields
+    )
+    return problems
 
 
 def to_nodes(text: Text) -> list[nodes.Node]:

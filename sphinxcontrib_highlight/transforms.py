@@ -15,11 +15,11 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
 from .bibsource import BibSource
-from .formatting import plain, render_entry, to_nodes
+from .formatting import plain, render_entry, rendering_problems, to_nodes
 from .links import doi_url, entry_links
 from .nodes import (
-    cite_placeholder,
     citation_block_placeholder,
+    cite_placeholder,
     reference_list_placeholder,
     unwrapped_paragraph,
 )
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
     from .domain import HighlightDomain
-    from .model import BlockRecord, ListRecord, Target
+    from .model import ListRecord, Target
     from .styles.base import Rendered
 
 
@@ -66,17 +66,8 @@ class ResolveHighlight(SphinxPostTransform):
     def formatted(self, style: str, entry: Entry, location: tuple[str, int]) -> Rendered:
         """The entry in ``style``, warning (once) about what had to be worked around."""
         rendered = render_entry(style, entry)
-        if rendered.unknown_type:
-            warn(
-                f"entry {entry.key!r}: style {style!r} has no form for type "
-                f"@{rendered.unknown_type}; a generic form is used",
-                Warn.UNKNOWN_TYPE, location, once=True,
-            )
-        for missing in rendered.missing_fields:
-            warn(
-                f"entry {entry.key!r} has no {missing!r}, which style {style!r} needs",
-                Warn.MISSING_FIELD, location, once=True,
-            )
+        for subtype, message in rendering_problems(style, entry, rendered):
+            warn(message, subtype, location, once=True)
         return rendered
 
     def text_paragraph(self, rendered: Rendered, css_class: str) -> nodes.Element:
