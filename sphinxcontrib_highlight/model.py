@@ -51,6 +51,11 @@ class BlockRecord:
     style: str
     heading: str
 
+    @property
+    def uid(self) -> str:
+        """Unique in the project: ``block_id`` counts per document, so two pages share it."""
+        return f"{self.docname}#{self.block_id}"
+
 
 @dataclass(frozen=True)
 class CiteRecord:

@@ -32,7 +32,8 @@ class Resolution:
     lists: dict[str, ResolvedList]
     cites: dict[tuple[str, str], tuple[Target | None, ...]]
     blocks: dict[str, str | None]
-    """The key each citation block shows, None where it is in no file."""
+    """The key each citation block shows (by :attr:`BlockRecord.uid`), None where it is in
+    no file."""
     fingerprints: dict[str, str]
 
 
@@ -93,7 +94,7 @@ def resolve(
     for block in block_records:
         key = block.key if block.key is not None else article_of(block.bibfiles)
         entry = bibliography_of(block.bibfiles).get(key) if key else None
-        resolved_blocks[block.block_id] = entry.key if entry is not None else None
+        resolved_blocks[block.uid] = entry.key if entry is not None else None
 
     fingerprints = _fingerprints(
         list_records, cite_records, block_records, resolved_lists, targets, resolved_blocks,
@@ -210,7 +211,7 @@ def _fingerprints(
             (cite.cite_id, found, [digest(t.bibfiles, t.key) if t else "-" for t in found])
         )
     for block in blocks:
-        key = block_keys[block.block_id]
+        key = block_keys[block.uid]
         parts[block.docname].append((block, key, digest(block.bibfiles, key)))
     return {
         docname: hashlib.sha1(repr(items).encode("utf-8"), usedforsecurity=False).hexdigest()
