@@ -73,7 +73,7 @@ class NeurosciBullStyle(HighlightStyle):
         return join(
             sentence(self.authors(f)),
             sentence(f.text("title", required=True)),
-            Text(f"{term('In')}: "),
+            Text(f"{term('In')}:"),
             sentence(self.editors(f)),
             sentence(f.text("booktitle", required=True)),
             sentence(join(where, f.pages(), sep=": ")),
