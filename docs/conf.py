@@ -15,6 +15,9 @@ extensions = [
     "sphinxcontrib_highlight",
     "myst_parser",
     "_ext.reference_tables",
+    "_ext.cli_help",
+    "_ext.example_style",
+    "_ext.style_gallery",
 ]
 
 root_doc = "index"
