@@ -9,12 +9,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 project = "sphinxcontrib-highlight"
 author = "The sphinxcontrib-highlight developers"
-copyright = "2026, the sphinxcontrib-highlight developers"  # noqa: A001
+copyright = "2026, the sphinxcontrib-highlight developers"
 
 extensions = [
     "sphinxcontrib_highlight",
     "myst_parser",
     "_ext.reference_tables",
+    "_ext.cli_help",
+    "_ext.example_style",
+    "_ext.style_gallery",
 ]
 
 root_doc = "index"

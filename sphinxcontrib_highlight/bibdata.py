@@ -19,16 +19,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pybtex.errors
-from pybtex.database import Entry, Person
 from pybtex.bibtex.utils import split_name_list
+from pybtex.database import Entry, Person
 from pybtex.database.input.bibtex import LowLevelParser, UndefinedMacro, month_names
-from pybtex.scanner import PybtexSyntaxError
 from pybtex.utils import CaseInsensitiveDict
 
 from .warnings_ import Warn
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
+
+    from pybtex.scanner import PybtexSyntaxError
 
 #: The research highlight and its 14 references, shipped as package data.
 BUNDLED_BIBFILE = Path(str(files("sphinxcontrib_highlight") / "data" / "highlight.bib"))

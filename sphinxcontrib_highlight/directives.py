@@ -80,7 +80,7 @@ class CitationDirective(_HighlightDirective):
     """``.. highlight-citation:: [KEY]``: an entry's "Cite this article" block."""
 
     takes_argument = True
-    option_spec: ClassVar[dict[str, Any]] = opt.OptionSpec(  # type: ignore[misc]
+    option_spec: ClassVar[dict[str, Any]] = opt.OptionSpec(
         heading=opt.lenient(opt.text),
         bibfile=opt.lenient(opt.text),
         style=opt.lenient(opt.text),
@@ -113,7 +113,7 @@ class ReferencesDirective(_HighlightDirective):
     """``.. highlight-references::``: a numbered reference list."""
 
     takes_content = True
-    option_spec: ClassVar[dict[str, Any]] = opt.OptionSpec(  # type: ignore[misc]
+    option_spec: ClassVar[dict[str, Any]] = opt.OptionSpec(
         keys=opt.lenient(opt.key_list),
         cited=opt.lenient(opt.cited_scope),
         bibfile=opt.lenient(opt.text),

@@ -9,25 +9,26 @@ their sources did not change, and no page keeps a stale number, tooltip or text.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sphinx.domains import Domain
 
 from .bibsource import BibSource
-from .model import BlockRecord, CiteRecord, ListRecord
 from .resolve import Resolution, resolve
 from .warnings_ import Warn, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Set
+    from collections.abc import Iterable
+    from collections.abc import Set as AbstractSet
 
-    from docutils.nodes import Element
+    from docutils.nodes import Element, reference
     from sphinx.addnodes import pending_xref
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
     from .bibdata import Bibliography
+    from .model import BlockRecord, CiteRecord, ListRecord
 
 
 class HighlightDomain(Domain):
@@ -36,7 +37,7 @@ class HighlightDomain(Domain):
     name = "highlight"
     label = "Highlight citations"
     data_version = 1
-    initial_data: dict[str, Any] = {  # noqa: RUF012 (Sphinx deep-copies it)
+    initial_data: ClassVar[dict[str, Any]] = {  # Sphinx deep-copies it for each build
         "lists": {},
         "cites": {},
         "blocks": {},
@@ -58,7 +59,7 @@ class HighlightDomain(Domain):
         for kind in ("lists", "cites", "blocks"):
             self.data[kind].pop(docname, None)
 
-    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+    def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         # Only the raw records of the documents a worker read; resolution is recomputed.
         for kind in ("lists", "cites", "blocks"):
             for docname in docnames & otherdata[kind].keys():
@@ -73,7 +74,7 @@ class HighlightDomain(Domain):
         target: str,
         node: pending_xref,
         contnode: Element,
-    ) -> Element | None:
+    ) -> reference | None:
         return None  # citations resolve in the post-transform, not through xrefs
 
     def resolve_any_xref(
@@ -84,7 +85,7 @@ class HighlightDomain(Domain):
         target: str,
         node: pending_xref,
         contnode: Element,
-    ) -> list[tuple[str, Element]]:
+    ) -> list[tuple[str, reference]]:
         return []
 
     # --- resolution ------------------------------------------------------------------

@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING
 
 import pybtex_docutils
 from pybtex.exceptions import PybtexError
-from pybtex.richtext import Text
 
 from .styles import find_style
 from .styles.base import HighlightStyle, Rendered
 from .styles.latex import plain_text
 from .styles.neurosci_bull import NeurosciBullStyle
+from .warnings_ import Warn
 
 if TYPE_CHECKING:
     from docutils import nodes
     from pybtex.database import Entry
+    from pybtex.richtext import Text
 
 _BACKEND = pybtex_docutils.Backend()
 _rendered: dict[tuple[str, str, int], tuple[Entry, Rendered]] = {}
@@ -54,6 +55,35 @@ def _render(style_name: str, entry: Entry) -> Rendered:
         fallback = NeurosciBullStyle().render(entry)
         reason = str(error) or type(error).__name__
         return Rendered(fallback.text, (reason,), fallback.unknown_type)
+
+
+def rendering_problems(style_name: str, entry: Entry, rendered: Rendered) -> list[tuple[Warn, str]]:
+    """What the style had to work around, as warning subtypes and messages.
+
+    One wording for the Sphinx build and ``sphinx-highlight check``, so both say the same.
+    """
+    problems: list[tuple[Warn, str]] = [
+        (Warn.BIB_SYNTAX,
+         f"entry {entry.key!r}: field {field} is not valid LaTeX; printed as plain text")
+        for field in rendered.invalid_latex
+    ]
+    problems.extend(
+        (Warn.LINK, f"entry {entry.key!r}: URL {address!r} is not http(s) and is left out")
+        for address in rendered.rejected_urls
+    )
+    if rendered.unknown_type:
+        problems.append((
+            Warn.UNKNOWN_TYPE,
+            f"entry {entry.key!r}: style {style_name!r} has no form for type "
+            f"@{rendered.unknown_type}; a generic form is used",
+        ))
+    if rendered.missing_fields:
+        missing = ", ".join(repr(name) for name in rendered.missing_fields)
+        problems.append((
+            Warn.MISSING_FIELD,
+            f"entry {entry.key!r} has no {missing}, which style {style_name!r} needs",
+        ))
+    return problems
 
 
 def to_nodes(text: Text) -> list[nodes.Node]:

@@ -63,7 +63,8 @@ def resolve(
         bibliography = bibliography_of(record.bibfiles)
         if record.mode is ListMode.ALL:
             excluded = (article_of(record.bibfiles) or "").lower()
-            wanted = [key for key in bibliography.keys() if key.lower() != excluded]
+            # Bibliography.keys() is the list of keys in file order, not a dict view.
+            wanted = [key for key in bibliography.keys() if key.lower() != excluded]  # noqa: SIM118
         elif record.mode is ListMode.KEYS:
             wanted = list(record.keys)
         elif record.mode is ListMode.CITED:
@@ -161,23 +162,23 @@ def _link_cites(
         for key in cite.keys:
             lowered = key.lower()
             candidates = [*same_page[cite.docname], *project_lists, *other_lists]
-            record = next((r for r in candidates if lowered in position[r.list_id]), None)
-            if record is None:
+            listed = next((r for r in candidates if lowered in position[r.list_id]), None)
+            if listed is None:
                 found.append(None)
                 continue
-            index = position[record.list_id][lowered]
+            index = position[listed.list_id][lowered]
             found.append(
                 Target(
-                    docname=record.docname,
-                    item_id=item_ids[record.list_id][index],
-                    number=record.start + index,
-                    list_id=record.list_id,
-                    key=keys[record.list_id][index],
-                    style=record.style,
-                    bibfiles=record.bibfiles,
+                    docname=listed.docname,
+                    item_id=item_ids[listed.list_id][index],
+                    number=listed.start + index,
+                    list_id=listed.list_id,
+                    key=keys[listed.list_id][index],
+                    style=listed.style,
+                    bibfiles=listed.bibfiles,
                 )
             )
-            backrefs[(record.list_id, lowered)].append((cite.docname, cite.cite_id))
+            backrefs[(listed.list_id, lowered)].append((cite.docname, cite.cite_id))
         targets[(cite.docname, cite.cite_id)] = tuple(found)
     return targets, backrefs
 

@@ -15,12 +15,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
 from .bibsource import BibSource
-from .formatting import plain, render_entry, to_nodes
+from .formatting import plain, render_entry, rendering_problems, to_nodes
 from .styles.base import term
 from .links import doi_url, entry_links
 from .nodes import (
-    cite_placeholder,
     citation_block_placeholder,
+    cite_placeholder,
     reference_list_placeholder,
     unwrapped_paragraph,
 )
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
     from .domain import HighlightDomain
-    from .model import BlockRecord, ListRecord, Target
+    from .model import ListRecord, Target
     from .styles.base import Rendered
 
 
@@ -77,28 +77,8 @@ class ResolveHighlight(SphinxPostTransform):
         rendered = render_entry(style, entry, self.config.language)
         source = bibliography.source(entry.key)
         location: str | tuple[str, int] = f"{source[0]}:{source[1]}" if source else used_at
-        if rendered.unknown_type:
-            warn(
-                f"entry {entry.key!r}: style {style!r} has no form for type "
-                f"@{rendered.unknown_type}; a generic form is used",
-                Warn.UNKNOWN_TYPE, location, once=True,
-            )
-        for field_name in rendered.invalid_latex:
-            warn(
-                f"entry {entry.key!r}: field {field_name} is not valid LaTeX; printed as plain text",
-                Warn.BIB_SYNTAX, location, once=True,
-            )
-        for address in rendered.rejected_urls:
-            warn(
-                f"entry {entry.key!r}: URL {address!r} is not http(s) and is left out",
-                Warn.LINK, location, once=True,
-            )
-        if rendered.missing_fields:
-            missing = ", ".join(repr(name) for name in rendered.missing_fields)
-            warn(
-                f"entry {entry.key!r} has no {missing}, which style {style!r} needs",
-                Warn.MISSING_FIELD, location, once=True,
-            )
+        for subtype, message in rendering_problems(style, entry, rendered):
+            warn(message, subtype, location, once=True)
         return rendered
 
     def text_paragraph(self, rendered: Rendered, css_class: str, key: str) -> nodes.Element:

@@ -4,6 +4,8 @@ These strings are the ground truth the bundled highlight must render to, charact
 character: they are copied from the journal's page, not produced by the extension.
 """
 
+from __future__ import annotations
+
 CITATION = (
     "Yang, J., Xie, S., Zhu, S. et al. Specialized Microglia Resolve Neuropathic Pain in the "
     "Spinal Cord. Neurosci. Bull. 39, 173–175 (2023)."

@@ -115,7 +115,7 @@ class Fields:
 
     def doi(self) -> str:
         """The DOI without a resolver prefix."""
-        doi = self.entry.fields.get("doi", "").strip()
+        doi: str = self.entry.fields.get("doi", "").strip()
         for prefix in ("https://doi.org/", "http://doi.org/", "http://dx.doi.org/", "doi:"):
             if doi.lower().startswith(prefix):
                 return doi[len(prefix) :]

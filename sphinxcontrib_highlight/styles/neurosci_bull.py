@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pybtex.database import Person
 
 
-class NeurosciBullStyle(HighlightStyle):  # type: ignore[misc]
+class NeurosciBullStyle(HighlightStyle):
     """Neuroscience Bulletin's numbered reference list."""
 
     #: Authors named before ``et al.``.

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from pybtex.database import Person
 
 
-class SpringerNatureStyle(HighlightStyle):  # type: ignore[misc]
+class SpringerNatureStyle(HighlightStyle):
     """Springer Nature's citation line and reference forms."""
 
     #: Authors named before ``et al.``.

@@ -1,0 +1,69 @@
+"""``.. highlight-style-gallery:: BIBFILE``: every built-in style on the same entries.
+
+For each style this package registers (read from its entry points, so a new style joins
+the gallery by being registered), the directive writes a section with the bundled
+highlight's citation block and reference list, and every entry of ``BIBFILE`` (entries of
+varied types), all through the extension's own directives.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.parsing import nested_parse_to_nodes
+
+from sphinxcontrib_highlight.bibdata import load_file
+from sphinxcontrib_highlight.styles import GROUP
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+
+
+def builtin_styles() -> list[str]:
+    """The styles this package registers, sorted by name."""
+    return sorted(
+        point.name
+        for point in entry_points(group=GROUP)
+        if point.value.startswith("sphinxcontrib_highlight.")
+    )
+
+
+class StyleGallery(SphinxDirective):
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        bibfile = self.arguments[0]
+        _, path = self.env.relfn2path(bibfile, self.env.docname)
+        keys = [entry.key for entry in load_file(Path(path), "utf-8").entries.values()]
+        lines: list[str] = []
+        for style in builtin_styles():
+            title = f"``{style}``"
+            lines += [
+                title,
+                "-" * len(title),
+                "",
+                f".. highlight-citation::\n   :style: {style}",
+                "",
+                f".. rubric:: Entries of other types ({bibfile})",
+                "",
+                f".. highlight-references::\n   :style: {style}\n   :bibfile: {bibfile}",
+                f"   :keys: {', '.join(keys)}",
+                "",
+                ".. rubric:: The bundled highlight's references",
+                "",
+                f".. highlight-references::\n   :style: {style}",
+                "",
+            ]
+        text = "\n".join(lines)
+        content = StringList(text.splitlines(), source=self.get_source_info()[0])
+        return nested_parse_to_nodes(self.state, content, allow_section_headings=True)
+
+
+def setup(app: Sphinx) -> dict[str, bool]:
+    app.add_directive("highlight-style-gallery", StyleGallery)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

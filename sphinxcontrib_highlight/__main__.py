@@ -1,0 +1,7 @@
+"""``python -m sphinxcontrib_highlight``: the ``sphinx-highlight`` command line."""
+
+from __future__ import annotations
+
+from .cli import main
+
+raise SystemExit(main(prog="python -m sphinxcontrib_highlight"))

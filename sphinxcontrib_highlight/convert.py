@@ -1,0 +1,293 @@
+"""Write entries as BibTeX, RIS or CSL-JSON, the formats reference managers import.
+
+Used by the command line (``sphinx-highlight convert``) and meant to be shared by
+anything else that hands entries to other tools. Every function takes a whole
+:class:`~.bibdata.Bibliography` or any iterable of entries (one entry for a single
+citation), and returns the file's text.
+
+- BibTeX is written by pybtex's own writer, so what pybtex reads back is what was loaded:
+  macros expanded, duplicates dropped, several files merged into one.
+- RIS and CSL-JSON carry plain text: LaTeX is decoded (``{\\"o}`` becomes ``ö``, braces
+  go), because neither format knows LaTeX. RIS is written by rispy, the maintained RIS
+  library, rather than by hand.
+- ``and others`` has no equivalent in RIS or CSL-JSON, so those formats list only the
+  named authors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+import rispy
+from pybtex.database import BibliographyData
+from pybtex.database.output.bibtex import Writer
+
+from .bibdata import Bibliography
+from .styles import names
+from .styles.base import TYPE_ALIASES, Fields
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import TypeAlias
+
+    from pybtex.database import Entry, Person
+
+    Entries: TypeAlias = Bibliography | Iterable[Entry]
+
+_RANGE = re.compile(r"\s*(?:--|–|—|-)\s*")
+_MONTHS = {
+    name: number
+    for number, names_ in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")),
+        start=1,
+    )
+    for name in names_
+}
+
+
+def _entries(source: Entries) -> list[Entry]:
+    if isinstance(source, Bibliography):
+        return list(source.entries.values())
+    return list(source)
+
+
+def _kind(entry: Entry) -> str:
+    """The entry type under the name the styles use (``conference`` is ``inproceedings``)."""
+    kind: str = entry.type.lower()
+    return TYPE_ALIASES.get(kind, kind)
+
+
+# --- BibTeX ----------------------------------------------------------------------------
+
+
+def to_bibtex(source: Entries) -> str:
+    """The entries as one BibTeX file, with the preambles of the files they came from."""
+    preamble = (
+        [bibfile.preamble for bibfile in source.files if bibfile.preamble]
+        if isinstance(source, Bibliography)
+        else []
+    )
+    data = BibliographyData(
+        entries={entry.key: entry for entry in _entries(source)}, preamble=preamble
+    )
+    return str(Writer().to_string(data))
+
+
+# --- shared by RIS and CSL-JSON --------------------------------------------------------
+
+
+def _named(people: Iterable[Person]) -> list[Person]:
+    return [person for person in people if not names.is_others(person)]
+
+
+def _is_corporate(person: Person) -> bool:
+    """``{World Health Organization}``: one braced last name and nothing else."""
+    parts = person.last_names
+    return (
+        not person.first_names
+        and not person.middle_names
+        and len(parts) == 1
+        and parts[0].startswith("{")
+        and parts[0].endswith("}")
+    )
+
+
+def _given(person: Person) -> str:
+    return names.decode(" ".join(person.first_names + person.middle_names))
+
+
+def _page_range(f: Fields) -> tuple[str, str]:
+    """First and last page (``1274-1282.e6`` gives ``1274``, ``1282.e6``); an article
+    number is a first page with no last."""
+    pages = f.plain("pages", "eid")
+    first, _, last = _RANGE.sub("\0", pages, count=1).partition("\0")
+    return first.strip(), last.strip()
+
+
+def _date_parts(f: Fields) -> list[int]:
+    """``[year]`` or ``[year, month]`` (or with the day, from a biblatex ``date``)."""
+    date = f.plain("date")
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
+        return [int(part) for part in date.split("-")]
+    year = f.year(required=False)
+    if not year.isdigit():
+        return []
+    month = f.plain("month").strip().lower().rstrip(".")
+    number = int(month) if month.isdigit() else _MONTHS.get(month)
+    return [int(year), number] if number and 1 <= number <= 12 else [int(year)]
+
+
+# --- CSL-JSON --------------------------------------------------------------------------
+
+_CSL_TYPES = {
+    "article": "article-journal",
+    "book": "book",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "techreport": "report",
+    "misc": "document",
+    "online": "webpage",
+    # CSL's "article" is the type for preprints and other unpublished articles.
+    "preprint": "article",
+}
+
+
+def _csl_name(person: Person) -> dict[str, str]:
+    if _is_corporate(person):
+        return {"literal": names.decode(person.last_names[0])}
+    name = {
+        "family": names.decode(" ".join(person.last_names)),
+        "given": _given(person),
+        "non-dropping-particle": names.decode(" ".join(person.prelast_names)),
+        "suffix": names.lineage(person),
+    }
+    return {key: value for key, value in name.items() if value}
+
+
+def csl_item(entry: Entry) -> dict[str, Any]:
+    """One entry as a CSL-JSON item (the ``id`` is the BibTeX key)."""
+    f = Fields(entry)
+    kind = _kind(entry)
+    item: dict[str, Any] = {"id": entry.key, "type": _CSL_TYPES.get(kind, "document")}
+    for role in ("author", "editor"):
+        people = _named(entry.persons.get(role, []))
+        if people:
+            item[role] = [_csl_name(person) for person in people]
+    if kind == "preprint":
+        container = f.plain("journal", "journaltitle", "eprinttype", "archiveprefix",
+                           "publisher", "howpublished", "organization")
+    elif kind in ("incollection", "inproceedings"):
+        container = f.plain("booktitle")
+    else:
+        container = f.plain("journal", "journaltitle")
+    first, last = _page_range(f)
+    values = {
+        "title": f.plain("title"),
+        "container-title": container,
+        "container-title-short": f.plain("shortjournal", "journalabbrev", "journal-abbrev"),
+        "collection-title": f.plain("series"),
+        "volume": f.plain("volume"),
+        # An article's number is its issue; a report's or preprint's is its own number.
+        "issue": f.plain("number", "issue") if kind == "article" else "",
+        "number": f.plain("eprint") if kind == "preprint" else (
+            f.plain("number") if kind == "techreport" else ""),
+        "page": f"{first}-{last}" if last else first,
+        "edition": f.plain("edition"),
+        "genre": {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}.get(kind, ""),
+        "publisher": f.plain("publisher", "school", "institution", "organization",
+                            "howpublished"),
+        "publisher-place": f.plain("address", "location"),
+        "DOI": f.doi(),
+        "PMID": f.plain("pmid"),
+        "ISBN": f.plain("isbn"),
+        "ISSN": f.plain("issn"),
+        "URL": entry.fields.get("url", "").strip(),
+        "language": f.plain("language", "langid"),
+        "abstract": f.plain("abstract"),
+        "note": f.plain("note"),
+    }
+    item.update((key, value) for key, value in values.items() if value)
+    date = _date_parts(f)
+    if date:
+        item["issued"] = {"date-parts": [date]}
+    return item
+
+
+def to_csl_json(source: Entries) -> str:
+    """The entries as a CSL-JSON array, as Zotero, Pandoc and citeproc read it."""
+    items = [csl_item(entry) for entry in _entries(source)]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- RIS -------------------------------------------------------------------------------
+
+_RIS_TYPES = {
+    "article": "JOUR",
+    "book": "BOOK",
+    "incollection": "CHAP",
+    "inproceedings": "CPAPER",
+    "phdthesis": "THES",
+    "mastersthesis": "THES",
+    "techreport": "RPRT",
+    "misc": "GEN",
+    "online": "ELEC",
+    # RIS has no preprint type; "unpublished work" is the nearest.
+    "preprint": "UNPB",
+}
+
+
+def _ris_name(person: Person) -> str:
+    """``Family, Given`` (``de Koninck, Y.``), the form RIS asks for."""
+    if _is_corporate(person):
+        return names.decode(person.last_names[0])
+    family = names.surname(person)
+    given = _given(person)
+    suffix = names.lineage(person)
+    return ", ".join(part for part in (family, given, suffix) if part)
+
+
+def ris_record(entry: Entry) -> dict[str, Any]:
+    """One entry as a rispy record (rispy's field names, not RIS tags)."""
+    f = Fields(entry)
+    kind = _kind(entry)
+    first, last = _page_range(f)
+    date = _date_parts(f)
+    if kind in ("incollection", "inproceedings"):
+        container = f.plain("booktitle")
+    else:
+        container = f.plain("journal", "journaltitle", "eprinttype", "archiveprefix")
+    record: dict[str, Any] = {
+        "type_of_reference": _RIS_TYPES.get(kind, "GEN"),
+        "id": entry.key,
+        "authors": [_ris_name(p) for p in _named(entry.persons.get("author", []))],
+        "secondary_authors": [_ris_name(p) for p in _named(entry.persons.get("editor", []))],
+        "title": f.plain("title"),
+        "secondary_title": container,
+        "alternate_title1": f.plain("shortjournal", "journalabbrev", "journal-abbrev"),
+        "tertiary_title": f.plain("series"),
+        "year": str(date[0]) if date else "",
+        "date": "/".join(f"{part:02d}" for part in date) if len(date) > 1 else "",
+        "volume": f.plain("volume"),
+        "number": f.plain("number", "issue", "eprint"),
+        "start_page": first,
+        "end_page": last,
+        "edition": f.plain("edition"),
+        "publisher": f.plain("publisher", "school", "institution", "organization"),
+        "place_published": f.plain("address", "location"),
+        "doi": f.doi(),
+        # Reference managers put a PubMed ID in the accession number, as PubMed does.
+        "accession_number": f.plain("pmid"),
+        "issn": f.plain("isbn", "issn"),
+        "urls": [entry.fields["url"].strip()] if entry.fields.get("url", "").strip() else [],
+        "language": f.plain("language", "langid"),
+        "abstract": f.plain("abstract"),
+        "notes": [note] if (note := f.plain("note")) else [],
+    }
+    return {key: value for key, value in record.items() if value}
+
+
+class _RisWriter(rispy.RisWriter):  # type: ignore[misc]
+    """rispy's writer without the ``1.``, ``2.`` line it puts before each record.
+
+    Those lines are not RIS tags; some importers skip them, stricter ones do not.
+    """
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def to_ris(source: Entries) -> str:
+    """The entries as an RIS file, one record each, in order."""
+    records = [ris_record(entry) for entry in _entries(source)]
+    return str(rispy.dumps(records, implementation=_RisWriter))
+
+
+#: The format names the command line accepts, with their writers.
+FORMATS: dict[str, Callable[[Entries], str]] = {"bibtex": to_bibtex, "ris": to_ris, "csl-json": to_csl_json}

@@ -1,0 +1,3 @@
+project = "bad-bib"
+extensions = ["sphinxcontrib_highlight"]
+highlight_bibfiles = ["problems.bib"]

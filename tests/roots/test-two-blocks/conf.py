@@ -1,0 +1,2 @@
+project = "two-blocks"
+extensions = ["sphinxcontrib_highlight"]

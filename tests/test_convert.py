@@ -1,0 +1,162 @@
+"""BibTeX, RIS and CSL-JSON written from a bibliography, read back by their own readers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import rispy
+from pybtex.database import parse_string
+from seed import REFERENCE_DOIS
+
+from sphinxcontrib_highlight import convert
+from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE, load_bibliography, parse_text
+
+VARIED = r"""
+@preamble{"\newcommand{\noop}[1]{}"}
+@book{book2001,
+  editor    = {Lovelace, Ada and {World Health Organization}},
+  title     = {Collected {Notes}},
+  publisher = {Test Press},
+  address   = {London},
+  edition   = {2},
+  year      = {2001},
+  month     = mar,
+  isbn      = {978-0-00-000000-2},
+}
+@phdthesis{thesis2010,
+  author = {M{\"u}ller, J{\"o}rg and von Neumann, Jr, John},
+  title  = {A thesis},
+  school = {Test University},
+  year   = {2010},
+}
+@online{web2022,
+  author = {Doe, Jane and others},
+  title  = {A page},
+  url    = {https://example.org/page?a=1&b=2},
+  date   = {2022-05-17},
+}
+@preprint{pre2023,
+  author     = {Roe, Richard},
+  title      = {A preprint},
+  eprinttype = {bioRxiv},
+  eprint     = {2023.01.01.000001},
+  year       = {2023},
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_bibliography([BUNDLED_BIBFILE], "utf-8")
+
+
+@pytest.fixture(scope="module")
+def varied():
+    return parse_text(VARIED, "varied.bib")
+
+
+def test_bibtex_round_trip(bundled):
+    data = parse_string(convert.to_bibtex(bundled), "bibtex")
+    assert list(data.entries) == bundled.keys()
+    for entry in bundled.entries.values():
+        again = data.entries[entry.key]
+        assert again.type == entry.type
+        assert dict(again.fields) == dict(entry.fields)
+        assert {role: [str(p) for p in people] for role, people in again.persons.items()} == {
+            role: [str(p) for p in people] for role, people in entry.persons.items()
+        }
+
+
+def test_bibtex_of_one_entry_and_preamble(varied):
+    from sphinxcontrib_highlight.bibdata import Bibliography
+
+    text = convert.to_bibtex(Bibliography((varied,)))
+    assert r"\newcommand{\noop}" in parse_string(text, "bibtex").preamble
+    single = convert.to_bibtex([varied.entries["thesis2010"]])
+    assert list(parse_string(single, "bibtex").entries) == ["thesis2010"]
+
+
+def test_ris_read_back_by_rispy(bundled):
+    records = rispy.loads(convert.to_ris(bundled))
+    assert len(records) == 15
+    assert all(record["type_of_reference"] == "JOUR" for record in records)
+    references = records[1:]
+    assert [record.get("doi") for record in references] == REFERENCE_DOIS
+    huang = references[9]
+    assert "O’Connor, Carolyn" in huang["authors"]
+    assert huang["title"].endswith("amyloid β plaques")
+    assert huang["secondary_title"] == "Nature Immunology"
+    assert huang["alternate_title1"] == "Nat Immunol"
+    tansley = references[12]
+    assert tansley["authors"][2] == "Ureña Guzmán, Alba"
+    assert len(tansley["authors"]) == 23
+    assert "de Koninck, Y." in references[1]["authors"]
+    niehaus = references[13]
+    assert (niehaus["start_page"], niehaus["end_page"]) == ("1274", "1282.e6")
+    assert niehaus["accession_number"] == "33667343"
+    krieger = references[11]  # an article number, not a range
+    assert krieger["start_page"] == "107502" and "end_page" not in krieger
+    assert references[0]["title"] == "Neuropathic pain: From mechanisms to treatment"
+
+
+def test_ris_starts_each_record_with_ty(bundled):
+    text = convert.to_ris(bundled)
+    assert text.startswith("TY  - JOUR\n")
+    assert "\n1.\n" not in text
+
+
+def test_csl_json_items(bundled):
+    items = json.loads(convert.to_csl_json(bundled))
+    assert [item["id"] for item in items] == bundled.keys()
+    article = items[0]
+    assert article["type"] == "article-journal"
+    assert [name["family"] for name in article["author"]] == ["Yang", "Xie", "Zhu"]
+    assert article["container-title-short"] == "Neurosci. Bull."
+    assert article["page"] == "173-175"
+    assert article["issued"] == {"date-parts": [[2023]]}
+    assert article["DOI"] == "10.1007/s12264-022-00932-8"
+    price = items[2]
+    assert price["author"][4] == {"family": "Koninck", "given": "Y.",
+                                  "non-dropping-particle": "de"}
+    assert items[1]["PMID"] == "32584191" and items[1]["issue"] == "1"
+    assert items[10]["title"].endswith("amyloid β plaques")
+
+
+def test_csl_json_of_varied_types(varied):
+    items = {item["id"]: item for item in json.loads(convert.to_csl_json(varied.entries.values()))}
+    book = items["book2001"]
+    assert book["type"] == "book"
+    assert book["editor"] == [{"family": "Lovelace", "given": "Ada"},
+                              {"literal": "World Health Organization"}]
+    assert book["title"] == "Collected Notes"
+    assert book["issued"] == {"date-parts": [[2001, 3]]}
+    assert (book["publisher"], book["publisher-place"], book["edition"]) == (
+        "Test Press", "London", "2")
+    thesis = items["thesis2010"]
+    assert (thesis["type"], thesis["genre"], thesis["publisher"]) == (
+        "thesis", "PhD thesis", "Test University")
+    assert thesis["author"] == [
+        {"family": "Müller", "given": "Jörg"},
+        {"family": "Neumann", "given": "John", "non-dropping-particle": "von", "suffix": "Jr"},
+    ]
+    web = items["web2022"]
+    assert web["type"] == "webpage"
+    assert web["author"] == [{"family": "Doe", "given": "Jane"}]  # "and others" has no CSL form
+    assert web["URL"] == "https://example.org/page?a=1&b=2"
+    assert web["issued"] == {"date-parts": [[2022, 5, 17]]}
+    pre = items["pre2023"]
+    assert (pre["type"], pre["container-title"], pre["number"]) == (
+        "article", "bioRxiv", "2023.01.01.000001")
+
+
+def test_ris_of_varied_types(varied):
+    records = {r["id"]: r for r in rispy.loads(convert.to_ris(varied.entries.values()))}
+    assert records["book2001"]["type_of_reference"] == "BOOK"
+    assert records["book2001"]["secondary_authors"] == ["Lovelace, Ada",
+                                                        "World Health Organization"]
+    assert records["book2001"]["date"] == "2001/03"
+    assert records["thesis2010"]["type_of_reference"] == "THES"
+    assert records["thesis2010"]["authors"] == ["Müller, Jörg", "von Neumann, John, Jr"]
+    assert records["web2022"]["urls"] == ["https://example.org/page?a=1&b=2"]
+    assert records["pre2023"]["type_of_reference"] == "UNPB"

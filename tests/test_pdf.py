@@ -1,0 +1,116 @@
+"""A real PDF: the bundled highlight through the latex builder, latexmk and xelatex.
+
+The PDF's text (``pdftotext -layout``) must hold the citation block and the 14 references
+exactly as published. The only differences allowed are what typesetting adds, never
+what it could change: line breaks and indentation where the seed has a space, a line
+break after a hyphen or an en dash, and a hyphen plus line break that LaTeX inserts
+between two letters when it hyphenates a word. Every character of the seed must be
+there, in order.
+
+xelatex (Sphinx's ``latex_engine = "xelatex"``) typesets ``β``, ``’`` and accented names
+with the FreeFont fonts that Sphinx configures; pdflatex would need extra Greek fonts.
+The TeX packages come from Debian (``scripts/dev`` installs them). Without them the
+test is skipped on a developer's machine and fails in CI, where they must be present.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from seed import CITATION, CITATION_DOI, REFERENCE_DOIS, REFERENCES
+
+TOOLS = ("latexmk", "xelatex", "pdftotext")
+
+pytestmark = pytest.mark.pdf
+
+#: Ligatures a PDF may keep as one glyph; pdftotext then prints the ligature character.
+LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl"}
+
+
+def typeset_pattern(expected: str) -> str:
+    """A regex matching ``expected`` as pdftotext prints it after LaTeX set it in lines."""
+    parts = []
+    for index, char in enumerate(expected):
+        if char == " ":
+            parts.append(r"\s+")
+            continue
+        parts.append(re.escape(char))
+        following = expected[index + 1 : index + 2]
+        if char in "-–/" and following and following != " ":
+            parts.append(r"(?:\n\s*)?")  # a line may break after a hyphen, dash or slash
+        elif char.isalpha() and following.isalpha():
+            parts.append(r"(?:-\n\s*)?")  # hyphenation: a hyphen and a line break
+    return "".join(parts)
+
+
+def test_pattern_allows_only_line_breaks():
+    pattern = re.compile(typeset_pattern("Opportunities for 1274-1282.e6, 259–301."))
+    assert pattern.fullmatch("Oppor-\n    tunities\n  for 1274-\n1282.e6, 259–\n 301.")
+    assert not pattern.fullmatch("Opportunities for 12741282.e6, 259–301.")  # a lost hyphen
+    assert not pattern.fullmatch("Opportunities for 1274-1282.e6, 259-301.")  # not an en dash
+    assert not pattern.fullmatch("Opportunities  or 1274-1282.e6, 259–301.")  # a lost letter
+    assert not pattern.fullmatch("Opportunities for 1274-1282.e6, 259–301")  # no period
+
+
+@pytest.fixture(scope="module")
+def pdf_text(rootdir, tmp_path_factory) -> str:
+    """Build the bundled root as a user would: sphinx-build, then latexmk, then pdftotext."""
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    if missing:
+        message = f"not installed: {', '.join(missing)} (bash scripts/dev test installs them)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    srcdir = tmp_path_factory.mktemp("pdf") / "bundled"
+    shutil.copytree(rootdir / "test-bundled", srcdir)
+    outdir = srcdir / "_build" / "latex"
+    build = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "latex", "-W", "-q",
+         "-D", "latex_engine=xelatex", str(srcdir), str(outdir)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert build.returncode == 0, build.stderr
+    latexmk = subprocess.run(
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "bundled.tex"],
+        cwd=outdir, capture_output=True, text=True, errors="replace", timeout=600, check=False,
+    )
+    assert latexmk.returncode == 0, latexmk.stdout[-4000:]
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(outdir / "bundled.pdf"), "-"],
+        capture_output=True, check=True, timeout=120,
+    ).stdout.decode("utf-8")
+    for ligature, letters in LIGATURES.items():
+        text = text.replace(ligature, letters)
+    return text
+
+
+def test_citation_block_as_published(pdf_text):
+    match = re.search(
+        r"Cite this article\s+" + typeset_pattern(CITATION) + r"\s+" + re.escape(CITATION_DOI),
+        pdf_text,
+    )
+    assert match, pdf_text[:3000]
+
+
+def test_fourteen_references_as_published_in_order(pdf_text):
+    position = pdf_text.index("REFERENCES")
+    for number, (reference, doi) in enumerate(zip(REFERENCES, REFERENCE_DOIS, strict=True), 1):
+        pattern = rf"(?m)^\s*{number}\.\s+{typeset_pattern(reference)}"
+        if doi:
+            pattern += rf"\s+{re.escape(f'https://doi.org/{doi}')}"
+        match = re.compile(pattern).search(pdf_text, position)
+        assert match, f"reference {number} not found as published after offset {position}"
+        position = match.end()
+    assert not re.search(r"(?m)^\s*15\.\s", pdf_text[position:])
+
+
+@pytest.mark.parametrize(
+    "needle", ["Ureña Guzmán A", "O’Connor C", "amyloid β plaques", "259–301", "1274-1282.e6"]
+)
+def test_special_characters_survive(pdf_text, needle):
+    assert re.search(typeset_pattern(needle), pdf_text)
