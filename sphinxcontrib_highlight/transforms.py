@@ -107,7 +107,8 @@ class ResolveHighlight(SphinxPostTransform):
             return []
         rendered = self.formatted(record.style, entry, location)
         container = nodes.container(
-            classes=["highlight-citation"], ids=[record.block_id], key=entry.key
+            classes=["highlight-citation"], ids=[record.block_id], key=entry.key,
+            bibfiles=record.bibfiles, style=record.style,
         )
         container += nodes.rubric(record.heading, record.heading,
                                   classes=["highlight-citation-heading"])
@@ -152,7 +153,10 @@ class ResolveHighlight(SphinxPostTransform):
             if entry is None:  # the file changed under a stale resolution; never crash
                 continue
             rendered = self.formatted(record.style, entry, location)
-            item = nodes.list_item("", classes=["highlight-reference"], key=key)
+            # bibfiles: the HTML-only reader post-transform finds the entry from the node.
+            item = nodes.list_item(
+                "", classes=["highlight-reference"], key=key, bibfiles=record.bibfiles
+            )
             text = self.text_paragraph(rendered, "highlight-reference-text")
             if self.builder.format == "latex":
                 # LaTeX labels targets, not list items: citations link to this label.
@@ -160,10 +164,7 @@ class ResolveHighlight(SphinxPostTransform):
             else:
                 item["ids"].append(item_id)
             item += text
-            links = [
-                self.link(link.label, link.url, [f"highlight-link-{link.kind}"])
-                for link in entry_links(entry, link_kinds)
-            ]
+            links = self.reference_links(entry, link_kinds, location)
             if self.for_html:
                 links.extend(self.backlinks(backrefs))
             if links:
@@ -176,10 +177,25 @@ class ResolveHighlight(SphinxPostTransform):
             enumeration += item
         serial = record.list_id.rsplit("#", 1)[-1]
         container = nodes.container(
-            classes=["highlight-references"], ids=[f"highlight-references-{serial}"]
+            classes=["highlight-references"], ids=[f"highlight-references-{serial}"],
+            bibfiles=record.bibfiles,
         )
         container += enumeration
         return [container]
+
+    def reference_links(
+        self, entry: Entry, kinds: tuple[str, ...], location: tuple[str, int]
+    ) -> list[nodes.reference]:
+        """Article, PubMed and Scholar links; the text builder shows URLs, as it has no links."""
+        links, problems = entry_links(entry, kinds)
+        for problem in problems:
+            warn(problem, Warn.LINK, location, once=True)
+        show_url = self.builder.format == "text"
+        return [
+            self.link(link.url if show_url else link.label, link.url,
+                      [f"highlight-link-{link.kind}"])
+            for link in links
+        ]
 
     def backlinks(self, backrefs: tuple[tuple[str, str], ...]) -> list[nodes.reference]:
         """HTML only: a ``↩`` link to each citation of the item, lettered if several."""
