@@ -15,7 +15,7 @@ import pybtex_docutils
 from pybtex.exceptions import PybtexError
 from pybtex.richtext import Text
 
-from .styles import find_style
+from .styles import find_style, names
 from .styles.base import HighlightStyle, Rendered
 from .styles.neurosci_bull import NeurosciBullStyle
 
@@ -58,7 +58,7 @@ def to_nodes(text: Text) -> list[nodes.Node]:
 
 def plain(text: Text) -> str:
     """Plain text of rich text, for tooltips and copy buttons."""
-    return str(text.render_as("text"))
+    return names.plain_text(text)
 
 
 def entry_digest(entry: Entry) -> str:

@@ -84,7 +84,7 @@ class Fields:
     def plain(self, *names_: str, required: bool = False) -> str:
         """The first present field among ``names_`` as plain text ('' if none)."""
         value = self.text(*names_, required=required)
-        return str(value.render_as("text")) if value is not None else ""
+        return names.plain_text(value) if value is not None else ""
 
     def year(self, required: bool = True) -> str:
         """The year, from ``year`` or the start of a biblatex ``date``."""

@@ -11,16 +11,26 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from pybtex.backends.plaintext import Backend as PlainBackend
 from pybtex.richtext import Text
 
 if TYPE_CHECKING:
     from pybtex.database import Person
 
+#: pybtex's ``render_as("text")`` looks its backend up among all installed entry points on
+#: every call (tens of milliseconds in a large environment); one instance serves them all.
+PLAIN = PlainBackend()
+
+
+def plain_text(text: Text) -> str:
+    """Plain text of pybtex rich text."""
+    return str(text.render(PLAIN))
+
 
 @lru_cache(maxsize=8192)
 def decode(latex: str) -> str:
     """Plain text of a LaTeX fragment: accents decoded, braces dropped, never re-cased."""
-    return str(Text.from_latex(latex).render_as("text"))
+    return plain_text(Text.from_latex(latex))
 
 
 def is_others(person: Person) -> bool:
@@ -98,6 +108,7 @@ def full(person: Person) -> str:
 __all__ = [
     "apa",
     "decode",
+    "plain_text",
     "full",
     "initial_groups",
     "is_others",
