@@ -22,7 +22,7 @@ import rispy
 from pybtex.database import BibliographyData
 
 from .styles import names
-from .styles.base import Fields, TYPE_ALIASES
+from .styles.base import TYPE_ALIASES, Fields
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -44,7 +44,7 @@ _TYPES = {
 }
 _GENERIC = ("GEN", "document")
 
-_RANGE = re.compile(r"\s*(?:--?|–|—)\s*")
+_RANGE = re.compile(r"\s*(?:--?|\u2013|\u2014)\s*")  # -, --, en dash, em dash
 
 
 def entry_kind(entry: Entry) -> tuple[str, str]:
@@ -83,6 +83,12 @@ def inverted(person: Person) -> str:
     if suffix:
         parts.append(suffix)
     return ", ".join(parts)
+
+
+def pmid(entry: Entry) -> str:
+    """The PubMed id if it is a number ('' otherwise: no format gets a malformed one)."""
+    value = Fields(entry).plain("pmid").strip()
+    return value if value.isascii() and value.isdigit() else ""
 
 
 def year(entry: Entry) -> str:
@@ -184,7 +190,7 @@ def csl_item(entry: Entry) -> dict[str, Any]:
         "page-first": first,
         "publisher": fields.plain("publisher"),
         "DOI": fields.doi(),
-        "PMID": fields.plain("pmid"),
+        "PMID": pmid(entry),
         "URL": fields.plain("url"),
     }
     item.update({name: value for name, value in values.items() if value})

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
-from .exports import given, inverted, named_authors, page_range, year
+from .exports import given, inverted, named_authors, page_range, pmid, year
 from .styles import names
 from .styles.base import Fields
 
@@ -55,7 +55,7 @@ def _fields(entry: Entry) -> dict[str, str]:
         "lastpage": last,
         "date": year(entry),
         "doi": f.doi(),
-        "pmid": f.plain("pmid"),
+        "pmid": pmid(entry),
         "publisher": f.plain("publisher"),
     }
     return {name: value for name, value in values.items() if value}

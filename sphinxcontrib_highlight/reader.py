@@ -115,7 +115,9 @@ class ReaderTools(SphinxPostTransform):
         spans: dict[tuple[str, tuple[str, ...]], nodes.raw],
     ) -> nodes.raw | None:
         """A COinS span for ``entry``, or None if the page has one already."""
-        identity = (entry.key.lower(), tuple(owner.get("bibfiles", ())))
+        identity: tuple[str, tuple[str, ...]] = (
+            entry.key.lower(), tuple(owner.get("bibfiles", ()))
+        )
         if identity in spans:
             return None
         title = escape(metadata.coins(entry), quote=True)
@@ -269,7 +271,7 @@ def _write_once(path: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(handle, "wb") as stream:
         stream.write(data)
-    os.replace(temporary, path)
+    Path(temporary).replace(path)
 
 
 def add_meta_tags(

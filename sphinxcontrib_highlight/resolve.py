@@ -31,8 +31,11 @@ class Resolution:
 
     lists: dict[str, ResolvedList]
     cites: dict[tuple[str, str], tuple[Target | None, ...]]
-    blocks: dict[str, str | None]
-    """The key each citation block shows, None where it is in no file."""
+    blocks: dict[tuple[str, str], str | None]
+    """The key each citation block shows, by (docname, block id); None where it is in no file.
+
+    Block ids are numbered per document, so the docname is part of the key.
+    """
     fingerprints: dict[str, str]
 
 
@@ -88,11 +91,11 @@ def resolve(
     }
 
     block_records = list(blocks)
-    resolved_blocks: dict[str, str | None] = {}
+    resolved_blocks: dict[tuple[str, str], str | None] = {}
     for block in block_records:
         key = block.key if block.key is not None else article_of(block.bibfiles)
         entry = bibliography_of(block.bibfiles).get(key) if key else None
-        resolved_blocks[block.block_id] = entry.key if entry is not None else None
+        resolved_blocks[(block.docname, block.block_id)] = entry.key if entry is not None else None
 
     fingerprints = _fingerprints(
         list_records, cite_records, block_records, resolved_lists, targets, resolved_blocks,
@@ -188,7 +191,7 @@ def _fingerprints(
     blocks: list[BlockRecord],
     resolved: dict[str, ResolvedList],
     targets: dict[tuple[str, str], tuple[Target | None, ...]],
-    block_keys: dict[str, str | None],
+    block_keys: dict[tuple[str, str], str | None],
     bibliography_of: Callable[[tuple[str, ...]], Bibliography],
 ) -> dict[str, str]:
     """Per document, a digest of everything it shows that comes from resolution."""
@@ -209,7 +212,7 @@ def _fingerprints(
             (cite.cite_id, found, [digest(t.bibfiles, t.key) if t else "-" for t in found])
         )
     for block in blocks:
-        key = block_keys[block.block_id]
+        key = block_keys[(block.docname, block.block_id)]
         parts[block.docname].append((block, key, digest(block.bibfiles, key)))
     return {
         docname: hashlib.sha1(repr(items).encode("utf-8"), usedforsecurity=False).hexdigest()

@@ -97,7 +97,7 @@ class ResolveHighlight(SphinxPostTransform):
     def citation_block(self, placeholder: nodes.Element) -> list[nodes.Node]:
         record = self.domain_record("blocks", placeholder["docname"], placeholder["block_id"])
         location = (record.docname, record.lineno)
-        key = self.domain.resolution.blocks.get(record.block_id)
+        key = self.domain.resolution.blocks.get((record.docname, record.block_id))
         bibliography = self.domain.bibliography(record.bibfiles)
         entry = bibliography.get(key) if key else None
         if entry is None:

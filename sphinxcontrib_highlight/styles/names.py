@@ -108,11 +108,11 @@ def full(person: Person) -> str:
 __all__ = [
     "apa",
     "decode",
-    "plain_text",
     "full",
     "initial_groups",
     "is_others",
     "lineage",
+    "plain_text",
     "springer",
     "surname",
     "vancouver",
