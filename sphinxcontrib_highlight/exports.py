@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import rispy
 from pybtex.database import BibliographyData
 
+from .links import is_web_url
 from .styles import names
 from .styles.base import TYPE_ALIASES, Fields
 
@@ -91,6 +92,12 @@ def pmid(entry: Entry) -> str:
     return value if value.isascii() and value.isdigit() else ""
 
 
+def web_url(entry: Entry) -> str:
+    """The entry's ``url`` if it is http(s); a ``javascript:`` or ``data:`` URL is no link."""
+    url = entry.fields.get("url", "").strip()
+    return url if is_web_url(url) else ""
+
+
 def year(entry: Entry) -> str:
     """The year, from ``year`` or a biblatex ``date``."""
     return Fields(entry).year(required=False)
@@ -131,7 +138,7 @@ def ris_record(entry: Entry) -> dict[str, Any]:
         "doi": fields.doi(),
     }
     record.update({tag: value for tag, value in values.items() if value})
-    url = fields.plain("url")
+    url = web_url(entry)
     if url:
         record["urls"] = [url]
     return record
@@ -191,7 +198,7 @@ def csl_item(entry: Entry) -> dict[str, Any]:
         "publisher": fields.plain("publisher"),
         "DOI": fields.doi(),
         "PMID": pmid(entry),
-        "URL": fields.plain("url"),
+        "URL": web_url(entry),
     }
     item.update({name: value for name, value in values.items() if value})
     published = year(entry)
