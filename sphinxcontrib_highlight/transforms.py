@@ -168,7 +168,9 @@ class ResolveHighlight(SphinxPostTransform):
             if self.for_html:
                 links.extend(self.backlinks(backrefs))
             if links:
-                paragraph = nodes.paragraph(classes=["highlight-reference-links"])
+                # Unwrapped in text output too: a URL broken over two lines is no URL.
+                kind = unwrapped_paragraph if self.builder.format == "text" else nodes.paragraph
+                paragraph = kind(classes=["highlight-reference-links"])
                 for index, link in enumerate(links):
                     if index:
                         paragraph += nodes.Text(" ")

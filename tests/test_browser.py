@@ -43,7 +43,7 @@ SCHEMA = json.loads((Path(__file__).parent / "schemas" / "csl-data.json").read_t
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -53,7 +53,7 @@ def printed(reference: str) -> dict[str, object]:
     parts: dict[str, object] = match.groupdict()
     names = [name for name in str(parts["authors"]).split(", ") if name != "et al"]
     parts["surnames"] = [name.rsplit(" ", 1)[0] for name in names]
-    first, _, last = str(parts["pages"]).replace("–", "-").partition("-")
+    first, _, last = str(parts["pages"]).replace("–", "-").partition("-")  # noqa: RUF001 (the printed en dash)
     parts["firstpage"], parts["lastpage"] = first, last
     return parts
 
@@ -158,7 +158,7 @@ def test_coins_names_and_numbers_keep_every_character(app):
         for item in (parse_context_object(s["title"]) for s in soup(app).select("span.Z3988"))
     }
     huang = items["Microglia use TAM receptors to detect and engulf amyloid β plaques"]
-    assert {"lastName": "O’Connor", "firstName": "Carolyn"} in huang["creators"]
+    assert {"lastName": "O’Connor", "firstName": "Carolyn"} in huang["creators"]  # noqa: RUF001 (as printed)
     tansley = next(i for t, i in items.items() if t.startswith("Single-cell RNA"))
     assert tansley["creators"][2] == {"lastName": "Ureña Guzmán", "firstName": "Alba"}
     assert len(tansley["creators"]) == 23
@@ -261,7 +261,7 @@ def test_csl_json_downloads_are_valid_and_match_the_source(app):
         assert item["title"] == expected["title"]
         assert item["container-title-short"] == expected["journal"]
         assert item["issued"] == {"date-parts": [[int(expected["year"])]]}
-        assert item["page"] == str(expected["pages"]).replace("–", "-")
+        assert item["page"] == str(expected["pages"]).replace("–", "-")  # noqa: RUF001
         assert item.get("DOI") == doi
         assert item.get("PMID") == pmid
         entry = SOURCE.entries[item["id"]]
@@ -372,6 +372,11 @@ def test_text_builder_shows_link_urls(app):
     text = output(app, "index.txt")
     assert "https://pubmed.ncbi.nlm.nih.gov/32584191/" in text
     assert "Google Scholar" not in text
+    # Never wrapped: each URL stays whole on its line.
+    scholar = [word for line in text.splitlines() for word in line.split()
+               if word.startswith("https://scholar.google.com/")]
+    assert len(scholar) == 14
+    assert all(re.search(r"&publication_year=\d{4}$", word) for word in scholar)
 
 
 @pytest.mark.sphinx("html", testroot="bundled", freshenv=True,
@@ -442,3 +447,11 @@ def test_non_web_links_are_dropped_with_a_warning(app):
     assert any("data:text/html" in line for line in found)
     assert any("pmid" in line and "not a number" in line for line in found)
     assert "Traceback" not in warnings(app)
+
+
+@pytest.mark.sphinx("html", testroot="reader-hostile", freshenv=True,
+                    confoverrides={"suppress_warnings": ["highlight.link"]})
+def test_link_warnings_can_be_suppressed(app):
+    app.build()
+    assert "[highlight.link]" not in warnings(app)
+    assert not soup(app).select('a[href^="javascript:"], a[href^="data:"]')
