@@ -326,6 +326,10 @@ def test_parallel_build_writes_every_download(app):
         assert path.is_file()
         assert path.read_text(encoding="utf-8").strip()
     assert not list(Path(app.outdir).rglob(".tmp-*"))
+    # Pages written by worker processes still get their own meta tags.
+    for name, title in (("index", "Specialized"), ("other", "Qualitative"),
+                        ("sub/deep", "Specialized"), ("listfirst", "Specialized")):
+        assert embedded_metadata(meta_tags(soup(app, name)))["title"].startswith(title)
 
 
 @pytest.mark.parametrize("buildername", ["latex", "text", "epub"])
