@@ -71,7 +71,9 @@ class ReaderTools(SphinxPostTransform):
             entry = self.entry_of(block)
             if entry is None:
                 continue
-            block.insert(0, self.coins_span(entry, block, spans))
+            span = self.coins_span(entry, block, spans)
+            if span is not None:
+                block.insert(0, span)
             block += self.citation_tools(block, entry)
         for container in lists:
             entries = []
