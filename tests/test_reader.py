@@ -315,6 +315,8 @@ def test_download_links_resolve_from_every_page(make_app, rootdir, sphinx_test_t
         assert link["href"].startswith(prefix + "_downloads/highlight/"), link["href"]
         target = (Path(app.outdir) / page).parent / link["href"]
         assert target.is_file(), link["href"]
+    titles = [span["title"] for span in html.select("span.Z3988")]
+    assert len(titles) == len(set(titles))  # singlehtml: one span per item, not per block
 
 
 @pytest.mark.sphinx("html", testroot="reader", freshenv=True, parallel=2)
