@@ -127,9 +127,11 @@ class HighlightConfig:
         _string,
     )
     reference_links: tuple[str, ...] = _option(
-        ("doi",),
+        LINK_KINDS,
         frozenset({list, tuple}),
-        "Links shown under each reference, from ``doi``, ``pubmed`` and ``scholar``.",
+        "Links shown under each reference, as on the journal's page: ``doi`` (*Article*: "
+        "the DOI, else the entry's http(s) ``url``), ``pubmed`` (*PubMed*, when the entry "
+        "has a ``pmid``) and ``scholar`` (a *Google Scholar* lookup).",
         _subset_of(LINK_KINDS),
         rebuild="env",
     )

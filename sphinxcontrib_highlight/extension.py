@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import config, nodes
+from . import config, nodes, reader
 from .directives import CitationDirective, ReferencesDirective
 from .domain import HighlightDomain, on_env_get_updated
 from .roles import CiteRole
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 STATIC_DIR = Path(__file__).parent / "static"
 LOCALE_DIR = Path(__file__).parent / "locale"
 CSS_FILE = "sphinxcontrib-highlight.css"
+JS_FILE = "sphinxcontrib-highlight.js"
 
 
 def setup_extension(app: Sphinx) -> None:
@@ -29,14 +30,16 @@ def setup_extension(app: Sphinx) -> None:
     app.add_directive("highlight-references", ReferencesDirective)
     app.add_role("hcite", CiteRole())
     app.add_post_transform(ResolveHighlight)
+    reader.register(app)
     app.connect("env-get-updated", on_env_get_updated)
     app.connect("builder-inited", add_html_assets)
     app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))
 
 
 def add_html_assets(app: Sphinx) -> None:
-    """Ship the stylesheet to HTML builders only."""
+    """Ship the stylesheet and the copy button's script to HTML builders only."""
     if app.builder.format != "html":
         return
     app.config.html_static_path.append(str(STATIC_DIR))
     app.add_css_file(CSS_FILE)
+    app.add_js_file(JS_FILE, loading_method="defer")

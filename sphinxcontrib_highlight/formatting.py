@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 import pybtex_docutils
 from pybtex.exceptions import PybtexError
 
-from .styles import find_style
+from .styles import find_style, names
 from .styles.base import HighlightStyle, Rendered
 from .styles.latex import plain_text
+from .urls import rejected
 from .styles.neurosci_bull import NeurosciBullStyle
 from .warnings_ import Warn
 
@@ -67,10 +68,7 @@ def rendering_problems(style_name: str, entry: Entry, rendered: Rendered) -> lis
          f"entry {entry.key!r}: field {field} is not valid LaTeX; printed as plain text")
         for field in rendered.invalid_latex
     ]
-    problems.extend(
-        (Warn.LINK, f"entry {entry.key!r}: URL {address!r} is not http(s) and is left out")
-        for address in rendered.rejected_urls
-    )
+    problems.extend((Warn.LINK, rejected(entry.key, address)) for address in rendered.rejected_urls)
     if rendered.unknown_type:
         problems.append((
             Warn.UNKNOWN_TYPE,

@@ -1,8 +1,10 @@
-"""Links for an entry: its DOI, PubMed record and a Google Scholar lookup.
+"""Links for an entry, as a journal's page shows them: Article, PubMed, Google Scholar.
 
-URLs are built from the entry's fields with every part percent-encoded, and only http(s)
-URLs are ever produced, so no field can smuggle a ``javascript:`` or ``data:`` link into
-a page. No network is used: the Scholar link is a lookup URL the reader's browser follows.
+URLs are built from the entry's fields with every part percent-encoded. The one URL taken
+as written, an entry's ``url`` (the Article link of an entry without a DOI), is kept only
+if it is http(s): anything else (``javascript:``, ``data:``, ``file:``) is dropped and
+reported, so no field can smuggle a script into a page. No network is used: the Scholar
+link is a lookup URL the reader's browser follows.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from urllib.parse import quote, urlencode
 
 from .styles import names
 from .styles.base import Fields
+from .urls import rejected, web_url
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -20,6 +23,9 @@ if TYPE_CHECKING:
 DOI_RESOLVER = "https://doi.org/"
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
 SCHOLAR_LOOKUP = "https://scholar.google.com/scholar_lookup?"
+
+#: The label of each kind of link, as journal pages print them.
+LABELS = {"doi": "Article", "pubmed": "PubMed", "scholar": "Google Scholar"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ def doi_url(entry: Entry) -> str | None:
 def pubmed_url(entry: Entry) -> str | None:
     """The PubMed page of an entry whose ``pmid`` is a number."""
     pmid = entry.fields.get("pmid", "").strip()
-    return f"{PUBMED}{pmid}/" if pmid.isdigit() else None
+    return f"{PUBMED}{pmid}/" if pmid.isascii() and pmid.isdigit() else None
 
 
 def scholar_url(entry: Entry) -> str | None:
@@ -61,17 +67,48 @@ def scholar_url(entry: Entry) -> str | None:
     return SCHOLAR_LOOKUP + urlencode(query)
 
 
-def entry_links(entry: Entry, kinds: tuple[str, ...]) -> list[Link]:
-    """The links of ``kinds`` that the entry has data for, in the order asked."""
-    makers = {
-        "doi": (doi_url, None),
-        "pubmed": (pubmed_url, "PubMed"),
-        "scholar": (scholar_url, "Google Scholar"),
-    }
-    links = []
-    for kind in kinds:
-        make, label = makers[kind]
-        url = make(entry)
+def article_url(entry: Entry) -> tuple[str | None, str | None]:
+    """The Article link: the DOI, else the entry's own ``url`` if it is http(s).
+
+    Returns the URL and, when a field had to be dropped, why (for a warning).
+    """
+    url = doi_url(entry)
+    if url:
+        return url, None
+    doi = Fields(entry).doi()
+    problem = (
+        f"entry {entry.key!r}: doi {doi!r} is not a DOI (10.<registrant>/<suffix>); no link"
+        if doi else None
+    )
+    written = entry.fields.get("url", "").strip()
+    if written:
+        url = web_url(written)
         if url:
-            links.append(Link(kind, label or url, url))
-    return links
+            return url, problem
+        problem = rejected(entry.key, written)
+    return None, problem
+
+
+def entry_links(entry: Entry, kinds: tuple[str, ...]) -> tuple[list[Link], list[str]]:
+    """The links of ``kinds`` that the entry has data for, in the order asked.
+
+    Also returns, for each field that could not become a link, why, so the caller can warn
+    at the directive's location.
+    """
+    links: list[Link] = []
+    problems: list[str] = []
+    for kind in kinds:
+        if kind == "doi":
+            url, problem = article_url(entry)
+            if problem:
+                problems.append(problem)
+        elif kind == "pubmed":
+            url = pubmed_url(entry)
+            pmid = entry.fields.get("pmid", "").strip()
+            if pmid and not url:
+                problems.append(f"entry {entry.key!r}: pmid {pmid!r} is not a number; no PubMed link")
+        else:
+            url = scholar_url(entry)
+        if url:
+            links.append(Link(kind, LABELS[kind], url))
+    return links, problems

@@ -75,8 +75,7 @@ class ResolveHighlight(SphinxPostTransform):
         once however many lists show the entry.
         """
         rendered = render_entry(style, entry, self.config.language)
-        source = bibliography.source(entry.key)
-        location: str | tuple[str, int] = f"{source[0]}:{source[1]}" if source else used_at
+        location = entry_location(bibliography, entry, used_at)
         for subtype, message in rendering_problems(style, entry, rendered):
             warn(message, subtype, location, once=True)
         return rendered
@@ -114,7 +113,8 @@ class ResolveHighlight(SphinxPostTransform):
             return []
         rendered = self.formatted(record.style, entry, bibliography, location)
         container = nodes.container(
-            classes=["highlight-citation"], ids=[record.block_id], key=entry.key
+            classes=["highlight-citation"], ids=[record.block_id], key=entry.key,
+            bibfiles=record.bibfiles, style=record.style,
         )
         container += nodes.rubric(record.heading, record.heading,
                                   classes=["highlight-citation-heading"])
@@ -159,7 +159,10 @@ class ResolveHighlight(SphinxPostTransform):
             if entry is None:  # the file changed under a stale resolution; never crash
                 continue
             rendered = self.formatted(record.style, entry, bibliography, location)
-            item = nodes.list_item("", classes=["highlight-reference"], key=key)
+            # bibfiles: the HTML-only reader post-transform finds the entry from the node.
+            item = nodes.list_item(
+                "", classes=["highlight-reference"], key=key, bibfiles=record.bibfiles
+            )
             text = self.text_paragraph(rendered, "highlight-reference-text", key)
             if self.builder.format == "latex":
                 # LaTeX labels targets, not list items: citations link to this label.
@@ -167,14 +170,15 @@ class ResolveHighlight(SphinxPostTransform):
             else:
                 item["ids"].append(item_id)
             item += text
-            links = [
-                self.link(link.label, link.url, [f"highlight-link-{link.kind}"])
-                for link in entry_links(entry, link_kinds)
-            ]
+            links = self.reference_links(
+                entry, link_kinds, entry_location(bibliography, entry, location)
+            )
             if self.for_html:
                 links.extend(self.backlinks(backrefs))
             if links:
-                paragraph = nodes.paragraph(classes=["highlight-reference-links"])
+                # Unwrapped in text output too: a URL broken over two lines is no URL.
+                kind = unwrapped_paragraph if self.builder.format == "text" else nodes.paragraph
+                paragraph = kind(classes=["highlight-reference-links"])
                 for index, link in enumerate(links):
                     if index:
                         paragraph += nodes.Text(" ")
@@ -183,10 +187,29 @@ class ResolveHighlight(SphinxPostTransform):
             enumeration += item
         serial = record.list_id.rsplit("#", 1)[-1]
         container = nodes.container(
-            classes=["highlight-references"], ids=[f"highlight-references-{serial}"]
+            classes=["highlight-references"], ids=[f"highlight-references-{serial}"],
+            bibfiles=record.bibfiles,
         )
         container += enumeration
         return [container]
+
+    def reference_links(
+        self, entry: Entry, kinds: tuple[str, ...], location: str | tuple[str, int]
+    ) -> list[nodes.reference]:
+        """Article, PubMed and Scholar links on web pages.
+
+        Elsewhere (PDF, text, man) a reader sees the link's text, not its target: the DOI
+        and PubMed links show their URLs, and the Scholar lookup, a long query URL that
+        means nothing on paper, is left out.
+        """
+        links, problems = entry_links(entry, kinds)
+        for problem in problems:
+            warn(problem, Warn.LINK, location, once=True)
+        if self.for_html:
+            return [self.link(link.label, link.url, [f"highlight-link-{link.kind}"])
+                    for link in links]
+        return [self.link(link.url, link.url, [f"highlight-link-{link.kind}"])
+                for link in links if link.kind != "scholar"]
 
     def backlinks(self, backrefs: tuple[tuple[str, str], ...]) -> list[nodes.reference]:
         """HTML only: a ``↩`` link to each citation of the item, lettered if several."""
@@ -249,6 +272,15 @@ class ResolveHighlight(SphinxPostTransform):
                  Warn.UNLISTED_KEY, location)
         else:
             warn(f":hcite: key {key!r} is not in the bibliography", Warn.UNKNOWN_KEY, location)
+
+
+def entry_location(
+    bibliography: Bibliography, entry: Entry, used_at: tuple[str, int]
+) -> str | tuple[str, int]:
+    """Where a warning about an entry points: its line in the .bib file, where the fix
+    belongs, or the directive that uses it when the entry's source is unknown."""
+    source = bibliography.source(entry.key)
+    return f"{source[0]}:{source[1]}" if source else used_at
 
 
 def _groups(

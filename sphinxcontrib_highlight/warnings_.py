@@ -55,7 +55,8 @@ class Warn(Enum):
     """A configuration value that is not valid; its default is used instead."""
 
     LINK = "link"
-    """A URL that is not http(s) (such as ``javascript:``); the link is left out."""
+    """A ``url`` that is not http(s) (such as ``javascript:``) or a ``pmid`` that is not a
+    number; the link is left out of the page and of the downloads."""
 
 
 def warn(

@@ -8,6 +8,8 @@ from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.markup import LaTeXParser
 from pybtex.richtext import HRef, Text
 
+from ..urls import web_url
+
 # In a BibTeX field "%" is a literal percent sign, not the start of a LaTeX comment that
 # would silently drop the rest of the field.
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
@@ -84,8 +86,8 @@ def _with_links(value: str) -> Text:
             parts.append(_decode_keeping_spaces(value[position : match.start()]))
         url = match.group(1) if match.group(1) is not None else match.group(2)
         label = _decode(match.group(3)) if match.group(3) is not None else Text(url)
-        safe = url.strip().lower().startswith(("http://", "https://"))
-        parts.append(Text(HRef(url.strip(), label)) if safe else label)
+        link = web_url(url)
+        parts.append(Text(HRef(link, label)) if link else label)
         position = match.end()
     if position < len(value):
         parts.append(_decode_keeping_spaces(value[position:]))

@@ -13,10 +13,8 @@ from typing import TYPE_CHECKING
 
 from .latex import latex_text, plain_text
 
-
 if TYPE_CHECKING:
     from pybtex.database import Person
-
 
 @lru_cache(maxsize=8192)
 def decode(latex: str) -> str:
@@ -111,6 +109,7 @@ __all__ = [
     "initial_groups",
     "is_others",
     "lineage",
+    "plain_text",
     "springer",
     "surname",
     "vancouver",

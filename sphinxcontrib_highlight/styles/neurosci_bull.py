@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from pybtex.richtext import HRef, Text
 
+from ..urls import web_url
 from . import names
 from .base import Fields, HighlightStyle, edition, join, sentence, split_others, term
 
@@ -146,8 +147,9 @@ def eprint(f: Fields) -> Text | None:
 def url(f: Fields, required: bool = False) -> Text | None:
     """The entry's URL as a link, when it is an http(s) URL."""
     address = f.entry.fields.get("url", "").strip()
-    if address.lower().startswith(("http://", "https://")):
-        return Text(HRef(address, address))
+    link = web_url(address)
+    if link:
+        return Text(HRef(link, link))
     if address:
         f.rejected_urls.append(address)
     elif required:

@@ -1,0 +1,39 @@
+"""URLs taken from BibTeX fields: un-escaped from LaTeX, and accepted only if http(s).
+
+A ``url`` field is written for LaTeX, so old files escape its characters
+(``http://host/\\~{}user``, ``a\\_b``). They are un-escaped before the URL is checked,
+and only an absolute http(s) URL with a host survives: ``javascript:``, ``data:`` and
+``file:`` never become links.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+# \~{}, \~{ }, {\~}, \~ (a tilde), and \_ \% \# \& \$ (the character itself).
+_LATEX_ESCAPES = re.compile(r"\{\\~\}|\\~\{\s*\}|\\~|\\([_%#&$])")
+
+
+def unescape(raw: str) -> str:
+    """The URL a LaTeX-escaped ``url`` field stands for."""
+    return _LATEX_ESCAPES.sub(lambda m: m.group(1) or "~", raw.strip())
+
+
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) URL with a host and no whitespace."""
+    if any(char.isspace() or ord(char) < 32 for char in url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def web_url(raw: str) -> str | None:
+    """The http(s) URL of a field, or None if it is not one."""
+    url = unescape(raw)
+    return url if is_web_url(url) else None
+
+
+def rejected(key: str, raw: str) -> str:
+    """The one wording for a URL that was left out, wherever it was found."""
+    return f"entry {key!r}: URL {raw.strip()!r} is not http(s) and is left out"

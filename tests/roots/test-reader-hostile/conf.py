@@ -1,0 +1,3 @@
+project = "hostile"
+extensions = ["sphinxcontrib_highlight"]
+highlight_bibfiles = ["hostile.bib"]

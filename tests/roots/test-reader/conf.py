@@ -1,0 +1,2 @@
+project = "reader"
+extensions = ["sphinxcontrib_highlight"]
