@@ -105,7 +105,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     """Write every entry in another format."""
     bibliography = _load(args)
     _report(bibliography.problems, sys.stderr)
-    _write(convert.FORMATS[args.to](bibliography), args.output)
+    _write(convert.FORMATS[args.to].write(bibliography), args.output)
     return 1 if _unreadable(bibliography) else 0
 
 

@@ -1,7 +1,7 @@
 """Write entries as BibTeX, RIS or CSL-JSON, the formats reference managers import.
 
-Used by the command line (``sphinx-highlight convert``) and meant to be shared by
-anything else that hands entries to other tools. Every function takes a whole
+One module for every writer, so the command line (``sphinx-highlight convert``), the
+pages' download links and the Zotero metadata (:mod:`.metadata`) all say the same. Every function takes a whole
 :class:`~.bibdata.Bibliography` or any iterable of entries (one entry for a single
 citation), and returns the file's text.
 
@@ -12,12 +12,16 @@ citation), and returns the file's text.
   library, rather than by hand.
 - ``and others`` has no equivalent in RIS or CSL-JSON, so those formats list only the
   named authors.
+- Nothing is looked up or guessed; a ``url`` that is not http(s) and a ``pmid`` that is
+  not a number are left out, so no field can smuggle a script into a reader's tool.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import rispy
@@ -27,9 +31,10 @@ from pybtex.database.output.bibtex import Writer
 from .bibdata import Bibliography
 from .styles import names
 from .styles.base import TYPE_ALIASES, Fields
+from .urls import web_url
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
     from typing import TypeAlias
 
     from pybtex.database import Entry, Person
@@ -85,6 +90,32 @@ def _named(people: Iterable[Person]) -> list[Person]:
     return [person for person in people if not names.is_others(person)]
 
 
+def named_authors(entry: Entry) -> list[Person]:
+    """The authors (or, for an edited book, the editors) the data names."""
+    return _named(entry.persons.get("author") or entry.persons.get("editor") or [])
+
+
+def page_range(entry: Entry) -> tuple[str, str]:
+    """First and last page of an entry (see :func:`_page_range`)."""
+    return _page_range(Fields(entry))
+
+
+def pmid(entry: Entry) -> str:
+    """The PubMed id if it is a number ('' otherwise: no format gets a malformed one)."""
+    value = Fields(entry).plain("pmid").strip()
+    return value if value.isascii() and value.isdigit() else ""
+
+
+def year(entry: Entry) -> str:
+    """The year, from ``year`` or a biblatex ``date``."""
+    return Fields(entry).year(required=False)
+
+
+def url(entry: Entry) -> str:
+    """The entry's ``url`` if it is http(s) ('' for ``javascript:``, ``data:``, ...)."""
+    return web_url(entry.fields.get("url", "")) or ""
+
+
 def _is_corporate(person: Person) -> bool:
     """``{World Health Organization}``: one braced last name and nothing else."""
     parts = person.last_names
@@ -97,7 +128,8 @@ def _is_corporate(person: Person) -> bool:
     )
 
 
-def _given(person: Person) -> str:
+def given(person: Person) -> str:
+    """Given names as written: ``Nanna Brix``, ``J.``."""
     return names.decode(" ".join(person.first_names + person.middle_names))
 
 
@@ -144,7 +176,7 @@ def _csl_name(person: Person) -> dict[str, str]:
         return {"literal": names.decode(person.last_names[0])}
     name = {
         "family": names.decode(" ".join(person.last_names)),
-        "given": _given(person),
+        "given": given(person),
         "non-dropping-particle": names.decode(" ".join(person.prelast_names)),
         "suffix": names.lineage(person),
     }
@@ -185,10 +217,10 @@ def csl_item(entry: Entry) -> dict[str, Any]:
                             "howpublished"),
         "publisher-place": f.plain("address", "location"),
         "DOI": f.doi(),
-        "PMID": f.plain("pmid"),
+        "PMID": pmid(entry),
         "ISBN": f.plain("isbn"),
         "ISSN": f.plain("issn"),
-        "URL": entry.fields.get("url", "").strip(),
+        "URL": url(entry),
         "language": f.plain("language", "langid"),
         "abstract": f.plain("abstract"),
         "note": f.plain("note"),
@@ -223,14 +255,14 @@ _RIS_TYPES = {
 }
 
 
-def _ris_name(person: Person) -> str:
-    """``Family, Given`` (``de Koninck, Y.``), the form RIS asks for."""
+def inverted(person: Person) -> str:
+    """``Family, Given`` (``de Koninck, Y.``), the form RIS and Highwire tags ask for."""
     if _is_corporate(person):
         return names.decode(person.last_names[0])
     family = names.surname(person)
-    given = _given(person)
+    first = given(person)
     suffix = names.lineage(person)
-    return ", ".join(part for part in (family, given, suffix) if part)
+    return ", ".join(part for part in (family, first, suffix) if part)
 
 
 def ris_record(entry: Entry) -> dict[str, Any]:
@@ -246,8 +278,8 @@ def ris_record(entry: Entry) -> dict[str, Any]:
     record: dict[str, Any] = {
         "type_of_reference": _RIS_TYPES.get(kind, "GEN"),
         "id": entry.key,
-        "authors": [_ris_name(p) for p in _named(entry.persons.get("author", []))],
-        "secondary_authors": [_ris_name(p) for p in _named(entry.persons.get("editor", []))],
+        "authors": [inverted(p) for p in _named(entry.persons.get("author", []))],
+        "secondary_authors": [inverted(p) for p in _named(entry.persons.get("editor", []))],
         "title": f.plain("title"),
         "secondary_title": container,
         "alternate_title1": f.plain("shortjournal", "journalabbrev", "journal-abbrev"),
@@ -265,7 +297,7 @@ def ris_record(entry: Entry) -> dict[str, Any]:
         # Reference managers put a PubMed ID in the accession number, as PubMed does.
         "accession_number": f.plain("pmid"),
         "issn": f.plain("isbn", "issn"),
-        "urls": [entry.fields["url"].strip()] if entry.fields.get("url", "").strip() else [],
+        "urls": [url(entry)] if url(entry) else [],
         "language": f.plain("language", "langid"),
         "abstract": f.plain("abstract"),
         "notes": [note] if (note := f.plain("note")) else [],
@@ -289,5 +321,20 @@ def to_ris(source: Entries) -> str:
     return str(rispy.dumps(records, implementation=_RisWriter))
 
 
-#: The format names the command line accepts, with their writers.
-FORMATS: dict[str, Callable[[Entries], str]] = {"bibtex": to_bibtex, "ris": to_ris, "csl-json": to_csl_json}
+@dataclass(frozen=True)
+class Format:
+    """A file format: its writer, the suffix of its files and its media type."""
+
+    write: Callable[[Entries], str]
+    suffix: str
+    media_type: str
+    label: str
+
+
+#: Every format by the name the command line takes (``--to``).
+FORMATS: dict[str, Format] = {
+    "bibtex": Format(to_bibtex, ".bib", "application/x-bibtex", "BibTeX"),
+    "ris": Format(to_ris, ".ris", "application/x-research-info-systems", "RIS"),
+    "csl-json": Format(to_csl_json, ".csl.json", "application/vnd.citationstyles.csl+json",
+                       "CSL-JSON"),
+}

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
-from .exports import given, inverted, named_authors, page_range, pmid, year
+from .convert import given, inverted, named_authors, page_range, pmid, year
 from .styles import names
 from .styles.base import Fields
 

@@ -33,7 +33,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
-from . import exports, metadata
+from . import convert, metadata
 from .links import doi_url
 from .styles.base import term
 
@@ -211,9 +211,7 @@ class ReaderTools(SphinxPostTransform):
             f' download="{escape(Path(files[kind]).name, quote=True)}"'
             f' type="{media_type}">{escape(text)}</a>'
             for kind, text, media_type in (
-                ("bib", "BibTeX", exports.FORMATS["bib"][2]),
-                ("ris", "RIS", exports.FORMATS["ris"][2]),
-                ("csl", "CSL-JSON", exports.FORMATS["csl"][2]),
+                (kind, fmt.label, fmt.media_type) for kind, fmt in convert.FORMATS.items()
             )
         ]
         return f'<span class="highlight-tools-label">{escape(label)}:</span> ' + " ".join(links)
@@ -228,7 +226,7 @@ class ReaderTools(SphinxPostTransform):
         """
         contents = {
             f"{stem}{suffix}": writer(entries)
-            for suffix, writer, _media in exports.FORMATS.values()
+            for suffix, writer in ((fmt.suffix, fmt.write) for fmt in convert.FORMATS.values())
         }
         contents.update(extra)
         digest = hashlib.sha1(usedforsecurity=False)
@@ -240,7 +238,7 @@ class ReaderTools(SphinxPostTransform):
         base = self.builder.get_target_uri(self.env.docname)
         urls = {
             kind: relative_uri(base, f"{folder}/{stem}{suffix}")
-            for kind, (suffix, _writer, _media) in exports.FORMATS.items()
+            for kind, suffix in ((kind, fmt.suffix) for kind, fmt in convert.FORMATS.items())
         }
         urls.update(
             {name.rsplit(".", 1)[-1]: relative_uri(base, f"{folder}/{name}") for name in extra}

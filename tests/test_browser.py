@@ -141,7 +141,7 @@ def test_page_renders_in_every_theme(browser, sites, tmp_path, theme, scheme):
                      && e.clientWidth > 0).map(e => e.className)""")
     assert overflowing == []
     # Readable in both schemes: the citation text and the buttons against what is behind them.
-    for selector in (".highlight-citation-text", "a.highlight-doi", "a.highlight-download-bib",
+    for selector in (".highlight-citation-text", "a.highlight-doi", "a.highlight-download-bibtex",
                      "button.highlight-copy", ".highlight-reference-links a"):
         colours = page.locator(selector).first.evaluate(_COLOURS)
         assert _contrast(colours["text"], colours["background"]) >= 4.5, (selector, colours)
@@ -189,7 +189,7 @@ def test_download_links_return_files_that_parse(page, sites):
         assert download.suggested_filename == link.get_attribute("download")
         text = Path(download.path()).read_text(encoding="utf-8")
         kind = link.get_attribute("class").split("highlight-download-")[-1]
-        if kind == "bib":
+        if kind == "bibtex":
             keys = list(parse_string(text, "bibtex").entries)
         elif kind == "ris":
             keys = [record["id"] for record in rispy.loads(text)]

@@ -207,10 +207,10 @@ def _source_fields(key: str) -> tuple[dict[str, str], list[str]]:
 def test_bibtex_downloads_parse_back_to_the_source(app):
     app.build()
     page = soup(app)
-    citation = parse_file(str(download(app, page, ".highlight-citation a.highlight-download-bib")))
+    citation = parse_file(str(download(app, page, ".highlight-citation a.highlight-download-bibtex")))
     assert list(citation.entries) == ["yang2023specialized"]
     references = parse_file(str(download(app, page, ".highlight-references "
-                                                    "a.highlight-download-bib")))
+                                                    "a.highlight-download-bibtex")))
     assert list(references.entries) == REFERENCE_KEYS
     for data in (citation, references):
         for key, entry in data.entries.items():
@@ -249,7 +249,7 @@ def test_ris_downloads_parse_back_to_the_source(app):
 def test_csl_json_downloads_are_valid_and_match_the_source(app):
     app.build()
     page = soup(app)
-    items = json.loads(download(app, page, ".highlight-references a.highlight-download-csl")
+    items = json.loads(download(app, page, ".highlight-references a.highlight-download-csl-json")
                        .read_text(encoding="utf-8"))
     Draft7Validator.check_schema(SCHEMA)
     Draft7Validator(SCHEMA).validate(items)
@@ -269,7 +269,7 @@ def test_csl_json_downloads_are_valid_and_match_the_source(app):
     price = items[1]
     assert price["author"][4] == {"family": "Koninck", "given": "Y.",
                                   "non-dropping-particle": "de"}
-    article = json.loads(download(app, page, ".highlight-citation a.highlight-download-csl")
+    article = json.loads(download(app, page, ".highlight-citation a.highlight-download-csl-json")
                          .read_text(encoding="utf-8"))
     Draft7Validator(SCHEMA).validate(article)
     assert article[0]["container-title"] == "Neuroscience Bulletin"
@@ -434,12 +434,12 @@ def test_hostile_fields_are_escaped_everywhere(app):
 def test_hostile_fields_survive_every_download(app):
     app.build()
     page = soup(app)
-    bib = parse_file(str(download(app, page, ".highlight-citation a.highlight-download-bib")))
+    bib = parse_file(str(download(app, page, ".highlight-citation a.highlight-download-bibtex")))
     assert decoded(bib.entries["evil2024"].fields["title"]) == HOSTILE_TITLE
     ris = rispy.loads(download(app, page, ".highlight-citation a.highlight-download-ris")
                       .read_text(encoding="utf-8"))
     assert ris[0]["title"] == HOSTILE_TITLE
-    csl = json.loads(download(app, page, ".highlight-references a.highlight-download-csl")
+    csl = json.loads(download(app, page, ".highlight-references a.highlight-download-csl-json")
                      .read_text(encoding="utf-8"))
     Draft7Validator(SCHEMA).validate(csl)
     assert "URL" not in csl[0] and "PMID" not in csl[1]
