@@ -74,16 +74,18 @@ def resolve_bibfile(env: BuildEnvironment, name: str, location: str) -> str | No
     srcdir = Path(env.srcdir).resolve()
     _, in_project = env.relfn2path(name, env.docname)
     candidate = Path(in_project).resolve()
-    if candidate.is_relative_to(srcdir):
-        return str(candidate)
     explicit = Path(name)
-    if explicit.is_absolute() and not Path(in_project).exists():
+    # Sphinx reads "/x.bib" as relative to the source directory; an absolute path that is
+    # not there but exists on disk is an explicit request for a file outside the project.
+    if explicit.is_absolute() and not candidate.exists() and explicit.exists():
         warn(
             f"reading {name!r} from outside the project, as its absolute path asks",
             Warn.BIBFILE,
             location,
         )
         return str(explicit.resolve())
+    if candidate.is_relative_to(srcdir):
+        return str(candidate)
     warn(
         f":bibfile: {name!r} points outside the project; give an absolute path to read it",
         Warn.BIBFILE,

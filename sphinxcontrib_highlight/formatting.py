@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import pybtex_docutils
 from pybtex.exceptions import PybtexError
 
-from .styles import find_style, names
+from .styles import find_style
 from .styles.base import HighlightStyle, Rendered
 from .styles.latex import plain_text
-from .urls import rejected
 from .styles.neurosci_bull import NeurosciBullStyle
+from .urls import rejected
 from .warnings_ import Warn
 
 if TYPE_CHECKING:
@@ -72,8 +72,10 @@ def rendering_problems(style_name: str, entry: Entry, rendered: Rendered) -> lis
     if rendered.unknown_type:
         problems.append((
             Warn.UNKNOWN_TYPE,
-            f"entry {entry.key!r}: style {style_name!r} has no form for type "
-            f"@{rendered.unknown_type}; a generic form is used",
+            (
+                f"entry {entry.key!r}: style {style_name!r} has no form for type "
+                f"@{rendered.unknown_type}; a generic form is used"
+            ),
         ))
     if rendered.missing_fields:
         missing = ", ".join(repr(name) for name in rendered.missing_fields)

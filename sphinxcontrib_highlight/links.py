@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from .styles import names
 from .styles.base import Fields
+from .urls import doi_url as doi_link
 from .urls import rejected, web_url
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
 
-DOI_RESOLVER = "https://doi.org/"
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
 SCHOLAR_LOOKUP = "https://scholar.google.com/scholar_lookup?"
 
@@ -39,10 +39,7 @@ class Link:
 
 def doi_url(entry: Entry) -> str | None:
     """``https://doi.org/<doi>`` for an entry with a plausible DOI (``10.<registrant>/...``)."""
-    doi = Fields(entry).doi()
-    if not doi.startswith("10.") or "/" not in doi:
-        return None
-    return DOI_RESOLVER + quote(doi, safe="/:;()._-")
+    return doi_link(Fields(entry).doi())
 
 
 def pubmed_url(entry: Entry) -> str | None:

@@ -16,7 +16,6 @@ from sphinx.util.nodes import make_refnode
 
 from .bibsource import BibSource
 from .formatting import plain, render_entry, rendering_problems, to_nodes
-from .styles.base import term
 from .links import doi_url, entry_links
 from .nodes import (
     citation_block_placeholder,
@@ -24,14 +23,14 @@ from .nodes import (
     reference_list_placeholder,
     unwrapped_paragraph,
 )
+from .styles.base import term
 from .warnings_ import Warn, warn
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
-
-    from .bibdata import Bibliography
     from sphinx.builders import Builder
 
+    from .bibdata import Bibliography
     from .domain import HighlightDomain
     from .model import ListRecord, Target
     from .styles.base import Rendered
@@ -148,6 +147,10 @@ class ResolveHighlight(SphinxPostTransform):
                 warn(f"highlight-references: key {key!r} is not in the bibliography",
                      Warn.UNKNOWN_KEY, location)
         shown = self.domain.resolution.lists[record.list_id]
+        if not shown.keys:
+            # Nothing to list (a :cited: list on a page that cites nothing): no empty list,
+            # which LaTeX would reject ("missing \item").
+            return []
         enumeration = nodes.enumerated_list(
             enumtype="arabic", prefix="", suffix=".", classes=["highlight-reference-list"]
         )

@@ -9,7 +9,9 @@ and only an absolute http(s) URL with a host survives: ``javascript:``, ``data:`
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
+
+DOI_RESOLVER = "https://doi.org/"
 
 # \~{}, \~{ }, {\~}, \~ (a tilde), and \_ \% \# \& \$ (the character itself).
 _LATEX_ESCAPES = re.compile(r"\{\\~\}|\\~\{\s*\}|\\~|\\([_%#&$])")
@@ -37,3 +39,12 @@ def web_url(raw: str) -> str | None:
 def rejected(key: str, raw: str) -> str:
     """The one wording for a URL that was left out, wherever it was found."""
     return f"entry {key!r}: URL {raw.strip()!r} is not http(s) and is left out"
+
+
+def doi_url(doi: str) -> str | None:
+    """``https://doi.org/<doi>`` for a plausible DOI (``10.<registrant>/...``), the DOI
+    percent-encoded so no character of it can end the URL or the attribute it sits in."""
+    doi = doi.strip()
+    if not doi.startswith("10.") or "/" not in doi:
+        return None
+    return DOI_RESOLVER + quote(doi, safe="/:;()._-")

@@ -37,8 +37,10 @@ VALID_ENTRIES = [
     "Speaker S. A talk at a conference. In: Proceedings of Testing. 2010.",
     "Untitled U. Journal of Tests 2014.",
     "Child C. Inherited fields. In: Chair C, editors. Proceedings of Crossref. XPress, 2015.",
-    "Müller J, van der Waals J, King M Jr, Barnes and Noble. Unknown \\foocommand x and math "
-    "α + β in DNA. Journal of Tests 2016.",
+    (
+        "Müller J, van der Waals J, King M Jr, Barnes and Noble. Unknown \\foocommand x and "
+        "math α + β in DNA. Journal of Tests 2016."
+    ),
     "A1 A, A2 A, A3 A, A4 A, A5 A, A6 A, et al. Very many authors. Journal of Tests 2017.",
     "First F. The first definition. J 2019.",
     "Upper U. Upper case key. J 2019.",
@@ -130,3 +132,48 @@ def test_real_world_files_render_every_entry(make_app, tmp_path, name, entries):
     assert len(lines) == len(set(lines))  # each problem once
     for line in lines:
         assert re.search(rf"{re.escape(name)}:\d+: WARNING: .*\[highlight\.\w+\]$", line), line
+
+
+@pytest.mark.slow
+def test_fifty_megabyte_file_loads_and_renders(make_app, tmp_path):
+    """A 50 MB .bib (about 165,000 entries) builds; the page shows the keys it asks for."""
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    entry = (
+        "@article{{key{n},\n  author = {{Surname{n}, Given and M{{\\\"u}}ller, J.}},\n"
+        "  title = {{Title number {n} with {{Braces}} and words to make it longer}},\n"
+        "  journal = {{Journal of Synthetic Results}},\n"
+        "  year = {{{year}}}, volume = {{{volume}}}, pages = {{{page}--{last}}},\n}}\n"
+    )
+    with (srcdir / "big.bib").open("w", encoding="utf-8") as big:
+        written, number = 0, 0
+        while written < 50_000_000:
+            text = entry.format(n=number, year=1950 + number % 70, volume=number % 300,
+                                page=number % 900, last=number % 900 + 10)
+            written += big.write(text)
+            number += 1
+    (srcdir / "conf.py").write_text(
+        'extensions = ["sphinxcontrib_highlight"]\nhighlight_bibfiles = ["big.bib"]\n'
+    )
+    (srcdir / "index.rst").write_text(
+        "Big\n===\n\n.. highlight-references::\n   :keys: key7, key123456, key0\n"
+    )
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert warnings(app) == ""
+    items = [li.select_one(".highlight-reference-text").get_text()
+             for li in soup(app).select("ol.highlight-reference-list > li")]
+    assert items == [
+        (
+            "Surname7 G, Müller J. Title number 7 with Braces and words to make it longer. "
+            "Journal of Synthetic Results 1957, 7: 7–17."
+        ),
+        (
+            "Surname123456 G, Müller J. Title number 123456 with Braces and words to make it "
+            "longer. Journal of Synthetic Results 1996, 156: 156–166."
+        ),
+        (
+            "Surname0 G, Müller J. Title number 0 with Braces and words to make it longer. "
+            "Journal of Synthetic Results 1950, 0: 0–10."
+        ),
+    ]

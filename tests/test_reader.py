@@ -53,7 +53,7 @@ def printed(reference: str) -> dict[str, object]:
     parts: dict[str, object] = match.groupdict()
     names = [name for name in str(parts["authors"]).split(", ") if name != "et al"]
     parts["surnames"] = [name.rsplit(" ", 1)[0] for name in names]
-    first, _, last = str(parts["pages"]).replace("–", "-").partition("-")  # noqa: RUF001 (the printed en dash)
+    first, _, last = str(parts["pages"]).replace("–", "-").partition("-")
     parts["firstpage"], parts["lastpage"] = first, last
     return parts
 
@@ -158,7 +158,7 @@ def test_coins_names_and_numbers_keep_every_character(app):
         for item in (parse_context_object(s["title"]) for s in soup(app).select("span.Z3988"))
     }
     huang = items["Microglia use TAM receptors to detect and engulf amyloid β plaques"]
-    assert {"lastName": "O’Connor", "firstName": "Carolyn"} in huang["creators"]  # noqa: RUF001 (as printed)
+    assert {"lastName": "O’Connor", "firstName": "Carolyn"} in huang["creators"]
     tansley = next(i for t, i in items.items() if t.startswith("Single-cell RNA"))
     assert tansley["creators"][2] == {"lastName": "Ureña Guzmán", "firstName": "Alba"}
     assert len(tansley["creators"]) == 23
@@ -261,7 +261,7 @@ def test_csl_json_downloads_are_valid_and_match_the_source(app):
         assert item["title"] == expected["title"]
         assert item["container-title-short"] == expected["journal"]
         assert item["issued"] == {"date-parts": [[int(expected["year"])]]}
-        assert item["page"] == str(expected["pages"]).replace("–", "-")  # noqa: RUF001
+        assert item["page"] == str(expected["pages"]).replace("–", "-")
         assert item.get("DOI") == doi
         assert item.get("PMID") == pmid
         entry = SOURCE.entries[item["id"]]

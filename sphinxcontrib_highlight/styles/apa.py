@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from pybtex.richtext import HRef, Tag, Text
 
+from ..urls import doi_url
 from . import names
 from .base import Fields, HighlightStyle, edition, join, sentence, split_others, term
 from .neurosci_bull import eprint, repository, url
@@ -40,7 +41,7 @@ def and_list(items: list[str]) -> str:
     return f"{', '.join(items[:-1])}, & {items[-1]}"
 
 
-class APAStyle(HighlightStyle):  # type: ignore[misc]
+class APAStyle(HighlightStyle):
     """APA 7 reference-list entries."""
 
     max_authors = 20
@@ -63,9 +64,8 @@ class APAStyle(HighlightStyle):  # type: ignore[misc]
         return join(people.add_period() if people else None, Text(f"({year})."), sep=" ")
 
     def doi_or_url(self, f: Fields) -> Text | None:
-        doi = f.doi()
-        if doi.startswith("10."):
-            address = f"https://doi.org/{doi}"
+        address = doi_url(f.doi())
+        if address:
             return Text(HRef(address, address))
         return url(f)
 

@@ -20,7 +20,7 @@ from pybtex.style.formatting import BaseStyle
 from sphinx.locale import get_translation
 
 from . import names
-from .latex import InvalidLatex, latex_text, plain_text, strict_latex_text
+from .latex import InvalidLatexError, latex_text, plain_text, strict_latex_text
 
 if TYPE_CHECKING:
     from pybtex.database import Entry, Person
@@ -81,7 +81,7 @@ class Fields:
             if value:
                 try:
                     return strict_latex_text(value)
-                except InvalidLatex as error:
+                except InvalidLatexError as error:
                     self.invalid_latex.append(f"{name} ({error})")
                     return latex_text(value)
         if required:

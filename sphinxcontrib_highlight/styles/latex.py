@@ -30,7 +30,7 @@ def plain_text(text: Text) -> str:
     return str(text.render(_PLAIN))
 
 
-class InvalidLatex(ValueError):
+class InvalidLatexError(ValueError):
     """A field value that is not valid LaTeX."""
 
 
@@ -42,12 +42,10 @@ _LINK_COMMAND = re.compile(r"\\url\{([^{}]*)\}|\\href\{([^{}]*)\}\{((?:[^{}]|\{[
 _MATH = re.compile(r"\$([^$]+)\$")
 _MATH_SYMBOLS = {
     **{name: chr(code) for name, code in zip(
-        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
-        "rho varsigma sigma tau upsilon phi chi psi omega".split(),
+        ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "varsigma", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"],
         range(0x3B1, 0x3CA), strict=True)},
     **{name: chr(code) for name, code in zip(
-        "Alpha Beta Gamma Delta Epsilon Zeta Eta Theta Iota Kappa Lambda Mu Nu Xi Omicron Pi "
-        "Rho Sigma Tau Upsilon Phi Chi Psi Omega".split(),
+        ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Kappa", "Lambda", "Mu", "Nu", "Xi", "Omicron", "Pi", "Rho", "Sigma", "Tau", "Upsilon", "Phi", "Chi", "Psi", "Omega"],
         [*range(0x391, 0x3A2), *range(0x3A3, 0x3AA)], strict=True)},
     "varepsilon": "ε", "vartheta": "ϑ", "varphi": "φ", "ell": "ℓ", "infty": "∞",
     "pm": "±", "mp": "∓", "times": "×", "cdot": "·", "le": "≤", "leq": "≤", "ge": "≥",
@@ -69,7 +67,7 @@ def _math_to_text(match: re.Match[str]) -> str:
 
 
 def strict_latex_text(value: str) -> Text:
-    """Rich text of a field; :class:`InvalidLatex` if it does not parse."""
+    """Rich text of a field; :class:`InvalidLatexError` if it does not parse."""
     if "$" in value:
         value = _MATH.sub(_math_to_text, value)
     if "\\url" in value or "\\href" in value:
@@ -107,7 +105,7 @@ def _decode(value: str) -> Text:
             return LaTeXParser(value).parse() if _HAS_BRACES.search(value) else Text(value)
         return Text.from_latex(_BARE_PERCENT.sub(r"\\%", value))
     except Exception as error:  # pybtex and latexcodec raise several kinds
-        raise InvalidLatex(str(error).split(": ")[-1]) from error
+        raise InvalidLatexError(str(error).split(": ")[-1]) from error
 
 
 def latex_text(value: str) -> Text:
@@ -119,5 +117,5 @@ def latex_text(value: str) -> Text:
     """
     try:
         return strict_latex_text(value)
-    except InvalidLatex:
+    except InvalidLatexError:
         return Text(value.replace("{", "").replace("}", ""))

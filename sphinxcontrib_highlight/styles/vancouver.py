@@ -23,7 +23,7 @@ def nlm_pages(f: Fields) -> Text | None:
     return Text(pages.replace("–", "-").replace("—", "-")) if pages else None
 
 
-class VancouverStyle(NeurosciBullStyle):  # type: ignore[misc]
+class VancouverStyle(NeurosciBullStyle):
     """NLM's *Citing Medicine* forms; names as Neuroscience Bulletin prints them."""
 
     def place_publisher_year(self, f: Fields, *publisher_fields: str) -> Text:

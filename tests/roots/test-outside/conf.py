@@ -1,0 +1,2 @@
+project = "outside"
+extensions = ["sphinxcontrib_highlight"]

@@ -1,0 +1,89 @@
+"""Property-based tests: whatever the input, the loader and the styles never raise."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pybtex.database import Entry, Person
+
+from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE, BibProblem, parse_text
+from sphinxcontrib_highlight.formatting import to_nodes
+from sphinxcontrib_highlight.styles import find_style
+from sphinxcontrib_highlight.styles.base import ENTRY_TYPES
+from sphinxcontrib_highlight.styles.latex import latex_text, plain_text
+
+STYLES = ("neurosci-bull", "springer-nature", "vancouver", "apa")
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+BIBTEX_ALPHABET = st.sampled_from([*'@{}(),="#%\\$~^_&\n \tabcxyzABC0129-.\'`', "é", "β"])
+bibtex_like = st.lists(
+    st.one_of(
+        st.sampled_from(["@article{", "@book(", "@string{", "@comment{", "@preamble{",
+                         "author = ", "title = {", "} and {", " and others", "},\n", "}\n",
+                         "crossref = {a}", "month = jan", '"', "#", "\\'e", "{\\\"o}", "$x$"]),
+        st.text(BIBTEX_ALPHABET, max_size=8),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@SETTINGS
+@given(bibtex_like)
+def test_loader_never_raises_on_bibtex_like_text(text):
+    bibfile = parse_text(text, "generated.bib")
+    assert all(isinstance(problem, BibProblem) for problem in bibfile.problems)
+    assert set(bibfile.entries) == set(bibfile.lines)
+    for entry in bibfile.entries.values():
+        for style in STYLES:
+            to_nodes(find_style(style).render(entry).text)
+
+
+BUNDLED_TEXT = BUNDLED_BIBFILE.read_text(encoding="utf-8")
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(0, len(BUNDLED_TEXT)), st.integers(0, 6),
+                          st.text(BIBTEX_ALPHABET, max_size=3)), max_size=8))
+def test_loader_never_raises_on_mutated_real_entries(edits):
+    text = BUNDLED_TEXT
+    for position, length, insert in edits:
+        text = text[:position] + insert + text[position + length:]
+    bibfile = parse_text(text, "mutated.bib")
+    for entry in bibfile.entries.values():
+        for style in STYLES:
+            find_style(style).render(entry)
+
+
+field_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40
+)
+plain_title = st.text(
+    st.sampled_from(list("abcdefghij KLMNOP-:,0123456789éβ’&#_%<>\"'")), min_size=1, max_size=40
+).filter(lambda title: title.strip(" .?!"))
+
+
+@SETTINGS
+@given(
+    kind=st.sampled_from([*ENTRY_TYPES, "software", "conference", "patent"]),
+    title=plain_title,
+    fields=st.dictionaries(
+        st.sampled_from(["journal", "shortjournal", "booktitle", "publisher", "year", "volume",
+                         "number", "pages", "doi", "url", "pmid", "edition", "school",
+                         "institution", "howpublished", "address", "eprint", "date"]),
+        field_text, max_size=8,
+    ),
+    authors=st.lists(st.sampled_from(["Doe, Jane", "van der Berg, Jan", "{World Health Org}",
+                                      "King, Jr., Martin", "others", "O’Connor, C.",
+                                      "Ureña Guzmán, Alba", "Xu, Zhen-Zhong"]), max_size=8),
+)
+def test_styles_never_raise_and_keep_the_title(kind, title, fields, authors):
+    entry = Entry(kind, fields={**fields, "title": title})
+    for name in authors:
+        entry.add_person(Person(name), "author")
+    expected = plain_text(latex_text(title)).strip().rstrip(".?!").strip()
+    for style in STYLES:
+        rendered = find_style(style).render(entry)
+        text = plain_text(rendered.text)
+        assert " ".join(expected.split()) in " ".join(text.split()), (style, text)
+        to_nodes(rendered.text)
