@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.config import ENUM
 
+from .styles import find_style, style_names
 from .warnings_ import Warn, warn
 
 if TYPE_CHECKING:
@@ -51,6 +52,16 @@ def _string(value: Any) -> str:
     if isinstance(value, str) and value:
         return value
     raise ValueError("expected a non-empty string")
+
+
+def _style(value: Any) -> str:
+    """The name of an installed style (any pybtex formatting style)."""
+    name = _string(value)
+    try:
+        find_style(name)
+    except LookupError:
+        raise ValueError(f"no style of that name; installed: {', '.join(style_names())}") from None
+    return name
 
 
 def _one_of(choices: Sequence[str]) -> Validator:
@@ -105,13 +116,13 @@ class HighlightConfig:
         "neurosci-bull",
         frozenset({str}),
         "Style of reference lists: any pybtex formatting style.",
-        _string,
+        _style,
     )
     citation_style: str = _option(
         "springer-nature",
         frozenset({str}),
         "Style of the citation block: any pybtex formatting style.",
-        _string,
+        _style,
     )
     cite_format: str = _option(
         "brackets",

@@ -16,7 +16,7 @@ from . import options as opt
 from .bibsource import BibSource
 from .model import BlockRecord, ListMode, ListRecord
 from .nodes import citation_block_placeholder, reference_list_placeholder
-from .styles import find_style
+from .styles import find_style, style_names
 from .styles.base import term
 from .warnings_ import Warn, warn
 
@@ -67,7 +67,11 @@ class _HighlightDirective(SphinxDirective):
         try:
             find_style(name)
         except LookupError:
-            self.problem(f"no style named {name!r}; using {default!r}", Warn.STYLE)
+            installed = ", ".join(style_names())
+            self.problem(
+                f"no style named {name!r} (installed: {installed}); using {default!r}",
+                Warn.STYLE,
+            )
             return default
         return str(name)
 

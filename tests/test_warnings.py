@@ -85,3 +85,16 @@ def test_bad_config_values_warn_and_fall_back(app):
     assert "invalid value 42 for highlight_bibfiles" in warnings(app)
     assert "[highlight.config]" in warnings(app)
     assert soup(app).select("ol.highlight-reference-list > li")
+
+
+@pytest.mark.sphinx("html", testroot="bundled", freshenv=True,
+                    confoverrides={"highlight_reference_style": "nature-of-things"})
+def test_unknown_configured_style_names_the_installed_ones(app):
+    app.build()
+    line = next(line for line in warnings(app).splitlines() if "nature-of-things" in line)
+    assert "invalid value 'nature-of-things' for highlight_reference_style" in line
+    assert "installed: " in line and "neurosci-bull" in line and "vancouver" in line
+    assert line.endswith("[highlight.config]")
+    # The default style is used instead: the list is the published one.
+    first = soup(app).select_one("ol.highlight-reference-list > li").get_text()
+    assert first.startswith("Finnerup NB, Kuner R, Jensen TS.")
