@@ -6,13 +6,22 @@ brace makes it swallow every entry after it. This module captures each problem a
 error, and keeps the first of two entries with the same key. Nothing here logs: callers
 decide where and when a problem becomes a warning.
 
-Parsed files are cached by path, modification time, size and encoding, so a build parses
-each file once however many directives use it.
+Parsed files are cached in two places. In the process, by path, modification time, size
+and encoding, so a build parses each file once however many directives use it. On disk,
+when a cache directory is set (:func:`set_cache_dir`; the extension uses Sphinx's doctree
+directory), by a digest of the file's content, so a later build whose file did not change
+(touched, checked out again) unpickles it instead of parsing it, which is many times
+faster. The disk cache is only an accelerator: a missing, stale or corrupt file means the
+file is parsed again, never a failed build.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import tempfile
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -288,6 +297,23 @@ class _LineCounter:
 
 _cache: dict[tuple[str, str], tuple[tuple[int, int], BibFile]] = {}
 
+#: Bumped whenever :class:`BibFile` or what parsing produces changes, so that an old
+#: pickle is never taken for a new one.
+CACHE_FORMAT = 1
+
+_cache_dir: Path | None = None
+
+
+def set_cache_dir(path: Path | None) -> None:
+    """Keep parsed files in ``path`` across builds (None: parse each file in each process).
+
+    Sphinx's doctree directory is the natural place: it is per output, deleted by a clean
+    build, and a fresh environment (``-E``) keeps it, which is harmless since the cache is
+    keyed by content.
+    """
+    global _cache_dir  # noqa: PLW0603 -- one setting per process, like Sphinx's own caches
+    _cache_dir = path
+
 
 def load_file(path: Path, encoding: str) -> BibFile:
     """Parse the file at ``path``, or return the cached result if it has not changed."""
@@ -311,6 +337,17 @@ def load_file(path: Path, encoding: str) -> BibFile:
             Warn.BIBFILE, "this is not a BibTeX file (it holds binary data)", name, 1),))
         _cache[(name, encoding)] = (signature, bibfile)
         return bibfile
+    stored = _cache_file(name, raw, encoding)
+    bibfile = _read_cached(stored) if stored else None
+    if bibfile is None:
+        bibfile = _parse_bytes(raw, encoding, name)
+        if stored:
+            _write_cached(stored, bibfile)
+    _cache[(name, encoding)] = (signature, bibfile)
+    return bibfile
+
+
+def _parse_bytes(raw: bytes, encoding: str, name: str) -> BibFile:
     text, decode_problem = _decode(raw, encoding, name)
     bibfile = parse_text(text, name)
     if decode_problem:
@@ -321,8 +358,55 @@ def load_file(path: Path, encoding: str) -> BibFile:
             (decode_problem, *bibfile.problems),
             bibfile.preamble,
         )
-    _cache[(name, encoding)] = (signature, bibfile)
     return bibfile
+
+
+def _cache_file(name: str, raw: bytes, encoding: str) -> Path | None:
+    """Where the parse of these bytes is kept: ``<path digest>-<content digest>.pickle``.
+
+    The path is part of the key because a parse names its file in every problem; the
+    format version and encoding are part of the content digest.
+    """
+    if _cache_dir is None:
+        return None
+    content = hashlib.sha256(f"{CACHE_FORMAT}\0{encoding}\0".encode())
+    content.update(raw)
+    where = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return _cache_dir / f"{where}-{content.hexdigest()[:32]}.pickle"
+
+
+def _read_cached(stored: Path) -> BibFile | None:
+    """The pickled parse, or None if there is none or it cannot be read back."""
+    try:
+        with stored.open("rb") as stream:
+            bibfile = pickle.load(stream)  # noqa: S301 -- our own file in the doctree directory
+    except Exception:  # noqa: BLE001 -- missing, truncated or foreign: all mean "parse"
+        return None
+    return bibfile if isinstance(bibfile, BibFile) else None
+
+
+def _write_cached(stored: Path, bibfile: BibFile) -> None:
+    """Pickle atomically (temporary file, then rename), and drop this path's older parses.
+
+    Concurrent builds may write the same name: each rename installs a complete file with
+    the same content. A directory that cannot be written only costs the next build a parse.
+    """
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=stored.parent, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(bibfile, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, stored)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        prefix = stored.name.split("-", 1)[0]
+        for old in stored.parent.glob(f"{prefix}-*.pickle"):
+            if old != stored:
+                old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError, RecursionError):
+        return
 
 
 def _unreadable(path: str, reason: str) -> BibFile:
