@@ -198,6 +198,7 @@ def parse_text(text: str, path: str) -> BibFile:
     entries: dict[str, Entry] = {}
     lines: dict[str, int] = {}
     preamble: list[str] = []
+    people: dict[str, Person] = {}
     scanner = _Scanner(text, path, problems)
     line_counter = _LineCounter(text)
     with pybtex.errors.capture() as captured:
@@ -217,7 +218,9 @@ def parse_text(text: str, path: str) -> BibFile:
                                            f"line {lines[key.lower()]}", path, lineno))
                 continue
             seen_errors = len(captured)
-            entries[key.lower()] = _make_entry(command, key, fields, path, lineno, problems)
+            entries[key.lower()] = _make_entry(
+                command, key, fields, path, lineno, problems, people
+            )
             lines[key.lower()] = lineno
             problems.extend(
                 BibProblem(Warn.BIB_SYNTAX, f"in entry {key!r}: {error}", path, lineno)
@@ -247,7 +250,11 @@ def _make_entry(
     path: str,
     lineno: int,
     problems: list[BibProblem],
+    people: dict[str, Person],
 ) -> Entry:
+    """One entry; ``people`` holds the file's persons by name as written, so an author of
+    many entries is parsed once and stored once (pybtex persons are never changed after
+    parsing, so entries can share them)."""
     entry = Entry(command.lower())
     entry.key = key
     seen: set[str] = set()
@@ -267,7 +274,10 @@ def _make_entry(
         value = " ".join("".join(parts).split())
         if lowered in _PERSON_FIELDS:
             for name_text in _split_names(value):
-                entry.add_person(Person(name_text), lowered)
+                person = people.get(name_text)
+                if person is None:
+                    person = people[name_text] = Person(name_text)
+                entry.add_person(person, lowered)
         else:
             entry.fields[name] = value
     return entry
