@@ -407,6 +407,7 @@ def _write_cached(stored: Path, bibfile: BibFile) -> None:
         try:
             with os.fdopen(handle, "wb") as stream:
                 pickle.dump(bibfile, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from a shared build
             os.replace(temporary, stored)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
