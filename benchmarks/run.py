@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import VARIANTS, generate  # noqa: E402
+from generate import VARIANTS, generate
 
 SCENARIOS = ("full", "touch page", "touch .bib", "change entry", "full -j 2")
 

@@ -321,7 +321,7 @@ def set_cache_dir(path: Path | None) -> None:
     build, and a fresh environment (``-E``) keeps it, which is harmless since the cache is
     keyed by content.
     """
-    global _cache_dir  # noqa: PLW0603 -- one setting per process, like Sphinx's own caches
+    global _cache_dir  # one setting per process, like the in-process cache above
     _cache_dir = path
 
 
@@ -348,13 +348,13 @@ def load_file(path: Path, encoding: str) -> BibFile:
         _cache[(name, encoding)] = (signature, bibfile)
         return bibfile
     stored = _cache_file(name, raw, encoding)
-    bibfile = _read_cached(stored) if stored else None
-    if bibfile is None:
-        bibfile = _parse_bytes(raw, encoding, name)
+    parsed = _read_cached(stored) if stored else None
+    if parsed is None:
+        parsed = _parse_bytes(raw, encoding, name)
         if stored:
-            _write_cached(stored, bibfile)
-    _cache[(name, encoding)] = (signature, bibfile)
-    return bibfile
+            _write_cached(stored, parsed)
+    _cache[(name, encoding)] = (signature, parsed)
+    return parsed
 
 
 def _parse_bytes(raw: bytes, encoding: str, name: str) -> BibFile:
@@ -389,7 +389,7 @@ def _read_cached(stored: Path) -> BibFile | None:
     """The pickled parse, or None if there is none or it cannot be read back."""
     try:
         with stored.open("rb") as stream:
-            bibfile = pickle.load(stream)  # noqa: S301 -- our own file in the doctree directory
+            bibfile = pickle.load(stream)  # our own file, in the build's doctree directory
     except Exception:  # noqa: BLE001 -- missing, truncated or foreign: all mean "parse"
         return None
     return bibfile if isinstance(bibfile, BibFile) else None
@@ -407,8 +407,8 @@ def _write_cached(stored: Path, bibfile: BibFile) -> None:
         try:
             with os.fdopen(handle, "wb") as stream:
                 pickle.dump(bibfile, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from a shared build
-            os.replace(temporary, stored)
+            Path(temporary).chmod(0o644)  # mkstemp's 0600 would hide it from a shared build
+            Path(temporary).replace(stored)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
