@@ -17,11 +17,13 @@ file is parsed again, never a failed build.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -357,9 +359,27 @@ def load_file(path: Path, encoding: str) -> BibFile:
     return parsed
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a file's objects are created.
+
+    Parsing or unpickling a file creates millions of objects, none of them garbage, and
+    each threshold crossed makes the collector scan them all again: pausing it halved the
+    time to read back the parse of a 20,000-entry file.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _parse_bytes(raw: bytes, encoding: str, name: str) -> BibFile:
     text, decode_problem = _decode(raw, encoding, name)
-    bibfile = parse_text(text, name)
+    with _collector_paused():
+        bibfile = parse_text(text, name)
     if decode_problem:
         bibfile = BibFile(
             bibfile.path,
@@ -388,7 +408,7 @@ def _cache_file(name: str, raw: bytes, encoding: str) -> Path | None:
 def _read_cached(stored: Path) -> BibFile | None:
     """The pickled parse, or None if there is none or it cannot be read back."""
     try:
-        with stored.open("rb") as stream:
+        with stored.open("rb") as stream, _collector_paused():
             bibfile = pickle.load(stream)  # our own file, in the build's doctree directory
     except Exception:  # noqa: BLE001 -- missing, truncated or foreign: all mean "parse"
         return None
