@@ -29,6 +29,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pybtex
 import pybtex.errors
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Entry, Person
@@ -395,11 +396,12 @@ def _cache_file(name: str, raw: bytes, encoding: str) -> Path | None:
     """Where the parse of these bytes is kept: ``<path digest>-<content digest>.pickle``.
 
     The path is part of the key because a parse names its file in every problem; the
-    format version and encoding are part of the content digest.
+    format version, pybtex's version and the encoding are part of the content digest.
     """
     if _cache_dir is None:
         return None
-    content = hashlib.sha256(f"{CACHE_FORMAT}\0{encoding}\0".encode())
+    version = f"{CACHE_FORMAT}\0{pybtex.__version__}\0{encoding}\0"  # pybtex's classes are pickled
+    content = hashlib.sha256(version.encode())
     content.update(raw)
     where = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return _cache_dir / f"{where}-{content.hexdigest()[:32]}.pickle"
