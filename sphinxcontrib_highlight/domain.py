@@ -44,6 +44,10 @@ class HighlightDomain(Domain):
         "resolution": None,
     }
 
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        self._loaded: dict[tuple[str, ...], Bibliography] = {}
+
     # --- records, kept by document -----------------------------------------------------
 
     def add_list(self, record: ListRecord) -> None:
@@ -100,10 +104,6 @@ class HighlightDomain(Domain):
 
     def records(self, kind: str) -> Iterable[Any]:
         return (record for records in self.data[kind].values() for record in records)
-
-    def __init__(self, env: BuildEnvironment) -> None:
-        super().__init__(env)
-        self._loaded: dict[tuple[str, ...], Bibliography] = {}
 
     def bibliography(self, bibfiles: tuple[str, ...]) -> Bibliography:
         """The bibliography of a record's files (the configured ones are its default).
