@@ -6,18 +6,30 @@ brace makes it swallow every entry after it. This module captures each problem a
 error, and keeps the first of two entries with the same key. Nothing here logs: callers
 decide where and when a problem becomes a warning.
 
-Parsed files are cached by path, modification time, size and encoding, so a build parses
-each file once however many directives use it.
+Parsed files are cached in two places. In the process, by path, modification time, size
+and encoding, so a build parses each file once however many directives use it. On disk,
+when a cache directory is set (:func:`set_cache_dir`; the extension uses Sphinx's doctree
+directory), by a digest of the file's content, so a later build whose file did not change
+(touched, checked out again) unpickles it instead of parsing it, which is many times
+faster. The disk cache is only an accelerator: a missing, stale or corrupt file means the
+file is parsed again, never a failed build.
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import os
+import pickle
 import re
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pybtex
 import pybtex.errors
 from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Entry, Person
@@ -189,6 +201,7 @@ def parse_text(text: str, path: str) -> BibFile:
     entries: dict[str, Entry] = {}
     lines: dict[str, int] = {}
     preamble: list[str] = []
+    people: dict[str, Person] = {}
     scanner = _Scanner(text, path, problems)
     line_counter = _LineCounter(text)
     with pybtex.errors.capture() as captured:
@@ -208,7 +221,9 @@ def parse_text(text: str, path: str) -> BibFile:
                                            f"line {lines[key.lower()]}", path, lineno))
                 continue
             seen_errors = len(captured)
-            entries[key.lower()] = _make_entry(command, key, fields, path, lineno, problems)
+            entries[key.lower()] = _make_entry(
+                command, key, fields, path, lineno, problems, people
+            )
             lines[key.lower()] = lineno
             problems.extend(
                 BibProblem(Warn.BIB_SYNTAX, f"in entry {key!r}: {error}", path, lineno)
@@ -238,7 +253,11 @@ def _make_entry(
     path: str,
     lineno: int,
     problems: list[BibProblem],
+    people: dict[str, Person],
 ) -> Entry:
+    """One entry; ``people`` holds the file's persons by name as written, so an author of
+    many entries is parsed once and stored once (pybtex persons are never changed after
+    parsing, so entries can share them)."""
     entry = Entry(command.lower())
     entry.key = key
     seen: set[str] = set()
@@ -258,7 +277,10 @@ def _make_entry(
         value = " ".join("".join(parts).split())
         if lowered in _PERSON_FIELDS:
             for name_text in _split_names(value):
-                entry.add_person(Person(name_text), lowered)
+                person = people.get(name_text)
+                if person is None:
+                    person = people[name_text] = Person(name_text)
+                entry.add_person(person, lowered)
         else:
             entry.fields[name] = value
     return entry
@@ -288,6 +310,23 @@ class _LineCounter:
 
 _cache: dict[tuple[str, str], tuple[tuple[int, int], BibFile]] = {}
 
+#: Bumped whenever :class:`BibFile` or what parsing produces changes, so that an old
+#: pickle is never taken for a new one.
+CACHE_FORMAT = 1
+
+_cache_dir: Path | None = None
+
+
+def set_cache_dir(path: Path | None) -> None:
+    """Keep parsed files in ``path`` across builds (None: parse each file in each process).
+
+    Sphinx's doctree directory is the natural place: it is per output, deleted by a clean
+    build, and a fresh environment (``-E``) keeps it, which is harmless since the cache is
+    keyed by content.
+    """
+    global _cache_dir  # one setting per process, like the in-process cache above
+    _cache_dir = path
+
 
 def load_file(path: Path, encoding: str) -> BibFile:
     """Parse the file at ``path``, or return the cached result if it has not changed."""
@@ -311,8 +350,37 @@ def load_file(path: Path, encoding: str) -> BibFile:
             Warn.BIBFILE, "this is not a BibTeX file (it holds binary data)", name, 1),))
         _cache[(name, encoding)] = (signature, bibfile)
         return bibfile
+    stored = _cache_file(name, raw, encoding)
+    parsed = _read_cached(stored) if stored else None
+    if parsed is None:
+        parsed = _parse_bytes(raw, encoding, name)
+        if stored:
+            _write_cached(stored, parsed)
+    _cache[(name, encoding)] = (signature, parsed)
+    return parsed
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a file's objects are created.
+
+    Parsing or unpickling a file creates millions of objects, none of them garbage, and
+    each threshold crossed makes the collector scan them all again: pausing it halved the
+    time to read back the parse of a 20,000-entry file.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse_bytes(raw: bytes, encoding: str, name: str) -> BibFile:
     text, decode_problem = _decode(raw, encoding, name)
-    bibfile = parse_text(text, name)
+    with _collector_paused():
+        bibfile = parse_text(text, name)
     if decode_problem:
         bibfile = BibFile(
             bibfile.path,
@@ -321,8 +389,57 @@ def load_file(path: Path, encoding: str) -> BibFile:
             (decode_problem, *bibfile.problems),
             bibfile.preamble,
         )
-    _cache[(name, encoding)] = (signature, bibfile)
     return bibfile
+
+
+def _cache_file(name: str, raw: bytes, encoding: str) -> Path | None:
+    """Where the parse of these bytes is kept: ``<path digest>-<content digest>.pickle``.
+
+    The path is part of the key because a parse names its file in every problem; the
+    format version, pybtex's version and the encoding are part of the content digest.
+    """
+    if _cache_dir is None:
+        return None
+    version = f"{CACHE_FORMAT}\0{pybtex.__version__}\0{encoding}\0"  # pybtex's classes are pickled
+    content = hashlib.sha256(version.encode())
+    content.update(raw)
+    where = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return _cache_dir / f"{where}-{content.hexdigest()[:32]}.pickle"
+
+
+def _read_cached(stored: Path) -> BibFile | None:
+    """The pickled parse, or None if there is none or it cannot be read back."""
+    try:
+        with stored.open("rb") as stream, _collector_paused():
+            bibfile = pickle.load(stream)  # our own file, in the build's doctree directory
+    except Exception:  # noqa: BLE001 -- missing, truncated or foreign: all mean "parse"
+        return None
+    return bibfile if isinstance(bibfile, BibFile) else None
+
+
+def _write_cached(stored: Path, bibfile: BibFile) -> None:
+    """Pickle atomically (temporary file, then rename), and drop this path's older parses.
+
+    Concurrent builds may write the same name: each rename installs a complete file with
+    the same content. A directory that cannot be written only costs the next build a parse.
+    """
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=stored.parent, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(bibfile, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            Path(temporary).chmod(0o644)  # mkstemp's 0600 would hide it from a shared build
+            Path(temporary).replace(stored)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        prefix = stored.name.split("-", 1)[0]
+        for old in stored.parent.glob(f"{prefix}-*.pickle"):
+            if old != stored:
+                old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError, RecursionError):
+        return
 
 
 def _unreadable(path: str, reason: str) -> BibFile:

@@ -44,6 +44,10 @@ class HighlightDomain(Domain):
         "resolution": None,
     }
 
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        self._loaded: dict[tuple[str, ...], Bibliography] = {}
+
     # --- records, kept by document -----------------------------------------------------
 
     def add_list(self, record: ListRecord) -> None:
@@ -102,8 +106,17 @@ class HighlightDomain(Domain):
         return (record for records in self.data[kind].values() for record in records)
 
     def bibliography(self, bibfiles: tuple[str, ...]) -> Bibliography:
-        """The bibliography of a record's files (the configured ones are its default)."""
-        return self._source(bibfiles).load()
+        """The bibliography of a record's files (the configured ones are its default).
+
+        Loaded once a build: resolution and the post-transforms ask for it once per record
+        and entry shown, and checking the files each time (a stat, paths, a lookup) cost a
+        noticeable share of a build that changed nothing. :meth:`refresh` starts each build
+        afresh, so a file edited between two builds in one process is read again.
+        """
+        loaded = self._loaded.get(bibfiles)
+        if loaded is None:
+            loaded = self._loaded[bibfiles] = self._source(bibfiles).load()
+        return loaded
 
     def article_key(self, bibfiles: tuple[str, ...]) -> str | None:
         return self._source(bibfiles).article_key(self.bibliography(bibfiles))
@@ -114,6 +127,7 @@ class HighlightDomain(Domain):
 
     def refresh(self) -> list[str]:
         """Resolve the whole project; return the documents whose output changed."""
+        self._loaded.clear()
         self.report_bibfile_problems()
         previous: Resolution | None = self.data["resolution"]
         resolution = resolve(

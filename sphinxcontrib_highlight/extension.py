@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import config, nodes, reader
+from . import bibdata, config, nodes, reader
 from .directives import CitationDirective, ReferencesDirective
 from .domain import HighlightDomain, on_env_get_updated
 from .roles import CiteRole
@@ -33,7 +33,17 @@ def setup_extension(app: Sphinx) -> None:
     reader.register(app)
     app.connect("env-get-updated", on_env_get_updated)
     app.connect("builder-inited", add_html_assets)
+    app.connect("builder-inited", use_bib_cache)
     app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))
+
+
+def use_bib_cache(app: Sphinx) -> None:
+    """Keep parsed BibTeX files beside the doctrees, so an unchanged file is never re-parsed.
+
+    The doctree directory belongs to this output and goes with ``make clean``; the cache
+    is keyed by content, so it is right for any build that shares the directory.
+    """
+    bibdata.set_cache_dir(Path(app.doctreedir) / "highlight-bibcache")
 
 
 def add_html_assets(app: Sphinx) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from .convert import given, inverted, named_authors, page_range, pmid, year
+from .memo import per_entry
 from .styles import names
 from .styles.base import Fields
 
@@ -96,6 +97,7 @@ def citation_reference(entry: Entry) -> str:
     return "; ".join(f"{name}={content.replace(';', ',')}" for name, content in parts)
 
 
+@per_entry
 def coins(entry: Entry) -> str:
     """The entry as an OpenURL ContextObject in KEV form, the ``title`` of a COinS span.
 

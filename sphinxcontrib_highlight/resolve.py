@@ -159,9 +159,9 @@ def _link_cites(
     backrefs: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for cite in cites:
         found: list[Target | None] = []
+        candidates = [*same_page[cite.docname], *project_lists, *other_lists]
         for key in cite.keys:
             lowered = key.lower()
-            candidates = [*same_page[cite.docname], *project_lists, *other_lists]
             listed = next((r for r in candidates if lowered in position[r.list_id]), None)
             if listed is None:
                 found.append(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 
 import pytest
@@ -160,3 +161,14 @@ def test_ris_of_varied_types(varied):
     assert records["thesis2010"]["authors"] == ["Müller, Jörg", "von Neumann, John, Jr"]
     assert records["web2022"]["urls"] == ["https://example.org/page?a=1&b=2"]
     assert records["pre2023"]["type_of_reference"] == "UNPB"
+
+
+def test_bibtex_writer_shortcut_matches_the_latex_encoder():
+    """The writer skips pybtex's encoder only for values the encoder leaves as they are."""
+    samples = [
+        r"Gon{\c{c}}alves, Yusuf and M{\"u}ller, Élodie", "Bjørn -- 1970–1971", "a\tb\nc",
+        "100% sure", "R&D", "a_b", "x~y", "#1", "日本語", "emoji 🙂", "\\url{https://x.org/a}",
+        "\x01control", "",
+    ]
+    for text in samples:
+        assert convert._Writer()._encode(text) == codecs.encode(text, "ulatex+UTF-8"), text

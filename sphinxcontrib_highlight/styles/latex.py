@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pybtex.backends.plaintext import Backend as PlainTextBackend
@@ -66,8 +67,14 @@ def _math_to_text(match: re.Match[str]) -> str:
     return match.group(0) if "\\" in converted else converted
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def strict_latex_text(value: str) -> Text:
-    """Rich text of a field; :class:`InvalidLatexError` if it does not parse."""
+    """Rich text of a field; :class:`InvalidLatexError` if it does not parse.
+
+    Cached by value: the styles, COinS, RIS and CSL-JSON each decode the same fields of an
+    entry shown on a page, and decoding was the largest cost of a full build. pybtex's
+    rich text is immutable (its operations return new objects), so sharing it is safe.
+    """
     if "$" in value:
         value = _MATH.sub(_math_to_text, value)
     if "\\url" in value or "\\href" in value:

@@ -1,0 +1,186 @@
+"""Build each variant of a generated corpus and compare it with plain Sphinx.
+
+Every build runs ``sys.executable -m sphinx`` in a fresh wrapper process that reports the
+build's own wall time and peak memory (``ru_maxrss`` of its children, so each build is
+measured alone). A repetition builds the variants back to back, scenario by scenario, and
+each ratio to plain is taken within one repetition; the medians over the repetitions are
+printed. After every incremental build the runner counts the output pages whose mtime
+changed, so "only the pages whose output changes are rewritten" is measured, not assumed.
+
+Usage: ``python benchmarks/run.py --entries 2000 --pages 100 --cites 20 --repeat 3``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import VARIANTS, generate
+
+SCENARIOS = ("full", "touch page", "touch .bib", "change entry", "full -j 2")
+
+#: Runs one sphinx-build and prints its wall time and peak RSS as JSON: the wrapper is a
+#: fresh process per build, so RUSAGE_CHILDREN holds that build's processes only.
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[1:])
+seconds = time.perf_counter() - start
+rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"code": code, "seconds": seconds, "rss_mib": rss_kib / 1024}))
+"""
+
+
+@dataclass
+class Result:
+    seconds: list[float] = field(default_factory=list)
+    rss_mib: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)
+    rewritten: list[int] = field(default_factory=list)
+
+
+def build(root: Path, jobs: int = 1) -> dict[str, float]:
+    """One sphinx-build of ``root`` into ``root/_build``, measured in its own wrapper."""
+    command = [
+        sys.executable, "-c", _WRAPPER, sys.executable, "-m", "sphinx", "-b", "html", "-q",
+        "-j", str(jobs), "-d", str(root / "_build" / "doctrees"), str(root),
+        str(root / "_build" / "html"),
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    report: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
+    if report["code"] != 0:
+        raise SystemExit(f"sphinx-build failed on {root}:\n{completed.stderr}")
+    return report
+
+
+def page_mtimes(root: Path) -> dict[str, int]:
+    """Output mtimes of the content pages (genindex and search are rewritten by every build)."""
+    return {path.name: path.stat().st_mtime_ns for path in (root / "_build" / "html").glob("page*.html")}
+
+
+def touch(path: Path) -> None:
+    os.utime(path)
+
+
+def change_entry(root: Path, variant: str, key: str, plain_text: str) -> None:
+    """Change one cited entry's title: in refs.bib, or where the plain pages print it."""
+    if variant == "plain":
+        for page in root.glob("page*.rst"):
+            text = page.read_text(encoding="utf-8")
+            if plain_text in text:
+                page.write_text(text.replace(plain_text, "Revised. " + plain_text), encoding="utf-8")
+        return
+    bib = root / "refs.bib"
+    text = bib.read_text(encoding="utf-8")
+    start = text.index("{" + key + ",")
+    title = text.index("title = {{", start) + len("title = {{")
+    bib.write_text(text[:title] + "Revised " + text[title:], encoding="utf-8")
+
+
+def scenario_builds(root: Path, variant: str, key: str, plain_text: str):
+    """Yield (scenario, measurement, pages rewritten) for one variant, in order."""
+    shutil.rmtree(root / "_build", ignore_errors=True)
+    yield "full", build(root), None
+    steps = {
+        "touch page": lambda: touch(root / "page0000.rst"),
+        "touch .bib": lambda: (root / "refs.bib").exists() and touch(root / "refs.bib"),
+        "change entry": lambda: change_entry(root, variant, key, plain_text),
+    }
+    for name, step in steps.items():
+        before = page_mtimes(root)
+        step()
+        report = build(root)
+        after = page_mtimes(root)
+        yield name, report, sum(1 for page, mtime in after.items() if before.get(page) != mtime)
+    shutil.rmtree(root / "_build", ignore_errors=True)
+    yield "full -j 2", build(root, jobs=2), None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=2000)
+    parser.add_argument("--pages", type=int, default=100)
+    parser.add_argument("--cites", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help="comma-separated, from: " + ", ".join(VARIANTS))
+    parser.add_argument("--skip-bibtex", action="store_true",
+                        help="leave out sphinxcontrib-bibtex (very slow at scale)")
+    parser.add_argument("--workdir", type=Path, help="keep the corpora here (default: a temp dir)")
+    args = parser.parse_args()
+    variants = [name for name in args.variants.split(",") if name]
+    if args.skip_bibtex and "bibtex" in variants:
+        variants.remove("bibtex")
+    if "plain" not in variants:
+        variants.insert(0, "plain")
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="highlight-bench-"))
+    results = {(variant, scenario): Result() for variant in variants for scenario in SCENARIOS}
+    for repetition in range(args.repeat):
+        generate(workdir, args.entries, args.pages, args.cites)
+        key, plain_text = _changed_entry(workdir)
+        seconds: dict[tuple[str, str], float] = {}
+        for variant in variants:
+            for scenario, report, rewritten in scenario_builds(
+                workdir / variant, variant, key, plain_text
+            ):
+                result = results[(variant, scenario)]
+                result.seconds.append(report["seconds"])
+                result.rss_mib.append(report["rss_mib"])
+                if rewritten is not None:
+                    result.rewritten.append(rewritten)
+                seconds[(variant, scenario)] = report["seconds"]
+                print(f"[{repetition + 1}/{args.repeat}] {variant:9} {scenario:12} "
+                      f"{report['seconds']:7.2f} s {report['rss_mib']:7.0f} MiB"
+                      + (f"  {rewritten} pages written" if rewritten is not None else ""),
+                      file=sys.stderr, flush=True)
+        for (variant, scenario), result in results.items():
+            result.ratios.append(seconds[(variant, scenario)] / seconds[("plain", scenario)])
+    _print_table(args, variants, results)
+
+
+def _changed_entry(workdir: Path) -> tuple[str, str]:
+    """The first key cited on page 0, and its pre-formatted text in the plain variant."""
+    highlight = (workdir / "highlight" / "page0000.rst").read_text(encoding="utf-8")
+    key = highlight.split(":hcite:`", 1)[1].split("`", 1)[0]
+    plain = (workdir / "plain" / "page0000.rst").read_text(encoding="utf-8")
+    first_item = next(line for line in plain.splitlines() if line.startswith("1. "))
+    return key, first_item[3:]
+
+
+def _print_table(args: argparse.Namespace, variants: list[str],
+                 results: dict[tuple[str, str], Result]) -> None:
+    print(f"\n{args.entries} entries, {args.pages} pages, {args.cites} cites a page; "
+          f"median of {args.repeat}\n")
+    print("| build | " + " | ".join(variants) + " |")
+    print("|---|" + "---|" * len(variants))
+    for scenario in SCENARIOS:
+        cells = []
+        for variant in variants:
+            result = results[(variant, scenario)]
+            cell = f"{statistics.median(result.seconds):.2f} s"
+            if variant != "plain":
+                cell += f" ({statistics.median(result.ratios):.2f}×)"
+            if result.rewritten:
+                cell += f", {statistics.median(result.rewritten):g} written"
+            cells.append(cell)
+        print(f"| {scenario} | " + " | ".join(cells) + " |")
+    cells = []
+    plain_rss = statistics.median(results[("plain", "full")].rss_mib)
+    for variant in variants:
+        rss = statistics.median(results[(variant, "full")].rss_mib)
+        cells.append(f"{rss:.0f} MiB" + ("" if variant == "plain" else f" ({rss / plain_rss:.2f}×)"))
+    print("| peak memory, full | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""The on-disk cache of parsed BibTeX files: it changes speed, never output."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sphinxcontrib_highlight import bibdata
+
+
+def bodies(outdir: Path) -> dict[str, str]:
+    """The rendered body of every page."""
+    return {
+        page.name: str(BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+                       .select_one("div.body"))
+        for page in sorted(outdir.glob("*.html"))
+    }
+
+
+def forget_parses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Empty the in-process caches, as a new sphinx-build process starts."""
+    monkeypatch.setattr(bibdata, "_cache", {})
+    monkeypatch.setattr(bibdata, "_bibliographies", {})
+
+
+def cache_files(app) -> list[Path]:
+    return sorted((Path(app.doctreedir) / "highlight-bibcache").glob("*.pickle"))
+
+
+def never_parse(text: str, path: str) -> bibdata.BibFile:
+    raise AssertionError(f"{path} was parsed although its parse is cached")
+
+
+@pytest.fixture
+def first_build(make_app, root_copy):
+    """A clean build that parses the .bib and stores the parse; its page bodies."""
+    srcdir = root_copy("multipage")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    return srcdir, app, bodies(Path(app.outdir))
+
+
+def test_cached_parse_gives_the_same_pages(make_app, first_build, monkeypatch):
+    srcdir, app, uncached = first_build
+    assert len(cache_files(app)) == 1
+    forget_parses(monkeypatch)
+    monkeypatch.setattr(bibdata, "parse_text", never_parse)
+    shutil.rmtree(app.outdir)
+    again = make_app("html", srcdir=srcdir, freshenv=True)
+    again.build()
+    assert bodies(Path(again.outdir)) == uncached
+
+
+def test_corrupt_cache_file_is_parsed_again(make_app, first_build, monkeypatch):
+    srcdir, app, uncached = first_build
+    (stored,) = cache_files(app)
+    stored.write_bytes(b"\x80\x05not a pickle")
+    forget_parses(monkeypatch)
+    shutil.rmtree(app.outdir)
+    again = make_app("html", srcdir=srcdir, freshenv=True)
+    again.build()
+    assert bodies(Path(again.outdir)) == uncached
+    assert bibdata._read_cached(stored) is not None  # rewritten whole
+
+
+def test_changed_file_replaces_its_old_parse(tmp_path, monkeypatch):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
+    forget_parses(monkeypatch)
+    first = bibdata.load_file(bib, "utf-8")
+    bib.write_text("@misc{a, title={Two}}\n", encoding="utf-8")
+    forget_parses(monkeypatch)
+    second = bibdata.load_file(bib, "utf-8")
+    assert first.entries["a"].fields["title"] == "One"
+    assert second.entries["a"].fields["title"] == "Two"
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+
+
+def test_unwritable_cache_directory_still_builds(tmp_path, monkeypatch):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the directory should be", encoding="utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", blocker)
+    forget_parses(monkeypatch)
+    assert bibdata.load_file(bib, "utf-8").entries["a"].fields["title"] == "One"
