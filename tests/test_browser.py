@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pytest
 import rispy
 from jsonschema import Draft7Validator
+from playwright import sync_api as playwright_api
 from pybtex.database import parse_string
 from seed import CITATION, CITATION_DOI
 from sphinx.testing.util import SphinxTestApp
@@ -28,7 +29,6 @@ from sphinx.testing.util import SphinxTestApp
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
 
