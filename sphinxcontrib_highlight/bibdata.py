@@ -1,18 +1,19 @@
-"""Load BibTeX files into entries, recovering from every error a real file can hold.
+"""Load BibTeX files as bibliographies, recovering from every error a real file can hold.
 
-pybtex's parser stops at the first problem unless errors are captured, and an unbalanced
-brace makes it swallow every entry after it. This module captures each problem as a
-:class:`BibProblem` with its file and line, resumes at the next entry after a syntax
-error, and keeps the first of two entries with the same key. Nothing here logs: callers
-decide where and when a problem becomes a warning.
+:mod:`.bibparse` turns text into compact records and located problems; this module
+turns files into :class:`BibFile` objects, several files into one :class:`Bibliography`
+(the first definition of a key wins; a key defined twice is a problem), and makes a
+pybtex entry only for an entry a build asks for. Nothing here logs: callers decide
+where and when a problem becomes a warning.
 
 Parsed files are cached in two places. In the process, by path, modification time, size
 and encoding, so a build parses each file once however many directives use it. On disk,
 when a cache directory is set (:func:`set_cache_dir`; the extension uses Sphinx's doctree
 directory), by a digest of the file's content, so a later build whose file did not change
-(touched, checked out again) unpickles it instead of parsing it, which is many times
-faster. The disk cache is only an accelerator: a missing, stale or corrupt file means the
-file is parsed again, never a failed build.
+(touched, checked out again) unpickles it instead of parsing it, and a file that changed
+parses only its changed chunks, reusing the rest from its previous parse. The disk
+cache is only an accelerator: a missing, stale or corrupt file means the file is parsed
+again, never a failed build.
 """
 
 from __future__ import annotations
@@ -21,33 +22,25 @@ import gc
 import hashlib
 import os
 import pickle
-import re
 import tempfile
+from collections.abc import Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pybtex
-import pybtex.errors
-from pybtex.bibtex.utils import split_name_list
-from pybtex.database import Entry, Person
-from pybtex.database.input.bibtex import LowLevelParser, UndefinedMacro, month_names
-from pybtex.utils import CaseInsensitiveDict
+from pybtex.database import Entry
 
+from .bibparse import ChunkProblem, EntryRecord, ParsedChunk, materialize, parse_chunks
 from .warnings_ import Warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
-
-    from pybtex.scanner import PybtexSyntaxError
+    from collections.abc import Callable, Iterable, Iterator
 
 #: The research highlight and its 14 references, shipped as package data.
 BUNDLED_BIBFILE = Path(str(files("sphinxcontrib_highlight") / "data" / "highlight.bib"))
-
-_PERSON_FIELDS = frozenset(role.lower() for role in Person.valid_roles)
-_NEXT_ENTRY = re.compile(r"^[ \t]*@", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -66,172 +59,255 @@ class BibProblem:
         return f"{self.path}:{self.lineno}" if self.lineno else None
 
 
-@dataclass(frozen=True)
 class BibFile:
-    """The entries of one file in file order, each with the line it starts on."""
+    """The entries of one file in file order, each with the line it starts on.
 
-    path: str
-    entries: dict[str, Entry]
-    """Entries by lower-cased key (BibTeX keys are case-insensitive), in file order."""
-    lines: dict[str, int]
-    """The line each entry starts on, by lower-cased key."""
-    problems: tuple[BibProblem, ...] = ()
-    preamble: str = ""
+    Entries are kept as compact records and made into pybtex entries when first asked
+    for (:attr:`entries`), so a build pays for the entries it shows, not for the file.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        records: dict[str, EntryRecord],
+        lines: dict[str, int],
+        problems: tuple[BibProblem, ...] = (),
+        preamble: str = "",
+        chunks: dict[str, ParsedChunk] | None = None,
+        crossrefs: tuple[str, ...] = (),
+    ) -> None:
+        self.path = path
+        self.records = records
+        """Records by lower-cased key (BibTeX keys are case-insensitive), in file order."""
+        self.lines = lines
+        """The line each entry starts on, by lower-cased key."""
+        self.problems = problems
+        self.preamble = preamble
+        self.chunks = chunks or {}
+        """The parse of each chunk of the text, for a later parse of the changed file."""
+        self.crossrefs = crossrefs
+        """The lower-cased keys of the entries that name a ``crossref``."""
+        self.parser = _parser_version()
+        """Which parser made :attr:`chunks`: only its own chunks are ever reused."""
+        self._entries: dict[str, Entry] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_entries"] = {}  # made again on demand
+        return state
+
+    @property
+    def entries(self) -> Mapping[str, Entry]:
+        """Entries by lower-cased key, in file order, each made when first read."""
+        return _LazyEntries(self.entry, lambda: self.records)
+
+    def entry(self, lowered_key: str) -> Entry | None:
+        """The entry for a lower-cased key, made once."""
+        entry = self._entries.get(lowered_key)
+        if entry is None:
+            record = self.records.get(lowered_key)
+            if record is None:
+                return None
+            entry = self._entries[lowered_key] = materialize(record)
+        return entry
 
 
-@dataclass(frozen=True)
+class _LazyEntries(Mapping[str, Entry]):
+    """A read-only mapping of entries by lower-cased key that makes each entry when read."""
+
+    def __init__(
+        self, get: Callable[[str], Entry | None], keys: Callable[[], Iterable[str]]
+    ) -> None:
+        self._get = get
+        self._keys = keys
+
+    def __getitem__(self, lowered_key: str) -> Entry:
+        entry = self._get(lowered_key)
+        if entry is None:
+            raise KeyError(lowered_key)
+        return entry
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._keys())
+
+
 class Bibliography:
-    """Several files seen as one: the first definition of a key wins."""
+    """Several files seen as one: the first definition of a key wins.
 
-    files: tuple[BibFile, ...]
-    entries: dict[str, Entry] = field(init=False, repr=False)
-    problems: tuple[BibProblem, ...] = field(init=False, repr=False)
-    _where: dict[str, tuple[str, int]] = field(init=False, repr=False)
+    Nothing here walks every entry of a file: a build that shows twenty entries of a
+    200,000-entry file materializes twenty. Keys defined in more than one file are found
+    by comparing key sets, and only when there are several files.
+    """
 
-    def __post_init__(self) -> None:
-        entries: dict[str, Entry] = {}
-        where: dict[str, tuple[str, int]] = {}
+    def __init__(self, files: tuple[BibFile, ...]) -> None:
+        self.files = files
         problems: list[BibProblem] = []
-        for bibfile in self.files:
+        for index, bibfile in enumerate(files):
             problems.extend(bibfile.problems)
-            for key, entry in bibfile.entries.items():
-                line = bibfile.lines[key]
-                if key in entries:
-                    first_path, first_line = where[key]
+            for earlier in files[:index]:
+                for key in bibfile.records.keys() & earlier.records.keys():
+                    if self._home(key) is not earlier:
+                        continue
                     problems.append(_duplicate(
-                        entry.key, entries[key].key, f"{first_path}:{first_line}",
-                        bibfile.path, line,
+                        bibfile.records[key].key, earlier.records[key].key,
+                        f"{earlier.path}:{earlier.lines[key]}", bibfile.path,
+                        bibfile.lines[key],
                     ))
-                    continue
-                entries[key] = entry
-                where[key] = (bibfile.path, line)
-        _inherit_crossrefs(entries, where, problems)
-        object.__setattr__(self, "entries", entries)
-        object.__setattr__(self, "problems", tuple(problems))
-        object.__setattr__(self, "_where", where)
+        problems.extend(self._crossref_problems())
+        self.problems = tuple(problems)
+        self._inherited: dict[str, Entry] = {}
+
+    def _home(self, lowered_key: str) -> BibFile | None:
+        """The file whose definition of the key is used."""
+        return next((bibfile for bibfile in self.files if lowered_key in bibfile.records), None)
+
+    def _crossref_problems(self) -> Iterator[BibProblem]:
+        for bibfile in self.files:
+            for key, parent_key in _crossrefs(bibfile):
+                if self._home(key) is bibfile and self._home(parent_key.lower()) is None:
+                    yield BibProblem(
+                        Warn.UNKNOWN_KEY,
+                        f"entry {bibfile.records[key].key!r}: crossref {parent_key!r}"
+                        " is not in the bibliography",
+                        bibfile.path, bibfile.lines[key],
+                    )
+
+    @property
+    def entries(self) -> Mapping[str, Entry]:
+        """Entries by lower-cased key in file order, each made when first read."""
+        return _LazyEntries(self.get, self.keys_in_order)
 
     def get(self, key: str) -> Entry | None:
-        """The entry for ``key``, matched without regard to case."""
-        return self.entries.get(key.lower())
+        """The entry for ``key``, matched without regard to case.
+
+        An entry with ``crossref`` gets the fields it lacks from the entry it names, as
+        BibTeX and biblatex do: the parent's ``title`` becomes the child's ``booktitle``,
+        every other field and name list is inherited only where the child has none.
+        """
+        lowered = key.lower()
+        home = self._home(lowered)
+        if home is None:
+            return None
+        child = home.entry(lowered)
+        parent_key = child.fields.get("crossref", "").strip() if child is not None else ""
+        if child is None or not parent_key:
+            return child
+        inherited = self._inherited.get(lowered)
+        if inherited is None:
+            parent_home = self._home(parent_key.lower())
+            parent = parent_home.entry(parent_key.lower()) if parent_home else None
+            inherited = self._inherited[lowered] = _inherit(child, parent) if parent else child
+        return inherited
 
     def __contains__(self, key: str) -> bool:
-        return key.lower() in self.entries
+        return self._home(key.lower()) is not None
+
+    def key_as_written(self, key: str) -> str | None:
+        """The key as its entry writes it (keys match without regard to case)."""
+        lowered = key.lower()
+        home = self._home(lowered)
+        return home.records[lowered].key if home else None
 
     def keys(self) -> list[str]:
         """Every key as written in its file, in file order."""
-        return [entry.key for entry in self.entries.values()]
+        return [self._home(key).records[key].key for key in self.keys_in_order()]  # type: ignore[union-attr]
+
+    def first_key(self) -> str | None:
+        """The key of the first entry of the first file that has one."""
+        for bibfile in self.files:
+            for record in bibfile.records.values():
+                return record.key
+        return None
+
+    def keys_in_order(self) -> Iterator[str]:
+        if len(self.files) == 1:
+            yield from self.files[0].records
+            return
+        yield from dict.fromkeys(key for bibfile in self.files for key in bibfile.records)
 
     def source(self, key: str) -> tuple[str, int] | None:
         """The file and line where the entry for ``key`` starts."""
-        return self._where.get(key.lower())
+        home = self._home(key.lower())
+        return (home.path, home.lines[key.lower()]) if home else None
+
+    def digest(self, key: str) -> str | None:
+        """A digest of what the entry for ``key`` holds, its crossref parent's included,
+        read from the records without making the entry."""
+        lowered = key.lower()
+        home = self._home(lowered)
+        if home is None:
+            return None
+        record = home.records[lowered]
+        parent_key = _crossref_of(record).lower()
+        parent_home = self._home(parent_key) if parent_key else None
+        if parent_home is None:
+            return record.digest
+        return f"{record.digest}+{parent_home.records[parent_key].digest}"
 
 
-def _inherit_crossrefs(
-    entries: dict[str, Entry], where: dict[str, tuple[str, int]], problems: list[BibProblem]
-) -> None:
-    """Give each entry with ``crossref`` the fields it lacks from the entry it names.
+def _crossrefs(bibfile: BibFile) -> Iterator[tuple[str, str]]:
+    """(lower-cased key, parent key) of each entry of the file that names a crossref."""
+    for key in bibfile.crossrefs:
+        yield key, _crossref_of(bibfile.records[key])
 
-    As BibTeX and biblatex do: the parent's ``title`` becomes the child's ``booktitle``,
-    every other field and name list is inherited only where the child has none. The child
-    is replaced by a copy, so the cached parse of its file stays as written.
+
+def _inherit(child: Entry, parent: Entry) -> Entry:
+    """A copy of ``child`` with the fields and names it lacks taken from ``parent``."""
+    fields = dict(child.fields)
+    for name, value in parent.fields.items():
+        target = "booktitle" if name.lower() == "title" else name
+        if target.lower() not in {existing.lower() for existing in fields}:
+            fields[target] = value
+    persons = {role: list(people) for role, people in child.persons.items()}
+    for role, people in parent.persons.items():
+        persons.setdefault(role, list(people))
+    inherited = Entry(child.type, fields=fields, persons=persons)
+    inherited.key = child.key
+    return inherited
+
+
+def parse_text(text: str, path: str, reusable: dict[str, ParsedChunk] | None = None) -> BibFile:
+    """Parse BibTeX ``text``; ``path`` only names the file in problems.
+
+    ``reusable`` holds the chunks of an earlier parse of the file (:attr:`BibFile.chunks`):
+    only the chunks that changed are parsed again.
     """
-    for key, child in list(entries.items()):
-        parent_key = child.fields.get("crossref", "").strip()
-        if not parent_key:
-            continue
-        parent = entries.get(parent_key.lower())
-        if parent is None:
-            path, line = where[key]
-            problems.append(BibProblem(
-                Warn.UNKNOWN_KEY,
-                f"entry {child.key!r}: crossref {parent_key!r} is not in the bibliography",
-                path, line,
-            ))
-            continue
-        fields = dict(child.fields)
-        for name, value in parent.fields.items():
-            target = "booktitle" if name.lower() == "title" else name
-            if target.lower() not in {existing.lower() for existing in fields}:
-                fields[target] = value
-        persons = {role: list(people) for role, people in child.persons.items()}
-        for role, people in parent.persons.items():
-            persons.setdefault(role, list(people))
-        inherited = Entry(child.type, fields=fields, persons=persons)
-        inherited.key = child.key
-        entries[key] = inherited
-
-
-class _Scanner(LowLevelParser):  # type: ignore[misc]
-    """pybtex's low-level parser, resuming at the next entry after a syntax error."""
-
-    def __init__(self, text: str, path: str, problems: list[BibProblem]) -> None:
-        super().__init__(text, macros=CaseInsensitiveDict(month_names), filename=path)
-        self._path = path
-        self._problems = problems
-
-    def handle_error(self, error: PybtexSyntaxError) -> None:
-        start = self.command_start or 0
-        where = f" in entry {self.current_entry_key!r}" if self.current_entry_key else ""
-        detail = str(error).split(": ", 1)[-1]
-        if isinstance(error, UndefinedMacro):
-            # The value just lacks the macro's text; the entry goes on.
-            message = f"undefined @string macro {detail!r}{where}"
-            self._problems.append(BibProblem(Warn.BIB_SYNTAX, message, self._path, error.lineno))
-            return
-        lineno = self.text.count("\n", 0, start) + 1
-        message = f"syntax error{where}: {detail}"
-        self._problems.append(BibProblem(Warn.BIB_SYNTAX, message, self._path, lineno))
-        self._resume_after(start)
-
-    def _resume_after(self, start: int) -> None:
-        """Continue at the first line that starts an entry after ``start``.
-
-        An unbalanced brace makes the scanner read to the end of the file; going back to
-        the next ``@`` at the start of a line loses only the broken entry.
-        """
-        match = _NEXT_ENTRY.search(self.text, start + 1)
-        resume = match.start() if match else len(self.text)
-        self.pos = resume
-        self.lineno = self.text.count("\n", 0, resume) + 1
-
-
-def parse_text(text: str, path: str) -> BibFile:
-    """Parse BibTeX ``text``; ``path`` only names the file in problems."""
+    chunks, by_key = parse_chunks(text, reusable or {})
     problems: list[BibProblem] = []
-    entries: dict[str, Entry] = {}
+    records: dict[str, EntryRecord] = {}
     lines: dict[str, int] = {}
     preamble: list[str] = []
-    people: dict[str, Person] = {}
-    scanner = _Scanner(text, path, problems)
-    line_counter = _LineCounter(text)
-    with pybtex.errors.capture() as captured:
-        for command, body in scanner:
-            kind = command.lower()
-            if kind == "string":
+    for first_line, chunk in chunks:
+        offset = first_line - 1
+        preamble.extend(chunk.preamble)
+        for event in chunk.events:
+            if isinstance(event, ChunkProblem):
+                line = event.line + offset if event.line is not None else None
+                problems.append(BibProblem(event.subtype, event.message, path, line))
                 continue
-            lineno = line_counter.line_at(scanner.command_start)
-            if kind == "preamble":
-                preamble.append("".join(body[0]))
+            record, line = event
+            lineno = line + offset
+            lowered = record.key.lower()
+            if lowered in records:
+                problems.append(_duplicate(record.key, records[lowered].key,
+                                           f"line {lines[lowered]}", path, lineno))
                 continue
-            key, fields = body
-            if key is None:
-                continue
-            if key.lower() in entries:
-                problems.append(_duplicate(key, entries[key.lower()].key,
-                                           f"line {lines[key.lower()]}", path, lineno))
-                continue
-            seen_errors = len(captured)
-            entries[key.lower()] = _make_entry(
-                command, key, fields, path, lineno, problems, people
-            )
-            lines[key.lower()] = lineno
-            problems.extend(
-                BibProblem(Warn.BIB_SYNTAX, f"in entry {key!r}: {error}", path, lineno)
-                for error in captured[seen_errors:]
-            )
-    if not entries and not problems:
+            records[lowered] = record
+            lines[lowered] = lineno
+    if not records and not problems:
         problems.append(BibProblem(Warn.BIBFILE, "no BibTeX entries in this file", path, 1))
-    return BibFile(path, entries, lines, tuple(problems), " ".join(preamble))
+    crossrefs = tuple(key for key, record in records.items() if _crossref_of(record))
+    return BibFile(path, records, lines, tuple(problems), " ".join(preamble), by_key, crossrefs)
+
+
+def _crossref_of(record: EntryRecord) -> str:
+    """The key a record's ``crossref`` field names, or an empty string."""
+    return next(
+        (value.strip() for name, value in record.fields if name.lower() == "crossref"), ""
+    )
 
 
 def _duplicate(key: str, first: str, first_at: str, path: str, lineno: int) -> BibProblem:
@@ -246,75 +322,21 @@ def _duplicate(key: str, first: str, first_at: str, path: str, lineno: int) -> B
     return BibProblem(Warn.DUPLICATE_KEY, message, path, lineno)
 
 
-def _make_entry(
-    command: str,
-    key: str,
-    fields: Iterable[tuple[str, list[str]]],
-    path: str,
-    lineno: int,
-    problems: list[BibProblem],
-    people: dict[str, Person],
-) -> Entry:
-    """One entry; ``people`` holds the file's persons by name as written, so an author of
-    many entries is parsed once and stored once (pybtex persons are never changed after
-    parsing, so entries can share them)."""
-    entry = Entry(command.lower())
-    entry.key = key
-    seen: set[str] = set()
-    for name, parts in fields:
-        lowered = name.lower()
-        if lowered in seen:
-            problems.append(
-                BibProblem(
-                    Warn.BIB_SYNTAX,
-                    f"entry {key!r}: field {name!r} given twice; the first is used",
-                    path,
-                    lineno,
-                )
-            )
-            continue
-        seen.add(lowered)
-        value = " ".join("".join(parts).split())
-        if lowered in _PERSON_FIELDS:
-            for name_text in _split_names(value):
-                person = people.get(name_text)
-                if person is None:
-                    person = people[name_text] = Person(name_text)
-                entry.add_person(person, lowered)
-        else:
-            entry.fields[name] = value
-    return entry
-
-
-def _split_names(value: str) -> Iterator[str]:
-    yield from (name for name in split_name_list(value) if name.strip())
-
-
-class _LineCounter:
-    """Line numbers of increasing positions in one text, counted incrementally."""
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._pos = 0
-        self._line = 1
-
-    def line_at(self, pos: int) -> int:
-        if pos < self._pos:  # the scanner went back after an error
-            self._pos, self._line = 0, 1
-        self._line += self._text.count("\n", self._pos, pos)
-        self._pos = pos
-        return self._line
-
-
 # --- files and the cache ---------------------------------------------------------------
 
 _cache: dict[tuple[str, str], tuple[tuple[int, int], BibFile]] = {}
 
 #: Bumped whenever :class:`BibFile` or what parsing produces changes, so that an old
-#: pickle is never taken for a new one.
-CACHE_FORMAT = 1
+#: pickle is never taken for a new one (its chunks are not reused either: the pickle's
+#: name holds this version, pybtex's and the encoding, and only the file with this name
+#: or another with the same path prefix, the same format on disk, is read back).
+CACHE_FORMAT = 2
 
 _cache_dir: Path | None = None
+
+
+def _parser_version() -> str:
+    return f"{CACHE_FORMAT}/{pybtex.__version__}"
 
 
 def set_cache_dir(path: Path | None) -> None:
@@ -353,11 +375,25 @@ def load_file(path: Path, encoding: str) -> BibFile:
     stored = _cache_file(name, raw, encoding)
     parsed = _read_cached(stored) if stored else None
     if parsed is None:
-        parsed = _parse_bytes(raw, encoding, name)
+        earlier = cached[1] if cached else _earlier_parse(stored)
+        parsed = _parse_bytes(raw, encoding, name, earlier.chunks if earlier else {})
         if stored:
             _write_cached(stored, parsed)
     _cache[(name, encoding)] = (signature, parsed)
     return parsed
+
+
+def _earlier_parse(stored: Path | None) -> BibFile | None:
+    """The cached parse of an earlier version of the same file, if one is on disk."""
+    if stored is None:
+        return None
+    prefix = stored.name.split("-", 1)[0]
+    for old in stored.parent.glob(f"{prefix}-*.pickle"):
+        if old != stored:
+            earlier = _read_cached(old)
+            if earlier is not None and getattr(earlier, "parser", None) == _parser_version():
+                return earlier
+    return None
 
 
 @contextmanager
@@ -377,18 +413,14 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _parse_bytes(raw: bytes, encoding: str, name: str) -> BibFile:
+def _parse_bytes(
+    raw: bytes, encoding: str, name: str, reusable: dict[str, ParsedChunk]
+) -> BibFile:
     text, decode_problem = _decode(raw, encoding, name)
     with _collector_paused():
-        bibfile = parse_text(text, name)
+        bibfile = parse_text(text, name, reusable)
     if decode_problem:
-        bibfile = BibFile(
-            bibfile.path,
-            bibfile.entries,
-            bibfile.lines,
-            (decode_problem, *bibfile.problems),
-            bibfile.preamble,
-        )
+        bibfile.problems = (decode_problem, *bibfile.problems)
     return bibfile
 
 

@@ -57,8 +57,7 @@ class BibSource:
         if self.article and self.article in bibliography:
             entry = bibliography.get(self.article)
             return entry.key if entry is not None else None
-        keys = bibliography.keys()
-        return keys[0] if keys else None
+        return bibliography.first_key()
 
     def describe(self) -> str:
         """How a warning names these files."""

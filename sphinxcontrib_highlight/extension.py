@@ -14,6 +14,7 @@ from .transforms import ResolveHighlight
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 STATIC_DIR = Path(__file__).parent / "static"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -32,6 +33,7 @@ def setup_extension(app: Sphinx) -> None:
     app.add_post_transform(ResolveHighlight)
     reader.register(app)
     app.connect("env-get-updated", on_env_get_updated)
+    app.connect("config-inited", add_static_path)
     app.connect("builder-inited", add_html_assets)
     app.connect("builder-inited", use_bib_cache)
     app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))
@@ -46,10 +48,20 @@ def use_bib_cache(app: Sphinx) -> None:
     bibdata.set_cache_dir(Path(app.doctreedir) / "highlight-bibcache")
 
 
+def add_static_path(app: Sphinx, config: Config) -> None:
+    """Put the package's static files on ``html_static_path`` as the configuration is read.
+
+    Here, not once the builder is known: the environment compares the configuration it
+    pickled with the one read afresh, and a path added later made every build report
+    "the configuration has changed". Only HTML builders read this value.
+    """
+    if str(STATIC_DIR) not in map(str, config.html_static_path):
+        config.html_static_path.append(str(STATIC_DIR))
+
+
 def add_html_assets(app: Sphinx) -> None:
-    """Ship the stylesheet and the copy button's script to HTML builders only."""
+    """Link the stylesheet and the copy button's script from HTML pages only."""
     if app.builder.format != "html":
         return
-    app.config.html_static_path.append(str(STATIC_DIR))
     app.add_css_file(CSS_FILE)
     app.add_js_file(JS_FILE, loading_method="defer")

@@ -8,7 +8,6 @@ so one bad entry never stops a build.
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
 
 import pybtex_docutils
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 
 _BACKEND = pybtex_docutils.Backend()
 _rendered: dict[tuple[str, str, int], tuple[Entry, Rendered]] = {}
-_digests: dict[int, tuple[Entry, str]] = {}
 
 
 def render_entry(style_name: str, entry: Entry, language: str = "en") -> Rendered:
@@ -94,20 +92,3 @@ def to_nodes(text: Text) -> list[nodes.Node]:
 def plain(text: Text) -> str:
     """Plain text of rich text, for tooltips and copy buttons."""
     return plain_text(text)
-
-
-def entry_digest(entry: Entry) -> str:
-    """A digest of everything in an entry, to tell when its output may have changed."""
-    cached = _digests.get(id(entry))
-    if cached is not None and cached[0] is entry:
-        return cached[1]
-    content = repr(
-        (
-            entry.type,
-            sorted(entry.fields.items()),
-            sorted((role, [str(p) for p in people]) for role, people in entry.persons.items()),
-        )
-    )
-    digest = hashlib.sha1(content.encode("utf-8"), usedforsecurity=False).hexdigest()
-    _digests[id(entry)] = (entry, digest)
-    return digest

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from docutils.nodes import make_id
 
-from .formatting import entry_digest
 from .model import BlockRecord, CiteRecord, ListMode, ListRecord, ResolvedList, Target
 
 if TYPE_CHECKING:
@@ -110,9 +109,9 @@ def _canonical(keys: Iterable[str], bibliography: Bibliography) -> tuple[str, ..
     """The keys found in the bibliography, as written there, each once."""
     seen: dict[str, str] = {}
     for key in keys:
-        entry = bibliography.get(key)
-        if entry is not None and entry.key.lower() not in seen:
-            seen[entry.key.lower()] = entry.key
+        written = bibliography.key_as_written(key)
+        if written is not None and written.lower() not in seen:
+            seen[written.lower()] = written
     return tuple(seen.values())
 
 
@@ -195,8 +194,7 @@ def _fingerprints(
     """Per document, a digest of everything it shows that comes from resolution."""
 
     def digest(bibfiles: tuple[str, ...], key: str | None) -> str:
-        entry = bibliography_of(bibfiles).get(key) if key else None
-        return entry_digest(entry) if entry is not None else "-"
+        return (bibliography_of(bibfiles).digest(key) if key else None) or "-"
 
     parts: dict[str, list[object]] = defaultdict(list)
     for record in lists:

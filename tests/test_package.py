@@ -19,6 +19,8 @@ import pytest
 from bs4 import BeautifulSoup
 from seed import CITATION, REFERENCES
 
+from sphinxcontrib_highlight.styles import BUILT_IN
+
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
@@ -91,7 +93,8 @@ def test_wheel_holds_data_styles_static_and_types(dist):
         assert package + name in names
     assert not [name for name in names if "/tests/" in name or name.startswith("tests/")]
     assert "sphinx-highlight = sphinxcontrib_highlight.cli:main" in entry_points
-    assert "neurosci-bull = sphinxcontrib_highlight.styles.neurosci_bull" in entry_points
+    declared = _entry_point_group(entry_points, "pybtex.style.formatting")
+    assert declared == BUILT_IN  # the styles found without reading entry points
     assert metadata["License-Expression"] == "BSD-2-Clause"
     assert metadata["Requires-Python"] == ">=3.11"
     assert metadata["Description-Content-Type"] == "text/markdown"
@@ -151,3 +154,13 @@ def test_installed_wheel_builds_a_project(dist, tmp_path):
     rendered = run(bindir / "sphinx-highlight", "render", "--style", "springer-nature",
                    project / "bundled.bib", cwd=tmp_path)
     assert rendered.stdout.splitlines()[0] == f"1. {CITATION}"
+
+
+def _entry_point_group(text: str, group: str) -> dict[str, str]:
+    """``name = target`` lines of one ``[group]`` of an entry_points.txt."""
+    section = text.split(f"[{group}]", 1)[1].split("\n[", 1)[0]
+    return dict(
+        (part.strip() for part in line.split("=", 1))  # type: ignore[misc]
+        for line in section.splitlines()
+        if "=" in line
+    )

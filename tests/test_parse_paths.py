@@ -1,0 +1,121 @@
+"""The loader's shortcuts change speed, never results.
+
+Three shortcuts are checked against the plain way, on real files and on generated,
+mutated and hostile text: reading a regular entry without pybtex's scanner, cutting the
+file into chunks, and reusing the chunks of an earlier parse when the file changes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_properties import BUNDLED_TEXT, SETTINGS, bibtex_like
+
+from sphinxcontrib_highlight import bibparse
+from sphinxcontrib_highlight.bibdata import BibFile, parse_text
+
+HERE = Path(__file__).parent
+REAL_FILES = sorted(
+    (path for path in [*(HERE / "data").rglob("*.bib"), *(HERE / "roots").rglob("*.bib")]
+     if path.is_file()),
+    key=str,
+)
+
+
+def scanner_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send every chunk to pybtex's scanner, as if no entry were regular."""
+
+    def irregular(*args: object) -> None:
+        raise bibparse._Irregular
+
+    monkeypatch.setattr(bibparse, "_regular_entry", irregular)
+
+
+def outcome(bibfile: BibFile) -> tuple[object, ...]:
+    """Everything a parse tells a build: entries as pybtex objects, lines, problems."""
+    entries = [
+        (entry.key, entry.type, list(entry.fields.items()),
+         [(role, [(p.first_names, p.middle_names, p.prelast_names, p.last_names,
+                   p.lineage_names) for p in people]) for role, people in entry.persons.items()])
+        for entry in bibfile.entries.values()
+    ]
+    return entries, bibfile.lines, bibfile.problems, bibfile.preamble
+
+
+def both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[object, ...], ...]:
+    fast = outcome(parse_text(text, "x.bib"))
+    with monkeypatch.context() as patch:
+        scanner_only(patch)
+        slow = outcome(parse_text(text, "x.bib"))
+    return fast, slow
+
+
+def test_real_files_exist():
+    assert len(REAL_FILES) >= 10
+
+
+@pytest.mark.parametrize("path", REAL_FILES, ids=lambda path: path.name)
+def test_fast_path_reads_real_files_as_the_scanner_does(path, monkeypatch):
+    text = path.read_text(encoding="utf-8", errors="replace")
+    fast, slow = both_ways(text, monkeypatch)
+    assert fast == slow
+
+
+@SETTINGS
+@given(bibtex_like)
+def test_fast_path_reads_generated_text_as_the_scanner_does(text):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, slow = both_ways(text, monkeypatch)
+    assert fast == slow
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(0, len(BUNDLED_TEXT)), st.integers(0, 6),
+                          st.sampled_from(["{", "}", '"', "#", ",", "=", "@", "\n@", "x"])),
+                max_size=6))
+def test_fast_path_reads_mutated_entries_as_the_scanner_does(edits):
+    text = BUNDLED_TEXT
+    for position, length, insert in edits:
+        text = text[:position] + insert + text[position + length:]
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, slow = both_ways(text, monkeypatch)
+    assert fast == slow
+
+
+@pytest.mark.parametrize("path", REAL_FILES, ids=lambda path: path.name)
+def test_reusing_chunks_after_an_edit_gives_a_fresh_parse(path):
+    text = path.read_text(encoding="utf-8", errors="replace")
+    earlier = parse_text(text, "x.bib")
+    middle = len(text) // 2
+    edited = text[:middle] + "\n@misc{inserted2024, title = {Inserted}}\n" + text[middle:]
+    assert outcome(parse_text(edited, "x.bib", earlier.chunks)) == outcome(
+        parse_text(edited, "x.bib")
+    )
+
+
+def test_an_edit_reparses_only_its_chunk(monkeypatch):
+    text = "".join(f"@misc{{k{n}, title = {{T{n}}}}}\n" for n in range(50))
+    earlier = parse_text(text, "x.bib")
+    parsed: list[str] = []
+    real = bibparse.parse_chunk
+
+    def counting(chunk: str, *args: object) -> bibparse.ParsedChunk:
+        parsed.append(chunk)
+        return real(chunk, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bibparse, "parse_chunk", counting)
+    edited = text.replace("title = {T7}", "title = {Seven}")
+    again = parse_text(edited, "x.bib", earlier.chunks)
+    assert parsed == ["@misc{k7, title = {Seven}}\n@"]
+    assert again.entries["k7"].fields["title"] == "Seven"
+
+
+def test_macros_defined_earlier_reach_reused_chunks():
+    text = '@string{jn = "Journal"}\n@article{a, journal = jn}\n'
+    earlier = parse_text(text, "x.bib")
+    changed = text.replace('"Journal"', '"Other"')
+    again = parse_text(changed, "x.bib", earlier.chunks)
+    assert again.entries["a"].fields["journal"] == "Other"
