@@ -87,6 +87,9 @@ class BibFile:
         """The parse of each chunk of the text, for a later parse of the changed file."""
         self.crossrefs = crossrefs
         """The lower-cased keys of the entries that name a ``crossref``."""
+        self.content = ""
+        """A digest of the bytes parsed (see :func:`_content_digest`); empty for a file
+        that could not be read, whose problems say why."""
         self.parser = _parser_version()
         """Which parser made :attr:`chunks`: only its own chunks are ever reused."""
         self._entries: dict[str, Entry] = {}
@@ -159,6 +162,11 @@ class Bibliography:
         problems.extend(self._crossref_problems())
         self.problems = tuple(problems)
         self._inherited: dict[str, Entry] = {}
+
+    @property
+    def state(self) -> tuple[tuple[str, str], ...]:
+        """Each file's path and content digest: equal states hold equal entries."""
+        return tuple((bibfile.path, bibfile.content) for bibfile in self.files)
 
     def _home(self, lowered_key: str) -> BibFile | None:
         """The file whose definition of the key is used."""
@@ -372,11 +380,13 @@ def load_file(path: Path, encoding: str) -> BibFile:
             Warn.BIBFILE, "this is not a BibTeX file (it holds binary data)", name, 1),))
         _cache[(name, encoding)] = (signature, bibfile)
         return bibfile
-    stored = _cache_file(name, raw, encoding)
+    content = _content_digest(raw, encoding)
+    stored = _cache_file(name, content)
     parsed = _read_cached(stored) if stored else None
     if parsed is None:
         earlier = cached[1] if cached else _earlier_parse(stored)
         parsed = _parse_bytes(raw, encoding, name, earlier.chunks if earlier else {})
+        parsed.content = content
         if stored:
             _write_cached(stored, parsed)
     _cache[(name, encoding)] = (signature, parsed)
@@ -424,19 +434,22 @@ def _parse_bytes(
     return bibfile
 
 
-def _cache_file(name: str, raw: bytes, encoding: str) -> Path | None:
+def _content_digest(raw: bytes, encoding: str) -> str:
+    """What a parse depends on: the bytes, the encoding, pybtex's version and this format."""
+    digest = hashlib.sha256(f"{_parser_version()}\0{encoding}\0".encode())
+    digest.update(raw)
+    return digest.hexdigest()[:32]
+
+
+def _cache_file(name: str, content: str) -> Path | None:
     """Where the parse of these bytes is kept: ``<path digest>-<content digest>.pickle``.
 
-    The path is part of the key because a parse names its file in every problem; the
-    format version, pybtex's version and the encoding are part of the content digest.
+    The path is part of the key because a parse names its file in every problem.
     """
     if _cache_dir is None:
         return None
-    version = f"{CACHE_FORMAT}\0{pybtex.__version__}\0{encoding}\0"  # pybtex's classes are pickled
-    content = hashlib.sha256(version.encode())
-    content.update(raw)
     where = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return _cache_dir / f"{where}-{content.hexdigest()[:32]}.pickle"
+    return _cache_dir / f"{where}-{content}.pickle"
 
 
 def _read_cached(stored: Path) -> BibFile | None:

@@ -31,22 +31,28 @@ if TYPE_CHECKING:
     from .model import BlockRecord, CiteRecord, ListRecord
 
 
+_KINDS = ("lists", "cites", "blocks")
+
+
 class HighlightDomain(Domain):
     """Records of citation blocks, reference lists and citations, and their resolution."""
 
     name = "highlight"
     label = "Highlight citations"
-    data_version = 1
+    data_version = 2
     initial_data: ClassVar[dict[str, Any]] = {  # Sphinx deep-copies it for each build
         "lists": {},
         "cites": {},
         "blocks": {},
         "resolution": None,
+        "resolved_from": None,
     }
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._loaded: dict[tuple[str, ...], Bibliography] = {}
+        self._cleared: dict[str, dict[str, Any]] = {}
+        """The records of each document read again in this build, as they were before."""
 
     # --- records, kept by document -----------------------------------------------------
 
@@ -60,12 +66,15 @@ class HighlightDomain(Domain):
         self.data["blocks"].setdefault(record.docname, []).append(record)
 
     def clear_doc(self, docname: str) -> None:
-        for kind in ("lists", "cites", "blocks"):
+        self._cleared.setdefault(
+            docname, {kind: self.data[kind].get(docname) for kind in _KINDS}
+        )
+        for kind in _KINDS:
             self.data[kind].pop(docname, None)
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         # Only the raw records of the documents a worker read; resolution is recomputed.
-        for kind in ("lists", "cites", "blocks"):
+        for kind in _KINDS:
             for docname in docnames & otherdata[kind].keys():
                 self.data[kind][docname] = otherdata[kind][docname]
 
@@ -126,15 +135,35 @@ class HighlightDomain(Domain):
         return BibSource(bibfiles, configured.encoding, configured.article)
 
     def refresh(self) -> list[str]:
-        """Resolve the whole project; return the documents whose output changed."""
+        """Resolve the whole project; return the documents whose output changed.
+
+        Nothing is resolved when nothing resolution reads has changed since the last
+        build: the records of every document read again, the reading order and the
+        content of every BibTeX file. A build that rewrites one page whose citations
+        did not change (the most common build) skips the project-wide work.
+        """
         self._loaded.clear()
-        self.report_bibfile_problems()
+        file_sets = self.report_bibfile_problems()
+        inputs = (
+            self.env.config.highlight_article,
+            tuple(toctree_order(self.env)),
+            tuple(self.bibliography(bibfiles).state for bibfiles in file_sets),
+        )
+        unchanged_records = all(
+            records.get(kind) == self.data[kind].get(docname)
+            for docname, records in self._cleared.items()
+            for kind in _KINDS
+        )
+        self._cleared.clear()
         previous: Resolution | None = self.data["resolution"]
+        if previous is not None and unchanged_records and inputs == self.data["resolved_from"]:
+            return []
+        self.data["resolved_from"] = inputs
         resolution = resolve(
             self.records("lists"),
             self.records("cites"),
             self.records("blocks"),
-            toctree_order(self.env),
+            list(inputs[1]),
             self.bibliography,
             self.article_key,
         )
@@ -147,11 +176,12 @@ class HighlightDomain(Domain):
             and docname in self.env.all_docs
         )
 
-    def report_bibfile_problems(self) -> None:
+    def report_bibfile_problems(self) -> list[tuple[str, ...]]:
         """Warn about each problem of the BibTeX files the project uses, once a build.
 
         Files are checked as the records read them together, so a key defined in two
         files is reported too; a problem shared by several sets is reported once.
+        Returns those sets of files, the configured one first.
         """
         configured = BibSource.configured(self.env.config)
         file_sets = dict.fromkeys([configured.paths])
@@ -170,6 +200,7 @@ class HighlightDomain(Domain):
                 Warn.UNKNOWN_KEY,
                 None,
             )
+        return list(file_sets)
 
 
 def toctree_order(env: BuildEnvironment) -> list[str]:

@@ -171,4 +171,4 @@ def test_bibtex_writer_shortcut_matches_the_latex_encoder():
         "\x01control", "",
     ]
     for text in samples:
-        assert convert._Writer()._encode(text) == codecs.encode(text, "ulatex+UTF-8"), text
+        assert convert._writer()._encode(text) == codecs.encode(text, "ulatex+UTF-8"), text

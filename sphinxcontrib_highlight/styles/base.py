@@ -165,6 +165,29 @@ class HighlightStyle(BaseStyle):  # type: ignore[misc]
     default_sorting_style = "none"
     default_label_style = "number"
 
+    #: What pybtex's ``BaseStyle.__init__`` sets up: its name, label and sorting plugins.
+    _PYBTEX_PLUGINS = frozenset({
+        "name_style", "label_style", "sorting_style", "format_name", "format_labels",
+        "sort", "abbreviate_names", "min_crossrefs",
+    })
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Defer pybtex's plugin lookup until pybtex's own interface needs a plugin.
+
+        ``BaseStyle.__init__`` finds three plugins through the installed packages' entry
+        points, a tenth of a build that rewrites one page; :meth:`render` never uses
+        them, and pybtex's ``format_entries`` (sphinxcontrib-bibtex calls it) gets them
+        on first use through :meth:`__getattr__`.
+        """
+        self._plugin_arguments = (args, kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in HighlightStyle._PYBTEX_PLUGINS or "_plugin_arguments" not in vars(self):
+            raise AttributeError(name)
+        args, kwargs = vars(self).pop("_plugin_arguments")
+        BaseStyle.__init__(self, *args, **kwargs)
+        return getattr(self, name)
+
     def format_entry(self, label: str, entry: Entry, bib_data: Any = None) -> FormattedEntry:
         """pybtex's interface: the entry's text, missing fields rendered as absent."""
         return FormattedEntry(entry.key, self.render(entry).text, label)
