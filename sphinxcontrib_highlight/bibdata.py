@@ -18,22 +18,21 @@ again, never a failed build.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
 import tempfile
 from collections.abc import Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pybtex
-from pybtex.database import Entry
+from pybtex.database import Entry, Person
 
 from .bibparse import ChunkProblem, EntryRecord, ParsedChunk, materialize, parse_chunks
+from .collector import collector_paused
 from .warnings_ import Warn
 
 if TYPE_CHECKING:
@@ -93,10 +92,12 @@ class BibFile:
         self.parser = _parser_version()
         """Which parser made :attr:`chunks`: only its own chunks are ever reused."""
         self._entries: dict[str, Entry] = {}
+        self._people: dict[str, Person] = {}
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["_entries"] = {}  # made again on demand
+        state["_people"] = {}
         return state
 
     @property
@@ -111,7 +112,7 @@ class BibFile:
             record = self.records.get(lowered_key)
             if record is None:
                 return None
-            entry = self._entries[lowered_key] = materialize(record)
+            entry = self._entries[lowered_key] = materialize(record, self._people)
         return entry
 
 
@@ -406,28 +407,11 @@ def _earlier_parse(stored: Path | None) -> BibFile | None:
     return None
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a file's objects are created.
-
-    Parsing or unpickling a file creates millions of objects, none of them garbage, and
-    each threshold crossed makes the collector scan them all again: pausing it halved the
-    time to read back the parse of a 20,000-entry file.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _parse_bytes(
     raw: bytes, encoding: str, name: str, reusable: dict[str, ParsedChunk]
 ) -> BibFile:
     text, decode_problem = _decode(raw, encoding, name)
-    with _collector_paused():
+    with collector_paused():
         bibfile = parse_text(text, name, reusable)
     if decode_problem:
         bibfile.problems = (decode_problem, *bibfile.problems)
@@ -455,7 +439,7 @@ def _cache_file(name: str, content: str) -> Path | None:
 def _read_cached(stored: Path) -> BibFile | None:
     """The pickled parse, or None if there is none or it cannot be read back."""
     try:
-        with stored.open("rb") as stream, _collector_paused():
+        with stored.open("rb") as stream, collector_paused():
             bibfile = pickle.load(stream)  # our own file, in the build's doctree directory
     except Exception:  # noqa: BLE001 -- missing, truncated or foreign: all mean "parse"
         return None

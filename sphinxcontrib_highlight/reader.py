@@ -34,6 +34,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
 from . import convert, metadata
+from .collector import collector_paused
 from .links import doi_url
 from .styles.base import term
 
@@ -62,6 +63,10 @@ class ReaderTools(SphinxPostTransform):
     default_priority = 6  # right after ResolveHighlight (5) made the citation nodes
 
     def run(self, **kwargs: Any) -> None:
+        with collector_paused():  # see .collector: many objects, little garbage
+            self.render()
+
+    def render(self) -> None:
         blocks = _containers(self.document, "highlight-citation")
         lists = _containers(self.document, "highlight-references")
         if not blocks and not lists:

@@ -16,6 +16,7 @@ from sphinx.util.nodes import make_refnode
 
 from .bibsource import BibSource
 from .formatting import plain, render_entry, rendering_problems, to_nodes
+from .collector import collector_paused
 from .links import doi_url, entry_links
 from .nodes import (
     citation_block_placeholder,
@@ -46,6 +47,10 @@ class ResolveHighlight(SphinxPostTransform):
         return self.env.domains["highlight"]  # type: ignore[return-value]
 
     def run(self, **kwargs: Any) -> None:
+        with collector_paused():  # see .collector: many objects, little garbage
+            self.render()
+
+    def render(self) -> None:
         for block in list(self.document.findall(citation_block_placeholder)):
             block.replace_self(self.citation_block(block))
         for placeholder in list(self.document.findall(reference_list_placeholder)):

@@ -137,3 +137,22 @@ def test_brace_check_agrees_with_pybtexs_writer(value):
     # decides (it accepts a few odd values, such as an unclosed "{\\", that look open).
     if balanced_braces(value):
         assert accepted
+
+
+def test_downloads_joined_from_entries_equal_whole_file_writers():
+    import json
+
+    import rispy
+
+    from sphinxcontrib_highlight import convert
+    from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE, load_bibliography
+
+    for path in [BUNDLED_BIBFILE, HERE / "data" / "varied.bib"]:
+        entries = list(load_bibliography([path], "utf-8").entries.values())
+        for chosen in (entries, entries[:1], []):
+            items = [convert.csl_item(entry) for entry in chosen]
+            assert convert.to_csl_json(chosen) == json.dumps(
+                items, ensure_ascii=False, indent=2) + "\n"
+            records = [convert.ris_record(entry) for entry in chosen]
+            assert convert.to_ris(chosen) == rispy.dumps(
+                records, implementation=convert._RisWriter)

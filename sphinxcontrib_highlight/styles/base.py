@@ -20,7 +20,13 @@ from pybtex.style.formatting import BaseStyle
 from sphinx.locale import get_translation
 
 from . import names
-from .latex import InvalidLatexError, latex_text, plain_text, strict_latex_text
+from .latex import (
+    InvalidLatexError,
+    latex_text,
+    plain_text,
+    strict_latex_text,
+    strict_plain_text,
+)
 
 if TYPE_CHECKING:
     from pybtex.database import Entry, Person
@@ -90,6 +96,13 @@ class Fields:
 
     def plain(self, *names_: str, required: bool = False) -> str:
         """The first present field among ``names_`` as plain text ('' if none)."""
+        for name in names_:
+            raw = self.entry.fields.get(name, "").strip()
+            if raw:
+                try:
+                    return strict_plain_text(raw)
+                except InvalidLatexError:
+                    break  # self.text records the problem and falls back
         value = self.text(*names_, required=required)
         return plain_text(value) if value is not None else ""
 

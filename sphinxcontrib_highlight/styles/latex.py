@@ -115,6 +115,16 @@ def _decode(value: str) -> Text:
         raise InvalidLatexError(str(error).split(": ")[-1]) from error
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def strict_plain_text(value: str) -> str:
+    """The plain text of a field; :class:`InvalidLatexError` if it does not parse.
+
+    Cached by value like :func:`strict_latex_text`: links, COinS, RIS and CSL-JSON each
+    ask for the same titles and names as plain text.
+    """
+    return plain_text(strict_latex_text(value))
+
+
 def latex_text(value: str) -> Text:
     """Rich text of a BibTeX field: LaTeX decoded, braces dropped, never re-cased.
 
