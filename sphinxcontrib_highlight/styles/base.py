@@ -197,7 +197,7 @@ class HighlightStyle(BaseStyle):  # type: ignore[misc]
     def __getattr__(self, name: str) -> Any:
         if name not in HighlightStyle._PYBTEX_PLUGINS or "_plugin_arguments" not in vars(self):
             raise AttributeError(name)
-        args, kwargs = vars(self).pop("_plugin_arguments")
+        args, kwargs = self.__dict__.pop("_plugin_arguments")
         BaseStyle.__init__(self, *args, **kwargs)
         return getattr(self, name)
 
