@@ -305,8 +305,27 @@ def to_csl_json(source: Entries) -> str:
 @per_entry
 def _csl_json_text(entry: Entry) -> str:
     """One item as it appears, indented, in the array of :func:`to_csl_json`."""
-    text = json.dumps(csl_item(entry), ensure_ascii=False, indent=2)
-    return "\n".join("  " + line for line in text.split("\n"))
+    return "  " + _indented_json(csl_item(entry), "  ")
+
+
+def _indented_json(value: object, indent: str) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` for a value nested at ``indent``.
+
+    With an indent, the standard library encodes in Python, not C; strings and numbers
+    encoded by its C encoder and the layout written here made CSL-JSON downloads several
+    times faster (a test holds the two to the same text).
+    """
+    inner = indent + "  "
+    if isinstance(value, dict) and value:
+        members = (
+            f"{inner}{json.dumps(str(key), ensure_ascii=False)}: {_indented_json(item, inner)}"
+            for key, item in value.items()
+        )
+        return "{\n" + ",\n".join(members) + f"\n{indent}}}"
+    if isinstance(value, list | tuple) and value:
+        items = (f"{inner}{_indented_json(item, inner)}" for item in value)
+        return "[\n" + ",\n".join(items) + f"\n{indent}]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 # --- RIS -------------------------------------------------------------------------------

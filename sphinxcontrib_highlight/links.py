@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from .memo import per_entry
 from .styles import names
 from .styles.base import Fields
 from .urls import doi_url as doi_link
@@ -92,9 +93,20 @@ def entry_links(entry: Entry, kinds: tuple[str, ...]) -> tuple[list[Link], list[
     Also returns, for each field that could not become a link, why, so the caller can warn
     at the directive's location.
     """
-    links: list[Link] = []
-    problems: list[str] = []
-    for kind in kinds:
+    by_kind = _links_by_kind(entry)
+    found = [by_kind[kind] for kind in kinds if kind in by_kind]
+    return (
+        [link for link, _ in found if link is not None],
+        [problem for _, problems in found for problem in problems],
+    )
+
+
+@per_entry
+def _links_by_kind(entry: Entry) -> dict[str, tuple[Link | None, tuple[str, ...]]]:
+    """Every kind of link of an entry, made once: each list that shows it asks again."""
+    result: dict[str, tuple[Link | None, tuple[str, ...]]] = {}
+    for kind, label in LABELS.items():
+        problems: list[str] = []
         if kind == "doi":
             url, problem = article_url(entry)
             if problem:
@@ -106,6 +118,5 @@ def entry_links(entry: Entry, kinds: tuple[str, ...]) -> tuple[list[Link], list[
                 problems.append(f"entry {entry.key!r}: pmid {pmid!r} is not a number; no PubMed link")
         else:
             url = scholar_url(entry)
-        if url:
-            links.append(Link(kind, LABELS[kind], url))
-    return links, problems
+        result[kind] = (Link(kind, label, url) if url else None, tuple(problems))
+    return result

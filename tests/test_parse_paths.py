@@ -156,3 +156,21 @@ def test_downloads_joined_from_entries_equal_whole_file_writers():
             records = [convert.ris_record(entry) for entry in chosen]
             assert convert.to_ris(chosen) == rispy.dumps(
                 records, implementation=convert._RisWriter)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@SETTINGS
+@given(json_values)
+def test_indented_json_is_the_standard_librarys(value):
+    import json
+
+    from sphinxcontrib_highlight.convert import _indented_json
+
+    assert _indented_json(value, "") == json.dumps(value, ensure_ascii=False, indent=2)
