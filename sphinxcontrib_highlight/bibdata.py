@@ -9,29 +9,33 @@ where and when a problem becomes a warning.
 Parsed files are cached in two places. In the process, by path, modification time, size
 and encoding, so a build parses each file once however many directives use it. On disk,
 when a cache directory is set (:func:`set_cache_dir`; the extension uses Sphinx's doctree
-directory), by a digest of the file's content, so a later build whose file did not change
-(touched, checked out again) unpickles it instead of parsing it, and a file that changed
-parses only its changed chunks, reusing the rest from its previous parse. The disk
-cache is only an accelerator: a missing, stale or corrupt file means the file is parsed
-again, never a failed build.
+directory), as one SQLite database per file content (:mod:`.bibstore`): the file is
+parsed into it chunk by chunk, a later build opens it and reads only the entries it
+shows, and a changed file reuses the chunks that did not change. The disk cache is only
+an accelerator: a missing, stale or corrupt database means the file is parsed again,
+never a failed build.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
+import sqlite3
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pybtex
 from pybtex.database import Entry, Person
 
-from .bibparse import ChunkProblem, EntryRecord, ParsedChunk, materialize, parse_chunks
+from .bibparse import ChunkProblem, ChunkSource, EntryRecord, ParsedChunk, iter_chunks, materialize
+from .bibstore import StoredChunks, StoredEntries, StoreReader, StoreWriter
 from .collector import collector_paused
 from .warnings_ import Warn
 
@@ -68,37 +72,28 @@ class BibFile:
     def __init__(
         self,
         path: str,
-        records: dict[str, EntryRecord],
-        lines: dict[str, int],
+        records: Mapping[str, EntryRecord],
+        lines: Mapping[str, int],
         problems: tuple[BibProblem, ...] = (),
         preamble: str = "",
-        chunks: dict[str, ParsedChunk] | None = None,
         crossrefs: tuple[str, ...] = (),
+        content: str = "",
     ) -> None:
         self.path = path
         self.records = records
-        """Records by lower-cased key (BibTeX keys are case-insensitive), in file order."""
+        """Records by lower-cased key (BibTeX keys are case-insensitive), in file order:
+        a dict, or the file's database (:mod:`.bibstore`) read as asked for."""
         self.lines = lines
         """The line each entry starts on, by lower-cased key."""
         self.problems = problems
         self.preamble = preamble
-        self.chunks = chunks or {}
-        """The parse of each chunk of the text, for a later parse of the changed file."""
         self.crossrefs = crossrefs
         """The lower-cased keys of the entries that name a ``crossref``."""
-        self.content = ""
+        self.content = content
         """A digest of the bytes parsed (see :func:`_content_digest`); empty for a file
         that could not be read, whose problems say why."""
-        self.parser = _parser_version()
-        """Which parser made :attr:`chunks`: only its own chunks are ever reused."""
         self._entries: dict[str, Entry] = {}
         self._people: dict[str, Person] = {}
-
-    def __getstate__(self) -> dict[str, object]:
-        state = dict(self.__dict__)
-        state["_entries"] = {}  # made again on demand
-        state["_people"] = {}
-        return state
 
     @property
     def entries(self) -> Mapping[str, Entry]:
@@ -278,38 +273,65 @@ def _inherit(child: Entry, parent: Entry) -> Entry:
     return inherited
 
 
-def parse_text(text: str, path: str, reusable: dict[str, ParsedChunk] | None = None) -> BibFile:
-    """Parse BibTeX ``text``; ``path`` only names the file in problems.
+class _Assembler:
+    """Turns a file's parsed chunks, in file order, into its entries and problems: the
+    first entry with a key wins, a later one is a problem."""
 
-    ``reusable`` holds the chunks of an earlier parse of the file (:attr:`BibFile.chunks`):
-    only the chunks that changed are parsed again.
-    """
-    chunks, by_key = parse_chunks(text, reusable or {})
-    problems: list[BibProblem] = []
-    records: dict[str, EntryRecord] = {}
-    lines: dict[str, int] = {}
-    preamble: list[str] = []
-    for first_line, chunk in chunks:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[BibProblem] = []
+        self.preamble: list[str] = []
+        self.crossrefs: list[str] = []
+        self._first: dict[str, tuple[str, int]] = {}
+
+    def add(self, first_line: int, chunk: ParsedChunk) -> Iterator[tuple[str, EntryRecord, int, int]]:
+        """The chunk's entries that are kept: lower-cased key, record, line, position."""
         offset = first_line - 1
-        preamble.extend(chunk.preamble)
-        for event in chunk.events:
+        self.preamble.extend(chunk.preamble)
+        for position, event in enumerate(chunk.events):
             if isinstance(event, ChunkProblem):
                 line = event.line + offset if event.line is not None else None
-                problems.append(BibProblem(event.subtype, event.message, path, line))
+                self.problems.append(BibProblem(event.subtype, event.message, self.path, line))
                 continue
             record, line = event
             lineno = line + offset
             lowered = record.key.lower()
-            if lowered in records:
-                problems.append(_duplicate(record.key, records[lowered].key,
-                                           f"line {lines[lowered]}", path, lineno))
+            if lowered in self._first:
+                first_key, first_line_of_key = self._first[lowered]
+                self.problems.append(_duplicate(
+                    record.key, first_key, f"line {first_line_of_key}", self.path, lineno
+                ))
                 continue
+            self._first[lowered] = (record.key, lineno)
+            if _crossref_of(record):
+                self.crossrefs.append(lowered)
+            yield lowered, record, lineno, position
+
+    def finish(self) -> tuple[tuple[BibProblem, ...], str, tuple[str, ...]]:
+        """Problems, preamble and crossref keys, once every chunk is added."""
+        if not self._first and not self.problems:
+            self.problems.append(
+                BibProblem(Warn.BIBFILE, "no BibTeX entries in this file", self.path, 1)
+            )
+        return tuple(self.problems), " ".join(self.preamble), tuple(self.crossrefs)
+
+
+def parse_text(
+    text: str, path: str, reusable: ChunkSource | None = None
+) -> BibFile:
+    """Parse BibTeX ``text`` into memory; ``path`` only names the file in problems.
+
+    ``reusable`` holds chunks of an earlier parse by key: only the others are parsed.
+    """
+    assembler = _Assembler(path)
+    records: dict[str, EntryRecord] = {}
+    lines: dict[str, int] = {}
+    for first_line, _key, chunk in iter_chunks(text, reusable or {}):
+        for lowered, record, lineno, _position in assembler.add(first_line, chunk):
             records[lowered] = record
             lines[lowered] = lineno
-    if not records and not problems:
-        problems.append(BibProblem(Warn.BIBFILE, "no BibTeX entries in this file", path, 1))
-    crossrefs = tuple(key for key, record in records.items() if _crossref_of(record))
-    return BibFile(path, records, lines, tuple(problems), " ".join(preamble), by_key, crossrefs)
+    problems, preamble, crossrefs = assembler.finish()
+    return BibFile(path, records, lines, problems, preamble, crossrefs)
 
 
 def _crossref_of(record: EntryRecord) -> str:
@@ -335,11 +357,9 @@ def _duplicate(key: str, first: str, first_at: str, path: str, lineno: int) -> B
 
 _cache: dict[tuple[str, str], tuple[tuple[int, int], BibFile]] = {}
 
-#: Bumped whenever :class:`BibFile` or what parsing produces changes, so that an old
-#: pickle is never taken for a new one (its chunks are not reused either: the pickle's
-#: name holds this version, pybtex's and the encoding, and only the file with this name
-#: or another with the same path prefix, the same format on disk, is read back).
-CACHE_FORMAT = 2
+#: Bumped whenever the database layout or what parsing produces changes: it is part of
+#: every database's name (through :func:`_content_digest`), so an old one is never read.
+CACHE_FORMAT = 3
 
 _cache_dir: Path | None = None
 
@@ -360,7 +380,7 @@ def set_cache_dir(path: Path | None) -> None:
 
 
 def load_file(path: Path, encoding: str) -> BibFile:
-    """Parse the file at ``path``, or return the cached result if it has not changed."""
+    """The parse of the file at ``path``, from the caches while the file is unchanged."""
     name = str(path)
     try:
         stat = path.stat()
@@ -372,49 +392,151 @@ def load_file(path: Path, encoding: str) -> BibFile:
     cached = _cache.get((name, encoding))
     if cached and cached[0] == signature:
         return cached[1]
+    bibfile = _load(path, name, encoding, signature)
+    _cache[(name, encoding)] = (signature, bibfile)
+    return bibfile
+
+
+def _load(path: Path, name: str, encoding: str, signature: tuple[int, int]) -> BibFile:
+    """Open the file's database, or parse the file (into a database, if there is a cache
+    directory).
+
+    A file whose modification time and size are those recorded when its database was
+    made is not even read: the database answers. Otherwise its content is hashed, and a
+    database for that content (the file was touched, or changed back) is used.
+    """
+    where = _where(name, encoding)
+    if where is not None:
+        stored = _open_recorded(where, name, signature)
+        if stored is not None:
+            return stored
     try:
         raw = path.read_bytes()
     except OSError as error:
         return _unreadable(name, error.strerror or str(error))
     if b"\x00" in raw[:65536]:
-        bibfile = BibFile(name, {}, {}, (BibProblem(
+        return BibFile(name, {}, {}, (BibProblem(
             Warn.BIBFILE, "this is not a BibTeX file (it holds binary data)", name, 1),))
-        _cache[(name, encoding)] = (signature, bibfile)
-        return bibfile
     content = _content_digest(raw, encoding)
-    stored = _cache_file(name, content)
-    parsed = _read_cached(stored) if stored else None
-    if parsed is None:
-        earlier = cached[1] if cached else _earlier_parse(stored)
-        parsed = _parse_bytes(raw, encoding, name, earlier.chunks if earlier else {})
-        parsed.content = content
-        if stored:
-            _write_cached(stored, parsed)
-    _cache[(name, encoding)] = (signature, parsed)
-    return parsed
-
-
-def _earlier_parse(stored: Path | None) -> BibFile | None:
-    """The cached parse of an earlier version of the same file, if one is on disk."""
+    if where is None:
+        return _parse_bytes(raw, encoding, name, content)
+    database = where.with_name(f"{where.name}-{content}.sqlite")
+    stored = _open_store(database, name)
     if stored is None:
+        stored = _parse_into_store(raw, encoding, name, content, database, where)
+    if stored is None:  # the directory cannot be written: parse for this build only
+        return _parse_bytes(raw, encoding, name, content)
+    _record_signature(where, signature, content)
+    return stored
+
+
+def _where(name: str, encoding: str) -> Path | None:
+    """The stem of this file's cache files: a digest of its path and encoding."""
+    if _cache_dir is None:
         return None
-    prefix = stored.name.split("-", 1)[0]
-    for old in stored.parent.glob(f"{prefix}-*.pickle"):
-        if old != stored:
-            earlier = _read_cached(old)
-            if earlier is not None and getattr(earlier, "parser", None) == _parser_version():
-                return earlier
-    return None
+    key = f"{name}\0{encoding}".encode("utf-8", "surrogateescape")
+    return _cache_dir / hashlib.sha256(key).hexdigest()[:16]
 
 
-def _parse_bytes(
-    raw: bytes, encoding: str, name: str, reusable: dict[str, ParsedChunk]
-) -> BibFile:
+def _open_recorded(where: Path, name: str, signature: tuple[int, int]) -> BibFile | None:
+    """The database recorded for this modification time and size, if there is one."""
+    try:
+        recorded = json.loads(where.with_suffix(".json").read_text(encoding="utf-8"))
+        if [recorded["mtime_ns"], recorded["size"]] != list(signature):
+            return None
+        content = str(recorded["content"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return _open_store(where.with_name(f"{where.name}-{content}.sqlite"), name)
+
+
+def _record_signature(where: Path, signature: tuple[int, int], content: str) -> None:
+    """Remember which content the file had at this modification time and size."""
+    record = {"mtime_ns": signature[0], "size": signature[1], "content": content}
+    try:
+        handle, temporary = tempfile.mkstemp(dir=where.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(record, stream)
+        Path(temporary).chmod(0o644)
+        Path(temporary).replace(where.with_suffix(".json"))
+    except OSError:
+        return
+
+
+def _open_store(database: Path, name: str) -> BibFile | None:
+    """The parse kept in ``database``, or None if it is missing or cannot be read."""
+    try:
+        reader = StoreReader(database)
+        meta = reader.meta
+        return BibFile(
+            name, StoredEntries(reader, itemgetter(0)), StoredEntries(reader, itemgetter(1)),
+            tuple(meta["problems"]), str(meta["preamble"]), tuple(meta["crossrefs"]),
+            str(meta["content"]),
+        )
+    except (sqlite3.Error, OSError, KeyError, TypeError, pickle.UnpicklingError, EOFError,
+            AttributeError, ImportError):
+        return None
+
+
+def _parse_into_store(
+    raw: bytes, encoding: str, name: str, content: str, database: Path, where: Path
+) -> BibFile | None:
+    """Parse the file into a new database, chunk by chunk, reusing the chunks of the
+    file's previous database; remove the older databases. None if it cannot be written.
+
+    Only one chunk is in memory at a time, so a 100 MB file is parsed in the memory its
+    text takes, and later builds of this content open the database instead.
+    """
+    text, decode_problem = _decode(raw, encoding, name)
+    older = sorted(where.parent.glob(f"{where.name}-*.sqlite"))
+    previous = next(
+        (reader for reader in map(_reader_or_none, older) if reader is not None), None
+    )
+    reusable: ChunkSource = StoredChunks(previous) if previous else {}
+    assembler = _Assembler(name)
+    try:
+        writer = StoreWriter(database)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        with collector_paused():
+            for first_line, key, chunk in iter_chunks(text, reusable):
+                if chunk.events or chunk.preamble or chunk.macros:
+                    writer.add_chunk(key, chunk)
+                for lowered, _record, lineno, position in assembler.add(first_line, chunk):
+                    writer.add_entry(lowered, lineno, key, position)
+        problems, preamble, crossrefs = assembler.finish()
+        if decode_problem:
+            problems = (decode_problem, *problems)
+        writer.commit({
+            "problems": problems, "preamble": preamble, "crossrefs": crossrefs,
+            "content": content,
+        })
+    except (OSError, sqlite3.Error):
+        writer.abandon()
+        return None
+    for old in older:
+        if old != database:
+            old.unlink(missing_ok=True)
+    return _open_store(database, name)
+
+
+def _reader_or_none(database: Path) -> StoreReader | None:
+    try:
+        return StoreReader(database)
+    except (sqlite3.Error, OSError, pickle.UnpicklingError, EOFError, AttributeError,
+            ImportError):
+        return None
+
+
+def _parse_bytes(raw: bytes, encoding: str, name: str, content: str) -> BibFile:
+    """Parse into memory, for a build without a cache directory (or that cannot write it)."""
     text, decode_problem = _decode(raw, encoding, name)
     with collector_paused():
-        bibfile = parse_text(text, name, reusable)
+        bibfile = parse_text(text, name)
     if decode_problem:
         bibfile.problems = (decode_problem, *bibfile.problems)
+    bibfile.content = content
     return bibfile
 
 
@@ -423,52 +545,6 @@ def _content_digest(raw: bytes, encoding: str) -> str:
     digest = hashlib.sha256(f"{_parser_version()}\0{encoding}\0".encode())
     digest.update(raw)
     return digest.hexdigest()[:32]
-
-
-def _cache_file(name: str, content: str) -> Path | None:
-    """Where the parse of these bytes is kept: ``<path digest>-<content digest>.pickle``.
-
-    The path is part of the key because a parse names its file in every problem.
-    """
-    if _cache_dir is None:
-        return None
-    where = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return _cache_dir / f"{where}-{content}.pickle"
-
-
-def _read_cached(stored: Path) -> BibFile | None:
-    """The pickled parse, or None if there is none or it cannot be read back."""
-    try:
-        with stored.open("rb") as stream, collector_paused():
-            bibfile = pickle.load(stream)  # our own file, in the build's doctree directory
-    except Exception:  # noqa: BLE001 -- missing, truncated or foreign: all mean "parse"
-        return None
-    return bibfile if isinstance(bibfile, BibFile) else None
-
-
-def _write_cached(stored: Path, bibfile: BibFile) -> None:
-    """Pickle atomically (temporary file, then rename), and drop this path's older parses.
-
-    Concurrent builds may write the same name: each rename installs a complete file with
-    the same content. A directory that cannot be written only costs the next build a parse.
-    """
-    try:
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=stored.parent, prefix=".tmp-", suffix=".pickle")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump(bibfile, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            Path(temporary).chmod(0o644)  # mkstemp's 0600 would hide it from a shared build
-            Path(temporary).replace(stored)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        prefix = stored.name.split("-", 1)[0]
-        for old in stored.parent.glob(f"{prefix}-*.pickle"):
-            if old != stored:
-                old.unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError, RecursionError):
-        return
 
 
 def _unreadable(path: str, reason: str) -> BibFile:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import pybtex.errors
 from pybtex.bibtex.utils import split_name_list
@@ -129,41 +129,42 @@ class _Scanner(LowLevelParser):  # type: ignore[misc]
         self.lineno = self.text.count("\n", 0, resume) + 1
 
 
-def split_chunks(text: str) -> list[tuple[int, str]]:
-    """The text cut before each line that starts with ``@``, with each piece's first line."""
-    starts = [0, *(match.start() for match in _NEXT_ENTRY.finditer(text) if match.start())]
-    chunks = []
+def split_chunks(text: str) -> Iterator[tuple[int, str, bool]]:
+    """The text cut before each line that starts with ``@``: each piece with its first
+    line and whether it is the last piece."""
     line = 1
-    for index, start in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else len(text)
-        chunk = text[start:end]
-        chunks.append((line, chunk))
-        line += chunk.count("\n")
-    return chunks
+    start = 0
+    for match in _NEXT_ENTRY.finditer(text):
+        if match.start() == 0:
+            continue
+        piece = text[start : match.start()]
+        yield line, piece, False
+        line += piece.count("\n")
+        start = match.start()
+    yield line, text[start:], True
 
 
-def parse_chunks(
-    text: str, reusable: dict[str, ParsedChunk]
-) -> tuple[list[tuple[int, ParsedChunk]], dict[str, ParsedChunk]]:
-    """Each chunk of ``text`` with its first line, parsed or taken from ``reusable``.
+class ChunkSource(Protocol):
+    """Where earlier parses of chunks can be found by key (a dict, a database)."""
+
+    def get(self, key: str, /) -> ParsedChunk | None: ...
+
+
+def iter_chunks(text: str, reusable: ChunkSource) -> Iterator[tuple[int, str, ParsedChunk]]:
+    """Each chunk of ``text`` with its first line and key, parsed or taken from ``reusable``.
 
     A chunk's parse depends on its text and on the ``@string`` macros defined before it,
-    so both make its key. Returns the chunks and every parse by key, for the next call.
+    so both make its key. Chunks come one at a time, so a caller that stores them needs
+    memory for one chunk, not for the file.
     """
     macros: dict[str, str] = {}
-    parsed: list[tuple[int, ParsedChunk]] = []
-    by_key: dict[str, ParsedChunk] = {}
     names: NameCache = {}
-    pieces = split_chunks(text)
-    for index, (line, piece) in enumerate(pieces):
-        chunk_text = piece if index == len(pieces) - 1 else piece + _NEXT_CHUNK
+    for line, piece, last in split_chunks(text):
+        chunk_text = piece if last else piece + _NEXT_CHUNK
         key = _chunk_key(chunk_text, macros)
-        chunk = (reusable.get(key) or by_key.get(key)
-                 or parse_chunk(chunk_text, len(piece), macros, names))
-        by_key[key] = chunk
-        parsed.append((line, chunk))
+        chunk = reusable.get(key) or parse_chunk(chunk_text, len(piece), macros, names)
+        yield line, key, chunk
         macros.update(chunk.macros)
-    return parsed, by_key
 
 
 def _chunk_key(chunk_text: str, macros: dict[str, str]) -> str:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 _BACKEND = pybtex_docutils.Backend()
 _rendered: dict[tuple[str, str, int], tuple[Entry, Rendered]] = {}
+_plain: dict[tuple[str, str, int], tuple[Entry, str]] = {}
 
 
 def render_entry(style_name: str, entry: Entry, language: str = "en") -> Rendered:
@@ -42,6 +43,18 @@ def render_entry(style_name: str, entry: Entry, language: str = "en") -> Rendere
     rendered = _render(style_name, entry)
     _rendered[cache_key] = (entry, rendered)
     return rendered
+
+
+def rendered_plain(style_name: str, entry: Entry, language: str = "en") -> str:
+    """The formatted entry as plain text, for tooltips (cached like :func:`render_entry`:
+    a page cites the same entries many times)."""
+    cache_key = (style_name, language, id(entry))
+    cached = _plain.get(cache_key)
+    if cached is not None and cached[0] is entry:
+        return cached[1]
+    text = plain(render_entry(style_name, entry, language).text)
+    _plain[cache_key] = (entry, text)
+    return text
 
 
 def _render(style_name: str, entry: Entry) -> Rendered:

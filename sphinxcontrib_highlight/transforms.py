@@ -16,7 +16,7 @@ from sphinx.util.nodes import make_refnode
 
 from .bibsource import BibSource
 from .collector import collector_paused
-from .formatting import plain, render_entry, rendering_problems, to_nodes
+from .formatting import plain, render_entry, rendered_plain, rendering_problems, to_nodes
 from .links import Link, doi_url, entry_links
 from .nodes import (
     citation_block_placeholder,
@@ -290,7 +290,10 @@ class ResolveHighlight(SphinxPostTransform):
                 parts.append(nodes.Text("?"))
                 continue
             entry = self.domain.bibliography(target.bibfiles).get(target.key)
-            title = plain(render_entry(target.style, entry, self.config.language).text) if entry is not None else ""
+            title = (
+                rendered_plain(target.style, entry, self.config.language) if entry is not None
+                else ""
+            )
             number = str(target.number)
             parts.append(self.refnode(target, nodes.Text(number), title))
         return parts

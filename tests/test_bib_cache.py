@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from sphinxcontrib_highlight import bibdata
+from sphinxcontrib_highlight import bibdata, bibparse, bibstore
 
 
 def bodies(outdir: Path) -> dict[str, str]:
@@ -27,11 +27,11 @@ def forget_parses(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def cache_files(app) -> list[Path]:
-    return sorted((Path(app.doctreedir) / "highlight-bibcache").glob("*.pickle"))
+    return sorted((Path(app.doctreedir) / "highlight-bibcache").glob("*.sqlite"))
 
 
-def never_parse(text: str, path: str) -> bibdata.BibFile:
-    raise AssertionError(f"{path} was parsed although its parse is cached")
+def never_parse(text: str, *args: object) -> bibparse.ParsedChunk:
+    raise AssertionError(f"{text[:40]!r} was parsed although its parse is stored")
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_cached_parse_gives_the_same_pages(make_app, first_build, monkeypatch):
     srcdir, app, uncached = first_build
     assert len(cache_files(app)) == 1
     forget_parses(monkeypatch)
-    monkeypatch.setattr(bibdata, "parse_text", never_parse)
+    monkeypatch.setattr(bibparse, "parse_chunk", never_parse)
     shutil.rmtree(app.outdir)
     again = make_app("html", srcdir=srcdir, freshenv=True)
     again.build()
@@ -57,13 +57,13 @@ def test_cached_parse_gives_the_same_pages(make_app, first_build, monkeypatch):
 def test_corrupt_cache_file_is_parsed_again(make_app, first_build, monkeypatch):
     srcdir, app, uncached = first_build
     (stored,) = cache_files(app)
-    stored.write_bytes(b"\x80\x05not a pickle")
+    stored.write_bytes(b"\x80\x05not a database")
     forget_parses(monkeypatch)
     shutil.rmtree(app.outdir)
     again = make_app("html", srcdir=srcdir, freshenv=True)
     again.build()
     assert bodies(Path(again.outdir)) == uncached
-    assert bibdata._read_cached(stored) is not None  # rewritten whole
+    assert bibdata._open_store(stored, "refs.bib") is not None  # rewritten whole
 
 
 def test_changed_file_replaces_its_old_parse(tmp_path, monkeypatch):
@@ -77,7 +77,7 @@ def test_changed_file_replaces_its_old_parse(tmp_path, monkeypatch):
     second = bibdata.load_file(bib, "utf-8")
     assert first.entries["a"].fields["title"] == "One"
     assert second.entries["a"].fields["title"] == "Two"
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").glob("*.sqlite"))) == 1
 
 
 def test_unwritable_cache_directory_still_builds(tmp_path, monkeypatch):
@@ -88,3 +88,54 @@ def test_unwritable_cache_directory_still_builds(tmp_path, monkeypatch):
     monkeypatch.setattr(bibdata, "_cache_dir", blocker)
     forget_parses(monkeypatch)
     assert bibdata.load_file(bib, "utf-8").entries["a"].fields["title"] == "One"
+
+
+def test_unchanged_file_is_not_read_again(tmp_path, monkeypatch):
+    """A later build opens the database recorded for the file's time and size: its cost
+    does not grow with the size of the file."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{a, title={One}}\n@misc{b, title={Two}}\n", encoding="utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
+    forget_parses(monkeypatch)
+    bibdata.load_file(bib, "utf-8")
+    forget_parses(monkeypatch)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    again = bibdata.load_file(bib, "utf-8")
+    assert again.entries["b"].fields["title"] == "Two"
+    assert list(again.entries) == ["a", "b"]
+
+
+def test_touched_file_is_hashed_not_parsed(tmp_path, monkeypatch):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
+    forget_parses(monkeypatch)
+    bibdata.load_file(bib, "utf-8")
+    bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")  # a new time, same bytes
+    forget_parses(monkeypatch)
+    monkeypatch.setattr(bibparse, "parse_chunk", never_parse)
+    assert bibdata.load_file(bib, "utf-8").entries["a"].fields["title"] == "One"
+
+
+def test_stored_and_parsed_files_agree(tmp_path, monkeypatch):
+    """Every question a build asks of a file gets the same answer from memory and disk."""
+    source = Path(__file__).parent / "roots" / "test-broken-bib" / "syntax.bib"
+    bib = tmp_path / "syntax.bib"
+    bib.write_bytes(source.read_bytes())
+    forget_parses(monkeypatch)
+    monkeypatch.setattr(bibdata, "_cache_dir", None)
+    in_memory = bibdata.load_file(bib, "utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
+    forget_parses(monkeypatch)
+    bibdata.load_file(bib, "utf-8")
+    forget_parses(monkeypatch)
+    stored = bibdata.load_file(bib, "utf-8")
+    assert isinstance(stored.records, bibstore.StoredEntries)
+    for bibfile in (in_memory, stored):
+        assert list(bibfile.entries) == list(in_memory.records)
+    assert stored.problems == in_memory.problems
+    assert dict(stored.lines) == dict(in_memory.lines)
+    assert [stored.entries[key].fields.items() for key in stored.entries] == [
+        in_memory.entries[key].fields.items() for key in in_memory.entries
+    ]
+    assert "nosuchkey" not in stored.records

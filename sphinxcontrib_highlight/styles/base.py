@@ -19,6 +19,7 @@ from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 from sphinx.locale import get_translation
 
+from .. import memo
 from . import names
 from .latex import (
     InvalidLatexError,
@@ -71,6 +72,14 @@ TYPE_ALIASES = {
 }
 
 
+@memo.per_entry
+def stripped_fields(entry: Entry) -> dict[str, str]:
+    """An entry's fields by lower-cased name, stripped: a style, the links, COinS, RIS and
+    CSL-JSON each ask for dozens of fields, most of them absent, and pybtex's
+    case-insensitive mapping answers an absent one by raising and catching ``KeyError``."""
+    return {name.lower(): value.strip() for name, value in entry.fields.items()}
+
+
 @dataclass
 class Fields:
     """One entry's fields as rich text, noting the required ones that are missing."""
@@ -80,10 +89,17 @@ class Fields:
     rejected_urls: list[str] = field(default_factory=list)
     invalid_latex: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._values = stripped_fields(self.entry)
+
+    def value(self, name: str) -> str:
+        """The field's value as written, stripped ('' if the entry has none)."""
+        return self._values.get(name.lower(), "")
+
     def text(self, *names_: str, required: bool = False) -> Text | None:
         """The first present field among ``names_`` as rich text."""
         for name in names_:
-            value = self.entry.fields.get(name, "").strip()
+            value = self.value(name)
             if value:
                 try:
                     return strict_latex_text(value)
@@ -97,7 +113,7 @@ class Fields:
     def plain(self, *names_: str, required: bool = False) -> str:
         """The first present field among ``names_`` as plain text ('' if none)."""
         for name in names_:
-            raw = self.entry.fields.get(name, "").strip()
+            raw = self.value(name)
             if raw:
                 try:
                     return strict_plain_text(raw)
@@ -128,7 +144,7 @@ class Fields:
 
     def doi(self) -> str:
         """The DOI without a resolver prefix."""
-        doi: str = self.entry.fields.get("doi", "").strip()
+        doi = self.value("doi")
         for prefix in ("https://doi.org/", "http://doi.org/", "http://dx.doi.org/", "doi:"):
             if doi.lower().startswith(prefix):
                 return doi[len(prefix) :]

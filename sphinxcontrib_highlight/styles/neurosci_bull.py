@@ -146,7 +146,7 @@ def eprint(f: Fields) -> Text | None:
 
 def url(f: Fields, required: bool = False) -> Text | None:
     """The entry's URL as a link, when it is an http(s) URL."""
-    address = f.entry.fields.get("url", "").strip()
+    address = f.value("url")
     link = web_url(address)
     if link:
         return Text(HRef(link, link))

@@ -100,7 +100,7 @@ class VancouverStyle(NeurosciBullStyle):
             sentence(self.authors(f, required=False)),
             sentence(f.text("title", required=True)),
             self.place_publisher_year(f, "howpublished", "publisher", "organization")
-            if f.entry.fields.get("year") or f.entry.fields.get("date") else None,
+            if f.value("year") or f.value("date") else None,
             join(Text(f"{term('Available from')}: "), link) if link else None,
             sep=" ",
         )

@@ -1,0 +1,180 @@
+"""The on-disk parse of one BibTeX file: an SQLite database, read an entry at a time.
+
+A build reads back the entries it shows, not the file: opening the database and looking
+up twenty keys costs the same for a file of 2,000 entries as for one of 200,000, where
+reading back a pickle of the whole parse grew with the file. The database holds each
+parsed chunk (:class:`~.bibparse.ParsedChunk`, pickled) by its key, so a changed file
+reuses every chunk that did not change; an index of entries by lower-cased key, in file
+order, with the line each starts on and the chunk that holds it; and the file's problems.
+
+A database is written to a temporary file and renamed into place, so a reader (a
+parallel build, a second build sharing the directory) sees a whole database or none.
+Readers open it read-only, and again in a forked process, since an SQLite connection
+must not cross a fork.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from .bibparse import EntryRecord, ParsedChunk
+
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE chunks (key TEXT PRIMARY KEY, parsed BLOB NOT NULL);
+CREATE TABLE entries (
+    lowered TEXT PRIMARY KEY, ord INTEGER NOT NULL, line INTEGER NOT NULL,
+    chunk TEXT NOT NULL, position INTEGER NOT NULL
+);
+"""
+_BATCH = 5000
+T = TypeVar("T")
+
+
+class StoreWriter:
+    """Write a database of one file's parse, chunk by chunk; :meth:`commit` installs it."""
+
+    def __init__(self, final: Path) -> None:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=".sqlite")
+        os.close(handle)
+        self._final = final
+        self._temporary = Path(temporary)
+        self._db = sqlite3.connect(temporary)
+        # A temporary file until the rename: no journal, no waiting for the disk.
+        self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        self._chunks: list[tuple[str, bytes]] = []
+        self._entries: list[tuple[str, int, int, str, int]] = []
+
+    def add_chunk(self, key: str, chunk: ParsedChunk) -> None:
+        self._chunks.append((key, pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)))
+        if len(self._chunks) >= _BATCH:
+            self._flush()
+
+    def add_entry(self, lowered: str, line: int, chunk_key: str, position: int) -> None:
+        self._entries.append((lowered, len(self._entries), line, chunk_key, position))
+
+    def _flush(self) -> None:
+        self._db.executemany("INSERT OR IGNORE INTO chunks VALUES (?, ?)", self._chunks)
+        self._chunks.clear()
+
+    def commit(self, meta: dict[str, Any]) -> None:
+        """Write the entries and ``meta``, and move the database into place."""
+        self._flush()
+        self._db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", self._entries)
+        self._db.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+             for name, value in meta.items()],
+        )
+        self._db.commit()
+        self._db.close()
+        self._temporary.chmod(0o644)  # mkstemp's 0600 would hide it from a shared build
+        self._temporary.replace(self._final)
+
+    def abandon(self) -> None:
+        self._db.close()
+        self._temporary.unlink(missing_ok=True)
+
+
+class StoreReader:
+    """Read a database written by :class:`StoreWriter`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        self._chunks: dict[str, ParsedChunk | None] = {}
+        self._entries: dict[str, tuple[EntryRecord, int] | None] = {}
+        self.meta = self._read_meta()
+        """Raises :class:`sqlite3.DatabaseError` for a file that is not such a database."""
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():
+            uri = f"file:{quote(str(self.path))}?mode=ro"
+            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._pid = os.getpid()
+        return self._db
+
+    def _read_meta(self) -> dict[str, Any]:
+        rows = self._connection().execute("SELECT name, value FROM meta").fetchall()
+        return {name: pickle.loads(value) for name, value in rows}  # our own file
+
+    def chunk(self, key: str, *, remember: bool = True) -> ParsedChunk | None:
+        if key in self._chunks:
+            return self._chunks[key]
+        row = self._connection().execute(
+            "SELECT parsed FROM chunks WHERE key = ?", (key,)
+        ).fetchone()
+        chunk: ParsedChunk | None = pickle.loads(row[0]) if row else None
+        if remember:
+            self._chunks[key] = chunk
+        return chunk
+
+    def entry(self, lowered: str) -> tuple[EntryRecord, int] | None:
+        """An entry's record and the line it starts on."""
+        if lowered not in self._entries:
+            row = self._connection().execute(
+                "SELECT line, chunk, position FROM entries WHERE lowered = ?", (lowered,)
+            ).fetchone()
+            found = None
+            if row:
+                chunk = self.chunk(row[1])
+                if chunk is not None:
+                    record, _ = chunk.events[row[2]]
+                    found = (record, row[0])
+            self._entries[lowered] = found
+        return self._entries[lowered]
+
+    def keys(self) -> Iterator[str]:
+        rows = self._connection().execute("SELECT lowered FROM entries ORDER BY ord")
+        return (lowered for (lowered,) in rows)
+
+    def count(self) -> int:
+        (count,) = self._connection().execute("SELECT count(*) FROM entries").fetchone()
+        return int(count)
+
+
+class StoredEntries(Mapping[str, T]):
+    """What ``pick`` takes of each entry (its record, its line) by lower-cased key, read
+    from the database as asked for."""
+
+    def __init__(
+        self, reader: StoreReader, pick: Callable[[tuple[EntryRecord, int]], T]
+    ) -> None:
+        self._reader = reader
+        self._pick = pick
+
+    def __getitem__(self, lowered: str) -> T:
+        found = self._reader.entry(lowered)
+        if found is None:
+            raise KeyError(lowered)
+        return self._pick(found)
+
+    def __contains__(self, lowered: object) -> bool:
+        return isinstance(lowered, str) and self._reader.entry(lowered) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return self._reader.keys()
+
+    def __len__(self) -> int:
+        return self._reader.count()
+
+
+class StoredChunks:
+    """The parsed chunks by key, for the parse of a changed file (not kept in memory:
+    each is read once)."""
+
+    def __init__(self, reader: StoreReader) -> None:
+        self._reader = reader
+
+    def get(self, key: str) -> ParsedChunk | None:
+        return self._reader.chunk(key, remember=False)
