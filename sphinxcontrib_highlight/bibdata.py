@@ -78,6 +78,7 @@ class BibFile:
         preamble: str = "",
         crossrefs: tuple[str, ...] = (),
         content: str = "",
+        first: str | None = None,
     ) -> None:
         self.path = path
         self.records = records
@@ -92,6 +93,8 @@ class BibFile:
         self.content = content
         """A digest of the bytes parsed (see :func:`_content_digest`); empty for a file
         that could not be read, whose problems say why."""
+        self.first = first
+        """The key of the file's first entry, as written (None if it has none)."""
         self._entries: dict[str, Entry] = {}
         self._people: dict[str, Person] = {}
 
@@ -221,10 +224,7 @@ class Bibliography:
 
     def first_key(self) -> str | None:
         """The key of the first entry of the first file that has one."""
-        for bibfile in self.files:
-            for record in bibfile.records.values():
-                return record.key
-        return None
+        return next((bibfile.first for bibfile in self.files if bibfile.first), None)
 
     def keys_in_order(self) -> Iterator[str]:
         if len(self.files) == 1:
@@ -282,6 +282,7 @@ class _Assembler:
         self.problems: list[BibProblem] = []
         self.preamble: list[str] = []
         self.crossrefs: list[str] = []
+        self.first_key: str | None = None
         self._first: dict[str, tuple[str, int]] = {}
 
     def add(self, first_line: int, chunk: ParsedChunk) -> Iterator[tuple[str, EntryRecord, int, int]]:
@@ -303,6 +304,7 @@ class _Assembler:
                 ))
                 continue
             self._first[lowered] = (record.key, lineno)
+            self.first_key = self.first_key or record.key
             if _crossref_of(record):
                 self.crossrefs.append(lowered)
             yield lowered, record, lineno, position
@@ -331,7 +333,8 @@ def parse_text(
             records[lowered] = record
             lines[lowered] = lineno
     problems, preamble, crossrefs = assembler.finish()
-    return BibFile(path, records, lines, problems, preamble, crossrefs)
+    return BibFile(path, records, lines, problems, preamble, crossrefs,
+                   first=assembler.first_key)
 
 
 def _crossref_of(record: EntryRecord) -> str:
@@ -359,7 +362,7 @@ _cache: dict[tuple[str, str], tuple[tuple[int, int], BibFile]] = {}
 
 #: Bumped whenever the database layout or what parsing produces changes: it is part of
 #: every database's name (through :func:`_content_digest`), so an old one is never read.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 _cache_dir: Path | None = None
 
@@ -471,7 +474,7 @@ def _open_store(database: Path, name: str) -> BibFile | None:
         return BibFile(
             name, StoredEntries(reader, itemgetter(0)), StoredEntries(reader, itemgetter(1)),
             tuple(meta["problems"]), str(meta["preamble"]), tuple(meta["crossrefs"]),
-            str(meta["content"]),
+            str(meta["content"]), meta["first"],
         )
     except (sqlite3.Error, OSError, KeyError, TypeError, pickle.UnpicklingError, EOFError,
             AttributeError, ImportError):
@@ -510,7 +513,7 @@ def _parse_into_store(
             problems = (decode_problem, *problems)
         writer.commit({
             "problems": problems, "preamble": preamble, "crossrefs": crossrefs,
-            "content": content,
+            "content": content, "first": assembler.first_key,
         })
     except (OSError, sqlite3.Error):
         writer.abandon()

@@ -177,3 +177,15 @@ def test_indented_json_is_the_standard_librarys(value):
     from sphinxcontrib_highlight.convert import _indented_json
 
     assert _indented_json(value, "") == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+@SETTINGS
+@given(st.text(st.sampled_from(["a", "A", "n", "N", "d", "D", " ", ",", "{", "}", "\\", "x"]),
+               max_size=30))
+def test_name_split_is_pybtexs(value):
+    from pybtex.bibtex.utils import split_name_list
+
+    def names(parts: list[str]) -> list[str]:
+        return [part for part in parts if part.strip()]
+
+    assert names(bibparse._split_names(value)) == names(split_name_list(value))
