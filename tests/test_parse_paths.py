@@ -180,8 +180,8 @@ def test_indented_json_is_the_standard_librarys(value):
 
 
 @SETTINGS
-@given(st.text(st.sampled_from(["a", "A", "n", "N", "d", "D", " ", ",", "{", "}", "\\", "x"]),
-               max_size=30))
+@given(st.lists(st.sampled_from(["a", "n", "d", "D", " ", ",", "{", "}", "\\", "x", "\t",
+                                 " and ", " AND ", "{and}"]), max_size=25).map("".join))
 def test_name_split_is_pybtexs(value):
     from pybtex.bibtex.utils import split_name_list
 
