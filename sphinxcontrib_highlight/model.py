@@ -24,7 +24,7 @@ class ListMode(Enum):
     """The keys cited anywhere in the project, in toctree order of first citation."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListRecord:
     """One ``highlight-references`` directive."""
 
@@ -38,7 +38,7 @@ class ListRecord:
     start: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BlockRecord:
     """One ``highlight-citation`` directive."""
 
@@ -52,7 +52,7 @@ class BlockRecord:
     heading: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CiteRecord:
     """One ``:hcite:`` role."""
 
@@ -62,7 +62,7 @@ class CiteRecord:
     keys: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """Where one cited key points: a numbered item of a list."""
 
@@ -75,7 +75,7 @@ class Target:
     bibfiles: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResolvedList:
     """The entries of one list, in order, with their anchors and the places citing them."""
 

@@ -24,15 +24,39 @@ if TYPE_CHECKING:
     from .bibdata import Bibliography
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resolution:
     """Everything the post-transform needs to render the placeholders."""
 
     lists: dict[str, ResolvedList]
-    cites: dict[tuple[str, str], tuple[Target | None, ...]]
+    cites: dict[tuple[str, str], tuple[tuple[str, int] | None, ...]]
+    """Per citation, by (docname, cite id), each key's list and place in it (None: in no
+    list). Kept this small, not as :class:`Target` objects: the resolution is pickled
+    with the environment, and every build loads it."""
     blocks: dict[tuple[str, str], str | None]
     """The key each citation block shows, by (docname, block id); None where in no file."""
     fingerprints: dict[str, str]
+    list_records: dict[str, ListRecord]
+
+    def targets(self, docname: str, cite_id: str) -> tuple[Target | None, ...]:
+        """Where each key of a citation points."""
+        return tuple(
+            self.target(*place) if place else None
+            for place in self.cites.get((docname, cite_id), ())
+        )
+
+    def target(self, list_id: str, index: int) -> Target:
+        record = self.list_records[list_id]
+        shown = self.lists[list_id]
+        return Target(
+            docname=record.docname,
+            item_id=shown.item_ids[index],
+            number=record.start + index,
+            list_id=list_id,
+            key=shown.keys[index],
+            style=record.style,
+            bibfiles=record.bibfiles,
+        )
 
 
 def resolve(
@@ -73,7 +97,7 @@ def resolve(
         resolved_keys[record.list_id] = _canonical(wanted, bibliography)
 
     item_ids = _item_ids(list_records, resolved_keys)
-    targets, backrefs = _link_cites(list_records, cite_records, resolved_keys, item_ids)
+    places, backrefs = _link_cites(list_records, cite_records, resolved_keys)
 
     resolved_lists = {
         record.list_id: ResolvedList(
@@ -94,11 +118,14 @@ def resolve(
         entry = bibliography_of(block.bibfiles).get(key) if key else None
         resolved_blocks[(block.docname, block.block_id)] = entry.key if entry is not None else None
 
-    fingerprints = _fingerprints(
-        list_records, cite_records, block_records, resolved_lists, targets, resolved_blocks,
-        bibliography_of,
+    resolution = Resolution(
+        resolved_lists, places, resolved_blocks, {},
+        {record.list_id: record for record in list_records},
     )
-    return Resolution(resolved_lists, targets, resolved_blocks, fingerprints)
+    resolution.fingerprints.update(_fingerprints(
+        list_records, cite_records, block_records, resolution, bibliography_of,
+    ))
+    return resolution
 
 
 def _serial(cite_id: str) -> int:
@@ -138,9 +165,8 @@ def _link_cites(
     lists: list[ListRecord],
     cites: list[CiteRecord],
     keys: dict[str, tuple[str, ...]],
-    item_ids: dict[str, tuple[str, ...]],
 ) -> tuple[
-    dict[tuple[str, str], tuple[Target | None, ...]],
+    dict[tuple[str, str], tuple[tuple[str, int] | None, ...]],
     dict[tuple[str, str], list[tuple[str, str]]],
 ]:
     """Point each cited key at a list item: this page's lists first, then the project's."""
@@ -154,10 +180,10 @@ def _link_cites(
     project_lists = [record for record in lists if record.mode is ListMode.PROJECT]
     other_lists = [record for record in lists if record.mode is not ListMode.PROJECT]
 
-    targets: dict[tuple[str, str], tuple[Target | None, ...]] = {}
+    places: dict[tuple[str, str], tuple[tuple[str, int] | None, ...]] = {}
     backrefs: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for cite in cites:
-        found: list[Target | None] = []
+        found: list[tuple[str, int] | None] = []
         candidates = [*same_page[cite.docname], *project_lists, *other_lists]
         for key in cite.keys:
             lowered = key.lower()
@@ -165,30 +191,17 @@ def _link_cites(
             if listed is None:
                 found.append(None)
                 continue
-            index = position[listed.list_id][lowered]
-            found.append(
-                Target(
-                    docname=listed.docname,
-                    item_id=item_ids[listed.list_id][index],
-                    number=listed.start + index,
-                    list_id=listed.list_id,
-                    key=keys[listed.list_id][index],
-                    style=listed.style,
-                    bibfiles=listed.bibfiles,
-                )
-            )
+            found.append((listed.list_id, position[listed.list_id][lowered]))
             backrefs[(listed.list_id, lowered)].append((cite.docname, cite.cite_id))
-        targets[(cite.docname, cite.cite_id)] = tuple(found)
-    return targets, backrefs
+        places[(cite.docname, cite.cite_id)] = tuple(found)
+    return places, backrefs
 
 
 def _fingerprints(
     lists: list[ListRecord],
     cites: list[CiteRecord],
     blocks: list[BlockRecord],
-    resolved: dict[str, ResolvedList],
-    targets: dict[tuple[str, str], tuple[Target | None, ...]],
-    block_keys: dict[tuple[str, str], str | None],
+    resolution: Resolution,
     bibliography_of: Callable[[tuple[str, ...]], Bibliography],
 ) -> dict[str, str]:
     """Per document, a digest of everything it shows that comes from resolution."""
@@ -198,17 +211,17 @@ def _fingerprints(
 
     parts: dict[str, list[object]] = defaultdict(list)
     for record in lists:
-        shown = resolved[record.list_id]
+        shown = resolution.lists[record.list_id]
         parts[record.docname].append(
             (record, shown, [digest(record.bibfiles, key) for key in shown.keys])
         )
     for cite in cites:
-        found = targets[(cite.docname, cite.cite_id)]
+        found = resolution.targets(cite.docname, cite.cite_id)
         parts[cite.docname].append(
             (cite.cite_id, found, [digest(t.bibfiles, t.key) if t else "-" for t in found])
         )
     for block in blocks:
-        key = block_keys[(block.docname, block.block_id)]
+        key = resolution.blocks[(block.docname, block.block_id)]
         parts[block.docname].append((block, key, digest(block.bibfiles, key)))
     return {
         docname: hashlib.sha1(repr(items).encode("utf-8"), usedforsecurity=False).hexdigest()

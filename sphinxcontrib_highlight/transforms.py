@@ -259,9 +259,7 @@ class ResolveHighlight(SphinxPostTransform):
 
     def citation_numbers(self, placeholder: nodes.Element) -> nodes.Node:
         location = placeholder
-        targets = self.domain.resolution.cites.get(
-            (placeholder["docname"], placeholder["cite_id"]), ()
-        )
+        targets = self.domain.resolution.targets(placeholder["docname"], placeholder["cite_id"])
         parts: list[nodes.Node] = []
         for index, group in enumerate(_groups(placeholder["keys"], targets)):
             if index:
