@@ -35,7 +35,7 @@ import pybtex
 from pybtex.database import Entry, Person
 
 from .bibparse import ChunkProblem, ChunkSource, EntryRecord, ParsedChunk, iter_chunks, materialize
-from .bibstore import StoredChunks, StoredEntries, StoreReader, StoreWriter
+from .bibstore import PickledChunks, StoredColumn, StoredEntries, StoreReader, StoreWriter
 from .collector import collector_paused
 from .warnings_ import Warn
 
@@ -79,6 +79,8 @@ class BibFile:
         crossrefs: tuple[str, ...] = (),
         content: str = "",
         first: str | None = None,
+        written_keys: Mapping[str, str] | None = None,
+        digests: Mapping[str, str] | None = None,
     ) -> None:
         self.path = path
         self.records = records
@@ -89,12 +91,24 @@ class BibFile:
         self.problems = problems
         self.preamble = preamble
         self.crossrefs = crossrefs
-        """The lower-cased keys of the entries that name a ``crossref``."""
+        """The lower-cased keys of the entries that name a ``crossref``, in file order."""
+        self.with_crossref = frozenset(crossrefs)
         self.content = content
         """A digest of the bytes parsed (see :func:`_content_digest`); empty for a file
         that could not be read, whose problems say why."""
         self.first = first
         """The key of the file's first entry, as written (None if it has none)."""
+        self.written_keys = (
+            written_keys if written_keys is not None
+            else {key: record.key for key, record in records.items()}
+        )
+        """Each entry's key as written, by lower-cased key: answers "is it here?" and
+        "how is it written?" without reading the entry."""
+        self.digests = (
+            digests if digests is not None
+            else {key: record.digest for key, record in records.items()}
+        )
+        """Each entry's digest (:attr:`.EntryRecord.digest`), by lower-cased key."""
         self._entries: dict[str, Entry] = {}
         self._people: dict[str, Person] = {}
 
@@ -169,7 +183,7 @@ class Bibliography:
 
     def _home(self, lowered_key: str) -> BibFile | None:
         """The file whose definition of the key is used."""
-        return next((bibfile for bibfile in self.files if lowered_key in bibfile.records), None)
+        return next((bibfile for bibfile in self.files if lowered_key in bibfile.written_keys), None)
 
     def _crossref_problems(self) -> Iterator[BibProblem]:
         for bibfile in self.files:
@@ -216,7 +230,7 @@ class Bibliography:
         """The key as its entry writes it (keys match without regard to case)."""
         lowered = key.lower()
         home = self._home(lowered)
-        return home.records[lowered].key if home else None
+        return home.written_keys[lowered] if home else None
 
     def keys(self) -> list[str]:
         """Every key as written in its file, in file order."""
@@ -239,17 +253,19 @@ class Bibliography:
 
     def digest(self, key: str) -> str | None:
         """A digest of what the entry for ``key`` holds, its crossref parent's included,
-        read from the records without making the entry."""
+        read from the index: only an entry with a crossref is read."""
         lowered = key.lower()
         home = self._home(lowered)
         if home is None:
             return None
-        record = home.records[lowered]
-        parent_key = _crossref_of(record).lower()
+        digest = home.digests[lowered]
+        if lowered not in home.with_crossref:
+            return digest
+        parent_key = _crossref_of(home.records[lowered]).lower()
         parent_home = self._home(parent_key) if parent_key else None
         if parent_home is None:
-            return record.digest
-        return f"{record.digest}+{parent_home.records[parent_key].digest}"
+            return digest
+        return f"{digest}+{parent_home.digests[parent_key]}"
 
 
 def _crossrefs(bibfile: BibFile) -> Iterator[tuple[str, str]]:
@@ -362,7 +378,7 @@ _cache: dict[tuple[str, str], tuple[tuple[int, int], BibFile]] = {}
 
 #: Bumped whenever the database layout or what parsing produces changes: it is part of
 #: every database's name (through :func:`_content_digest`), so an old one is never read.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 _cache_dir: Path | None = None
 
@@ -474,7 +490,8 @@ def _open_store(database: Path, name: str) -> BibFile | None:
         return BibFile(
             name, StoredEntries(reader, itemgetter(0)), StoredEntries(reader, itemgetter(1)),
             tuple(meta["problems"]), str(meta["preamble"]), tuple(meta["crossrefs"]),
-            str(meta["content"]), meta["first"],
+            str(meta["content"]), meta["first"], StoredColumn(reader, "written"),
+            StoredColumn(reader, "digest"),
         )
     except (sqlite3.Error, OSError, KeyError, TypeError, pickle.UnpicklingError, EOFError,
             AttributeError, ImportError):
@@ -495,7 +512,7 @@ def _parse_into_store(
     previous = next(
         (reader for reader in map(_reader_or_none, older) if reader is not None), None
     )
-    reusable: ChunkSource = StoredChunks(previous) if previous else {}
+    reusable = PickledChunks(previous.chunk_pickles() if previous else {})
     assembler = _Assembler(name)
     try:
         writer = StoreWriter(database)
@@ -505,9 +522,9 @@ def _parse_into_store(
         with collector_paused():
             for first_line, key, chunk in iter_chunks(text, reusable):
                 if chunk.events or chunk.preamble or chunk.macros:
-                    writer.add_chunk(key, chunk)
-                for lowered, _record, lineno, position in assembler.add(first_line, chunk):
-                    writer.add_entry(lowered, lineno, key, position)
+                    writer.add_chunk(key, chunk, reusable.pickles.get(key))
+                for lowered, record, lineno, position in assembler.add(first_line, chunk):
+                    writer.add_entry(lowered, record, lineno, key, position)
         problems, preamble, crossrefs = assembler.finish()
         if decode_problem:
             problems = (decode_problem, *problems)

@@ -31,11 +31,12 @@ _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE chunks (key TEXT PRIMARY KEY, parsed BLOB NOT NULL);
 CREATE TABLE entries (
-    lowered TEXT PRIMARY KEY, ord INTEGER NOT NULL, line INTEGER NOT NULL,
-    chunk TEXT NOT NULL, position INTEGER NOT NULL
+    lowered TEXT PRIMARY KEY, written TEXT NOT NULL, digest TEXT NOT NULL,
+    ord INTEGER NOT NULL, line INTEGER NOT NULL, chunk TEXT NOT NULL, position INTEGER NOT NULL
 );
 """
 _BATCH = 5000
+_COLUMNS = {"written": "written", "digest": "digest"}  # the only names put into SQL
 T = TypeVar("T")
 
 
@@ -52,15 +53,21 @@ class StoreWriter:
         # A temporary file until the rename: no journal, no waiting for the disk.
         self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
         self._chunks: list[tuple[str, bytes]] = []
-        self._entries: list[tuple[str, int, int, str, int]] = []
+        self._entries: list[tuple[str, str, str, int, int, str, int]] = []
 
-    def add_chunk(self, key: str, chunk: ParsedChunk) -> None:
-        self._chunks.append((key, pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)))
+    def add_chunk(self, key: str, chunk: ParsedChunk, stored: bytes | None = None) -> None:
+        """Store a chunk; ``stored`` is its pickle from an earlier database, if any."""
+        blob = stored or pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+        self._chunks.append((key, blob))
         if len(self._chunks) >= _BATCH:
             self._flush()
 
-    def add_entry(self, lowered: str, line: int, chunk_key: str, position: int) -> None:
-        self._entries.append((lowered, len(self._entries), line, chunk_key, position))
+    def add_entry(
+        self, lowered: str, record: EntryRecord, line: int, chunk_key: str, position: int
+    ) -> None:
+        self._entries.append(
+            (lowered, record.key, record.digest, len(self._entries), line, chunk_key, position)
+        )
 
     def _flush(self) -> None:
         self._db.executemany("INSERT OR IGNORE INTO chunks VALUES (?, ?)", self._chunks)
@@ -69,7 +76,7 @@ class StoreWriter:
     def commit(self, meta: dict[str, Any]) -> None:
         """Write the entries and ``meta``, and move the database into place."""
         self._flush()
-        self._db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", self._entries)
+        self._db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", self._entries)
         self._db.executemany(
             "INSERT INTO meta VALUES (?, ?)",
             [(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
@@ -94,6 +101,7 @@ class StoreReader:
         self._pid = 0
         self._chunks: dict[str, ParsedChunk | None] = {}
         self._entries: dict[str, tuple[EntryRecord, int] | None] = {}
+        self._columns: dict[tuple[str, str], str | None] = {}
         self.meta = self._read_meta()
         """Raises :class:`sqlite3.DatabaseError` for a file that is not such a database."""
 
@@ -108,16 +116,13 @@ class StoreReader:
         rows = self._connection().execute("SELECT name, value FROM meta").fetchall()
         return {name: pickle.loads(value) for name, value in rows}  # our own file
 
-    def chunk(self, key: str, *, remember: bool = True) -> ParsedChunk | None:
-        if key in self._chunks:
-            return self._chunks[key]
-        row = self._connection().execute(
-            "SELECT parsed FROM chunks WHERE key = ?", (key,)
-        ).fetchone()
-        chunk: ParsedChunk | None = pickle.loads(row[0]) if row else None
-        if remember:
-            self._chunks[key] = chunk
-        return chunk
+    def chunk(self, key: str) -> ParsedChunk | None:
+        if key not in self._chunks:
+            row = self._connection().execute(
+                "SELECT parsed FROM chunks WHERE key = ?", (key,)
+            ).fetchone()
+            self._chunks[key] = pickle.loads(row[0]) if row else None  # our own file
+        return self._chunks[key]
 
     def entry(self, lowered: str) -> tuple[EntryRecord, int] | None:
         """An entry's record and the line it starts on."""
@@ -133,6 +138,20 @@ class StoreReader:
                     found = (record, row[0])
             self._entries[lowered] = found
         return self._entries[lowered]
+
+    def column(self, lowered: str, column: str) -> str | None:
+        """An entry's key as written or its digest, from the index alone (nothing
+        unpickled); None if there is no such entry."""
+        if (lowered, column) not in self._columns:
+            row = self._connection().execute(
+                f"SELECT {_COLUMNS[column]} FROM entries WHERE lowered = ?", (lowered,)
+            ).fetchone()
+            self._columns[(lowered, column)] = row[0] if row else None
+        return self._columns[(lowered, column)]
+
+    def chunk_pickles(self) -> dict[str, bytes]:
+        """Every stored chunk's pickle by key, in one query: a changed file reuses most."""
+        return dict(self._connection().execute("SELECT key, parsed FROM chunks").fetchall())
 
     def keys(self) -> Iterator[str]:
         rows = self._connection().execute("SELECT lowered FROM entries ORDER BY ord")
@@ -160,7 +179,7 @@ class StoredEntries(Mapping[str, T]):
         return self._pick(found)
 
     def __contains__(self, lowered: object) -> bool:
-        return isinstance(lowered, str) and self._reader.entry(lowered) is not None
+        return isinstance(lowered, str) and self._reader.column(lowered, "written") is not None
 
     def __iter__(self) -> Iterator[str]:
         return self._reader.keys()
@@ -169,12 +188,35 @@ class StoredEntries(Mapping[str, T]):
         return self._reader.count()
 
 
-class StoredChunks:
-    """The parsed chunks by key, for the parse of a changed file (not kept in memory:
-    each is read once)."""
+class StoredColumn(Mapping[str, str]):
+    """One column of the index (the key as written, the digest) by lower-cased key."""
 
-    def __init__(self, reader: StoreReader) -> None:
+    def __init__(self, reader: StoreReader, column: str) -> None:
         self._reader = reader
+        self._column = column
+
+    def __getitem__(self, lowered: str) -> str:
+        value = self._reader.column(lowered, self._column)
+        if value is None:
+            raise KeyError(lowered)
+        return value
+
+    def __contains__(self, lowered: object) -> bool:
+        return isinstance(lowered, str) and self._reader.column(lowered, self._column) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return self._reader.keys()
+
+    def __len__(self) -> int:
+        return self._reader.count()
+
+
+class PickledChunks:
+    """Chunks of an earlier database by key, unpickled when reused."""
+
+    def __init__(self, pickles: dict[str, bytes]) -> None:
+        self.pickles = pickles
 
     def get(self, key: str) -> ParsedChunk | None:
-        return self._reader.chunk(key, remember=False)
+        blob = self.pickles.get(key)
+        return pickle.loads(blob) if blob is not None else None  # our own file
