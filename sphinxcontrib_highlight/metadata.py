@@ -14,7 +14,7 @@ HTML is the caller's job, done once where the markup is written (:mod:`.reader`)
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from .convert import given, inverted, named_authors, page_range, pmid, year
 from .memo import per_entry
@@ -137,5 +137,6 @@ def coins(entry: Entry) -> str:
         pairs.append(("rft.aulast", names.surname(authors[0])))
         pairs.append(("rft.aufirst", given(authors[0])))
     pairs += [("rft.au", inverted(person)) for person in authors]
-    present = [(key, value) for key, value in pairs if value]
-    return urlencode(present, quote_via=quote, safe=":/")
+    # urlencode(pairs, quote_via=quote, safe=":/"), without quoting the keys: they are
+    # ASCII names that quoting leaves as they are.
+    return "&".join(f"{key}={quote(value, safe=':/')}" for key, value in pairs if value)

@@ -177,9 +177,15 @@ def edition(f: Fields) -> str | None:
 
 
 def join(*parts: Text | str | None, sep: str = "") -> Text:
-    """Join the parts that are present."""
-    present = [part for part in parts if part]
-    return Text(sep).join(present) if present else Text()
+    """Join the parts that are present (as ``Text(sep).join``, which first wraps ``sep``
+    in a Text of its own that the result then takes apart again)."""
+    joined: list[Text | str] = []
+    for part in parts:
+        if part:
+            if joined and sep:
+                joined.append(sep)
+            joined.append(part)
+    return Text(*joined)
 
 
 def sentence(*parts: Text | str | None, sep: str = ", ") -> Text:
