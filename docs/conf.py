@@ -21,7 +21,9 @@ extensions = [
 ]
 
 root_doc = "index"
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "_generated"]
 html_theme = "alabaster"
+html_static_path = ["_static"]
+html_css_files = ["gallery.css"]
 html_title = project
 nitpicky = True

@@ -124,7 +124,7 @@ class ResolveHighlight(SphinxPostTransform):
                                   classes=["highlight-citation-heading"])
         container += self.text_paragraph(rendered, "highlight-citation-text", entry.key)
         url = doi_url(entry)
-        if url:
+        if url and url not in plain(rendered.text):  # a style may print the DOI itself
             container += nodes.paragraph(
                 "", "", self.link(url, url, ["highlight-doi"]), classes=["highlight-citation-doi"]
             )
@@ -185,7 +185,8 @@ class ResolveHighlight(SphinxPostTransform):
                 if html:
                     item += nodes.raw("", html, format="html")
             else:
-                item += self.links_paragraph(entry, link_kinds, location_in_bib)
+                printed = rendered_plain(record.style, entry, self.config.language)
+                item += self.links_paragraph(entry, link_kinds, location_in_bib, printed)
             enumeration += item
         serial = record.list_id.rsplit("#", 1)[-1]
         container = nodes.container(
@@ -205,12 +206,20 @@ class ResolveHighlight(SphinxPostTransform):
         return links
 
     def links_paragraph(
-        self, entry: Entry, kinds: tuple[str, ...], location: str | tuple[str, int]
+        self,
+        entry: Entry,
+        kinds: tuple[str, ...],
+        location: str | tuple[str, int],
+        printed: str,
     ) -> list[nodes.Element]:
         """The links for PDF, text and man pages, where a reader sees a link's text, not
         its target: the DOI and PubMed links show their URLs, and the Scholar lookup, a
-        long query URL that means nothing on paper, is left out."""
-        links = [link for link in self.links(entry, kinds, location) if link.kind != "scholar"]
+        long query URL that means nothing on paper, is left out, as is a URL the entry's
+        text (``printed``) already shows."""
+        links = [
+            link for link in self.links(entry, kinds, location)
+            if link.kind != "scholar" and link.url not in printed
+        ]
         if not links:
             return []
         # Unwrapped in text output too: a URL broken over two lines is no URL.

@@ -101,3 +101,23 @@ def test_third_party_style_from_the_registry(make_app, root_copy):
                    confoverrides={"highlight_reference_style": "xxx-test-shouting"})
     app.build()
     assert items(soup(app).select("div.highlight-references")[0])[0].startswith("ONE O. Reference one.")
+
+
+@pytest.mark.sphinx("text", testroot="printed-urls", freshenv=True)
+def test_a_url_the_text_prints_is_not_printed_again(app):
+    """On paper a link shows its URL: one the entry's text already shows (a DOI in APA, a
+    \\url in howpublished) is not repeated under it."""
+    app.build()
+    text = (app.outdir / "index.txt").read_text(encoding="utf-8")
+    assert text.count("https://doi.org/10.5555/art.2020") == 1
+    assert text.count("https://example.org/tool") == 1
+
+
+@pytest.mark.sphinx("html", testroot="printed-urls", freshenv=True)
+def test_web_page_keeps_the_labelled_link_beside_a_printed_url(app):
+    app.build()
+    page = soup(app)
+    assert page.select_one(".highlight-citation-doi") is None  # APA's text has the DOI
+    item = page.select_one("li.highlight-reference")
+    assert "https://example.org/tool" in item.select_one(".highlight-reference-text").get_text()
+    assert item.select_one("a.highlight-link-doi")["href"] == "https://example.org/tool"

@@ -17,6 +17,8 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.parsing import nested_parse_to_nodes
 
 from sphinxcontrib_highlight.bibdata import load_file
+
+from . import gallery_pdf
 from sphinxcontrib_highlight.styles import GROUP
 
 if TYPE_CHECKING:
@@ -40,28 +42,52 @@ class StyleGallery(SphinxDirective):
         bibfile = self.arguments[0]
         _, path = self.env.relfn2path(bibfile, self.env.docname)
         keys = [entry.key for entry in load_file(Path(path), "utf-8").entries.values()]
+        missing = gallery_pdf.missing_tools()
         lines: list[str] = []
         for style in builtin_styles():
             title = f"``{style}``"
-            lines += [
-                title,
-                "-" * len(title),
-                "",
+            body = "\n".join([
                 f".. highlight-citation::\n   :style: {style}",
                 "",
-                f".. rubric:: Entries of other types ({bibfile})",
+                f".. rubric:: Entries of other types ({Path(bibfile).name})",
                 "",
-                f".. highlight-references::\n   :style: {style}\n   :bibfile: {bibfile}",
+                f".. highlight-references::\n   :style: {style}\n   :bibfile: {Path(bibfile).name}",
                 f"   :keys: {', '.join(keys)}",
                 "",
                 ".. rubric:: The bundled highlight's references",
                 "",
                 f".. highlight-references::\n   :style: {style}",
                 "",
-            ]
+            ])
+            lines += [title, "-" * len(title), "", ".. container:: highlight-gallery-pair", ""]
+            html_side = [".. container:: highlight-gallery-html", "", *_indented(body)]
+            pdf_side = [".. container:: highlight-gallery-pdf", "",
+                        *_indented(self.pdf_side(style, body, Path(path), missing))]
+            lines += _indented("\n".join([*html_side, "", *pdf_side]))
+            lines.append("")
         text = "\n".join(lines)
         content = StringList(text.splitlines(), source=self.get_source_info()[0])
         return nested_parse_to_nodes(self.state, content, allow_section_headings=True)
+
+
+    def pdf_side(self, style: str, body: str, bibfile: Path, missing: list[str]) -> str:
+        """The first page of the style's PDF and a link to the whole file, or why not."""
+        if missing:
+            return (
+                f"*No PDF preview: this build had no {', '.join(missing)}* "
+                "(``bash scripts/dev docs`` installs them)."
+            )
+        pdf, png = gallery_pdf.preview(Path(self.env.srcdir), style, body, bibfile)
+        return "\n".join([
+            f".. image:: {png}",
+            f"   :alt: The first page of the PDF in style {style}",
+            "",
+            f"PDF (xelatex): :download:`the whole file <{pdf}>`",
+        ])
+
+
+def _indented(text: str) -> list[str]:
+    return [f"   {line}" if line else "" for line in text.split("\n")]
 
 
 def setup(app: Sphinx) -> dict[str, bool]:

@@ -18,6 +18,7 @@ from pybtex.richtext import HRef, Text
 from ..urls import web_url
 from . import names
 from .base import Fields, HighlightStyle, edition, join, sentence, split_others, term
+from .latex import plain_text
 
 if TYPE_CHECKING:
     from pybtex.database import Person
@@ -107,20 +108,22 @@ class NeurosciBullStyle(HighlightStyle):
         )
 
     def format_misc(self, f: Fields) -> Text:
+        published = f.text("howpublished", "publisher", "organization")
         return join(
             sentence(self.authors(f, required=False)),
             sentence(f.text("title", required=True)),
-            sentence(f.text("howpublished", "publisher", "organization"), f.year(required=False)),
-            url(f),
+            sentence(published, f.year(required=False)),
+            url(f, shown=published),
             sep=" ",
         )
 
     def format_online(self, f: Fields) -> Text:
+        published = f.text("organization", "publisher", "howpublished")
         return join(
             sentence(self.authors(f, required=False)),
             sentence(f.text("title", required=True)),
-            sentence(f.text("organization", "publisher", "howpublished"), f.year(required=False)),
-            url(f, required=True),
+            sentence(published, f.year(required=False)),
+            url(f, required=True, shown=published),
             sep=" ",
         )
 
@@ -144,10 +147,13 @@ def eprint(f: Fields) -> Text | None:
     return Text(identifier) if identifier else None
 
 
-def url(f: Fields, required: bool = False) -> Text | None:
-    """The entry's URL as a link, when it is an http(s) URL."""
+def url(f: Fields, required: bool = False, shown: Text | None = None) -> Text | None:
+    """The entry's URL as a link, when it is an http(s) URL that the text ``shown``
+    before it (a ``howpublished = {\\url{...}}``) does not print already."""
     address = f.value("url")
     link = web_url(address)
+    if link and shown is not None and link in plain_text(shown):
+        return None
     if link:
         return Text(HRef(link, link))
     if address:

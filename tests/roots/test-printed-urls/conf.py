@@ -1,0 +1,2 @@
+extensions = ["sphinxcontrib_highlight"]
+highlight_bibfiles = ["refs.bib"]
