@@ -17,9 +17,9 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.parsing import nested_parse_to_nodes
 
 from sphinxcontrib_highlight.bibdata import load_file
+from sphinxcontrib_highlight.styles import GROUP
 
 from . import gallery_pdf
-from sphinxcontrib_highlight.styles import GROUP
 
 if TYPE_CHECKING:
     from docutils import nodes
