@@ -81,6 +81,7 @@ class BibFile:
         first: str | None = None,
         written_keys: Mapping[str, str] | None = None,
         digests: Mapping[str, str] | None = None,
+        key_digest: str = "",
     ) -> None:
         self.path = path
         self.records = records
@@ -109,6 +110,8 @@ class BibFile:
             else {key: record.digest for key, record in records.items()}
         )
         """Each entry's digest (:attr:`.EntryRecord.digest`), by lower-cased key."""
+        self.key_digest = key_digest
+        """A digest of the keys, as written, in file order: what numbering depends on."""
         self._entries: dict[str, Entry] = {}
         self._people: dict[str, Person] = {}
 
@@ -175,6 +178,11 @@ class Bibliography:
         problems.extend(self._crossref_problems())
         self.problems = tuple(problems)
         self._inherited: dict[str, Entry] = {}
+
+    @property
+    def key_state(self) -> tuple[tuple[str, str], ...]:
+        """Each file's path and key digest: equal key states number lists alike."""
+        return tuple((bibfile.path, bibfile.key_digest) for bibfile in self.files)
 
     @property
     def state(self) -> tuple[tuple[str, str], ...]:
@@ -300,6 +308,7 @@ class _Assembler:
         self.crossrefs: list[str] = []
         self.first_key: str | None = None
         self._first: dict[str, tuple[str, int]] = {}
+        self._keys = hashlib.sha1(usedforsecurity=False)
 
     def add(self, first_line: int, chunk: ParsedChunk) -> Iterator[tuple[str, EntryRecord, int, int]]:
         """The chunk's entries that are kept: lower-cased key, record, line, position."""
@@ -321,9 +330,14 @@ class _Assembler:
                 continue
             self._first[lowered] = (record.key, lineno)
             self.first_key = self.first_key or record.key
+            self._keys.update(f"{record.key}\n".encode("utf-8", "surrogatepass"))
             if _crossref_of(record):
                 self.crossrefs.append(lowered)
             yield lowered, record, lineno, position
+
+    @property
+    def key_digest(self) -> str:
+        return self._keys.hexdigest()
 
     def finish(self) -> tuple[tuple[BibProblem, ...], str, tuple[str, ...]]:
         """Problems, preamble and crossref keys, once every chunk is added."""
@@ -350,7 +364,7 @@ def parse_text(
             lines[lowered] = lineno
     problems, preamble, crossrefs = assembler.finish()
     return BibFile(path, records, lines, problems, preamble, crossrefs,
-                   first=assembler.first_key)
+                   first=assembler.first_key, key_digest=assembler.key_digest)
 
 
 def _crossref_of(record: EntryRecord) -> str:
@@ -378,7 +392,7 @@ _cache: dict[tuple[str, str], tuple[tuple[int, int], BibFile]] = {}
 
 #: Bumped whenever the database layout or what parsing produces changes: it is part of
 #: every database's name (through :func:`_content_digest`), so an old one is never read.
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 
 _cache_dir: Path | None = None
 
@@ -491,7 +505,7 @@ def _open_store(database: Path, name: str) -> BibFile | None:
             name, StoredEntries(reader, itemgetter(0)), StoredEntries(reader, itemgetter(1)),
             tuple(meta["problems"]), str(meta["preamble"]), tuple(meta["crossrefs"]),
             str(meta["content"]), meta["first"], StoredColumn(reader, "written"),
-            StoredColumn(reader, "digest"),
+            StoredColumn(reader, "digest"), str(meta["keys"]),
         )
     except (sqlite3.Error, OSError, KeyError, TypeError, pickle.UnpicklingError, EOFError,
             AttributeError, ImportError):
@@ -530,7 +544,7 @@ def _parse_into_store(
             problems = (decode_problem, *problems)
         writer.commit({
             "problems": problems, "preamble": preamble, "crossrefs": crossrefs,
-            "content": content, "first": assembler.first_key,
+            "content": content, "first": assembler.first_key, "keys": assembler.key_digest,
         })
     except (OSError, sqlite3.Error):
         writer.abandon()

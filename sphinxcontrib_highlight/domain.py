@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sphinx.domains import Domain
 
 from .bibsource import BibSource
-from .resolve import Resolution, resolve
+from .resolve import Resolution, refingerprint, resolve
 from .warnings_ import Warn, warn
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class HighlightDomain(Domain):
 
     name = "highlight"
     label = "Highlight citations"
-    data_version = 2
+    data_version = 3
     initial_data: ClassVar[dict[str, Any]] = {  # Sphinx deep-copies it for each build
         "lists": {},
         "cites": {},
@@ -140,15 +140,20 @@ class HighlightDomain(Domain):
         Nothing is resolved when nothing resolution reads has changed since the last
         build: the records of every document read again, the reading order and the
         content of every BibTeX file. A build that rewrites one page whose citations
-        did not change (the most common build) skips the project-wide work.
+        did not change (the most common build) skips the project-wide work. When only
+        the content of entries changed (every file has the same keys in the same order),
+        the numbers stay and only the fingerprints are computed again.
         """
         self._loaded.clear()
         file_sets = self.report_bibfile_problems()
-        inputs = (
+        order = toctree_order(self.env)
+        bibliographies = [self.bibliography(bibfiles) for bibfiles in file_sets]
+        numbering = (  # what numbers, anchors and links depend on
             self.env.config.highlight_article,
-            tuple(toctree_order(self.env)),
-            tuple(self.bibliography(bibfiles).state for bibfiles in file_sets),
+            tuple(order),
+            tuple(bibliography.key_state for bibliography in bibliographies),
         )
+        contents = tuple(bibliography.state for bibliography in bibliographies)
         unchanged_records = all(
             records.get(kind) == self.data[kind].get(docname)
             for docname, records in self._cleared.items()
@@ -156,17 +161,20 @@ class HighlightDomain(Domain):
         )
         self._cleared.clear()
         previous: Resolution | None = self.data["resolution"]
-        if previous is not None and unchanged_records and inputs == self.data["resolved_from"]:
-            return []
-        self.data["resolved_from"] = inputs
-        resolution = resolve(
-            self.records("lists"),
-            self.records("cites"),
-            self.records("blocks"),
-            list(inputs[1]),
-            self.bibliography,
-            self.article_key,
+        resolved_from = self.data["resolved_from"]
+        same_numbering = (
+            previous is not None and unchanged_records
+            and resolved_from is not None and resolved_from[0] == numbering
         )
+        if same_numbering and resolved_from[1] == contents:
+            return []
+        self.data["resolved_from"] = (numbering, contents)
+        lists, cites, blocks = (self.records(kind) for kind in _KINDS)
+        if same_numbering and previous is not None:
+            # Only entries' content changed: refresh the fingerprints, keep the numbers.
+            resolution = refingerprint(previous, lists, cites, blocks, order, self.bibliography)
+        else:
+            resolution = resolve(lists, cites, blocks, order, self.bibliography, self.article_key)
         self.data["resolution"] = resolution
         old = previous.fingerprints if previous else {}
         return sorted(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from docutils.nodes import make_id
@@ -68,13 +68,7 @@ def resolve(
     article_of: Callable[[tuple[str, ...]], str | None],
 ) -> Resolution:
     """Resolve the records of every document; ``order`` is the toctree order of documents."""
-    rank = {docname: index for index, docname in enumerate(order)}
-
-    def doc_rank(docname: str) -> tuple[int, str]:
-        return (rank.get(docname, len(rank)), docname)
-
-    list_records = sorted(lists, key=lambda r: (doc_rank(r.docname), r.lineno, r.list_id))
-    cite_records = sorted(cites, key=lambda r: (doc_rank(r.docname), _serial(r.cite_id)))
+    list_records, cite_records = _in_reading_order(lists, cites, order)
 
     cited_on_page: dict[str, list[str]] = defaultdict(list)
     for cite in cite_records:
@@ -115,8 +109,8 @@ def resolve(
     resolved_blocks: dict[tuple[str, str], str | None] = {}
     for block in block_records:
         key = block.key if block.key is not None else article_of(block.bibfiles)
-        entry = bibliography_of(block.bibfiles).get(key) if key else None
-        resolved_blocks[(block.docname, block.block_id)] = entry.key if entry is not None else None
+        written = bibliography_of(block.bibfiles).key_as_written(key) if key else None
+        resolved_blocks[(block.docname, block.block_id)] = written
 
     resolution = Resolution(
         resolved_lists, places, resolved_blocks, {},
@@ -126,6 +120,42 @@ def resolve(
         list_records, cite_records, block_records, resolution, bibliography_of,
     ))
     return resolution
+
+
+def refingerprint(
+    resolution: Resolution,
+    lists: Iterable[ListRecord],
+    cites: Iterable[CiteRecord],
+    blocks: Iterable[BlockRecord],
+    order: list[str],
+    bibliography_of: Callable[[tuple[str, ...]], Bibliography],
+) -> Resolution:
+    """``resolution`` with fingerprints from the entries as they are now.
+
+    For a build in which only the content of entries changed (every file holds the same
+    keys in the same order, no document's records changed): numbers, anchors and links
+    stay; which pages show a changed entry is found without resolving again.
+    """
+    list_records, cite_records = _in_reading_order(lists, cites, order)
+    fingerprints = _fingerprints(
+        list_records, cite_records, list(blocks), resolution, bibliography_of
+    )
+    return replace(resolution, fingerprints=fingerprints)
+
+
+def _in_reading_order(
+    lists: Iterable[ListRecord], cites: Iterable[CiteRecord], order: list[str]
+) -> tuple[list[ListRecord], list[CiteRecord]]:
+    """Lists and citations sorted by document (in ``order``), then place in it."""
+    rank = {docname: index for index, docname in enumerate(order)}
+
+    def doc_rank(docname: str) -> tuple[int, str]:
+        return (rank.get(docname, len(rank)), docname)
+
+    return (
+        sorted(lists, key=lambda r: (doc_rank(r.docname), r.lineno, r.list_id)),
+        sorted(cites, key=lambda r: (doc_rank(r.docname), _serial(r.cite_id))),
+    )
 
 
 def _serial(cite_id: str) -> int:

@@ -86,3 +86,31 @@ def test_touched_bibfile_rewrites_nothing(make_app, built):
     after = {page: (built / "_build" / "html" / f"{page}.html").stat().st_mtime_ns
              for page in PAGES}
     assert after == before
+
+
+def page_mtimes(srcdir: Path) -> dict[str, int]:
+    return {page: (srcdir / "_build" / "html" / f"{page}.html").stat().st_mtime_ns
+            for page in PAGES}
+
+
+def test_edited_entry_rewrites_only_the_pages_that_show_it(make_app, built, tmp_path):
+    """Only an entry's text changed (same keys, same order): no renumbering, and only
+    the pages that list or cite the entry are written again."""
+    before = page_mtimes(built)
+    edit(built / "refs.bib", "title = {Fourth paper}", "title = {Fourth paper, revised}")
+    app = rebuild(make_app, built)
+    after = bodies(Path(app.outdir))
+    assert after == clean_build(make_app, built, tmp_path)
+    rewritten = {page for page, mtime in page_mtimes(built).items() if mtime != before[page]}
+    showing = {page for page, body in after.items() if "Fourth paper, revised" in body}
+    assert showing == {"chapter2", "bibliography"}  # cited on one page, listed on another
+    # Sphinx itself writes a page's toctree parent with it (index holds the toctree).
+    assert rewritten == showing | {"index"}
+
+
+def test_key_respelled_in_bibfile_renumbers(make_app, built, tmp_path):
+    """A key whose spelling changed (keys match without regard to case, but the anchors
+    use the key as written) is a change of keys: the project is resolved again."""
+    edit(built / "refs.bib", "@article{delta2023,", "@article{Delta2023,")
+    app = rebuild(make_app, built)
+    assert bodies(Path(app.outdir)) == clean_build(make_app, built, tmp_path)
