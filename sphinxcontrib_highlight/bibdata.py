@@ -34,8 +34,19 @@ from typing import TYPE_CHECKING
 import pybtex
 from pybtex.database import Entry, Person
 
-from .bibparse import ChunkProblem, ChunkSource, EntryRecord, ParsedChunk, iter_chunks, materialize
-from .bibstore import PickledChunks, StoredColumn, StoredEntries, StoreReader, StoreWriter
+from .bibparse import (
+    ChunkProblem,
+    ChunkSource,
+    ChunkSummary,
+    EntryRecord,
+    EntryRef,
+    ParsedChunk,
+    crossref_of,
+    iter_chunks,
+    materialize,
+    summarize,
+)
+from .bibstore import StoredColumn, StoredEntries, StoredSummaries, StoreReader, StoreWriter
 from .collector import collector_paused
 from .warnings_ import Warn
 
@@ -269,7 +280,7 @@ class Bibliography:
         digest = home.digests[lowered]
         if lowered not in home.with_crossref:
             return digest
-        parent_key = _crossref_of(home.records[lowered]).lower()
+        parent_key = crossref_of(home.records[lowered]).lower()
         parent_home = self._home(parent_key) if parent_key else None
         if parent_home is None:
             return digest
@@ -279,7 +290,7 @@ class Bibliography:
 def _crossrefs(bibfile: BibFile) -> Iterator[tuple[str, str]]:
     """(lower-cased key, parent key) of each entry of the file that names a crossref."""
     for key in bibfile.crossrefs:
-        yield key, _crossref_of(bibfile.records[key])
+        yield key, crossref_of(bibfile.records[key])
 
 
 def _inherit(child: Entry, parent: Entry) -> Entry:
@@ -310,8 +321,10 @@ class _Assembler:
         self._first: dict[str, tuple[str, int]] = {}
         self._keys = hashlib.sha1(usedforsecurity=False)
 
-    def add(self, first_line: int, chunk: ParsedChunk) -> Iterator[tuple[str, EntryRecord, int, int]]:
-        """The chunk's entries that are kept: lower-cased key, record, line, position."""
+    def add(
+        self, first_line: int, chunk: ChunkSummary
+    ) -> Iterator[tuple[str, EntryRef, int, int]]:
+        """The chunk's entries that are kept: lower-cased key, entry, line, position."""
         offset = first_line - 1
         self.preamble.extend(chunk.preamble)
         for position, event in enumerate(chunk.events):
@@ -319,8 +332,8 @@ class _Assembler:
                 line = event.line + offset if event.line is not None else None
                 self.problems.append(BibProblem(event.subtype, event.message, self.path, line))
                 continue
-            record, line = event
-            lineno = line + offset
+            record = event
+            lineno = event.line + offset
             lowered = record.key.lower()
             if lowered in self._first:
                 first_key, first_line_of_key = self._first[lowered]
@@ -331,7 +344,7 @@ class _Assembler:
             self._first[lowered] = (record.key, lineno)
             self.first_key = self.first_key or record.key
             self._keys.update(f"{record.key}\n".encode("utf-8", "surrogatepass"))
-            if _crossref_of(record):
+            if record.crossref:
                 self.crossrefs.append(lowered)
             yield lowered, record, lineno, position
 
@@ -359,19 +372,16 @@ def parse_text(
     records: dict[str, EntryRecord] = {}
     lines: dict[str, int] = {}
     for first_line, _key, chunk in iter_chunks(text, reusable or {}):
-        for lowered, record, lineno, _position in assembler.add(first_line, chunk):
-            records[lowered] = record
+        if not isinstance(chunk, ParsedChunk):
+            raise TypeError("parse_text reuses whole chunks, not summaries")
+        for lowered, _entry, lineno, position in assembler.add(first_line, summarize(chunk)):
+            event = chunk.events[position]
+            if not isinstance(event, ChunkProblem):  # always: the position of an entry
+                records[lowered] = event[0]
             lines[lowered] = lineno
     problems, preamble, crossrefs = assembler.finish()
     return BibFile(path, records, lines, problems, preamble, crossrefs,
                    first=assembler.first_key, key_digest=assembler.key_digest)
-
-
-def _crossref_of(record: EntryRecord) -> str:
-    """The key a record's ``crossref`` field names, or an empty string."""
-    return next(
-        (value.strip() for name, value in record.fields if name.lower() == "crossref"), ""
-    )
 
 
 def _duplicate(key: str, first: str, first_at: str, path: str, lineno: int) -> BibProblem:
@@ -392,7 +402,7 @@ _cache: dict[tuple[str, str], tuple[tuple[int, int], BibFile]] = {}
 
 #: Bumped whenever the database layout or what parsing produces changes: it is part of
 #: every database's name (through :func:`_content_digest`), so an old one is never read.
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 
 _cache_dir: Path | None = None
 
@@ -526,7 +536,8 @@ def _parse_into_store(
     previous = next(
         (reader for reader in map(_reader_or_none, older) if reader is not None), None
     )
-    reusable = PickledChunks(previous.chunk_pickles() if previous else {})
+    reusable = StoredSummaries(previous.summaries() if previous else {})
+    reused: list[str] = []
     assembler = _Assembler(name)
     try:
         writer = StoreWriter(database)
@@ -535,10 +546,17 @@ def _parse_into_store(
     try:
         with collector_paused():
             for first_line, key, chunk in iter_chunks(text, reusable):
-                if chunk.events or chunk.preamble or chunk.macros:
-                    writer.add_chunk(key, chunk, reusable.pickles.get(key))
-                for lowered, record, lineno, position in assembler.add(first_line, chunk):
-                    writer.add_entry(lowered, record, lineno, key, position)
+                if isinstance(chunk, ParsedChunk):
+                    summary = summarize(chunk)
+                    if chunk.events or chunk.preamble or chunk.macros:
+                        writer.add_chunk(key, chunk, summary)
+                else:  # stored in the earlier database: copied below, inside SQLite
+                    summary = chunk
+                    reused.append(key)
+                for lowered, entry, lineno, position in assembler.add(first_line, summary):
+                    writer.add_entry(lowered, entry, lineno, key, position)
+            if previous is not None and reused:
+                writer.copy_chunks(previous.path, reused)
         problems, preamble, crossrefs = assembler.finish()
         if decode_problem:
             problems = (decode_problem, *problems)

@@ -84,6 +84,45 @@ class ParsedChunk(NamedTuple):
 _NEXT_CHUNK = "@"
 
 
+class EntryRef(NamedTuple):
+    """What a file's index needs of one entry, without its fields."""
+
+    key: str
+    line: int
+    """Counted from the chunk's first line."""
+    digest: str
+    crossref: bool
+    """Whether the entry names a ``crossref``."""
+
+
+class ChunkSummary(NamedTuple):
+    """A parsed chunk without its records' fields: enough to index the file again after an
+    edit elsewhere in it, many times smaller to read back than the chunk."""
+
+    events: tuple[EntryRef | ChunkProblem, ...]
+    preamble: tuple[str, ...]
+    macros: tuple[tuple[str, str], ...]
+
+
+def summarize(chunk: ParsedChunk) -> ChunkSummary:
+    return ChunkSummary(
+        tuple(
+            event if isinstance(event, ChunkProblem)
+            else EntryRef(event[0].key, event[1], event[0].digest, bool(crossref_of(event[0])))
+            for event in chunk.events
+        ),
+        chunk.preamble,
+        chunk.macros,
+    )
+
+
+def crossref_of(record: EntryRecord) -> str:
+    """The key a record's ``crossref`` field names, or an empty string."""
+    return next(
+        (value.strip() for name, value in record.fields if name.lower() == "crossref"), ""
+    )
+
+
 class _Scanner(LowLevelParser):  # type: ignore[misc]
     """pybtex's low-level parser, resuming at the next entry after a syntax error, and
     stopping at the end of its chunk."""
@@ -147,12 +186,15 @@ def split_chunks(text: str) -> Iterator[tuple[int, str, bool]]:
 
 
 class ChunkSource(Protocol):
-    """Where earlier parses of chunks can be found by key (a dict, a database)."""
+    """Where earlier parses of chunks can be found by key (a dict, a database): whole,
+    or as summaries."""
 
-    def get(self, key: str, /) -> ParsedChunk | None: ...
+    def get(self, key: str, /) -> ParsedChunk | ChunkSummary | None: ...
 
 
-def iter_chunks(text: str, reusable: ChunkSource) -> Iterator[tuple[int, str, ParsedChunk]]:
+def iter_chunks(
+    text: str, reusable: ChunkSource
+) -> Iterator[tuple[int, str, ParsedChunk | ChunkSummary]]:
     """Each chunk of ``text`` with its first line and key, parsed or taken from ``reusable``.
 
     A chunk's parse depends on its text and on the ``@string`` macros defined before it,

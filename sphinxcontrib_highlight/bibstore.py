@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from .bibparse import EntryRecord, ParsedChunk
+    from .bibparse import ChunkSummary, EntryRecord, EntryRef, ParsedChunk
 
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
-CREATE TABLE chunks (key TEXT PRIMARY KEY, parsed BLOB NOT NULL);
+CREATE TABLE chunks (key TEXT PRIMARY KEY, parsed BLOB NOT NULL, summary BLOB NOT NULL);
 CREATE TABLE entries (
     lowered TEXT PRIMARY KEY, written TEXT NOT NULL, digest TEXT NOT NULL,
     ord INTEGER NOT NULL, line INTEGER NOT NULL, chunk TEXT NOT NULL, position INTEGER NOT NULL
@@ -52,25 +52,40 @@ class StoreWriter:
         self._db = sqlite3.connect(temporary)
         # A temporary file until the rename: no journal, no waiting for the disk.
         self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-        self._chunks: list[tuple[str, bytes]] = []
+        self._chunks: list[tuple[str, bytes, bytes]] = []
         self._entries: list[tuple[str, str, str, int, int, str, int]] = []
 
-    def add_chunk(self, key: str, chunk: ParsedChunk, stored: bytes | None = None) -> None:
-        """Store a chunk; ``stored`` is its pickle from an earlier database, if any."""
-        blob = stored or pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
-        self._chunks.append((key, blob))
+    def add_chunk(self, key: str, chunk: ParsedChunk, summary: ChunkSummary) -> None:
+        self._chunks.append((
+            key,
+            pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL),
+            pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL),
+        ))
         if len(self._chunks) >= _BATCH:
             self._flush()
 
+    def copy_chunks(self, earlier: Path, keys: list[str]) -> None:
+        """Copy the chunks with these keys from an earlier database, inside SQLite."""
+        self._flush()
+        self._db.execute("ATTACH DATABASE ? AS earlier", (str(earlier),))
+        self._db.execute("CREATE TEMP TABLE reused (key TEXT PRIMARY KEY)")
+        self._db.executemany("INSERT OR IGNORE INTO reused VALUES (?)", ((key,) for key in keys))
+        self._db.execute(
+            "INSERT OR IGNORE INTO chunks SELECT c.key, c.parsed, c.summary"
+            " FROM earlier.chunks AS c JOIN reused USING (key)"
+        )
+        self._db.commit()
+        self._db.execute("DETACH DATABASE earlier")
+
     def add_entry(
-        self, lowered: str, record: EntryRecord, line: int, chunk_key: str, position: int
+        self, lowered: str, entry: EntryRef, line: int, chunk_key: str, position: int
     ) -> None:
         self._entries.append(
-            (lowered, record.key, record.digest, len(self._entries), line, chunk_key, position)
+            (lowered, entry.key, entry.digest, len(self._entries), line, chunk_key, position)
         )
 
     def _flush(self) -> None:
-        self._db.executemany("INSERT OR IGNORE INTO chunks VALUES (?, ?)", self._chunks)
+        self._db.executemany("INSERT OR IGNORE INTO chunks VALUES (?, ?, ?)", self._chunks)
         self._chunks.clear()
 
     def commit(self, meta: dict[str, Any]) -> None:
@@ -149,9 +164,10 @@ class StoreReader:
             self._columns[(lowered, column)] = row[0] if row else None
         return self._columns[(lowered, column)]
 
-    def chunk_pickles(self) -> dict[str, bytes]:
-        """Every stored chunk's pickle by key, in one query: a changed file reuses most."""
-        return dict(self._connection().execute("SELECT key, parsed FROM chunks").fetchall())
+    def summaries(self) -> dict[str, bytes]:
+        """Every stored chunk's summary, pickled, by key, in one query: a changed file
+        reuses most of its chunks."""
+        return dict(self._connection().execute("SELECT key, summary FROM chunks").fetchall())
 
     def keys(self) -> Iterator[str]:
         rows = self._connection().execute("SELECT lowered FROM entries ORDER BY ord")
@@ -211,12 +227,12 @@ class StoredColumn(Mapping[str, str]):
         return self._reader.count()
 
 
-class PickledChunks:
-    """Chunks of an earlier database by key, unpickled when reused."""
+class StoredSummaries:
+    """Summaries of an earlier database's chunks by key, unpickled when reused."""
 
     def __init__(self, pickles: dict[str, bytes]) -> None:
-        self.pickles = pickles
+        self._pickles = pickles
 
-    def get(self, key: str) -> ParsedChunk | None:
-        blob = self.pickles.get(key)
+    def get(self, key: str) -> ChunkSummary | None:
+        blob = self._pickles.get(key)
         return pickle.loads(blob) if blob is not None else None  # our own file

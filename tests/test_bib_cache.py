@@ -139,3 +139,30 @@ def test_stored_and_parsed_files_agree(tmp_path, monkeypatch):
         in_memory.entries[key].fields.items() for key in in_memory.entries
     ]
     assert "nosuchkey" not in stored.records
+
+
+def test_changed_file_parses_only_changed_chunks_and_keeps_the_rest(tmp_path, monkeypatch):
+    bib = tmp_path / "refs.bib"
+    entries = [f"@misc{{k{n}, title={{T{n}}}, author={{Doe, J{n}}}}}\n" for n in range(3)]
+    bib.write_text("".join(entries), encoding="utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
+    forget_parses(monkeypatch)
+    bibdata.load_file(bib, "utf-8")
+    bib.write_text("".join(entries).replace("{T1}", "{One}"), encoding="utf-8")
+    parsed: list[str] = []
+    real = bibparse.parse_chunk
+
+    def counting(text: str, *args: object) -> bibparse.ParsedChunk:
+        parsed.append(text)
+        return real(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bibparse, "parse_chunk", counting)
+    forget_parses(monkeypatch)
+    bibdata.load_file(bib, "utf-8")
+    assert len(parsed) == 1 and "{One}" in parsed[0]
+    forget_parses(monkeypatch)  # read everything back from the new database
+    again = bibdata.load_file(bib, "utf-8")
+    assert [entry.fields["title"] for entry in again.entries.values()] == ["T0", "One", "T2"]
+    assert [str(entry.persons["author"][0]) for entry in again.entries.values()] == [
+        "Doe, J0", "Doe, J1", "Doe, J2"]
+    assert len(list((tmp_path / "cache").glob("*.sqlite"))) == 1
