@@ -5,8 +5,11 @@ brace makes it swallow every entry after it. Here each problem is captured with 
 the scanner resumes at the next line that starts with ``@``, and the text is cut at those
 same lines into chunks that are parsed one by one. Cutting where the scanner would resume
 anyway gives the same entries and problems as one pass over the file, and it lets a file
-that changed reuse the parse of every chunk that did not (:func:`parse_chunks`): after
+that changed reuse the parse of every chunk that did not (:func:`iter_chunks`): after
 an edit to one entry of a 20,000-entry file, one chunk is parsed instead of 20,000.
+A chunk that holds one regular entry, as almost all do, is read by a regex reader that
+follows pybtex's grammar; every other chunk by pybtex's scanner, so problems keep its
+wording (tests hold the two readers to the same results).
 
 An entry is kept as an :class:`EntryRecord`, tuples of strings, not as pybtex objects:
 a file's records cost a fraction of the memory, pickle and unpickle many times faster,
