@@ -123,12 +123,13 @@ class ResolveHighlight(SphinxPostTransform):
         container += nodes.rubric(record.heading, record.heading,
                                   classes=["highlight-citation-heading"])
         container += self.text_paragraph(rendered, "highlight-citation-text", entry.key)
+        printed = plain(rendered.text)
         url = doi_url(entry)
-        if url and url not in plain(rendered.text):  # a style may print the DOI itself
+        if url and url not in printed:  # a style may print the DOI itself
             container += nodes.paragraph(
                 "", "", self.link(url, url, ["highlight-doi"]), classes=["highlight-citation-doi"]
             )
-        container["plain_text"] = plain(rendered.text)
+        container["plain_text"] = printed
         return [container]
 
     def domain_record(self, kind: str, docname: str, record_id: str) -> Any:
