@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import pickle
-import sqlite3
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -46,9 +45,13 @@ from .bibparse import (
     materialize,
     summarize,
 )
-from .bibstore import StoredColumn, StoredEntries, StoredSummaries, StoreReader, StoreWriter
 from .collector import collector_paused
 from .warnings_ import Warn
+
+try:
+    from . import bibstore
+except ImportError:  # a Python built without SQLite: every build parses, in memory
+    bibstore = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -475,7 +478,7 @@ def _load(path: Path, name: str, encoding: str, signature: tuple[int, int]) -> B
 
 def _where(name: str, encoding: str) -> Path | None:
     """The stem of this file's cache files: a digest of its path and encoding."""
-    if _cache_dir is None:
+    if _cache_dir is None or bibstore is None:
         return None
     key = f"{name}\0{encoding}".encode("utf-8", "surrogateescape")
     return _cache_dir / hashlib.sha256(key).hexdigest()[:16]
@@ -509,15 +512,16 @@ def _record_signature(where: Path, signature: tuple[int, int], content: str) -> 
 def _open_store(database: Path, name: str) -> BibFile | None:
     """The parse kept in ``database``, or None if it is missing or cannot be read."""
     try:
-        reader = StoreReader(database)
+        reader = bibstore.StoreReader(database)
         meta = reader.meta
         return BibFile(
-            name, StoredEntries(reader, itemgetter(0)), StoredEntries(reader, itemgetter(1)),
+            name, bibstore.StoredEntries(reader, itemgetter(0)),
+            bibstore.StoredEntries(reader, itemgetter(1)),
             tuple(meta["problems"]), str(meta["preamble"]), tuple(meta["crossrefs"]),
-            str(meta["content"]), meta["first"], StoredColumn(reader, "written"),
-            StoredColumn(reader, "digest"), str(meta["keys"]),
+            str(meta["content"]), meta["first"], bibstore.StoredColumn(reader, "written"),
+            bibstore.StoredColumn(reader, "digest"), str(meta["keys"]),
         )
-    except (sqlite3.Error, OSError, KeyError, TypeError, pickle.UnpicklingError, EOFError,
+    except (bibstore.DatabaseError, OSError, KeyError, TypeError, pickle.UnpicklingError, EOFError,
             AttributeError, ImportError):
         return None
 
@@ -536,12 +540,12 @@ def _parse_into_store(
     previous = next(
         (reader for reader in map(_reader_or_none, older) if reader is not None), None
     )
-    reusable = StoredSummaries(previous.summaries() if previous else {})
+    reusable = bibstore.StoredSummaries(previous.summaries() if previous else {})
     reused: list[str] = []
     assembler = _Assembler(name)
     try:
-        writer = StoreWriter(database)
-    except (OSError, sqlite3.Error):
+        writer = bibstore.StoreWriter(database)
+    except (OSError, bibstore.DatabaseError):
         return None
     try:
         with collector_paused():
@@ -564,19 +568,19 @@ def _parse_into_store(
             "problems": problems, "preamble": preamble, "crossrefs": crossrefs,
             "content": content, "first": assembler.first_key, "keys": assembler.key_digest,
         })
-    except (OSError, sqlite3.Error):
+    except (OSError, bibstore.DatabaseError):
         writer.abandon()
         return None
-    for old in older:
+    for old in [*older, *where.parent.glob("*.pickle")]:  # .pickle: an earlier format
         if old != database:
             old.unlink(missing_ok=True)
     return _open_store(database, name)
 
 
-def _reader_or_none(database: Path) -> StoreReader | None:
+def _reader_or_none(database: Path) -> bibstore.StoreReader | None:
     try:
-        return StoreReader(database)
-    except (sqlite3.Error, OSError, pickle.UnpicklingError, EOFError, AttributeError,
+        return bibstore.StoreReader(database)
+    except (bibstore.DatabaseError, OSError, pickle.UnpicklingError, EOFError, AttributeError,
             ImportError):
         return None
 

@@ -35,6 +35,9 @@ CREATE TABLE entries (
     ord INTEGER NOT NULL, line INTEGER NOT NULL, chunk TEXT NOT NULL, position INTEGER NOT NULL
 );
 """
+#: What a database that cannot be read or written raises.
+DatabaseError = sqlite3.Error
+
 _BATCH = 5000
 _COLUMNS = {"written": "written", "digest": "digest"}  # the only names put into SQL
 T = TypeVar("T")

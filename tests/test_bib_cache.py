@@ -166,3 +166,26 @@ def test_changed_file_parses_only_changed_chunks_and_keeps_the_rest(tmp_path, mo
     assert [str(entry.persons["author"][0]) for entry in again.entries.values()] == [
         "Doe, J0", "Doe, J1", "Doe, J2"]
     assert len(list((tmp_path / "cache").glob("*.sqlite"))) == 1
+
+
+def test_python_without_sqlite_parses_in_memory(tmp_path, monkeypatch):
+    """Some Pythons are built without the sqlite3 module: the cache is then skipped."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
+    monkeypatch.setattr(bibdata, "bibstore", None)
+    forget_parses(monkeypatch)
+    assert bibdata.load_file(bib, "utf-8").entries["a"].fields["title"] == "One"
+    assert not (tmp_path / "cache").exists()
+
+
+def test_cache_files_of_an_earlier_format_are_removed(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "0123456789abcdef-feed.pickle").write_bytes(b"an old parse")
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", cache)
+    forget_parses(monkeypatch)
+    bibdata.load_file(bib, "utf-8")
+    assert not list(cache.glob("*.pickle"))
