@@ -3,9 +3,11 @@
 A build reads back the entries it shows, not the file: opening the database and looking
 up twenty keys costs the same for a file of 2,000 entries as for one of 200,000, where
 reading back a pickle of the whole parse grew with the file. The database holds each
-parsed chunk (:class:`~.bibparse.ParsedChunk`, pickled) by its key, so a changed file
-reuses every chunk that did not change; an index of entries by lower-cased key, in file
-order, with the line each starts on and the chunk that holds it; and the file's problems.
+parsed chunk (:class:`~.bibparse.ParsedChunk`, pickled) by its key with its summary
+(:class:`~.bibparse.ChunkSummary`), so a changed file re-indexes from the summaries and
+copies every chunk that did not change; an index of entries by lower-cased key, in file
+order, with the key as written, its digest, the line it starts on and the chunk that
+holds it; and the file's problems.
 
 A database is written to a temporary file and renamed into place, so a reader (a
 parallel build, a second build sharing the directory) sees a whole database or none.
