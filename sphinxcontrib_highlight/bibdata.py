@@ -514,6 +514,8 @@ def _open_store(database: Path, name: str) -> BibFile | None:
     try:
         reader = bibstore.StoreReader(database)
         meta = reader.meta
+        if meta.get("parser") != _parser_version():  # recorded by another version
+            return None
         return BibFile(
             name, bibstore.StoredEntries(reader, itemgetter(0)),
             bibstore.StoredEntries(reader, itemgetter(1)),
@@ -537,10 +539,10 @@ def _parse_into_store(
     """
     text, decode_problem = _decode(raw, encoding, name)
     older = sorted(where.parent.glob(f"{where.name}-*.sqlite"))
-    previous = next(
-        (reader for reader in map(_reader_or_none, older) if reader is not None), None
+    previous, summaries = next(
+        (found for found in map(_summaries_of, older) if found is not None), (None, {})
     )
-    reusable = bibstore.StoredSummaries(previous.summaries() if previous else {})
+    reusable = bibstore.StoredSummaries(summaries)
     reused: list[str] = []
     assembler = _Assembler(name)
     try:
@@ -567,6 +569,7 @@ def _parse_into_store(
         writer.commit({
             "problems": problems, "preamble": preamble, "crossrefs": crossrefs,
             "content": content, "first": assembler.first_key, "keys": assembler.key_digest,
+            "parser": _parser_version(),
         })
     except (OSError, bibstore.DatabaseError):
         writer.abandon()
@@ -577,9 +580,16 @@ def _parse_into_store(
     return _open_store(database, name)
 
 
-def _reader_or_none(database: Path) -> bibstore.StoreReader | None:
+def _summaries_of(
+    database: Path,
+) -> tuple[bibstore.StoreReader, dict[str, bytes]] | None:
+    """An earlier database of this file and its chunks' summaries, if it was written by
+    this parser (one of another version, or not a database, is never reused)."""
     try:
-        return bibstore.StoreReader(database)
+        reader = bibstore.StoreReader(database)
+        if reader.meta.get("parser") != _parser_version():
+            return None
+        return reader, reader.summaries()
     except (bibstore.DatabaseError, OSError, pickle.UnpicklingError, EOFError, AttributeError,
             ImportError):
         return None

@@ -189,3 +189,25 @@ def test_cache_files_of_an_earlier_format_are_removed(tmp_path, monkeypatch):
     forget_parses(monkeypatch)
     bibdata.load_file(bib, "utf-8")
     assert not list(cache.glob("*.pickle"))
+
+
+def test_database_of_another_version_is_neither_read_nor_reused(tmp_path, monkeypatch):
+    """After an upgrade, the file's database (and the record pointing at it) come from the
+    earlier version: the file is parsed again, never read through another layout."""
+    import sqlite3
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(bibdata, "_cache_dir", cache)
+    forget_parses(monkeypatch)
+    bibdata.load_file(bib, "utf-8")
+    (database,) = cache.glob("*.sqlite")
+    with sqlite3.connect(database) as db:  # what an earlier layout looks like to this one
+        db.execute("DELETE FROM meta WHERE name = 'parser'")
+        db.execute("ALTER TABLE chunks DROP COLUMN summary")
+    forget_parses(monkeypatch)
+    assert bibdata.load_file(bib, "utf-8").entries["a"].fields["title"] == "One"
+    bib.write_text("@misc{a, title={Two}}\n", encoding="utf-8")  # reuse would read it
+    forget_parses(monkeypatch)
+    assert bibdata.load_file(bib, "utf-8").entries["a"].fields["title"] == "Two"
