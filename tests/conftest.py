@@ -51,3 +51,18 @@ def warnings(app: SphinxTestApp) -> str:
     from sphinx.util.console import strip_colors
 
     return strip_colors(app.warning.getvalue())
+
+
+def count_chunk_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the text of every chunk the loader parses from now on (not reused)."""
+    from sphinxcontrib_highlight import bibparse
+
+    parsed: list[str] = []
+    real = bibparse.parse_chunk
+
+    def counting(text: str, *args: object) -> bibparse.ParsedChunk:
+        parsed.append(text)
+        return real(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bibparse, "parse_chunk", counting)
+    return parsed

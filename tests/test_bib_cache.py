@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import count_chunk_parses
 
 from sphinxcontrib_highlight import bibdata, bibparse, bibstore
 
@@ -149,14 +150,7 @@ def test_changed_file_parses_only_changed_chunks_and_keeps_the_rest(tmp_path, mo
     forget_parses(monkeypatch)
     bibdata.load_file(bib, "utf-8")
     bib.write_text("".join(entries).replace("{T1}", "{One}"), encoding="utf-8")
-    parsed: list[str] = []
-    real = bibparse.parse_chunk
-
-    def counting(text: str, *args: object) -> bibparse.ParsedChunk:
-        parsed.append(text)
-        return real(text, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(bibparse, "parse_chunk", counting)
+    parsed = count_chunk_parses(monkeypatch)
     forget_parses(monkeypatch)
     bibdata.load_file(bib, "utf-8")
     assert len(parsed) == 1 and "{One}" in parsed[0]

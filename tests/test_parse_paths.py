@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import count_chunk_parses
 from hypothesis import given
 from hypothesis import strategies as st
 from test_properties import BUNDLED_TEXT, SETTINGS, bibtex_like
@@ -104,14 +105,7 @@ def test_reusing_chunks_after_an_edit_gives_a_fresh_parse(path):
 def test_an_edit_reparses_only_its_chunk(monkeypatch):
     text = "".join(f"@misc{{k{n}, title = {{T{n}}}}}\n" for n in range(50))
     reusable = chunks_of(text)
-    parsed: list[str] = []
-    real = bibparse.parse_chunk
-
-    def counting(chunk: str, *args: object) -> bibparse.ParsedChunk:
-        parsed.append(chunk)
-        return real(chunk, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(bibparse, "parse_chunk", counting)
+    parsed = count_chunk_parses(monkeypatch)
     edited = text.replace("title = {T7}", "title = {Seven}")
     again = parse_text(edited, "x.bib", reusable)
     assert parsed == ["@misc{k7, title = {Seven}}\n@"]
