@@ -181,11 +181,11 @@ class Bibliography:
         for index, bibfile in enumerate(files):
             problems.extend(bibfile.problems)
             for earlier in files[:index]:
-                for key in bibfile.records.keys() & earlier.records.keys():
+                for key in bibfile.written_keys.keys() & earlier.written_keys.keys():
                     if self._home(key) is not earlier:
                         continue
                     problems.append(_duplicate(
-                        bibfile.records[key].key, earlier.records[key].key,
+                        bibfile.written_keys[key], earlier.written_keys[key],
                         f"{earlier.path}:{earlier.lines[key]}", bibfile.path,
                         bibfile.lines[key],
                     ))
@@ -213,7 +213,7 @@ class Bibliography:
                 if self._home(key) is bibfile and self._home(parent_key.lower()) is None:
                     yield BibProblem(
                         Warn.UNKNOWN_KEY,
-                        f"entry {bibfile.records[key].key!r}: crossref {parent_key!r}"
+                        f"entry {bibfile.written_keys[key]!r}: crossref {parent_key!r}"
                         " is not in the bibliography",
                         bibfile.path, bibfile.lines[key],
                     )
@@ -256,7 +256,9 @@ class Bibliography:
 
     def keys(self) -> list[str]:
         """Every key as written in its file, in file order."""
-        return [self._home(key).records[key].key for key in self.keys_in_order()]  # type: ignore[union-attr]
+        return [
+            self.key_as_written(key) or key for key in self.keys_in_order()
+        ]  # from the index: no entry is read
 
     def first_key(self) -> str | None:
         """The key of the first entry of the first file that has one."""
@@ -264,9 +266,9 @@ class Bibliography:
 
     def keys_in_order(self) -> Iterator[str]:
         if len(self.files) == 1:
-            yield from self.files[0].records
+            yield from self.files[0].written_keys
             return
-        yield from dict.fromkeys(key for bibfile in self.files for key in bibfile.records)
+        yield from dict.fromkeys(key for bibfile in self.files for key in bibfile.written_keys)
 
     def source(self, key: str) -> tuple[str, int] | None:
         """The file and line where the entry for ``key`` starts."""
