@@ -205,3 +205,17 @@ def test_database_of_another_version_is_neither_read_nor_reused(tmp_path, monkey
     bib.write_text("@misc{a, title={Two}}\n", encoding="utf-8")  # reuse would read it
     forget_parses(monkeypatch)
     assert bibdata.load_file(bib, "utf-8").entries["a"].fields["title"] == "Two"
+
+
+def test_deleting_the_cache_between_builds_changes_nothing(make_app, first_build, monkeypatch):
+    """The cache directory is safe to delete: the next build parses again and, after an
+    edit to the .bib, writes the same pages as a build that kept it."""
+    srcdir, app, uncached = first_build
+    shutil.rmtree(Path(app.doctreedir) / "highlight-bibcache")
+    forget_parses(monkeypatch)
+    bib = srcdir / "refs.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = make_app("html", srcdir=srcdir)
+    again.build()
+    assert bodies(Path(again.outdir)) == uncached
+    assert len(cache_files(again)) == 1
