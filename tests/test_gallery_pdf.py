@@ -13,7 +13,7 @@ import pytest
 DOCS = Path(__file__).parent.parent / "docs"
 sys.path.insert(0, str(DOCS))
 
-from _ext import gallery_pdf
+from _ext import gallery_pdf  # the docs' own extension, found on their path
 
 pytestmark = pytest.mark.pdf
 
