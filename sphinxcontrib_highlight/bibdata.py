@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import pybtex
 from pybtex.database import Entry, Person
 
+from . import background
 from .bibparse import (
     ChunkProblem,
     ChunkSource,
@@ -427,9 +428,60 @@ def set_cache_dir(path: Path | None) -> None:
     _cache_dir = path
 
 
+def parse_ahead(paths: Iterable[Path], encoding: str) -> None:
+    """Start parsing, in a child process, each file whose database is not ready.
+
+    Called as the build starts: the child parses while Sphinx loads its environment and
+    reads the documents, and :func:`load_file` then opens the databases it wrote. Only
+    with a cache directory (the child hands its work over through the databases).
+    """
+    if _cache_dir is None or bibstore is None or not background.available():
+        return
+    stale = [
+        path for path in paths
+        if not background.started((str(path), encoding)) and _needs_parsing(path, encoding)
+    ]
+    if stale:
+        background.start([(str(path), encoding) for path in stale], _load_files, stale, encoding)
+
+
+def _load_files(paths: list[Path], encoding: str) -> None:
+    for path in paths:
+        load_file(path, encoding)
+
+
+def _needs_parsing(path: Path, encoding: str) -> bool:
+    """Whether loading the file would parse it: no database holds its content.
+
+    A file only touched (or changed back) is hashed here, as loading it would, and its
+    database recorded for its new modification time: a child would cost more.
+    """
+    name = str(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return False  # load_file reports it
+    signature = (stat.st_mtime_ns, stat.st_size)
+    cached = _cache.get((name, encoding))
+    if cached and cached[0] == signature:
+        return False
+    where = _where(name, encoding)
+    if where is None or _recorded_database(where, signature) is not None:
+        return False
+    try:
+        content = _content_digest(path.read_bytes(), encoding)
+    except OSError:
+        return False
+    if not where.with_name(f"{where.name}-{content}.sqlite").is_file():
+        return True
+    _record_signature(where, signature, content)
+    return False
+
+
 def load_file(path: Path, encoding: str) -> BibFile:
     """The parse of the file at ``path``, from the caches while the file is unchanged."""
     name = str(path)
+    background.wait((name, encoding))  # a child parsing it writes the database we open
     try:
         stat = path.stat()
     except OSError as error:
@@ -488,14 +540,20 @@ def _where(name: str, encoding: str) -> Path | None:
 
 def _open_recorded(where: Path, name: str, signature: tuple[int, int]) -> BibFile | None:
     """The database recorded for this modification time and size, if there is one."""
+    database = _recorded_database(where, signature)
+    return _open_store(database, name) if database is not None else None
+
+
+def _recorded_database(where: Path, signature: tuple[int, int]) -> Path | None:
+    """The path of the database recorded for this modification time and size, if it exists."""
     try:
         recorded = json.loads(where.with_suffix(".json").read_text(encoding="utf-8"))
         if [recorded["mtime_ns"], recorded["size"]] != list(signature):
             return None
-        content = str(recorded["content"])
+        database = where.with_name(f"{where.name}-{recorded['content']}.sqlite")
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return _open_store(where.with_name(f"{where.name}-{content}.sqlite"), name)
+    return database if database.is_file() else None
 
 
 def _record_signature(where: Path, signature: tuple[int, int], content: str) -> None:

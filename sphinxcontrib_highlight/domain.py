@@ -114,6 +114,12 @@ class HighlightDomain(Domain):
     def records(self, kind: str) -> Iterable[Any]:
         return (record for records in self.data[kind].values() for record in records)
 
+    def bibfile_sets(self) -> list[tuple[str, ...]]:
+        """The sets of files that lists and citation blocks read, each once."""
+        return list(dict.fromkeys(
+            record.bibfiles for kind in ("lists", "blocks") for record in self.records(kind)
+        ))
+
     def bibliography(self, bibfiles: tuple[str, ...]) -> Bibliography:
         """The bibliography of a record's files (the configured ones are its default).
 
@@ -192,9 +198,7 @@ class HighlightDomain(Domain):
         Returns those sets of files, the configured one first.
         """
         configured = BibSource.configured(self.env.config)
-        file_sets = dict.fromkeys([configured.paths])
-        for kind in ("lists", "blocks"):
-            file_sets.update(dict.fromkeys(record.bibfiles for record in self.records(kind)))
+        file_sets = dict.fromkeys([configured.paths, *self.bibfile_sets()])
         reported: set[tuple[str | None, str]] = set()
         for bibfiles in file_sets:
             for problem in self.bibliography(bibfiles).problems:

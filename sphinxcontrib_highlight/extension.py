@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import bibdata, config, nodes, reader
+from .bibsource import BibSource
 from .directives import CitationDirective, ReferencesDirective
 from .domain import HighlightDomain, on_env_get_updated
 from .roles import CiteRole
@@ -35,17 +36,30 @@ def setup_extension(app: Sphinx) -> None:
     app.connect("env-get-updated", on_env_get_updated)
     app.connect("config-inited", add_static_path)
     app.connect("builder-inited", add_html_assets)
-    app.connect("builder-inited", use_bib_cache)
+    app.connect("config-inited", use_bib_cache)
+    app.connect("builder-inited", parse_listed_files_ahead)
     app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))
 
 
-def use_bib_cache(app: Sphinx) -> None:
-    """Keep parsed BibTeX files beside the doctrees, so an unchanged file is never re-parsed.
+def use_bib_cache(app: Sphinx, config: Config) -> None:
+    """Keep parsed BibTeX files beside the doctrees, so an unchanged file is never re-parsed;
+    start parsing the configured files that changed, in a child process.
 
     The doctree directory belongs to this output and goes with ``make clean``; the cache
-    is keyed by content, so it is right for any build that shares the directory.
+    is keyed by content, so it is right for any build that shares the directory. This
+    runs as soon as the configuration is read (after :func:`.config.validate`), so the
+    parse overlaps Sphinx loading its environment and reading the documents.
     """
     bibdata.set_cache_dir(Path(app.doctreedir) / "highlight-bibcache")
+    source = BibSource.configured(config)
+    bibdata.parse_ahead(map(Path, source.paths), source.encoding)
+
+
+def parse_listed_files_ahead(app: Sphinx) -> None:
+    """Start parsing the files that directives' ``:bibfile:`` named in the last build."""
+    domain: HighlightDomain = app.env.domains["highlight"]  # type: ignore[assignment]
+    paths = dict.fromkeys(path for bibfiles in domain.bibfile_sets() for path in bibfiles)
+    bibdata.parse_ahead(map(Path, paths), app.config.highlight_bibfile_encoding)
 
 
 def add_static_path(app: Sphinx, config: Config) -> None:

@@ -1,4 +1,5 @@
-"""Placeholder nodes that directives and the role leave in a doctree.
+"""Placeholder nodes that directives and the role leave in a doctree, and two nodes
+that only one kind of builder meets.
 
 A post-transform (:mod:`.transforms`) replaces each one with standard docutils nodes once
 the whole project has been read, so every builder renders the result without visitors of
@@ -14,6 +15,7 @@ from docutils import nodes
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.writers.html5 import HTML5Translator
     from sphinx.writers.text import TextTranslator
 
 
@@ -45,6 +47,26 @@ def _depart_unwrapped(translator: TextTranslator, _node: nodes.Element) -> None:
     translator.end_state(wrap=False)
 
 
+class unindexed_html(nodes.raw):  # noqa: N801
+    """Raw HTML that a page shows but its search index leaves out.
+
+    The links, back-references, COinS spans and download links around a reference say
+    "Article", "Google Scholar", "BibTeX" on every page: indexed, each such word would
+    find every page, and indexing them took a tenth of a full build. Sphinx's indexer
+    skips an element with the ``no-search`` class (from Sphinx 8.2; 8.1 indexes it all the
+    same); docutils would wrap a raw node with a class in a ``<div>``, so this node has
+    its own visitor, which writes the HTML as it is.
+    """
+
+    def __init__(self, html: str) -> None:
+        super().__init__("", html, format="html", classes=["no-search"])
+
+
+def _visit_unindexed(translator: HTML5Translator, node: nodes.Element) -> None:
+    translator.body.append(node.astext())
+    raise nodes.SkipNode
+
+
 PLACEHOLDERS = (citation_block_placeholder, reference_list_placeholder, cite_placeholder)
 
 
@@ -58,3 +80,4 @@ def register(app: Sphinx) -> None:
     for node_class in PLACEHOLDERS:
         app.add_node(node_class, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.add_node(unwrapped_paragraph, text=(_visit_unwrapped, _depart_unwrapped))
+    app.add_node(unindexed_html, html=(_visit_unindexed, None))

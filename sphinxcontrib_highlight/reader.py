@@ -13,18 +13,15 @@ shows a citation block or a reference list:
   ``<head>`` by an ``html-page-context`` handler.
 
 Post-transforms run in Sphinx's main process even in parallel builds (``-j``), so the
-downloads are written there; each set of files goes into a directory named by a digest
-of its content, so pages sharing an entry share its files and no two contents ever
-collide under one name. Embedded HTML builders (epub, HTML help) get the metadata but no
-downloads: an e-book has no place for them.
+downloads are requested there; :mod:`.downloads` names and writes them. Embedded HTML
+builders (epub, HTML help) get the metadata but no downloads: an e-book has no place
+for them.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,9 +30,10 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
-from . import convert, metadata
+from . import convert, downloads, metadata
 from .collector import collector_paused
 from .links import doi_url
+from .nodes import unindexed_html
 from .styles.base import term
 
 if TYPE_CHECKING:
@@ -46,9 +44,6 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
     from .domain import HighlightDomain
-
-#: Where downloads go in the HTML output, beside Sphinx's own ``_downloads``.
-DOWNLOAD_DIR = "_downloads/highlight"
 
 #: The doctree attribute holding the page's ``citation_*`` tags as (name, content) pairs.
 META_ATTRIBUTE = "highlight_meta"
@@ -81,17 +76,19 @@ class ReaderTools(SphinxPostTransform):
                 block.insert(0, span)
             block += self.citation_tools(block, entry)
         for container in lists:
-            entries = []
+            entries: list[Entry] = []
+            sources: list[downloads.Source] = []
             for item in container.findall(nodes.list_item):
                 entry = self.entry_of(item)
                 if entry is None:
                     continue
                 entries.append(entry)
+                sources.append((tuple(item.get("bibfiles", ())), item["key"]))
                 span = self.coins_span(entry, item, spans)
                 if span is not None:
                     item.insert(0, span)
-            if entries:
-                container += self.references_tools(container, entries)
+            if sources:
+                container += self.references_tools(container, entries, sources)
         self.put_article_first(blocks, lists, spans)
         article = self.entry_of(blocks[0]) if blocks else None
         if article is not None:
@@ -128,7 +125,7 @@ class ReaderTools(SphinxPostTransform):
         if identity in spans:
             return None
         title = escape(metadata.coins(entry), quote=True)
-        span = nodes.raw("", f'<span class="Z3988" title="{title}"></span>', format="html")
+        span = unindexed_html(f'<span class="Z3988" title="{title}"></span>')
         spans[identity] = span
         return span
 
@@ -184,7 +181,9 @@ class ReaderTools(SphinxPostTransform):
         copied_text = f"{citation} {url}" if url else citation
         stem = _file_stem(entry.key)
         style = _file_stem(str(block.get("style", "")))
-        files = self.write_downloads([entry], stem, {f"{stem}-{style}.txt": copied_text + "\n"})
+        source: downloads.Source = (tuple(block.get("bibfiles", ())), block["key"])
+        extra = {f"{stem}-{style}.txt": copied_text + "\n"}
+        files = self.write_downloads([entry], [source], stem, extra)
         links = self.download_links(term("Download citation"), files)
         copy = (
             f'<a class="highlight-copy" href="{escape(files["txt"], quote=True)}"'
@@ -196,17 +195,19 @@ class ReaderTools(SphinxPostTransform):
         )
         return [self.tools_node(links + " " + copy)]
 
-    def references_tools(self, container: nodes.Element, entries: list[Entry]) -> list[nodes.Node]:
+    def references_tools(
+        self, container: nodes.Element, entries: list[Entry], sources: list[downloads.Source]
+    ) -> list[nodes.Node]:
         """Download links for the whole list."""
         if not self.downloads_wanted:
             return []
         article = self.domain.article_key(tuple(container.get("bibfiles", ())))
         stem = f"{_file_stem(article)}-references" if article else "references"
-        files = self.write_downloads(entries, stem, {})
+        files = self.write_downloads(entries, sources, stem, {})
         return [self.tools_node(self.download_links(term("Download references"), files))]
 
     def tools_node(self, html: str) -> nodes.raw:
-        return nodes.raw("", f'<div class="highlight-tools">{html}</div>\n', format="html")
+        return unindexed_html(f'<div class="highlight-tools">{html}</div>\n')
 
     def download_links(self, label: str, files: dict[str, str]) -> str:
         """``Download …: BibTeX RIS CSL-JSON``, each a link with the file's name and type."""
@@ -222,24 +223,21 @@ class ReaderTools(SphinxPostTransform):
         return f'<span class="highlight-tools-label">{escape(label)}:</span> ' + " ".join(links)
 
     def write_downloads(
-        self, entries: Sequence[Entry], stem: str, extra: dict[str, str]
+        self,
+        entries: Sequence[Entry],
+        sources: Sequence[downloads.Source],
+        stem: str,
+        extra: dict[str, str],
     ) -> dict[str, str]:
-        """Write the entries in every format (and ``extra`` files); return their URLs.
+        """Have the entries (read from ``sources``) written in every format, and ``extra``
+        files; return their URLs.
 
         The URLs are relative to the page being written; the key of each is the format
         (``bib``, ``ris``, ``csl``) or, for an extra file, its suffix without the dot.
         """
-        contents = {
-            f"{stem}{suffix}": writer(entries)
-            for suffix, writer in ((fmt.suffix, fmt.write) for fmt in convert.FORMATS.values())
-        }
-        contents.update(extra)
-        digest = hashlib.sha1(usedforsecurity=False)
-        for name, text in sorted(contents.items()):
-            digest.update(f"{name}\0{text}\0".encode())
-        folder = f"{DOWNLOAD_DIR}/{digest.hexdigest()[:16]}"
-        for name, text in contents.items():
-            _write_once(Path(self.builder.outdir, folder, name), text)
+        folder = downloads.folder_for(entries, stem, extra)
+        job = downloads.DownloadJob(folder, stem, tuple(sources), tuple(extra.items()))
+        downloads.writer_for(self.builder, self.domain.bibliography).request(job)
         base = self.builder.get_target_uri(self.env.docname)
         urls = {
             kind: relative_uri(base, f"{folder}/{stem}{suffix}")
@@ -261,22 +259,6 @@ def _file_stem(name: str) -> str:
     if safe != name:
         safe += "-" + hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:8]
     return safe
-
-
-def _write_once(path: Path, text: str) -> None:
-    """Write UTF-8 ``text`` atomically, unless the file already holds it.
-
-    Names are content digests, so an existing file is already right; writing through a
-    temporary file and a rename means a reader (or a second build) never sees half a file.
-    """
-    data = text.encode("utf-8")
-    if path.is_file() and path.stat().st_size == len(data):
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    Path(temporary).replace(path)
 
 
 def add_meta_tags(
@@ -301,3 +283,4 @@ def register(app: Sphinx) -> None:
     """Add the HTML-only post-transform and the ``<head>`` handler."""
     app.add_post_transform(ReaderTools)
     app.connect("html-page-context", add_meta_tags)
+    app.connect("build-finished", downloads.finish_downloads)

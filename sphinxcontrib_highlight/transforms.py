@@ -22,6 +22,7 @@ from .nodes import (
     citation_block_placeholder,
     cite_placeholder,
     reference_list_placeholder,
+    unindexed_html,
     unwrapped_paragraph,
 )
 from .styles.base import term
@@ -184,7 +185,7 @@ class ResolveHighlight(SphinxPostTransform):
                 # One raw node, not a paragraph of references: see links_html.
                 html = self.links_html(entry, link_kinds, location_in_bib, backrefs)
                 if html:
-                    item += nodes.raw("", html, format="html")
+                    item += unindexed_html(html)
             else:
                 printed = rendered_plain(record.style, entry, self.config.language)
                 item += self.links_paragraph(entry, link_kinds, location_in_bib, printed)

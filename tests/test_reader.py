@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+import sphinx
 import rispy
 from bs4 import BeautifulSoup
 from conftest import output, soup, warnings
@@ -465,3 +466,16 @@ def test_link_warnings_can_be_suppressed(app):
     app.build()
     assert "[highlight.link]" not in warnings(app)
     assert not soup(app).select('a[href^="javascript:"], a[href^="data:"]')
+
+
+@pytest.mark.skipif(sphinx.version_info < (8, 2), reason="Sphinx 8.1 indexes no-search elements")
+@pytest.mark.sphinx("html", testroot="reader", freshenv=True)
+def test_search_finds_references_not_their_links(app):
+    """The words of the references are searchable; the labels every item repeats
+    ("PubMed", "Google Scholar", "Download", "BibTeX", "CSL-JSON") and COinS are not."""
+    app.build()
+    index = output(app, "searchindex.js")
+    terms = json.loads(re.search(r'"terms":\s*(\{.*?\})', index).group(1))
+    assert "neuropath" in terms  # the stem of a word of reference 1's title
+    for label in ("pubm", "scholar", "googl", "download", "bibtex", "csl", "z3988", "ctx_ver"):
+        assert label not in terms, label

@@ -1,0 +1,153 @@
+"""Work done in a child process (parsing a changed .bib, writing downloads) changes
+nothing but where it runs: the same pages, the same files, the same warnings, and the
+build still completes when the child fails."""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+from pathlib import Path
+
+import pytest
+from conftest import soup, warnings
+
+from sphinxcontrib_highlight import background, bibdata, bibparse, downloads
+
+
+def output_files(outdir: Path) -> dict[str, bytes]:
+    """Every page body and download file of a build, by path (download folders included)."""
+    files = {}
+    for path in sorted(Path(outdir).rglob("*")):
+        relative = path.relative_to(outdir).as_posix()
+        if path.is_file() and (path.suffix == ".html" or "_downloads/" in relative):
+            files[relative] = path.read_bytes()
+    return files
+
+
+def own_warnings(app) -> list[str]:
+    """The build's warnings, less those of registering Sphinx's nodes again in one process,
+    with the source directory's path written ``<src>``."""
+    text = warnings(app).replace(str(app.srcdir), "<src>")
+    return [line for line in text.splitlines() if "already registered" not in line]
+
+
+def record_pids(monkeypatch: pytest.MonkeyPatch, module: object, name: str, log: Path) -> None:
+    """Append the process id to ``log`` each time ``module.name`` runs, in any process."""
+    real = getattr(module, name)
+
+    def recording(*args: object, **kwargs: object) -> object:
+        with log.open("a", encoding="utf-8") as stream:
+            stream.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, recording)
+
+
+def pids(log: Path) -> set[int]:
+    return {int(line) for line in log.read_text(encoding="utf-8").split()} if log.exists() else set()
+
+
+@pytest.fixture(params=["parallel", "bad-bib"])
+def root(request) -> str:
+    """A root with many pages, and one whose .bib has a problem of every kind."""
+    return request.param
+
+
+@pytest.fixture
+def in_process_build(make_app, root_copy, root, monkeypatch):
+    """The test root built with every job done in the build's own process."""
+    with monkeypatch.context() as patch:
+        patch.setattr(background, "available", lambda: False)
+        app = make_app("html", srcdir=root_copy(root, "in-process"), freshenv=True)
+        app.build()
+    return output_files(Path(app.outdir)), own_warnings(app)
+
+
+@pytest.fixture
+def fresh_parse(monkeypatch):
+    """Start each build with empty in-process caches, as a new sphinx-build process does."""
+    monkeypatch.setattr(bibdata, "_cache", {})
+    monkeypatch.setattr(bibdata, "_bibliographies", {})
+
+
+needs_fork = pytest.mark.skipif(not background.available(), reason="needs fork and two CPUs")
+
+
+@needs_fork
+def test_bib_is_parsed_in_a_child_with_the_same_result(
+    make_app, root_copy, root, in_process_build, fresh_parse, monkeypatch, tmp_path
+):
+    log = tmp_path / "parses.log"
+    record_pids(monkeypatch, bibparse, "parse_chunk", log)
+    app = make_app("html", srcdir=root_copy(root), freshenv=True)
+    app.build()
+    assert pids(log) and os.getpid() not in pids(log)
+    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+
+
+@needs_fork
+def test_a_child_that_dies_while_parsing_changes_nothing(
+    make_app, root_copy, root, in_process_build, fresh_parse, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(bibdata, "_load_files", lambda *args: os._exit(3))
+    log = tmp_path / "parses.log"
+    record_pids(monkeypatch, bibparse, "parse_chunk", log)
+    app = make_app("html", srcdir=root_copy(root), freshenv=True)
+    app.build()
+    assert pids(log) == {os.getpid()}  # the build parsed the file itself
+    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+
+
+@needs_fork
+def test_downloads_are_written_by_a_child_with_the_same_content(
+    make_app, root_copy, root, in_process_build, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(downloads, "Worker", partial(background.Worker, inline=0))
+    log = tmp_path / "writes.log"
+    record_pids(monkeypatch, downloads, "write_files", log)
+    app = make_app("html", srcdir=root_copy(root), freshenv=True)
+    app.build()
+    assert pids(log) and os.getpid() not in pids(log)
+    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+
+
+@needs_fork
+def test_downloads_are_written_when_the_child_fails(
+    make_app, root_copy, root, in_process_build, monkeypatch
+):
+    monkeypatch.setattr(downloads, "Worker", partial(background.Worker, inline=0))
+    parent = os.getpid()
+    real = downloads.write_files
+
+    def fail_in_child(*args: object) -> None:
+        if os.getpid() != parent:
+            raise OSError("no space left on device")
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(downloads, "write_files", fail_in_child)
+    app = make_app("html", srcdir=root_copy(root), freshenv=True)
+    app.build()
+    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+    assert not list(Path(app.outdir).rglob(".tmp-*"))
+
+
+def test_download_files_are_written_once_and_restored_when_deleted(make_app, root_copy):
+    srcdir = root_copy("parallel")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    written = {
+        path: path.stat().st_mtime_ns
+        for path in Path(app.outdir, downloads.DOWNLOAD_DIR).rglob("*") if path.is_file()
+    }
+    assert written
+    deleted = sorted(written)[0]
+    deleted.unlink()
+    again = make_app("html", srcdir=srcdir, freshenv=True)  # every page written again
+    again.build()
+    assert deleted.is_file()
+    assert {path: path.stat().st_mtime_ns for path in written if path != deleted} == {
+        path: mtime for path, mtime in written.items() if path != deleted
+    }
+    for page in ("index", "page01", "bibliography"):
+        for link in soup(again, page).select("a.highlight-download, a.highlight-copy"):
+            assert Path(again.outdir, link["href"]).is_file(), link["href"]
