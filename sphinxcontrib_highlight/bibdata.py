@@ -47,6 +47,7 @@ from .bibparse import (
     summarize,
 )
 from .collector import collector_paused
+from .memo import RECENT, Recent
 from .warnings_ import Warn
 
 try:
@@ -127,13 +128,20 @@ class BibFile:
         """Each entry's digest (:attr:`.EntryRecord.digest`), by lower-cased key."""
         self.key_digest = key_digest
         """A digest of the keys, as written, in file order: what numbering depends on."""
-        self._entries: dict[str, Entry] = {}
-        self._people: dict[str, Person] = {}
+        self._entries: Recent[str, Entry] = Recent()
+        self._people: Recent[str, Person] = Recent(4 * RECENT)
 
     @property
     def entries(self) -> Mapping[str, Entry]:
         """Entries by lower-cased key, in file order, each made when first read."""
         return _LazyEntries(self.entry, lambda: self.records)
+
+    def prefetch(self, lowered_keys: list[str]) -> None:
+        """Look these keys up in the file's index at once, if it is a database (a file
+        parsed into memory answers each at once anyway)."""
+        prefetch = getattr(self.written_keys, "prefetch", None)
+        if prefetch is not None:
+            prefetch(lowered_keys)
 
     def entry(self, lowered_key: str) -> Entry | None:
         """The entry for a lower-cased key, made once."""
@@ -192,7 +200,7 @@ class Bibliography:
                     ))
         problems.extend(self._crossref_problems())
         self.problems = tuple(problems)
-        self._inherited: dict[str, Entry] = {}
+        self._inherited: Recent[str, Entry] = Recent()
 
     @property
     def key_state(self) -> tuple[tuple[str, str], ...]:
@@ -248,6 +256,12 @@ class Bibliography:
 
     def __contains__(self, key: str) -> bool:
         return self._home(key.lower()) is not None
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Ready the answers about many keys (is it here, how written, its digest) at once."""
+        lowered = [key.lower() for key in keys]
+        for bibfile in self.files:
+            bibfile.prefetch(lowered)
 
     def key_as_written(self, key: str) -> str | None:
         """The key as its entry writes it (keys match without regard to case)."""

@@ -21,10 +21,12 @@ import os
 import pickle
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
+
+from .memo import Recent
 
 if TYPE_CHECKING:
     from .bibparse import ChunkSummary, EntryRecord, EntryRef, ParsedChunk
@@ -119,8 +121,8 @@ class StoreReader:
         self.path = path
         self._db: sqlite3.Connection | None = None
         self._pid = 0
-        self._chunks: dict[str, ParsedChunk | None] = {}
-        self._entries: dict[str, tuple[EntryRecord, int] | None] = {}
+        self._chunks: Recent[str, ParsedChunk | None] = Recent()
+        self._entries: Recent[str, tuple[EntryRecord, int] | None] = Recent()
         self._columns: dict[tuple[str, str], str | None] = {}
         self.meta = self._read_meta()
         """Raises :class:`sqlite3.DatabaseError` for a file that is not such a database."""
@@ -168,6 +170,27 @@ class StoreReader:
             ).fetchone()
             self._columns[(lowered, column)] = row[0] if row else None
         return self._columns[(lowered, column)]
+
+    def prefetch(self, lowered_keys: Iterable[str]) -> None:
+        """Read both index columns of many entries in a query per 500 keys: resolution
+        asks about thousands of keys, and two queries each were a third of a rebuild."""
+        wanted = [
+            lowered for lowered in dict.fromkeys(lowered_keys)
+            if (lowered, "written") not in self._columns
+        ]
+        connection = self._connection()
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start:start + 500]
+            rows = connection.execute(
+                "SELECT lowered, written, digest FROM entries"
+                f" WHERE lowered IN ({','.join('?' * len(batch))})",
+                batch,
+            )
+            found = {lowered: (written, digest) for lowered, written, digest in rows}
+            for lowered in batch:
+                written, digest = found.get(lowered, (None, None))
+                self._columns[(lowered, "written")] = written
+                self._columns[(lowered, "digest")] = digest
 
     def summaries(self) -> dict[str, bytes]:
         """Every stored chunk's summary, pickled, by key, in one query: a changed file
@@ -224,6 +247,10 @@ class StoredColumn(Mapping[str, str]):
 
     def __contains__(self, lowered: object) -> bool:
         return isinstance(lowered, str) and self._reader.column(lowered, self._column) is not None
+
+    def prefetch(self, lowered_keys: Iterable[str]) -> None:
+        """Read these keys' index rows at once (see :meth:`StoreReader.prefetch`)."""
+        self._reader.prefetch(lowered_keys)
 
     def __iter__(self) -> Iterator[str]:
         return self._reader.keys()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pybtex_docutils
 from pybtex.exceptions import PybtexError
 
+from .memo import Recent
 from .styles import find_style
 from .styles.base import HighlightStyle, Rendered
 from .styles.latex import plain_text
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
     from pybtex.richtext import Text
 
 _BACKEND = pybtex_docutils.Backend()
-_rendered: dict[tuple[str, str, int], tuple[Entry, Rendered]] = {}
-_plain: dict[tuple[str, str, int], tuple[Entry, str]] = {}
+_rendered: Recent[tuple[str, str, int], tuple[Entry, Rendered]] = Recent()
+_plain: Recent[tuple[str, str, int], tuple[Entry, str]] = Recent()
 
 
 def render_entry(style_name: str, entry: Entry, language: str = "en") -> Rendered:

@@ -74,6 +74,10 @@ def resolve(
     for cite in cite_records:
         cited_on_page[cite.docname].extend(cite.keys)
     cited_in_project = [key for cite in cite_records for key in cite.keys]
+    _prefetch(bibliography_of, [
+        *((bibfiles, cited_in_project) for bibfiles in {r.bibfiles for r in list_records}),
+        *((record.bibfiles, record.keys) for record in list_records),
+    ])
 
     resolved_keys: dict[str, tuple[str, ...]] = {}
     for record in list_records:
@@ -239,6 +243,10 @@ def _fingerprints(
     def digest(bibfiles: tuple[str, ...], key: str | None) -> str:
         return (bibliography_of(bibfiles).digest(key) if key else None) or "-"
 
+    _prefetch(bibliography_of, (
+        (record.bibfiles, resolution.lists[record.list_id].keys) for record in lists
+    ))
+
     parts: dict[str, list[object]] = defaultdict(list)
     for record in lists:
         shown = resolution.lists[record.list_id]
@@ -257,3 +265,15 @@ def _fingerprints(
         docname: hashlib.sha1(repr(items).encode("utf-8"), usedforsecurity=False).hexdigest()
         for docname, items in parts.items()
     }
+
+
+def _prefetch(
+    bibliography_of: Callable[[tuple[str, ...]], Bibliography],
+    wanted: Iterable[tuple[tuple[str, ...], Iterable[str]]],
+) -> None:
+    """Look up, per set of files, every key about to be asked about, in a few queries."""
+    keys: dict[tuple[str, ...], dict[str, None]] = defaultdict(dict)
+    for bibfiles, some in wanted:
+        keys[bibfiles].update(dict.fromkeys(some))
+    for bibfiles, of_files in keys.items():
+        bibliography_of(bibfiles).prefetch(of_files)

@@ -66,3 +66,20 @@ def count_chunk_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(bibparse, "parse_chunk", counting)
     return parsed
+
+
+def output_files(outdir: Path) -> dict[str, bytes]:
+    """Every page body and download file of a build, by path (download folders included)."""
+    files = {}
+    for path in sorted(Path(outdir).rglob("*")):
+        relative = path.relative_to(outdir).as_posix()
+        if path.is_file() and (path.suffix == ".html" or "_downloads/" in relative):
+            files[relative] = path.read_bytes()
+    return files
+
+
+def own_warnings(app) -> list[str]:
+    """The build's warnings, less those of registering Sphinx's nodes again in one process,
+    with the source directory's path written ``<src>``."""
+    text = warnings(app).replace(str(app.srcdir), "<src>")
+    return [line for line in text.splitlines() if "already registered" not in line]

@@ -9,26 +9,9 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import soup, warnings
+from conftest import output_files, own_warnings, soup
 
 from sphinxcontrib_highlight import background, bibdata, bibparse, downloads
-
-
-def output_files(outdir: Path) -> dict[str, bytes]:
-    """Every page body and download file of a build, by path (download folders included)."""
-    files = {}
-    for path in sorted(Path(outdir).rglob("*")):
-        relative = path.relative_to(outdir).as_posix()
-        if path.is_file() and (path.suffix == ".html" or "_downloads/" in relative):
-            files[relative] = path.read_bytes()
-    return files
-
-
-def own_warnings(app) -> list[str]:
-    """The build's warnings, less those of registering Sphinx's nodes again in one process,
-    with the source directory's path written ``<src>``."""
-    text = warnings(app).replace(str(app.srcdir), "<src>")
-    return [line for line in text.splitlines() if "already registered" not in line]
 
 
 def record_pids(monkeypatch: pytest.MonkeyPatch, module: object, name: str, log: Path) -> None:
@@ -140,7 +123,7 @@ def test_download_files_are_written_once_and_restored_when_deleted(make_app, roo
         for path in Path(app.outdir, downloads.DOWNLOAD_DIR).rglob("*") if path.is_file()
     }
     assert written
-    deleted = sorted(written)[0]
+    deleted = min(written)
     deleted.unlink()
     again = make_app("html", srcdir=srcdir, freshenv=True)  # every page written again
     again.build()

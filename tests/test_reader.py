@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-import sphinx
 import rispy
+import sphinx
 from bs4 import BeautifulSoup
 from conftest import output, soup, warnings
 from jsonschema import Draft7Validator
