@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,8 +30,14 @@ _running: dict[Hashable, tuple[int, BaseProcess]] = {}
 
 
 def available() -> bool:
-    """Whether a child can run beside this process: fork exists and a second CPU does."""
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+    """Whether a child can run beside this process: fork exists, a second CPU does, and
+    this process runs no other thread (a forked copy of a thread holding a lock, in a
+    program that embeds Sphinx, could wait for it forever)."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+    )
 
 
 def start(tasks: list[Hashable], target: Callable[..., Any], *args: Any) -> BaseProcess:

@@ -134,3 +134,24 @@ def test_download_files_are_written_once_and_restored_when_deleted(make_app, roo
     for page in ("index", "page01", "bibliography"):
         for link in soup(again, page).select("a.highlight-download, a.highlight-copy"):
             assert Path(again.outdir, link["href"]).is_file(), link["href"]
+
+
+def test_no_child_is_forked_from_a_process_running_threads(
+    make_app, root_copy, fresh_parse, monkeypatch, tmp_path
+):
+    """A program that embeds Sphinx may hold locks in other threads: forking it is unsafe."""
+    import threading
+
+    log = tmp_path / "parses.log"
+    record_pids(monkeypatch, bibparse, "parse_chunk", log)
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        app = make_app("html", srcdir=root_copy("parallel"), freshenv=True)
+        app.build()
+    finally:
+        release.set()
+        waiting.join()
+    assert pids(log) == {os.getpid()}
+    assert list(Path(app.outdir, downloads.DOWNLOAD_DIR).rglob("*.bib"))
