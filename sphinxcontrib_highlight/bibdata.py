@@ -33,17 +33,21 @@ from typing import TYPE_CHECKING
 import pybtex
 from pybtex.database import Entry, Person
 
-from . import background
+from . import background, bibparse
 from .bibparse import (
+    NEXT_CHUNK,
     ChunkProblem,
     ChunkSource,
     ChunkSummary,
     EntryRecord,
     EntryRef,
+    NameCache,
     ParsedChunk,
+    chunk_key,
     crossref_of,
     iter_chunks,
     materialize,
+    split_chunks,
     summarize,
 )
 from .collector import collector_paused
@@ -422,7 +426,7 @@ _cache: dict[tuple[str, str], tuple[tuple[int, int], BibFile]] = {}
 
 #: Bumped whenever the database layout or what parsing produces changes: it is part of
 #: every database's name (through :func:`_content_digest`), so an old one is never read.
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 
 _cache_dir: Path | None = None
 
@@ -613,6 +617,12 @@ def _parse_into_store(
     """
     text, decode_problem = _decode(raw, encoding, name)
     older = sorted(where.parent.glob(f"{where.name}-*.sqlite"))
+    if decode_problem is None:
+        for earlier in older:
+            patched = _patched_store(text, name, content, earlier, database)
+            if patched is not None:
+                _remove_older(older, database, where)
+                return patched
     previous, summaries = next(
         (found for found in map(_summaries_of, older) if found is not None), (None, {})
     )
@@ -623,9 +633,12 @@ def _parse_into_store(
         writer = bibstore.StoreWriter(database)
     except (OSError, bibstore.DatabaseError):
         return None
+    defines_macros = False
     try:
         with collector_paused():
             for first_line, key, chunk in iter_chunks(text, reusable):
+                writer.add_place(key, first_line)
+                defines_macros = defines_macros or bool(chunk.macros)
                 if isinstance(chunk, ParsedChunk):
                     summary = summarize(chunk)
                     if chunk.events or chunk.preamble or chunk.macros:
@@ -643,15 +656,112 @@ def _parse_into_store(
         writer.commit({
             "problems": problems, "preamble": preamble, "crossrefs": crossrefs,
             "content": content, "first": assembler.first_key, "keys": assembler.key_digest,
-            "parser": _parser_version(),
+            "parser": _parser_version(), "macros": defines_macros,
         })
     except (OSError, bibstore.DatabaseError):
         writer.abandon()
         return None
+    _remove_older(older, database, where)
+    return _open_store(database, name)
+
+
+def _remove_older(older: list[Path], database: Path, where: Path) -> None:
     for old in [*older, *where.parent.glob("*.pickle")]:  # .pickle: an earlier format
         if old != database:
             old.unlink(missing_ok=True)
+
+
+#: At most this many changed chunks are patched into a copy of the earlier database;
+#: more, and indexing the file again costs about the same.
+_PATCH_LIMIT = 64
+
+
+def _patched_store(
+    text: str, name: str, content: str, earlier: Path, database: Path
+) -> BibFile | None:
+    """The earlier database patched to this text, if the edit allows it; else None.
+
+    It allows it when the file is cut into as many chunks as before, fewer than
+    :data:`_PATCH_LIMIT` of them changed, each still holds entries with the same keys
+    (as written, in the same order, naming a crossref or not), and neither file has a
+    problem, a macro or a preamble in what changed: then the numbering, the problems and
+    everything else the database records for the file stay, and only the changed chunks,
+    their entries' digests and lines, and the lines after them are rewritten. Anything
+    else is indexed again whole by :func:`_parse_into_store`.
+    """
+    try:
+        reader = bibstore.StoreReader(earlier)
+        meta = reader.meta
+    except (bibstore.DatabaseError, OSError, pickle.UnpicklingError, EOFError, AttributeError,
+            ImportError):
+        return None
+    if meta.get("parser") != _parser_version() or meta.get("macros", True) or meta["problems"]:
+        return None
+    try:
+        patcher = bibstore.StorePatcher(earlier, database)
+    except (OSError, bibstore.DatabaseError):
+        return None
+    try:
+        if not _patch(patcher, text, name):
+            patcher.abandon()
+            return None
+        patcher.commit({"content": content})
+    except (OSError, bibstore.DatabaseError, pickle.UnpicklingError, EOFError):
+        patcher.abandon()
+        return None
     return _open_store(database, name)
+
+
+def _patch(patcher: bibstore.StorePatcher, text: str, name: str) -> bool:
+    """Apply the edit from the earlier text to ``text``; False if it cannot be patched."""
+    places = patcher.places()
+    pieces = list(split_chunks(text))
+    if len(pieces) != len(places):
+        return False
+    changed = []
+    for place, ((line, piece, last), (old_key, _)) in enumerate(zip(pieces, places, strict=True)):
+        chunk_text = piece if last else piece + NEXT_CHUNK
+        key = chunk_key(chunk_text, {})
+        if key != old_key:
+            changed.append((place, line, key, chunk_text, len(piece), old_key))
+            if len(changed) > _PATCH_LIMIT:
+                return False
+    names: NameCache = {}
+    edits = []
+    for place, line, key, chunk_text, length, old_key in changed:
+        chunk = bibparse.parse_chunk(chunk_text, length, {}, names, key)
+        summary = summarize(chunk)
+        blob = patcher.summary(old_key)
+        last_entry = patcher.last_entry_of(old_key)
+        if blob is None or last_entry is None or chunk.preamble or chunk.macros:
+            return False
+        old_summary: ChunkSummary = pickle.loads(blob)  # our own file
+        if not _same_entries(summary, old_summary):
+            return False
+        edits.append((place, line, key, chunk, summary, old_key, last_entry))
+    for place, line, key, chunk, summary, old_key, last_entry in edits:
+        if place + 1 < len(places):
+            moved = (pieces[place + 1][0] - line) - (places[place + 1][1] - places[place][1])
+            if moved:
+                patcher.shift_lines(place, last_entry, moved)
+        patcher.replace_chunk(place, line, old_key, key, chunk, summary)
+    for _place, line, key, _chunk, summary, _old_key, _last in edits:
+        assembler = _Assembler(name)
+        for lowered, ref, lineno, position in assembler.add(line, summary):
+            patcher.update_entry(lowered, ref.digest, lineno, key, position)
+    return True
+
+
+def _same_entries(new: ChunkSummary, old: ChunkSummary) -> bool:
+    """Whether two summaries of a chunk hold entries of the same keys, each naming a
+    crossref or not, and nothing else (no problem, no preamble, no macro)."""
+    if new.preamble or old.preamble or new.macros or old.macros:
+        return False
+    if any(isinstance(event, ChunkProblem) for event in (*new.events, *old.events)):
+        return False
+    return bool(new.events) and [
+        (event.key, event.crossref) for event in new.events if isinstance(event, EntryRef)
+    ] == [(event.key, event.crossref) for event in old.events if isinstance(event, EntryRef)]
 
 
 def _summaries_of(

@@ -84,7 +84,7 @@ class ParsedChunk(NamedTuple):
 #: What follows a chunk that is not the file's last: the ``@`` that starts the next one.
 #: The scanner sees it, so a chunk that ends too early gets the error the whole file
 #: would give ("'{' expected" for a stray ``@``), not "premature end of file".
-_NEXT_CHUNK = "@"
+NEXT_CHUNK = "@"
 
 
 class EntryRef(NamedTuple):
@@ -207,14 +207,14 @@ def iter_chunks(
     macros: dict[str, str] = {}
     names: NameCache = {}
     for line, piece, last in split_chunks(text):
-        chunk_text = piece if last else piece + _NEXT_CHUNK
-        key = _chunk_key(chunk_text, macros)
+        chunk_text = piece if last else piece + NEXT_CHUNK
+        key = chunk_key(chunk_text, macros)
         chunk = reusable.get(key) or parse_chunk(chunk_text, len(piece), macros, names, key)
         yield line, key, chunk
         macros.update(chunk.macros)
 
 
-def _chunk_key(chunk_text: str, macros: dict[str, str]) -> str:
+def chunk_key(chunk_text: str, macros: dict[str, str]) -> str:
     digest = hashlib.sha1(chunk_text.encode("utf-8", "surrogatepass"), usedforsecurity=False)
     if macros:
         digest.update(repr(sorted(macros.items())).encode("utf-8", "surrogatepass"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -38,6 +39,7 @@ CREATE TABLE entries (
     lowered TEXT PRIMARY KEY, written TEXT NOT NULL, digest TEXT NOT NULL,
     ord INTEGER NOT NULL, line INTEGER NOT NULL, chunk TEXT NOT NULL, position INTEGER NOT NULL
 );
+CREATE TABLE sequence (place INTEGER PRIMARY KEY, key TEXT NOT NULL, line INTEGER NOT NULL);
 """
 #: What a database that cannot be read or written raises.
 DatabaseError = sqlite3.Error
@@ -61,6 +63,11 @@ class StoreWriter:
         self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
         self._chunks: list[tuple[str, bytes, bytes]] = []
         self._entries: list[tuple[str, str, str, int, int, str, int]] = []
+        self._sequence: list[tuple[int, str, int]] = []
+
+    def add_place(self, key: str, line: int) -> None:
+        """Record that the file's next chunk has this key and starts on this line."""
+        self._sequence.append((len(self._sequence), key, line))
 
     def add_chunk(self, key: str, chunk: ParsedChunk, summary: ChunkSummary) -> None:
         self._chunks.append((
@@ -99,6 +106,7 @@ class StoreWriter:
         """Write the entries and ``meta``, and move the database into place."""
         self._flush()
         self._db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", self._entries)
+        self._db.executemany("INSERT INTO sequence VALUES (?, ?, ?)", self._sequence)
         self._db.executemany(
             "INSERT INTO meta VALUES (?, ?)",
             [(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
@@ -107,6 +115,82 @@ class StoreWriter:
         self._db.commit()
         self._db.close()
         self._temporary.chmod(0o644)  # mkstemp's 0600 would hide it from a shared build
+        self._temporary.replace(self._final)
+
+    def abandon(self) -> None:
+        self._db.close()
+        self._temporary.unlink(missing_ok=True)
+
+
+class StorePatcher:
+    """A copy of an earlier database, changed in a few chunks; :meth:`commit` installs it.
+
+    For a file edited inside a few entries (same keys, in the same order): copying the
+    database and replacing those chunks costs a fraction of indexing the whole file again.
+    """
+
+    def __init__(self, earlier: Path, final: Path) -> None:
+        handle, temporary = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=".sqlite")
+        os.close(handle)
+        self._final = final
+        self._temporary = Path(temporary)
+        shutil.copyfile(earlier, self._temporary)
+        self._db = sqlite3.connect(temporary)
+        self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+
+    def places(self) -> list[tuple[str, int]]:
+        """The earlier file's chunks in order: key and first line."""
+        return self._db.execute("SELECT key, line FROM sequence ORDER BY place").fetchall()
+
+    def summary(self, key: str) -> bytes | None:
+        row = self._db.execute("SELECT summary FROM chunks WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def last_entry_of(self, chunk_key: str) -> int | None:
+        """The file-order number of the chunk's last entry, if it has one."""
+        row = self._db.execute(
+            "SELECT max(ord) FROM entries WHERE chunk = ?", (chunk_key,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def replace_chunk(
+        self, place: int, line: int, old_key: str, key: str, chunk: ParsedChunk,
+        summary: ChunkSummary,
+    ) -> None:
+        self._db.execute("DELETE FROM chunks WHERE key = ?", (old_key,))
+        self._db.execute("INSERT OR REPLACE INTO chunks VALUES (?, ?, ?)", (
+            key,
+            pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL),
+            pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL),
+        ))
+        self._db.execute(
+            "UPDATE sequence SET key = ?, line = ? WHERE place = ?", (key, line, place)
+        )
+
+    def shift_lines(self, after_place: int, after_entry: int, lines: int) -> None:
+        """Move every chunk after ``after_place`` and every entry after ``after_entry``
+        (file order) by ``lines``."""
+        self._db.execute("UPDATE sequence SET line = line + ? WHERE place > ?", (lines, after_place))
+        self._db.execute("UPDATE entries SET line = line + ? WHERE ord > ?", (lines, after_entry))
+
+    def update_entry(
+        self, lowered: str, digest: str, line: int, chunk_key: str, position: int
+    ) -> None:
+        self._db.execute(
+            "UPDATE entries SET digest = ?, line = ?, chunk = ?, position = ? WHERE lowered = ?",
+            (digest, line, chunk_key, position, lowered),
+        )
+
+    def commit(self, meta: dict[str, Any]) -> None:
+        """Replace these ``meta`` values and move the database into place."""
+        self._db.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+             for name, value in meta.items()],
+        )
+        self._db.commit()
+        self._db.close()
+        self._temporary.chmod(0o644)
         self._temporary.replace(self._final)
 
     def abandon(self) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import count_chunk_parses
+from test_parse_paths import REAL_FILES
 
 from sphinxcontrib_highlight import bibdata, bibparse, bibstore
 
@@ -219,3 +220,81 @@ def test_deleting_the_cache_between_builds_changes_nothing(make_app, first_build
     again.build()
     assert bodies(Path(again.outdir)) == uncached
     assert len(cache_files(again)) == 1
+
+
+def everything(bibfile: bibdata.BibFile) -> tuple:
+    """All a loaded file answers, entry by entry, in file order."""
+    return (
+        [(key, bibfile.records[key], bibfile.lines[key], bibfile.digests[key],
+          bibfile.written_keys[key]) for key in bibfile.records],
+        bibfile.problems, bibfile.preamble, bibfile.crossrefs, bibfile.first,
+        bibfile.key_digest, bibfile.content,
+    )
+
+
+ENTRIES = "".join(
+    f"@article{{key{n},\n  author = {{Doe, J{n} and Roe, {{\\\"O}}.}},\n"
+    f"  title = {{Title {n}}},\n  journal = {{J}},\n  year = {n + 1900}\n}}\n\n"
+    for n in range(12)
+)
+
+
+@pytest.mark.parametrize(("edit", "patched"), [
+    (lambda text: text.replace("{Title 3}", "{A new title}"), True),
+    (lambda text: text.replace("{Title 3}", "{Title\n  over three\n  lines}"), True),
+    (lambda text: text.replace("  journal = {J},\n  year = 1904", "  year = 1904"), True),
+    (lambda text: text.replace("{Title 2}", "{Two}\n").replace("{Title 9}", "{Nine}"), True),
+    (lambda text: text.replace("title = {Title 11}", "title = {Last}, note={x}"), True),
+    (lambda text: text.replace("{key4,", "{Key4,"), False),  # a key written otherwise
+    (lambda text: text.replace("{key4,", "{key44,"), False),  # another key
+    (lambda text: text + "@misc{new, title={New}}\n", False),  # one more chunk
+    (lambda text: text.replace("{Title 5}", "{Title 5"), False),  # a syntax error
+    (lambda text: text.replace("year = 1906", "year = 1906, crossref = {key1}"), False),
+    (lambda text: text.replace("{Title 7}", "{Title 7}, title = {Again}"), False),  # a problem
+    (lambda text: '@string{j = "J"}\n' + text, False),  # a macro
+])
+def test_patched_database_equals_a_fresh_parse(tmp_path, monkeypatch, edit, patched):
+    """An edit inside entries patches a copy of the earlier database; whatever the edit,
+    the database answers exactly what parsing the edited file afresh gives."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(ENTRIES, encoding="utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
+    forget_parses(monkeypatch)
+    bibdata.load_file(bib, "utf-8")
+    bib.write_text(edit(ENTRIES), encoding="utf-8")
+    forget_parses(monkeypatch)
+    tried = []
+    real_patch = bibdata._patch
+    monkeypatch.setattr(bibdata, "_patch", lambda *args: tried.append(real_patch(*args)) or tried[-1])
+    loaded = bibdata.load_file(bib, "utf-8")
+    assert tried[-1:] == [True] if patched else True not in tried
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "fresh")
+    forget_parses(monkeypatch)
+    assert everything(loaded) == everything(bibdata.load_file(bib, "utf-8"))
+    forget_parses(monkeypatch)  # the patched database, read back by a new process
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
+    assert everything(bibdata.load_file(bib, "utf-8")) == everything(loaded)
+    assert len(list((tmp_path / "cache").glob("*.sqlite"))) == 1
+
+
+@pytest.mark.parametrize("path", REAL_FILES, ids=lambda path: path.name)
+@pytest.mark.parametrize("inserted", ["Changed ", "Changed\n  on two lines "])
+def test_real_files_edited_inside_an_entry_load_as_a_fresh_parse(
+    tmp_path, monkeypatch, path, inserted
+):
+    """Real files (some with macros or problems, which are indexed again whole): an edit
+    inside the title of an entry in the middle, with and without a new line."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    at = text.lower().find("title", len(text) // 2)
+    brace = text.find("{", at) + 1 if at >= 0 else 0
+    bib = tmp_path / "refs.bib"
+    bib.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
+    forget_parses(monkeypatch)
+    bibdata.load_file(bib, "utf-8")
+    bib.write_text(text[:brace] + inserted + text[brace:], encoding="utf-8")
+    forget_parses(monkeypatch)
+    patched = everything(bibdata.load_file(bib, "utf-8"))
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "fresh")
+    forget_parses(monkeypatch)
+    assert patched == everything(bibdata.load_file(bib, "utf-8"))
