@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import bibdata, config, nodes, reader
+from . import bibdata, config, nodes, prerender, reader
 from .bibsource import BibSource
 from .directives import CitationDirective, ReferencesDirective
 from .domain import HighlightDomain, on_env_get_updated
@@ -34,6 +34,7 @@ def setup_extension(app: Sphinx) -> None:
     app.add_post_transform(ResolveHighlight)
     reader.register(app)
     app.connect("env-get-updated", on_env_get_updated)
+    app.connect("build-finished", prerender.finish_prerendering)
     app.connect("config-inited", add_static_path)
     app.connect("builder-inited", add_html_assets)
     app.connect("config-inited", use_bib_cache)

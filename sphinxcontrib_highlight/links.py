@@ -93,7 +93,7 @@ def entry_links(entry: Entry, kinds: tuple[str, ...]) -> tuple[list[Link], list[
     Also returns, for each field that could not become a link, why, so the caller can warn
     at the directive's location.
     """
-    by_kind = _links_by_kind(entry)
+    by_kind = links_by_kind(entry)
     found = [by_kind[kind] for kind in kinds if kind in by_kind]
     return (
         [link for link, _ in found if link is not None],
@@ -102,7 +102,7 @@ def entry_links(entry: Entry, kinds: tuple[str, ...]) -> tuple[list[Link], list[
 
 
 @per_entry
-def _links_by_kind(entry: Entry) -> dict[str, tuple[Link | None, tuple[str, ...]]]:
+def links_by_kind(entry: Entry) -> dict[str, tuple[Link | None, tuple[str, ...]]]:
     """Every kind of link of an entry, made once: each list that shows it asks again."""
     result: dict[str, tuple[Link | None, tuple[str, ...]]] = {}
     for kind, label in LABELS.items():

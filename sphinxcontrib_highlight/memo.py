@@ -16,7 +16,7 @@ a 20,000-entry build), and grew without end in a process that builds many times.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -47,17 +47,28 @@ class Recent(dict[K, V]):
         super().__setitem__(key, value)
 
 
-def per_entry(function: Callable[[Entry], T]) -> Callable[[Entry], T]:
-    """``function`` computed once per entry object; callers must not mutate the result."""
-    results: Recent[int, tuple[Entry, T]] = Recent()
+class PerEntry(Generic[T]):
+    """A function of one entry, computed once per entry object (see :func:`per_entry`)."""
 
-    @functools.wraps(function)
-    def cached(entry: Entry) -> T:
-        hit = results.get(id(entry))
+    def __init__(self, function: Callable[[Entry], T]) -> None:
+        self._function = function
+        self._results: Recent[int, tuple[Entry, T]] = Recent()
+        functools.update_wrapper(self, function)
+
+    def __call__(self, entry: Entry) -> T:
+        hit = self._results.get(id(entry))
         if hit is not None and hit[0] is entry:
             return hit[1]
-        value = function(entry)
-        results[id(entry)] = (entry, value)
+        value = self._function(entry)
+        self._results[id(entry)] = (entry, value)
         return value
 
-    return cached
+    def adopt(self, entry: Entry, value: T) -> None:
+        """Take ``value`` as the function's result for ``entry``, computed elsewhere (in a
+        child process, see :mod:`.prerender`)."""
+        self._results[id(entry)] = (entry, value)
+
+
+def per_entry(function: Callable[[Entry], T]) -> PerEntry[T]:
+    """``function`` computed once per entry object; callers must not mutate the result."""
+    return PerEntry(function)

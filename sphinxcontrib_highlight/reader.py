@@ -34,6 +34,7 @@ from . import convert, downloads, metadata
 from .collector import collector_paused
 from .links import doi_url
 from .nodes import unindexed_html
+from .prerender import prerenderer_for
 from .styles.base import term
 
 if TYPE_CHECKING:
@@ -124,7 +125,8 @@ class ReaderTools(SphinxPostTransform):
         )
         if identity in spans:
             return None
-        title = escape(metadata.coins(entry), quote=True)
+        ahead = prerenderer_for(self.builder).coins(self.env.docname, identity[1], entry.key)
+        title = escape(ahead if ahead is not None else metadata.coins(entry), quote=True)
         span = unindexed_html(f'<span class="Z3988" title="{title}"></span>')
         spans[identity] = span
         return span

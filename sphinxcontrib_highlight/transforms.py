@@ -16,8 +16,15 @@ from sphinx.util.nodes import make_refnode
 
 from .bibsource import BibSource
 from .collector import collector_paused
-from .formatting import plain, render_entry, rendered_plain, rendering_problems, to_nodes
-from .links import Link, doi_url, entry_links
+from .formatting import (
+    adopt_rendering,
+    plain,
+    render_entry,
+    rendered_plain,
+    rendering_problems,
+    to_nodes,
+)
+from .links import Link, doi_url, entry_links, links_by_kind
 from .nodes import (
     citation_block_placeholder,
     cite_placeholder,
@@ -25,6 +32,7 @@ from .nodes import (
     unindexed_html,
     unwrapped_paragraph,
 )
+from .prerender import Prerenderer, prerenderer_for
 from .styles.base import term
 from .warnings_ import Warn, warn
 
@@ -54,7 +62,10 @@ class ResolveHighlight(SphinxPostTransform):
     def render(self) -> None:
         for block in list(self.document.findall(citation_block_placeholder)):
             block.replace_self(self.citation_block(block))
-        for placeholder in list(self.document.findall(reference_list_placeholder)):
+        lists = list(self.document.findall(reference_list_placeholder))
+        if lists:
+            self.prerendered.page_started(self.domain, self.env.docname, self.config.language)
+        for placeholder in lists:
             placeholder.replace_self(self.reference_list(placeholder))
         for cite in list(self.document.findall(cite_placeholder)):
             cite.replace_self(self.citation_numbers(cite))
@@ -71,19 +82,44 @@ class ResolveHighlight(SphinxPostTransform):
     def for_html(self) -> bool:
         return self.builder.format == "html"
 
+    @property
+    def prerendered(self) -> Prerenderer:
+        return prerenderer_for(self.builder)
+
     def formatted(
-        self, style: str, entry: Entry, bibliography: Bibliography, used_at: tuple[str, int]
+        self,
+        style: str,
+        entry: Entry,
+        bibliography: Bibliography,
+        used_at: tuple[str, int],
+        bibfiles: tuple[str, ...] | None = None,
     ) -> Rendered:
         """The entry in ``style``, warning (once) about what had to be worked around.
 
         The warnings point at the entry in its .bib file, where the fix belongs, and come
-        once however many lists show the entry.
+        once however many lists show the entry. An entry of a list (``bibfiles`` given)
+        may have been formatted ahead by :mod:`.prerender`.
         """
-        rendered = render_entry(style, entry, self.config.language)
+        language = self.config.language
+        if bibfiles is not None:
+            self.adopt_ahead(style, entry, bibfiles, language)
+        rendered = render_entry(style, entry, language)
         location = entry_location(bibliography, entry, used_at)
         for subtype, message in rendering_problems(style, entry, rendered):
             warn(message, subtype, location, once=True)
         return rendered
+
+    def adopt_ahead(
+        self, style: str, entry: Entry, bibfiles: tuple[str, ...], language: str
+    ) -> None:
+        """Take the entry's rendering and links from :mod:`.prerender`, if it sent them."""
+        docname = self.env.docname
+        rendered = self.prerendered.rendered(docname, style, bibfiles, entry.key)
+        if rendered is not None:
+            adopt_rendering(style, entry, language, rendered)
+        links = self.prerendered.links(docname, bibfiles, entry.key)
+        if links is not None:
+            links_by_kind.adopt(entry, links)
 
     def text_paragraph(self, rendered: Rendered, css_class: str, key: str) -> nodes.Element:
         """The formatted text; for the text builder a paragraph that is never wrapped.
@@ -168,7 +204,9 @@ class ResolveHighlight(SphinxPostTransform):
             entry = bibliography.get(key)
             if entry is None:  # the file changed under a stale resolution; never crash
                 continue
-            rendered = self.formatted(record.style, entry, bibliography, location)
+            rendered = self.formatted(
+                record.style, entry, bibliography, location, record.bibfiles
+            )
             # bibfiles: the HTML-only reader post-transform finds the entry from the node.
             item = nodes.list_item(
                 "", classes=["highlight-reference"], key=key, bibfiles=record.bibfiles

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import output_files, own_warnings, soup
 
-from sphinxcontrib_highlight import background, bibdata, bibparse, downloads
+from sphinxcontrib_highlight import background, bibdata, bibparse, downloads, prerender
 
 
 def record_pids(monkeypatch: pytest.MonkeyPatch, module: object, name: str, log: Path) -> None:
@@ -155,3 +155,35 @@ def test_no_child_is_forked_from_a_process_running_threads(
         waiting.join()
     assert pids(log) == {os.getpid()}
     assert list(Path(app.outdir, downloads.DOWNLOAD_DIR).rglob("*.bib"))
+
+
+@needs_fork
+def test_entries_formatted_ahead_by_a_child_give_the_same_build(
+    make_app, root_copy, root, in_process_build, monkeypatch
+):
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    taken = []
+    real = prerender.Prerenderer.rendered
+
+    def counting(self, *args):
+        found = real(self, *args)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(prerender.Prerenderer, "rendered", counting)
+    app = make_app("html", srcdir=root_copy(root), freshenv=True)
+    app.build()
+    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+    if root == "parallel":  # twelve pages with lists: the child is ahead for most
+        assert any(taken)
+
+
+@needs_fork
+def test_a_formatting_child_that_dies_changes_nothing(
+    make_app, root_copy, root, in_process_build, monkeypatch
+):
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    monkeypatch.setattr(prerender, "_format_pages", lambda *args: os._exit(3))
+    app = make_app("html", srcdir=root_copy(root), freshenv=True)
+    app.build()
+    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
