@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 #: Pages a build writes itself before a child formats the rest.
 PAGES_BEFORE_CHILD = 3
 
+#: A page that shows more entries (a list of a whole file) is formatted by the build
+#: itself: its results would be one message as large as the file.
+MOST_ENTRIES_A_PAGE = 1000
+
 Item = tuple[str, tuple[str, ...], str]
 """What a result is for: ``rendered:`` and a style, ``coins`` or ``links``; the
 bibliography's files; a lower-cased key."""
@@ -139,7 +143,9 @@ def _format_pages(
         resolution = domain.resolution
         for docname in docnames:
             results: dict[Item, Any] = {}
-            for record in domain.data["lists"].get(docname, []):
+            records = domain.data["lists"].get(docname, [])
+            shown = sum(len(resolution.lists[record.list_id].keys) for record in records)
+            for record in records if shown <= MOST_ENTRIES_A_PAGE else ():
                 bibliography = domain.bibliography(record.bibfiles)
                 for key in resolution.lists[record.list_id].keys:
                     entry = bibliography.get(key)

@@ -187,3 +187,20 @@ def test_a_formatting_child_that_dies_changes_nothing(
     app = make_app("html", srcdir=root_copy(root), freshenv=True)
     app.build()
     assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+
+
+@needs_fork
+def test_pages_showing_too_many_entries_are_formatted_by_the_build(
+    make_app, root_copy, root, in_process_build, monkeypatch
+):
+    """A page listing a whole large file would make one message as large as the file."""
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    monkeypatch.setattr(prerender, "MOST_ENTRIES_A_PAGE", 0)
+    taken = []
+    real = prerender.Prerenderer.rendered
+    monkeypatch.setattr(prerender.Prerenderer, "rendered",
+                        lambda self, *args: taken.append(real(self, *args)) or taken[-1])
+    app = make_app("html", srcdir=root_copy(root), freshenv=True)
+    app.build()
+    assert taken and not any(taken)
+    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
