@@ -40,12 +40,27 @@ def available() -> bool:
     )
 
 
-def start(tasks: list[Hashable], target: Callable[..., Any], *args: Any) -> BaseProcess:
-    """Run ``target(*args)`` in a forked child that does ``tasks``; return the child."""
+def fork(target: Callable[..., Any], *args: Any) -> BaseProcess:
+    """Start ``target(*args)`` in a forked daemon child (OSError if none can start)."""
     child = multiprocessing.get_context("fork").Process(
         target=target, args=args, daemon=True, name="sphinxcontrib-highlight"
     )
     child.start()
+    return child
+
+
+def pipe() -> tuple[Connection, Connection]:
+    """A one-way pipe for a forked child: (receiving end, sending end)."""
+    return multiprocessing.get_context("fork").Pipe(duplex=False)
+
+
+def start(tasks: list[Hashable], target: Callable[..., Any], *args: Any) -> BaseProcess | None:
+    """Run ``target(*args)`` in a forked child that does ``tasks``; the child, or None if
+    none could start (the tasks are then done where they are needed)."""
+    try:
+        child = fork(target, *args)
+    except OSError:
+        return None
     for task in tasks:
         _running[task] = (os.getpid(), child)
     return child
@@ -102,13 +117,8 @@ class Worker:
             return
         try:
             if self._sender is None:
-                context = multiprocessing.get_context("fork")
-                receiver, self._sender = context.Pipe(duplex=False)
-                self._child = context.Process(
-                    target=self._serve, args=(receiver,), daemon=True,
-                    name="sphinxcontrib-highlight",
-                )
-                self._child.start()
+                receiver, self._sender = pipe()
+                self._child = fork(self._serve, receiver)
                 receiver.close()
             self._sender.send(job)
         except OSError:  # no process or pipe to be had: finish() does the jobs here

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pybtex
 from pybtex.database import Entry, Person
@@ -687,69 +687,92 @@ def _patched_store(
     problem, a macro or a preamble in what changed: then the numbering, the problems and
     everything else the database records for the file stay, and only the changed chunks,
     their entries' digests and lines, and the lines after them are rewritten. Anything
-    else is indexed again whole by :func:`_parse_into_store`.
+    else is indexed again whole by :func:`_parse_into_store`. The earlier database is
+    read to decide, and copied only once the edit is known to be patchable.
     """
     try:
         reader = bibstore.StoreReader(earlier)
         meta = reader.meta
-    except (bibstore.DatabaseError, OSError, pickle.UnpicklingError, EOFError, AttributeError,
-            ImportError):
+        if meta.get("parser") != _parser_version() or meta.get("macros", True) or meta["problems"]:
+            return None
+        edits = _edits(reader, text)
+    except (bibstore.DatabaseError, OSError, KeyError, pickle.UnpicklingError, EOFError,
+            AttributeError, ImportError):
         return None
-    if meta.get("parser") != _parser_version() or meta.get("macros", True) or meta["problems"]:
+    if edits is None:
         return None
     try:
-        patcher = bibstore.StorePatcher(earlier, database)
+        patcher = bibstore.StorePatcher(database, earlier)
     except (OSError, bibstore.DatabaseError):
         return None
     try:
-        if not _patch(patcher, text, name):
-            patcher.abandon()
-            return None
+        _apply(patcher, edits, name)
         patcher.commit({"content": content})
-    except (OSError, bibstore.DatabaseError, pickle.UnpicklingError, EOFError):
+    except (OSError, bibstore.DatabaseError):
         patcher.abandon()
         return None
     return _open_store(database, name)
 
 
-def _patch(patcher: bibstore.StorePatcher, text: str, name: str) -> bool:
-    """Apply the edit from the earlier text to ``text``; False if it cannot be patched."""
-    places = patcher.places()
+class _Edit(NamedTuple):
+    """One changed chunk: where it is, what it is now, and what it replaces."""
+
+    place: int
+    line: int
+    key: str
+    chunk: ParsedChunk
+    summary: ChunkSummary
+    old_key: str
+    last_entry: int
+    """The file-order number of the replaced chunk's last entry."""
+    moved: int
+    """How many lines the chunk gained (negative: lost), moving what follows it."""
+
+
+def _edits(reader: bibstore.StoreReader, text: str) -> list[_Edit] | None:
+    """The changed chunks of ``text`` against the earlier database; None if the edit
+    cannot be patched."""
+    places = reader.places()
     pieces = list(split_chunks(text))
     if len(pieces) != len(places):
-        return False
-    changed = []
-    for place, ((line, piece, last), (old_key, _)) in enumerate(zip(pieces, places, strict=True)):
+        return None
+    edits: list[_Edit] = []
+    names: NameCache = {}
+    for place, ((line, piece, last), (old_key, old_line)) in enumerate(
+        zip(pieces, places, strict=True)
+    ):
         chunk_text = piece if last else piece + NEXT_CHUNK
         key = chunk_key(chunk_text, {})
-        if key != old_key:
-            changed.append((place, line, key, chunk_text, len(piece), old_key))
-            if len(changed) > _PATCH_LIMIT:
-                return False
-    names: NameCache = {}
-    edits = []
-    for place, line, key, chunk_text, length, old_key in changed:
-        chunk = bibparse.parse_chunk(chunk_text, length, {}, names, key)
+        if key == old_key:
+            continue
+        if len(edits) == _PATCH_LIMIT:
+            return None
+        chunk = bibparse.parse_chunk(chunk_text, len(piece), {}, names, key)
         summary = summarize(chunk)
-        blob = patcher.summary(old_key)
-        last_entry = patcher.last_entry_of(old_key)
-        if blob is None or last_entry is None or chunk.preamble or chunk.macros:
-            return False
-        old_summary: ChunkSummary = pickle.loads(blob)  # our own file
-        if not _same_entries(summary, old_summary):
-            return False
-        edits.append((place, line, key, chunk, summary, old_key, last_entry))
-    for place, line, key, chunk, summary, old_key, last_entry in edits:
-        if place + 1 < len(places):
-            moved = (pieces[place + 1][0] - line) - (places[place + 1][1] - places[place][1])
-            if moved:
-                patcher.shift_lines(place, last_entry, moved)
-        patcher.replace_chunk(place, line, old_key, key, chunk, summary)
-    for _place, line, key, _chunk, summary, _old_key, _last in edits:
-        assembler = _Assembler(name)
-        for lowered, ref, lineno, position in assembler.add(line, summary):
-            patcher.update_entry(lowered, ref.digest, lineno, key, position)
-    return True
+        old_summary = reader.summary(old_key)
+        last_entry = reader.last_entry_of(old_key)
+        if old_summary is None or last_entry is None or not _same_entries(summary, old_summary):
+            return None
+        following = place + 1 < len(places)
+        moved = (
+            (pieces[place + 1][0] - line) - (places[place + 1][1] - old_line) if following else 0
+        )
+        edits.append(_Edit(place, line, key, chunk, summary, old_key, last_entry, moved))
+    return edits
+
+
+def _apply(patcher: bibstore.StorePatcher, edits: list[_Edit], name: str) -> None:
+    """Write the edits into the copy: lines moved first, then each changed chunk and its
+    entries at their new lines."""
+    for edit in edits:
+        if edit.moved:
+            patcher.shift_lines(edit.place, edit.last_entry, edit.moved)
+        patcher.replace_chunk(
+            edit.place, edit.line, edit.old_key, edit.key, edit.chunk, edit.summary
+        )
+    for edit in edits:
+        for lowered, ref, lineno, position in _Assembler(name).add(edit.line, edit.summary):
+            patcher.update_entry(lowered, ref.digest, lineno, edit.key, position)
 
 
 def _same_entries(new: ChunkSummary, old: ChunkSummary) -> bool:

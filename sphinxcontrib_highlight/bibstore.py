@@ -49,18 +49,47 @@ _COLUMNS = {"written": "written", "digest": "digest"}  # the only names put into
 T = TypeVar("T")
 
 
-class StoreWriter:
-    """Write a database of one file's parse, chunk by chunk; :meth:`commit` installs it."""
+class _TemporaryDatabase:
+    """A database written under a temporary name beside ``final`` and renamed to it by
+    :meth:`_install`, so no reader (or second build) ever sees half of one. It starts
+    empty with the schema, or as a copy of ``earlier``; :meth:`commit` installs it."""
 
-    def __init__(self, final: Path) -> None:
+    def __init__(self, final: Path, earlier: Path | None = None) -> None:
         final.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=".sqlite")
         os.close(handle)
         self._final = final
         self._temporary = Path(temporary)
+        if earlier is not None:
+            shutil.copyfile(earlier, self._temporary)
         self._db = sqlite3.connect(temporary)
         # A temporary file until the rename: no journal, no waiting for the disk.
-        self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        self._db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + ("" if earlier else _SCHEMA)
+        )
+
+    def commit(self, meta: dict[str, Any]) -> None:
+        """Write (or replace) these ``meta`` values and move the database into place."""
+        self._db.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+             for name, value in meta.items()],
+        )
+        self._db.commit()
+        self._db.close()
+        self._temporary.chmod(0o644)  # mkstemp's 0600 would hide it from a shared build
+        self._temporary.replace(self._final)
+
+    def abandon(self) -> None:
+        self._db.close()
+        self._temporary.unlink(missing_ok=True)
+
+
+class StoreWriter(_TemporaryDatabase):
+    """Write a database of one file's parse, chunk by chunk; :meth:`commit` installs it."""
+
+    def __init__(self, final: Path) -> None:
+        super().__init__(final)
         self._chunks: list[tuple[str, bytes, bytes]] = []
         self._entries: list[tuple[str, str, str, int, int, str, int]] = []
         self._sequence: list[tuple[int, str, int]] = []
@@ -107,51 +136,15 @@ class StoreWriter:
         self._flush()
         self._db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", self._entries)
         self._db.executemany("INSERT INTO sequence VALUES (?, ?, ?)", self._sequence)
-        self._db.executemany(
-            "INSERT INTO meta VALUES (?, ?)",
-            [(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-             for name, value in meta.items()],
-        )
-        self._db.commit()
-        self._db.close()
-        self._temporary.chmod(0o644)  # mkstemp's 0600 would hide it from a shared build
-        self._temporary.replace(self._final)
-
-    def abandon(self) -> None:
-        self._db.close()
-        self._temporary.unlink(missing_ok=True)
+        super().commit(meta)
 
 
-class StorePatcher:
-    """A copy of an earlier database, changed in a few chunks; :meth:`commit` installs it.
+class StorePatcher(_TemporaryDatabase):
+    """A copy of an earlier database (``earlier``), changed in a few chunks.
 
     For a file edited inside a few entries (same keys, in the same order): copying the
     database and replacing those chunks costs a fraction of indexing the whole file again.
     """
-
-    def __init__(self, earlier: Path, final: Path) -> None:
-        handle, temporary = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=".sqlite")
-        os.close(handle)
-        self._final = final
-        self._temporary = Path(temporary)
-        shutil.copyfile(earlier, self._temporary)
-        self._db = sqlite3.connect(temporary)
-        self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
-
-    def places(self) -> list[tuple[str, int]]:
-        """The earlier file's chunks in order: key and first line."""
-        return self._db.execute("SELECT key, line FROM sequence ORDER BY place").fetchall()
-
-    def summary(self, key: str) -> bytes | None:
-        row = self._db.execute("SELECT summary FROM chunks WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def last_entry_of(self, chunk_key: str) -> int | None:
-        """The file-order number of the chunk's last entry, if it has one."""
-        row = self._db.execute(
-            "SELECT max(ord) FROM entries WHERE chunk = ?", (chunk_key,)
-        ).fetchone()
-        return row[0] if row else None
 
     def replace_chunk(
         self, place: int, line: int, old_key: str, key: str, chunk: ParsedChunk,
@@ -180,23 +173,6 @@ class StorePatcher:
             "UPDATE entries SET digest = ?, line = ?, chunk = ?, position = ? WHERE lowered = ?",
             (digest, line, chunk_key, position, lowered),
         )
-
-    def commit(self, meta: dict[str, Any]) -> None:
-        """Replace these ``meta`` values and move the database into place."""
-        self._db.executemany(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-            [(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-             for name, value in meta.items()],
-        )
-        self._db.commit()
-        self._db.close()
-        self._temporary.chmod(0o644)
-        self._temporary.replace(self._final)
-
-    def abandon(self) -> None:
-        self._db.close()
-        self._temporary.unlink(missing_ok=True)
-
 
 class StoreReader:
     """Read a database written by :class:`StoreWriter`."""
@@ -275,6 +251,27 @@ class StoreReader:
                 written, digest = found.get(lowered, (None, None))
                 self._columns[(lowered, "written")] = written
                 self._columns[(lowered, "digest")] = digest
+
+    def places(self) -> list[tuple[str, int]]:
+        """The file's chunks in order: key and first line."""
+        rows: list[tuple[str, int]] = self._connection().execute(
+            "SELECT key, line FROM sequence ORDER BY place"
+        ).fetchall()
+        return rows
+
+    def summary(self, key: str) -> ChunkSummary | None:
+        """One stored chunk's summary."""
+        row = self._connection().execute(
+            "SELECT summary FROM chunks WHERE key = ?", (key,)
+        ).fetchone()
+        return pickle.loads(row[0]) if row else None  # our own file
+
+    def last_entry_of(self, chunk_key: str) -> int | None:
+        """The file-order number of the chunk's last entry, if it has one."""
+        row = self._connection().execute(
+            "SELECT max(ord) FROM entries WHERE chunk = ?", (chunk_key,)
+        ).fetchone()
+        return row[0] if row else None
 
     def summaries(self) -> dict[str, bytes]:
         """Every stored chunk's summary, pickled, by key, in one query: a changed file

@@ -13,7 +13,6 @@ pages never starts a child.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import weakref
@@ -67,14 +66,12 @@ class Prerenderer:
         later = sorted(name for name in domain.data["lists"] if name >= docname)
         if not later:
             return
-        context = multiprocessing.get_context("fork")
-        receiver, sender = context.Pipe(duplex=False)
         try:
-            child = context.Process(
-                target=_format_pages, args=(domain, later, language, sender),
-                daemon=True, name="sphinxcontrib-highlight",
-            )
-            child.start()
+            receiver, sender = background.pipe()
+        except OSError:
+            return
+        try:
+            child = background.fork(_format_pages, domain, later, language, sender)
         except OSError:
             receiver.close()
             return

@@ -264,8 +264,14 @@ def test_patched_database_equals_a_fresh_parse(tmp_path, monkeypatch, edit, patc
     bib.write_text(edit(ENTRIES), encoding="utf-8")
     forget_parses(monkeypatch)
     tried = []
-    real_patch = bibdata._patch
-    monkeypatch.setattr(bibdata, "_patch", lambda *args: tried.append(real_patch(*args)) or tried[-1])
+    real_edits = bibdata._edits
+
+    def edits(*args):
+        found = real_edits(*args)
+        tried.append(found is not None)
+        return found
+
+    monkeypatch.setattr(bibdata, "_edits", edits)
     loaded = bibdata.load_file(bib, "utf-8")
     assert tried[-1:] == [True] if patched else True not in tried
     monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "fresh")
