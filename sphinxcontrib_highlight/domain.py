@@ -114,6 +114,15 @@ class HighlightDomain(Domain):
     def records(self, kind: str) -> Iterable[Any]:
         return (record for records in self.data[kind].values() for record in records)
 
+    def documents_with_citations(self) -> set[str]:
+        """The documents that show a citation block, a list or an in-text citation."""
+        return {docname for kind in _KINDS for docname in self.data[kind]}
+
+    def entries_shown(self, docname: str) -> int:
+        """How many entries the document's reference lists show."""
+        lists = self.resolution.lists
+        return sum(len(lists[record.list_id].keys) for record in self.data["lists"].get(docname, ()))
+
     def bibfile_sets(self) -> list[tuple[str, ...]]:
         """The sets of files that lists and citation blocks read, each once."""
         return list(dict.fromkeys(

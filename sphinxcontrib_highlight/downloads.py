@@ -112,6 +112,9 @@ def _write_once(path: Path, text: str) -> None:
 #: The writer of each running build, by builder.
 _writers: weakref.WeakKeyDictionary[Builder, DownloadWriter] = weakref.WeakKeyDictionary()
 
+#: The jobs this process's pages requested, if it keeps them (see :func:`keep_requests`).
+_kept: list[DownloadJob] | None = None
+
 
 class DownloadWriter:
     """Writes a build's download files, each set once, in a child process if it can."""
@@ -119,22 +122,39 @@ class DownloadWriter:
     def __init__(
         self, bibliography_of: Callable[[tuple[str, ...]], Bibliography], outdir: str
     ) -> None:
-        self._worker = Worker(partial(write_files, bibliography_of, outdir))
+        self._write = partial(write_files, bibliography_of, outdir)
+        self._worker = Worker(self._write)
         self._outdir = outdir
         self._folders: set[str] = set()
 
     def request(self, job: DownloadJob) -> None:
         """Have the job's files written, unless this build or an earlier one wrote them."""
+        if _kept is not None:
+            _kept.append(job)
         if job.folder in self._folders:
             return
         self._folders.add(job.folder)
         folder = Path(self._outdir, job.folder)
         names = [*(job.stem + fmt.suffix for fmt in convert.FORMATS.values()), *dict(job.extra)]
-        if not all((folder / name).is_file() for name in names):
+        if all((folder / name).is_file() for name in names):
+            return
+        if _kept is not None:
+            self._write(job)
+        else:
             self._worker.submit(job)
 
     def finish(self) -> None:
         self._worker.finish()
+
+
+def keep_requests() -> list[DownloadJob]:
+    """From now on, write requested files at once, in this process, and keep the jobs in
+    the list returned: a child that resolves pages ahead (:mod:`.prerender`) writes a
+    page's files before it sends the page, and the jobs with it; the build requests them
+    when it takes the page and finds them written (or writes what is missing)."""
+    global _kept  # set once, in a forked child that does nothing else
+    _kept = []
+    return _kept
 
 
 def writer_for(

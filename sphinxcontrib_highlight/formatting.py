@@ -46,13 +46,6 @@ def render_entry(style_name: str, entry: Entry, language: str = "en") -> Rendere
     return rendered
 
 
-def adopt_rendering(style_name: str, entry: Entry, language: str, rendered: Rendered) -> None:
-    """Remember ``rendered`` as the entry's rendering in the style, as if
-    :func:`render_entry` had made it (it was made in another process, see
-    :mod:`.prerender`)."""
-    _rendered[(style_name, language, id(entry))] = (entry, rendered)
-
-
 def rendered_plain(style_name: str, entry: Entry, language: str = "en") -> str:
     """The formatted entry as plain text, for tooltips (cached like :func:`render_entry`:
     a page cites the same entries many times)."""

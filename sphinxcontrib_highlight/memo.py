@@ -63,10 +63,6 @@ class PerEntry(Generic[T]):
         self._results[id(entry)] = (entry, value)
         return value
 
-    def adopt(self, entry: Entry, value: T) -> None:
-        """Take ``value`` as the function's result for ``entry``, computed elsewhere (in a
-        child process, see :mod:`.prerender`)."""
-        self._results[id(entry)] = (entry, value)
 
 
 def per_entry(function: Callable[[Entry], T]) -> PerEntry[T]:

@@ -1,69 +1,98 @@
-"""Format the entries of the pages Sphinx will write next, in a forked child.
+"""Resolve the citations of the pages Sphinx will write next, in a forked child.
 
-Formatting an entry (its style's rich text), its COinS span and its links are the
-largest part of what the extension does while Sphinx writes a page, and they depend only
-on the entry, the style and the language. Sphinx writes pages in sorted order (in parallel builds too,
-the main process prepares them in that order), so once a build has written a few pages,
-a child formats the entries of every later page that shows a list, page by page, and
-sends each page's results back as one pickled message. The build takes a page's results
-if they have arrived, and formats for itself otherwise: it never waits for the child,
-so the worst case is the time a build took without it. A build that writes one or two
-pages never starts a child.
+Resolving a page's citations (formatting its entries, their COinS, links and tooltips,
+making the nodes) is most of what this extension does while Sphinx writes a page, and
+it depends only on what the build knows once every document is read. Sphinx resolves
+pages in sorted order (in parallel builds too: the main process prepares them), so once
+a build has resolved a few pages, a child resolves every later page that cites or lists,
+on its own copy of the page's doctree, and sends back, one message per page, the nodes
+that replace each placeholder, the warnings it would have logged and the download files
+it would have requested.
+
+The build takes a page's result if it has arrived and was made from the same
+placeholders (another extension's post-transform might have changed them first): it puts
+the nodes in place, logs the warnings and requests the files, in the order it would have
+itself. Otherwise it resolves the page itself. It never waits for the child, so the
+worst case is the time a build took without it. A build that resolves one or two pages
+never starts a child.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import background, metadata
-from .formatting import render_entry
-from .links import links_by_kind
+from . import background, downloads, warnings_
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-    from .domain import HighlightDomain
-    from .styles.base import Rendered
-
-#: Pages a build writes itself before a child formats the rest.
+#: Pages a build resolves itself before a child resolves the rest.
 PAGES_BEFORE_CHILD = 3
 
-#: A page that shows more entries (a list of a whole file) is formatted by the build
-#: itself: its results would be one message as large as the file.
+#: A page that shows more entries (a list of a whole file) is resolved by the build
+#: itself: its result would be one message as large as the file.
 MOST_ENTRIES_A_PAGE = 1000
 
-Item = tuple[str, tuple[str, ...], str]
-"""What a result is for: ``rendered:`` and a style, ``coins`` or ``links``; the
-bibliography's files; a lower-cased key."""
+Signature = list[tuple[str, dict[str, Any]]]
+"""What a page's placeholders are: each one's node name and attributes, in order."""
+
+
+class Resolved(NamedTuple):
+    """What resolving a page made, as a child sends it."""
+
+    signature: Signature
+    replacements: list[list[nodes.Node]]
+    """The nodes that replace each placeholder, in the order of the signature."""
+    warnings: list[warnings_.KeptWarning]
+    downloads: list[downloads.DownloadJob]
+    attributes: dict[str, Any]
+    """The attributes resolving set on the page's document (its meta tags)."""
+
+
+class PageResolver(NamedTuple):
+    """What a child needs to resolve pages: the pages with citations, how many entries
+    each one lists, and a function that resolves one (its placeholders' signature, the
+    nodes that replace them and the attributes it sets on its document)."""
+
+    docnames: Callable[[], Iterable[str]]
+    entries_shown: Callable[[str], int]
+    resolve: Callable[[str], tuple[Signature, list[list[nodes.Node]], dict[str, Any]]]
+
+
+def signature(placeholders: list[nodes.Element]) -> Signature:
+    return [(node.tagname, node.attributes) for node in placeholders]
 
 
 class Prerenderer:
-    """One build's child and the results it sent, by page."""
+    """One build's child and the pages it resolved, by docname."""
 
     def __init__(self) -> None:
         self._pages_seen = 0
         self._child: BaseProcess | None = None
         self._receiver: Connection | None = None
         self._pages: dict[str, bytes] = {}
-        self._page: tuple[str, dict[Item, Any]] | None = None
+        self._taken: str | None = None
 
-    def page_started(self, domain: HighlightDomain, docname: str, language: str) -> None:
-        """Called as each page is prepared: the child starts after a few pages."""
+    def page_started(self, builder: Builder, docname: str, resolver: PageResolver) -> None:
+        """Called as each page with citations is resolved: the child starts after a few."""
         self._pages_seen += 1
         if self._child is None and self._pages_seen == PAGES_BEFORE_CHILD + 1:
-            self._start(domain, docname, language)
+            self._start(builder, docname, resolver)
 
-    def _start(self, domain: HighlightDomain, docname: str, language: str) -> None:
+    def _start(self, builder: Builder, docname: str, resolver: PageResolver) -> None:
         if not background.available():
             return
-        later = sorted(name for name in domain.data["lists"] if name >= docname)
+        later = sorted(name for name in resolver.docnames() if name > docname)
         if not later:
             return
         try:
@@ -71,7 +100,7 @@ class Prerenderer:
         except OSError:
             return
         try:
-            child = background.fork(_format_pages, domain, later, language, sender)
+            child = background.fork(_resolve_pages, builder, resolver, later, sender)
         except OSError:
             receiver.close()
             return
@@ -79,34 +108,23 @@ class Prerenderer:
             sender.close()
         self._child, self._receiver = child, receiver
 
-    def rendered(
-        self, docname: str, style: str, bibfiles: tuple[str, ...], key: str
-    ) -> Rendered | None:
-        """The entry formatted in ``style`` for this page, if the child sent it already;
-        None otherwise (the caller formats it)."""
-        found: Rendered | None = self._results(docname).get(
-            (f"rendered:{style}", bibfiles, key.lower())
-        )
-        return found
+    def take(self, docname: str, placeholders: list[nodes.Element]) -> Resolved | None:
+        """The page's result, if the child sent it already and made it from these
+        placeholders; None otherwise (the caller resolves the page)."""
+        self._receive()
+        blob = self._pages.pop(docname, None)
+        self._pages = {name: data for name, data in self._pages.items() if name > docname}
+        if blob is None:
+            return None
+        resolved: Resolved = pickle.loads(blob)  # our own child
+        if resolved.signature != signature(placeholders):
+            return None
+        self._taken = docname
+        return resolved
 
-    def coins(self, docname: str, bibfiles: tuple[str, ...], key: str) -> str | None:
-        """The entry's COinS for this page, if the child sent it already."""
-        found: str | None = self._results(docname).get(("coins", bibfiles, key.lower()))
-        return found
-
-    def links(self, docname: str, bibfiles: tuple[str, ...], key: str) -> Any:
-        """The entry's links by kind (:func:`.links.entry_links`), if the child sent them."""
-        return self._results(docname).get(("links", bibfiles, key.lower()))
-
-    def _results(self, docname: str) -> dict[Item, Any]:
-        if self._receiver is None and not self._pages:
-            return {}
-        if self._page is None or self._page[0] != docname:
-            self._receive()
-            blob = self._pages.pop(docname, None)
-            self._page = (docname, pickle.loads(blob) if blob is not None else {})  # ours
-            self._pages = {name: data for name, data in self._pages.items() if name > docname}
-        return self._page[1]
+    def taken(self, docname: str) -> bool:
+        """Whether the page's result came from the child (its reader tools came with it)."""
+        return self._taken == docname
 
     def _receive(self) -> None:
         """Take every message that has arrived, without waiting for more."""
@@ -124,7 +142,7 @@ class Prerenderer:
             self._receiver = None
 
     def finish(self) -> None:
-        """Stop the child (it may still be formatting pages no build will write)."""
+        """Stop the child (it may still be resolving pages no build will write)."""
         self._close_pipe()
         if self._child is not None:
             self._child.terminate()
@@ -132,33 +150,56 @@ class Prerenderer:
             self._child = None
 
 
-def _format_pages(
-    domain: HighlightDomain, docnames: list[str], language: str, sender: Connection
+class _LoggedElsewhere(logging.Handler):
+    """Notes that Sphinx's own code logged a warning: such a page is left to the build,
+    which logs it itself, since only the extension's warnings are kept and sent."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
+
+def _resolve_pages(
+    builder: Builder, resolver: PageResolver, docnames: list[str], sender: Connection
 ) -> None:
-    """The child: each page's results, in order, one message per page."""
+    """The child: each page's :class:`Resolved`, in order, one message per page."""
     try:
-        resolution = domain.resolution
+        _prerenderers.clear()  # this process resolves pages; it takes none
+        warnings = warnings_.keep_warnings()
+        jobs = downloads.keep_requests()
+        elsewhere = _LoggedElsewhere()
+        sphinx_logger = logging.getLogger("sphinx")
+        sphinx_logger.handlers = [elsewhere]  # the build prints; this copy of it must not
         for docname in docnames:
-            results: dict[Item, Any] = {}
-            records = domain.data["lists"].get(docname, [])
-            shown = sum(len(resolution.lists[record.list_id].keys) for record in records)
-            for record in records if shown <= MOST_ENTRIES_A_PAGE else ():
-                bibliography = domain.bibliography(record.bibfiles)
-                for key in resolution.lists[record.list_id].keys:
-                    entry = bibliography.get(key)
-                    if entry is not None:
-                        lowered = key.lower()
-                        place = (record.bibfiles, lowered)
-                        results[(f"rendered:{record.style}", *place)] = render_entry(
-                            record.style, entry, language
-                        )
-                        results[("coins", *place)] = metadata.coins(entry)
-                        results[("links", *place)] = links_by_kind(entry)
-            blob = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
-            sender.send_bytes(pickle.dumps((docname, blob), protocol=pickle.HIGHEST_PROTOCOL))
-    except BaseException:  # noqa: BLE001 - the build formats for itself, and says nothing
+            if resolver.entries_shown(docname) > MOST_ENTRIES_A_PAGE:
+                continue
+            elsewhere.seen = False
+            page_signature, replacements, attributes = resolver.resolve(docname)
+            if not elsewhere.seen:
+                resolved = Resolved(
+                    page_signature, [_detached(nodes) for nodes in replacements],
+                    list(warnings), list(jobs), attributes,
+                )
+                blob = pickle.dumps(resolved, protocol=pickle.HIGHEST_PROTOCOL)
+                sender.send_bytes(pickle.dumps((docname, blob), protocol=pickle.HIGHEST_PROTOCOL))
+            warnings.clear()
+            jobs.clear()
+    except BaseException:  # noqa: BLE001 - the build resolves for itself, and says nothing
         os._exit(1)
     os._exit(0)
+
+
+def _detached(roots: list[nodes.Node]) -> list[nodes.Node]:
+    """The nodes cut from this child's document, so that pickling them takes nothing else."""
+    for root in roots:
+        root.parent = None
+        for node in root.findall():
+            node.__dict__.pop("_document", None)  # docutils >= 0.22
+            node.__dict__.pop("document", None)  # earlier docutils
+    return roots
 
 
 _prerenderers: weakref.WeakKeyDictionary[Builder, Prerenderer] = weakref.WeakKeyDictionary()

@@ -63,6 +63,8 @@ class ReaderTools(SphinxPostTransform):
             self.render()
 
     def render(self) -> None:
+        if prerenderer_for(self.builder).taken(self.env.docname):
+            return  # the page came from a child, with its reader tools (see .prerender)
         blocks = _containers(self.document, "highlight-citation")
         lists = _containers(self.document, "highlight-references")
         if not blocks and not lists:
@@ -125,8 +127,7 @@ class ReaderTools(SphinxPostTransform):
         )
         if identity in spans:
             return None
-        ahead = prerenderer_for(self.builder).coins(self.env.docname, identity[1], entry.key)
-        title = escape(ahead if ahead is not None else metadata.coins(entry), quote=True)
+        title = escape(metadata.coins(entry), quote=True)
         span = unindexed_html(f'<span class="Z3988" title="{title}"></span>')
         spans[identity] = span
         return span

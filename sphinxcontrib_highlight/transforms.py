@@ -8,23 +8,18 @@ all render the result, and a list stays where its directive stands.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
+from . import downloads
 from .bibsource import BibSource
 from .collector import collector_paused
-from .formatting import (
-    adopt_rendering,
-    plain,
-    render_entry,
-    rendered_plain,
-    rendering_problems,
-    to_nodes,
-)
-from .links import Link, doi_url, entry_links, links_by_kind
+from .formatting import plain, render_entry, rendered_plain, rendering_problems, to_nodes
+from .links import Link, doi_url, entry_links
 from .nodes import (
     citation_block_placeholder,
     cite_placeholder,
@@ -32,13 +27,15 @@ from .nodes import (
     unindexed_html,
     unwrapped_paragraph,
 )
-from .prerender import Prerenderer, prerenderer_for
+from .prerender import PageResolver, Resolved, Signature, prerenderer_for, signature
+from .reader import ReaderTools
 from .styles.base import term
-from .warnings_ import Warn, warn
+from .warnings_ import Warn, log_kept, warn
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
     from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
 
     from .bibdata import Bibliography
     from .domain import HighlightDomain
@@ -60,15 +57,44 @@ class ResolveHighlight(SphinxPostTransform):
             self.render()
 
     def render(self) -> None:
-        for block in list(self.document.findall(citation_block_placeholder)):
-            block.replace_self(self.citation_block(block))
-        lists = list(self.document.findall(reference_list_placeholder))
-        if lists:
-            self.prerendered.page_started(self.domain, self.env.docname, self.config.language)
-        for placeholder in lists:
-            placeholder.replace_self(self.reference_list(placeholder))
-        for cite in list(self.document.findall(cite_placeholder)):
-            cite.replace_self(self.citation_numbers(cite))
+        placeholders = page_placeholders(self.document)
+        if not placeholders:
+            return
+        ahead = prerenderer_for(self.builder)
+        domain = self.domain
+        ahead.page_started(self.builder, self.env.docname, PageResolver(
+            domain.documents_with_citations, domain.entries_shown, partial(resolve_page, self.env)
+        ))
+        resolved = ahead.take(self.env.docname, placeholders)
+        if resolved is None:
+            self.replace(placeholders)
+        else:
+            self.adopt(placeholders, resolved)
+
+    def replace(self, placeholders: list[nodes.Element]) -> list[list[nodes.Node]]:
+        """Replace each placeholder with its nodes; return them, in the same order."""
+        replacements: list[list[nodes.Node]] = []
+        for placeholder in placeholders:
+            if isinstance(placeholder, citation_block_placeholder):
+                new = self.citation_block(placeholder)
+            elif isinstance(placeholder, reference_list_placeholder):
+                new = self.reference_list(placeholder)
+            else:
+                new = [self.citation_numbers(placeholder)]
+            placeholder.replace_self(new)
+            replacements.append(new)
+        return replacements
+
+    def adopt(self, placeholders: list[nodes.Element], resolved: Resolved) -> None:
+        """Put in place what a child made of the page (see :mod:`.prerender`): its nodes,
+        its warnings and download requests, as if this process had made them."""
+        for placeholder, new in zip(placeholders, resolved.replacements, strict=True):
+            placeholder.replace_self(new)
+        log_kept(resolved.warnings)
+        writer = downloads.writer_for(self.builder, self.domain.bibliography)
+        for job in resolved.downloads:
+            writer.request(job)
+        self.document.attributes.update(resolved.attributes)
 
     # --- helpers ---------------------------------------------------------------------
 
@@ -82,44 +108,23 @@ class ResolveHighlight(SphinxPostTransform):
     def for_html(self) -> bool:
         return self.builder.format == "html"
 
-    @property
-    def prerendered(self) -> Prerenderer:
-        return prerenderer_for(self.builder)
-
     def formatted(
         self,
         style: str,
         entry: Entry,
         bibliography: Bibliography,
         used_at: tuple[str, int],
-        bibfiles: tuple[str, ...] | None = None,
     ) -> Rendered:
         """The entry in ``style``, warning (once) about what had to be worked around.
 
         The warnings point at the entry in its .bib file, where the fix belongs, and come
-        once however many lists show the entry. An entry of a list (``bibfiles`` given)
-        may have been formatted ahead by :mod:`.prerender`.
+        once however many lists show the entry.
         """
-        language = self.config.language
-        if bibfiles is not None:
-            self.adopt_ahead(style, entry, bibfiles, language)
-        rendered = render_entry(style, entry, language)
+        rendered = render_entry(style, entry, self.config.language)
         location = entry_location(bibliography, entry, used_at)
         for subtype, message in rendering_problems(style, entry, rendered):
             warn(message, subtype, location, once=True)
         return rendered
-
-    def adopt_ahead(
-        self, style: str, entry: Entry, bibfiles: tuple[str, ...], language: str
-    ) -> None:
-        """Take the entry's rendering and links from :mod:`.prerender`, if it sent them."""
-        docname = self.env.docname
-        rendered = self.prerendered.rendered(docname, style, bibfiles, entry.key)
-        if rendered is not None:
-            adopt_rendering(style, entry, language, rendered)
-        links = self.prerendered.links(docname, bibfiles, entry.key)
-        if links is not None:
-            links_by_kind.adopt(entry, links)
 
     def text_paragraph(self, rendered: Rendered, css_class: str, key: str) -> nodes.Element:
         """The formatted text; for the text builder a paragraph that is never wrapped.
@@ -204,9 +209,7 @@ class ResolveHighlight(SphinxPostTransform):
             entry = bibliography.get(key)
             if entry is None:  # the file changed under a stale resolution; never crash
                 continue
-            rendered = self.formatted(
-                record.style, entry, bibliography, location, record.bibfiles
-            )
+            rendered = self.formatted(record.style, entry, bibliography, location)
             # bibfiles: the HTML-only reader post-transform finds the entry from the node.
             item = nodes.list_item(
                 "", classes=["highlight-reference"], key=key, bibfiles=record.bibfiles
@@ -372,6 +375,36 @@ def _anchor(
     title_attribute = f' title="{_encode(title)}"' if title else ""
     text = label if label_is_html else _encode(label)
     return f'<a class="{classes}" href="{_encode(href)}"{title_attribute}>{text}</a>'
+
+
+def page_placeholders(document: nodes.document) -> list[nodes.Element]:
+    """The page's placeholders in the order they are resolved: citation blocks, lists,
+    in-text citations (a citation's tooltip and numbers come from its list)."""
+    return [
+        *document.findall(citation_block_placeholder),
+        *document.findall(reference_list_placeholder),
+        *document.findall(cite_placeholder),
+    ]
+
+
+def resolve_page(
+    env: BuildEnvironment, docname: str
+) -> tuple[Signature, list[list[nodes.Node]], dict[str, Any]]:
+    """Resolve a page on a doctree of its own, as the build would: for a child that
+    resolves pages ahead (see :mod:`.prerender`). Returns its placeholders' signature,
+    the nodes that replaced them and the attributes set on its document."""
+    document = env.get_doctree(docname)
+    env.prepare_settings(docname)
+    placeholders = page_placeholders(document)
+    page_signature = signature(placeholders)
+    before = dict(document.attributes)
+    replacements = ResolveHighlight(document).replace(placeholders)
+    ReaderTools(document).apply()
+    attributes = {
+        name: value for name, value in document.attributes.items()
+        if name not in before or before[name] != value
+    }
+    return page_signature, replacements, attributes
 
 
 def entry_location(

@@ -9,12 +9,10 @@ cannot drift from the code.
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
+from docutils import nodes
 from sphinx.util import logging
-
-if TYPE_CHECKING:
-    from docutils import nodes
 
 WARNING_TYPE = "highlight"
 
@@ -59,12 +57,43 @@ class Warn(Enum):
     number; the link is left out of the page and of the downloads."""
 
 
-def warn(
-    message: str,
-    subtype: Warn,
-    location: str | tuple[str, int | None] | nodes.Node | None,
-    *,
-    once: bool = False,
-) -> None:
+Location = str | tuple[str, int | None] | None
+"""Where a warning points, as Sphinx's logging takes it (or a docutils node)."""
+
+
+class KeptWarning(NamedTuple):
+    """A warning kept to be logged by another process (see :func:`keep_warnings`)."""
+
+    message: str
+    subtype: Warn
+    location: Location
+    once: bool
+
+
+#: The warnings this process keeps instead of logging them, if it does.
+_kept: list[KeptWarning] | None = None
+
+
+def warn(message: str, subtype: Warn, location: Location | nodes.Node, *, once: bool = False) -> None:
     """Log a located warning of type ``highlight`` with the given subtype."""
+    if _kept is not None:
+        if isinstance(location, nodes.Node):  # as Sphinx would print it; a node is not sent
+            location = logging.get_node_location(location)
+        _kept.append(KeptWarning(message, subtype, location, once))
+        return
     logger.warning(message, type=WARNING_TYPE, subtype=subtype.value, location=location, once=once)
+
+
+def keep_warnings() -> list[KeptWarning]:
+    """Keep this process's warnings in the list returned, from now on, instead of logging
+    them: a child that resolves pages ahead (:mod:`.prerender`) sends them to the build,
+    which logs them when it takes the page, in order, as if it had resolved it."""
+    global _kept  # set once, in a forked child that does nothing else
+    _kept = []
+    return _kept
+
+
+def log_kept(warnings: list[KeptWarning]) -> None:
+    """Log warnings another process kept (see :func:`keep_warnings`)."""
+    for kept in warnings:
+        warn(kept.message, kept.subtype, kept.location, once=kept.once)

@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 from conftest import output_files, own_warnings, soup
 
-from sphinxcontrib_highlight import background, bibdata, bibparse, downloads, prerender
+from sphinxcontrib_highlight import (
+    background,
+    bibdata,
+    bibparse,
+    downloads,
+    prerender,
+    transforms,
+)
 
 
 def record_pids(monkeypatch: pytest.MonkeyPatch, module: object, name: str, log: Path) -> None:
@@ -31,9 +38,10 @@ def pids(log: Path) -> set[int]:
     return {int(line) for line in log.read_text(encoding="utf-8").split()} if log.exists() else set()
 
 
-@pytest.fixture(params=["parallel", "bad-bib"])
+@pytest.fixture(params=["parallel", "bad-bib", "bad-input", "reader"])
 def root(request) -> str:
-    """A root with many pages, and one whose .bib has a problem of every kind."""
+    """A root with many pages, one whose .bib has a problem of every kind, one whose
+    second page warns, and one with citation blocks, meta tags and downloads."""
     return request.param
 
 
@@ -167,50 +175,77 @@ def test_no_child_is_forked_from_a_process_running_threads(
     assert list(Path(app.outdir, downloads.DOWNLOAD_DIR).rglob("*.bib"))
 
 
-@needs_fork
-def test_entries_formatted_ahead_by_a_child_give_the_same_build(
-    make_app, root_copy, root, in_process_build, monkeypatch
-):
-    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
-    taken = []
-    real = prerender.Prerenderer.rendered
+def count_taken(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Each page the build resolves, and whether it took the child's result."""
+    taken: list[tuple[str, bool]] = []
+    real = prerender.Prerenderer.take
 
-    def counting(self, *args):
-        found = real(self, *args)
-        taken.append(found is not None)
+    def counting(self, docname, placeholders):
+        found = real(self, docname, placeholders)
+        taken.append((docname, found is not None))
         return found
 
-    monkeypatch.setattr(prerender.Prerenderer, "rendered", counting)
-    app = make_app("html", srcdir=root_copy(root), freshenv=True)
-    app.build()
-    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
-    if root == "parallel":  # twelve pages with lists: the child is ahead for most
-        assert any(taken)
+    monkeypatch.setattr(prerender.Prerenderer, "take", counting)
+    return taken
 
 
 @needs_fork
-def test_a_formatting_child_that_dies_changes_nothing(
+def test_pages_resolved_ahead_by_a_child_give_the_same_build(
+    make_app, root_copy, root, in_process_build, monkeypatch
+):
+    """Nodes, warnings (in order), download files and meta tags, as the build makes them."""
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    taken = count_taken(monkeypatch)
+    app = make_app("html", srcdir=root_copy(root), freshenv=True)
+    app.build()
+    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+    if root != "bad-bib":  # several pages: the child is ahead for some
+        assert any(was_taken for _, was_taken in taken)
+
+
+@needs_fork
+def test_a_resolving_child_that_dies_changes_nothing(
     make_app, root_copy, root, in_process_build, monkeypatch
 ):
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
-    monkeypatch.setattr(prerender, "_format_pages", lambda *args: os._exit(3))
+    monkeypatch.setattr(prerender, "_resolve_pages", lambda *args: os._exit(3))
     app = make_app("html", srcdir=root_copy(root), freshenv=True)
     app.build()
     assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
 
 
 @needs_fork
-def test_pages_showing_too_many_entries_are_formatted_by_the_build(
+def test_a_page_whose_placeholders_differ_is_resolved_by_the_build(
+    make_app, root_copy, root, in_process_build, monkeypatch
+):
+    """Another extension's post-transform may change a page before this one runs: the
+    child's result is then not the page's, and the build resolves the page itself."""
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    real = transforms.resolve_page
+
+    def other_placeholders(env, docname):
+        signature, replacements, attributes = real(env, docname)
+        return [*signature, ("changed", {})], replacements, attributes
+
+    monkeypatch.setattr(transforms, "resolve_page", other_placeholders)
+    taken = count_taken(monkeypatch)
+    app = make_app("html", srcdir=root_copy(root), freshenv=True)
+    app.build()
+    assert taken and not any(was_taken for _, was_taken in taken)
+    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+
+
+@needs_fork
+def test_pages_showing_too_many_entries_are_resolved_by_the_build(
     make_app, root_copy, root, in_process_build, monkeypatch
 ):
     """A page listing a whole large file would make one message as large as the file."""
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     monkeypatch.setattr(prerender, "MOST_ENTRIES_A_PAGE", 0)
-    taken = []
-    real = prerender.Prerenderer.rendered
-    monkeypatch.setattr(prerender.Prerenderer, "rendered",
-                        lambda self, *args: taken.append(real(self, *args)) or taken[-1])
+    taken = count_taken(monkeypatch)
     app = make_app("html", srcdir=root_copy(root), freshenv=True)
     app.build()
-    assert taken and not any(taken)
+    domain = app.env.domains["highlight"]
+    assert any(domain.entries_shown(docname) for docname, _ in taken)
+    assert not any(was_taken and domain.entries_shown(docname) for docname, was_taken in taken)
     assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
