@@ -5,7 +5,8 @@ build times is the cost of citing:
 
 ``plain``
     Citations typed as plain text (``[3]``) and each page's list as a plain numbered list
-    of pre-formatted strings: the physical limit of a citation extension.
+    of the text this extension prints for each entry (its default reference style),
+    typed in: the physical limit of a citation extension.
 ``bibtex``
     sphinxcontrib-bibtex: ``:cite:p:`` and a per-page ``.. bibliography::`` filtered to
     the keys cited on that page (``:filter: docname in docnames``).
@@ -19,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +32,7 @@ _GIVEN = ["Anna", "Bjørn", "Chloé", "Dmitri", "Élodie", "Fatima", "Günter", 
           "Ingrid", "José", "Katarzyna", "Lars", "Mei", "Nikolai", "Olivia", "Pedro",
           "Quentin", "Rafael", "Søren", "Tomás", "Ulrike", "Vera", "Wei", "Xavier",
           "Yusuf", "Zoë"]
-#: Family names as BibTeX writes them (LaTeX accents, braces) and as the plain variant
-#: prints them.
+#: Family names as BibTeX writes them (LaTeX accents, braces) and as they print.
 _FAMILY = [
     (r"M{\"u}ller", "Müller"), (r"Schr{\"o}dinger", "Schrödinger"),
     (r"Garc{\'\i}a", "García"), (r"Ng", "Ng"), (r"{\v{C}}ech", "Čech"),
@@ -54,8 +56,6 @@ _TYPES = ["article"] * 6 + ["book", "inproceedings", "incollection", "phdthesis"
 class Entry:
     key: str
     bibtex: str
-    plain: str
-    """The entry pre-formatted as the plain variant prints it."""
 
 
 def _plain_latex(text: str) -> str:
@@ -68,13 +68,9 @@ def make_entry(rng: random.Random, index: int) -> Entry:
     count = min(30, max(1, int(rng.expovariate(1 / 5)) + 1))
     people = [(rng.choice(_FAMILY), rng.choice(_GIVEN)) for _ in range(count)]
     authors_tex = " and ".join(f"{family[0]}, {given}" for family, given in people)
-    authors_plain = ", ".join(f"{family[1]} {given[0]}" for family, given in people[:6])
-    if count > 6:
-        authors_plain += ", et al"
     title_words = [rng.choice(_WORDS) for _ in range(rng.randint(4, 14))]
     title_words[0] = title_words[0][:1].upper() + title_words[0][1:]
     title_tex = " ".join(title_words)
-    title_plain = _plain_latex(title_tex)
     year = rng.randint(1950, 2025)
     key = f"{_plain_latex(people[0][0][1]).split()[-1].lower()}{year}e{index}"
     key = "".join(ch for ch in key if ch.isascii() and ch.isalnum()) or f"e{index}"
@@ -99,8 +95,7 @@ def make_entry(rng: random.Random, index: int) -> Entry:
         fields |= {"howpublished": f"\\url{{https://example.org/{index}}}", "note": "Preprint"}
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
     bibtex = f"@{kind}{{{key},\n  author = {{{authors_tex}}},\n{body}\n}}\n"
-    plain = f"{authors_plain}. {title_plain}. {_plain_latex(fields.get('journal', venue))}. {year}."
-    return Entry(key, bibtex, plain)
+    return Entry(key, bibtex)
 
 
 def generate(out: Path, entries: int, pages: int, cites: int, seed: int = 6) -> None:
@@ -109,6 +104,7 @@ def generate(out: Path, entries: int, pages: int, cites: int, seed: int = 6) -> 
     corpus = [make_entry(rng, index) for index in range(entries)]
     page_keys = [rng.sample(range(entries), min(cites, entries)) for _ in range(pages)]
     bibtex = "".join(entry.bibtex + "\n" for entry in corpus)
+    printed = _printed(bibtex)
     for variant in VARIANTS:
         root = out / variant
         if root.exists():
@@ -122,7 +118,8 @@ def generate(out: Path, entries: int, pages: int, cites: int, seed: int = 6) -> 
             f"Benchmark\n=========\n\n.. toctree::\n   :maxdepth: 1\n\n{toctree}\n", encoding="utf-8"
         )
         for number, keys in enumerate(page_keys):
-            text = _page(variant, number, [corpus[index] for index in keys], rng_for(seed, number))
+            text = _page(variant, number, [corpus[index] for index in keys], printed,
+                         rng_for(seed, number))
             (root / f"page{number:04d}.rst").write_text(text, encoding="utf-8")
 
 
@@ -142,7 +139,26 @@ def _conf(variant: str) -> str:
     return common
 
 
-def _page(variant: str, number: int, entries: list[Entry], rng: random.Random) -> str:
+def _printed(bibtex: str) -> dict[str, str]:
+    """Each entry as this extension prints it in a reference list, by key, escaped for
+    reST: what the plain variant types in, so that it shows the same text."""
+    from sphinxcontrib_highlight.bibdata import load_bibliography
+    from sphinxcontrib_highlight.formatting import plain, render_entry
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "refs.bib")
+        path.write_text(bibtex, encoding="utf-8")
+        bibliography = load_bibliography([path], "utf-8")
+        entries = bibliography.entries
+        return {
+            entry.key: re.sub(r"([\\*`|_])", r"\\\1", plain(render_entry("neurosci-bull", entry).text))
+            for entry in entries.values()
+        }
+
+
+def _page(
+    variant: str, number: int, entries: list[Entry], printed: dict[str, str], rng: random.Random
+) -> str:
     title = f"Page {number}"
     lines = [title, "=" * len(title), ""]
     for index, entry in enumerate(entries, start=1):
@@ -158,7 +174,7 @@ def _page(variant: str, number: int, entries: list[Entry], rng: random.Random) -
         lines += [f"{prose.capitalize()} {cite}.", ""]
     lines += ["References", "----------", ""]
     if variant == "plain":
-        lines += [f"{index}. {entry.plain}" for index, entry in enumerate(entries, start=1)]
+        lines += [f"{index}. {printed[entry.key]}" for index, entry in enumerate(entries, start=1)]
     elif variant == "bibtex":
         lines += [".. bibliography::", "   :filter: docname in docnames"]
     else:
