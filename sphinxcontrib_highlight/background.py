@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
+    from multiprocessing.sharedctypes import Synchronized
 
 #: Each task's child and the process that started it (only that one may wait for it).
 _running: dict[Hashable, tuple[int, BaseProcess]] = {}
@@ -52,6 +53,12 @@ def fork(target: Callable[..., Any], *args: Any) -> BaseProcess:
 def pipe() -> tuple[Connection, Connection]:
     """A one-way pipe for a forked child: (receiving end, sending end)."""
     return multiprocessing.get_context("fork").Pipe(duplex=False)
+
+
+def shared_counter(value: int) -> Synchronized[int]:
+    """An integer this process and the children it forks next all see (shared memory)."""
+    counter: Synchronized[int] = multiprocessing.get_context("fork").Value("i", value, lock=False)
+    return counter
 
 
 def start(tasks: list[Hashable], target: Callable[..., Any], *args: Any) -> BaseProcess | None:

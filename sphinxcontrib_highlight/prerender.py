@@ -19,6 +19,7 @@ never starts a child.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
+    from multiprocessing.sharedctypes import Synchronized
 
     from docutils import nodes
     from sphinx.application import Sphinx
@@ -42,6 +44,9 @@ PAGES_BEFORE_CHILD = 3
 #: A page that shows more entries (a list of a whole file) is resolved by the build
 #: itself: its result would be one message as large as the file.
 MOST_ENTRIES_A_PAGE = 1000
+
+#: How long a build that waits for the child (with ``-j``) waits for one page, in seconds.
+LONGEST_WAIT = 2.0
 
 Signature = list[tuple[str, dict[str, Any]]]
 """What a page's placeholders are: each one's node name and attributes, in order."""
@@ -82,6 +87,10 @@ class Prerenderer:
         self._receiver: Connection | None = None
         self._pages: dict[str, bytes] = {}
         self._taken: str | None = None
+        self._at: Synchronized[int] | None = None
+        """Where the build is, as an index into the child's pages (shared with it)."""
+        self._order: dict[str, int] = {}
+        self._waits = False
 
     def page_started(self, builder: Builder, docname: str, resolver: PageResolver) -> None:
         """Called as each page with citations is resolved: the child starts after a few."""
@@ -97,20 +106,35 @@ class Prerenderer:
             return
         try:
             receiver, sender = background.pipe()
+            self._at = background.shared_counter(-1)
         except OSError:
             return
         try:
-            child = background.fork(_resolve_pages, builder, resolver, later, sender)
+            child = background.fork(_resolve_pages, builder, resolver, later, self._at, sender)
         except OSError:
             receiver.close()
             return
         finally:
             sender.close()
         self._child, self._receiver = child, receiver
+        self._order = {name: index for index, name in enumerate(later)}
+        self._waits = builder.parallel_ok
 
     def take(self, docname: str, placeholders: list[nodes.Element]) -> Resolved | None:
-        """The page's result, if the child sent it already and made it from these
-        placeholders; None otherwise (the caller resolves the page)."""
+        """The page's result, if the child sent it and made it from these placeholders;
+        None otherwise (the caller resolves the page).
+
+        A build that writes pages itself never waits for the child: it is behind the
+        child anyway, and resolving a page here takes no longer than waiting. With
+        ``-j``, Sphinx's workers write the pages and this process only prepares them,
+        faster than the child resolves them: there the build waits for the child (up to
+        :data:`LONGEST_WAIT` a page), which takes that work off it. Either way the child
+        learns which page the build has reached and skips those it passed.
+        """
+        if self._waits and docname in self._order:
+            self._receive_until(docname)
+        if self._at is not None:
+            self._at.value = self._order.get(docname, self._at.value)
         self._receive()
         blob = self._pages.pop(docname, None)
         self._pages = {name: data for name, data in self._pages.items() if name > docname}
@@ -128,13 +152,28 @@ class Prerenderer:
 
     def _receive(self) -> None:
         """Take every message that has arrived, without waiting for more."""
-        receiver = self._receiver
         try:
-            while receiver is not None and receiver.poll(0):
-                docname, blob = pickle.loads(receiver.recv_bytes())  # our own child
-                self._pages[docname] = blob
+            while self._receiver is not None and self._receiver.poll(0):
+                self._receive_one()
         except (EOFError, OSError):
             self._close_pipe()
+
+    def _receive_until(self, docname: str) -> None:
+        """Take messages until the child has sent ``docname``'s (it sends one for every
+        page it does not skip), or the wait is too long."""
+        try:
+            while self._receiver is not None and docname not in self._pages:
+                if not self._receiver.poll(LONGEST_WAIT) or self._receive_one() >= docname:
+                    return
+        except (EOFError, OSError):
+            self._close_pipe()
+
+    def _receive_one(self) -> str:
+        assert self._receiver is not None
+        docname, blob = pickle.loads(self._receiver.recv_bytes())  # our own child
+        if blob is not None:
+            self._pages[docname] = blob
+        return str(docname)
 
     def _close_pipe(self) -> None:
         if self._receiver is not None:
@@ -163,30 +202,42 @@ class _LoggedElsewhere(logging.Handler):
 
 
 def _resolve_pages(
-    builder: Builder, resolver: PageResolver, docnames: list[str], sender: Connection
+    builder: Builder,
+    resolver: PageResolver,
+    docnames: list[str],
+    build_at: Synchronized[int],
+    sender: Connection,
 ) -> None:
-    """The child: each page's :class:`Resolved`, in order, one message per page."""
+    """The child: each page's :class:`Resolved`, in order, one message per page (None
+    for a page left to the build), and none for a page the build has reached already."""
     try:
         _prerenderers.clear()  # this process resolves pages; it takes none
+        # What the build holds is never garbage here: leave it out of the collector's
+        # scans, and collect each page's garbage (its doctree) once the page is sent,
+        # so that this process stays the size of the build it copies.
+        gc.freeze()
         warnings = warnings_.keep_warnings()
         jobs = downloads.keep_requests()
         elsewhere = _LoggedElsewhere()
         sphinx_logger = logging.getLogger("sphinx")
         sphinx_logger.handlers = [elsewhere]  # the build prints; this copy of it must not
-        for docname in docnames:
-            if resolver.entries_shown(docname) > MOST_ENTRIES_A_PAGE:
+        for index, docname in enumerate(docnames):
+            if build_at.value >= index:
                 continue
-            elsewhere.seen = False
-            page_signature, replacements, attributes = resolver.resolve(docname)
-            if not elsewhere.seen:
-                resolved = Resolved(
-                    page_signature, [_detached(nodes) for nodes in replacements],
-                    list(warnings), list(jobs), attributes,
-                )
-                blob = pickle.dumps(resolved, protocol=pickle.HIGHEST_PROTOCOL)
-                sender.send_bytes(pickle.dumps((docname, blob), protocol=pickle.HIGHEST_PROTOCOL))
+            blob = None  # "resolve it yourself"
+            if resolver.entries_shown(docname) <= MOST_ENTRIES_A_PAGE:
+                elsewhere.seen = False
+                page_signature, replacements, attributes = resolver.resolve(docname)
+                if not elsewhere.seen:
+                    resolved = Resolved(
+                        page_signature, [_detached(nodes) for nodes in replacements],
+                        list(warnings), list(jobs), attributes,
+                    )
+                    blob = pickle.dumps(resolved, protocol=pickle.HIGHEST_PROTOCOL)
+            sender.send_bytes(pickle.dumps((docname, blob), protocol=pickle.HIGHEST_PROTOCOL))
             warnings.clear()
             jobs.clear()
+            gc.collect()
     except BaseException:  # noqa: BLE001 - the build resolves for itself, and says nothing
         os._exit(1)
     os._exit(0)

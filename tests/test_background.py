@@ -204,6 +204,23 @@ def test_pages_resolved_ahead_by_a_child_give_the_same_build(
 
 
 @needs_fork
+def test_a_parallel_build_waits_for_the_child_and_gives_the_same_build(
+    make_app, root_copy, root, in_process_build, monkeypatch
+):
+    """With -j, the build prepares pages faster than the child resolves them: it waits
+    for the child's result rather than resolving the page twice."""
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    taken = count_taken(monkeypatch)
+    app = make_app("html", srcdir=root_copy(root), freshenv=True, parallel=2)
+    app.build()
+    files, warnings = in_process_build
+    assert output_files(Path(app.outdir)) == files
+    assert sorted(own_warnings(app)) == sorted(warnings)  # -j reads in another order
+    if root == "parallel":  # every page after the first comes from the child
+        assert [was_taken for _, was_taken in taken] == [False] + [True] * (len(taken) - 1)
+
+
+@needs_fork
 def test_a_resolving_child_that_dies_changes_nothing(
     make_app, root_copy, root, in_process_build, monkeypatch
 ):
