@@ -35,6 +35,7 @@ from pybtex.database import Entry, Person
 
 from . import background, bibparse
 from .bibparse import (
+    GROUP,
     NEXT_CHUNK,
     ChunkProblem,
     ChunkSource,
@@ -44,10 +45,11 @@ from .bibparse import (
     NameCache,
     ParsedChunk,
     chunk_key,
+    chunk_starts,
     crossref_of,
+    group_digests,
     iter_chunks,
     materialize,
-    split_chunks,
     summarize,
 )
 from .collector import collector_paused
@@ -657,6 +659,7 @@ def _parse_into_store(
             "problems": problems, "preamble": preamble, "crossrefs": crossrefs,
             "content": content, "first": assembler.first_key, "keys": assembler.key_digest,
             "parser": _parser_version(), "macros": defines_macros,
+            "groups": group_digests(text, chunk_starts(text)),
         })
     except (OSError, bibstore.DatabaseError):
         writer.abandon()
@@ -706,8 +709,8 @@ def _patched_store(
     except (OSError, bibstore.DatabaseError):
         return None
     try:
-        _apply(patcher, edits, name)
-        patcher.commit({"content": content})
+        _apply(patcher, edits[0], name)
+        patcher.commit({"content": content, "groups": edits[1]})
     except (OSError, bibstore.DatabaseError):
         patcher.abandon()
         return None
@@ -729,20 +732,33 @@ class _Edit(NamedTuple):
     """How many lines the chunk gained (negative: lost), moving what follows it."""
 
 
-def _edits(reader: bibstore.StoreReader, text: str) -> list[_Edit] | None:
-    """The changed chunks of ``text`` against the earlier database; None if the edit
-    cannot be patched."""
+def _edits(reader: bibstore.StoreReader, text: str) -> tuple[list[_Edit], list[str]] | None:
+    """The changed chunks of ``text`` against the earlier database, with the text's group
+    digests (:func:`~.bibparse.group_digests`); None if the edit cannot be patched.
+
+    Only the chunks of groups whose digest changed are cut out and hashed.
+    """
     places = reader.places()
-    pieces = list(split_chunks(text))
-    if len(pieces) != len(places):
+    starts = chunk_starts(text)
+    earlier_groups = reader.meta.get("groups")
+    if len(starts) != len(places) or not isinstance(earlier_groups, list):
         return None
+    groups = group_digests(text, starts)
+    bounds = [*starts, len(text)]
+    changed = (
+        place
+        for group, (digest, earlier) in enumerate(zip(groups, earlier_groups, strict=True))
+        if digest != earlier
+        for place in range(group * GROUP, min((group + 1) * GROUP, len(starts)))
+    )
     edits: list[_Edit] = []
     names: NameCache = {}
-    for place, ((line, piece, last), (old_key, old_line)) in enumerate(
-        zip(pieces, places, strict=True)
-    ):
-        chunk_text = piece if last else piece + NEXT_CHUNK
+    for place in changed:
+        piece = text[bounds[place] : bounds[place + 1]]
+        following = place + 1 < len(places)
+        chunk_text = piece + NEXT_CHUNK if following else piece
         key = chunk_key(chunk_text, {})
+        old_key, old_line = places[place]
         if key == old_key:
             continue
         if len(edits) == _PATCH_LIMIT:
@@ -753,12 +769,10 @@ def _edits(reader: bibstore.StoreReader, text: str) -> list[_Edit] | None:
         last_entry = reader.last_entry_of(old_key)
         if old_summary is None or last_entry is None or not _same_entries(summary, old_summary):
             return None
-        following = place + 1 < len(places)
-        moved = (
-            (pieces[place + 1][0] - line) - (places[place + 1][1] - old_line) if following else 0
-        )
+        line = text.count("\n", 0, bounds[place]) + 1
+        moved = piece.count("\n") - (places[place + 1][1] - old_line) if following else 0
         edits.append(_Edit(place, line, key, chunk, summary, old_key, last_entry, moved))
-    return edits
+    return edits, groups
 
 
 def _apply(patcher: bibstore.StorePatcher, edits: list[_Edit], name: str) -> None:

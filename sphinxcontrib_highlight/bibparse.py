@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import pybtex.errors
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
 
 _PERSON_FIELDS = frozenset(role.lower() for role in Person.valid_roles)
 _NEXT_ENTRY = re.compile(r"^[ \t]*@", re.MULTILINE)
+#: The same lines found from their line break: a search for a character, several times
+#: faster than trying ``^`` at every position of a large file.
+_CHUNK_START = re.compile(r"\n[ \t]*@")
 
 NameParts = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 """A parsed name: first, middle, prelast, last and lineage parts, as pybtex splits them."""
@@ -178,14 +182,38 @@ def split_chunks(text: str) -> Iterator[tuple[int, str, bool]]:
     line and whether it is the last piece."""
     line = 1
     start = 0
-    for match in _NEXT_ENTRY.finditer(text):
-        if match.start() == 0:
-            continue
-        piece = text[start : match.start()]
+    for match in _CHUNK_START.finditer(text):
+        piece = text[start : match.start() + 1]
         yield line, piece, False
         line += piece.count("\n")
-        start = match.start()
+        start = match.start() + 1
     yield line, text[start:], True
+
+
+def chunk_starts(text: str) -> list[int]:
+    """Where each piece of :func:`split_chunks` starts in the text, in order."""
+    return [0, *(match.start() + 1 for match in _CHUNK_START.finditer(text))]
+
+
+#: Chunks per group of :func:`group_digests`.
+GROUP = 64
+
+
+def group_digests(text: str, starts: list[int]) -> list[str]:
+    """A digest of the text of each run of :data:`GROUP` chunks (``starts`` from
+    :func:`chunk_starts`).
+
+    Two texts cut into as many chunks whose groups have equal digests have equal chunks
+    there: comparing a few hundred digests finds the edited chunks of a 20,000-entry
+    file without hashing each chunk apart.
+    """
+    bounds = [*starts[::GROUP], len(text)]
+    return [
+        hashlib.sha1(
+            text[begin:end].encode("utf-8", "surrogatepass"), usedforsecurity=False
+        ).hexdigest()
+        for begin, end in pairwise(bounds)
+    ]
 
 
 class ChunkSource(Protocol):

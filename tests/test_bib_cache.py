@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -253,9 +254,13 @@ ENTRIES = "".join(
     (lambda text: text.replace("{Title 7}", "{Title 7}, title = {Again}"), False),  # a problem
     (lambda text: '@string{j = "J"}\n' + text, False),  # a macro
 ])
-def test_patched_database_equals_a_fresh_parse(tmp_path, monkeypatch, edit, patched):
+@pytest.mark.parametrize("group", [bibparse.GROUP, 5], ids=["one group", "groups of 5"])
+def test_patched_database_equals_a_fresh_parse(tmp_path, monkeypatch, edit, patched, group):
     """An edit inside entries patches a copy of the earlier database; whatever the edit,
-    the database answers exactly what parsing the edited file afresh gives."""
+    the database answers exactly what parsing the edited file afresh gives. With groups
+    of five chunks, edits fall in different groups, and unchanged groups are skipped."""
+    monkeypatch.setattr(bibparse, "GROUP", group)
+    monkeypatch.setattr(bibdata, "GROUP", group)
     bib = tmp_path / "refs.bib"
     bib.write_text(ENTRIES, encoding="utf-8")
     monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
@@ -281,6 +286,35 @@ def test_patched_database_equals_a_fresh_parse(tmp_path, monkeypatch, edit, patc
     monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
     assert everything(bibdata.load_file(bib, "utf-8")) == everything(loaded)
     assert len(list((tmp_path / "cache").glob("*.sqlite"))) == 1
+
+
+def test_database_without_group_digests_is_indexed_again(tmp_path, monkeypatch):
+    """A database of the previous release has no group digests: an edit is not patched
+    into it, the file is indexed again, and the result is a fresh parse's."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(ENTRIES, encoding="utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
+    forget_parses(monkeypatch)
+    bibdata.load_file(bib, "utf-8")
+    (database,) = (tmp_path / "cache").glob("*.sqlite")
+    with sqlite3.connect(database) as connection:
+        connection.execute("DELETE FROM meta WHERE name = 'groups'")
+    connection.close()
+    bib.write_text(ENTRIES.replace("{Title 3}", "{A new title}"), encoding="utf-8")
+    forget_parses(monkeypatch)
+    tried = []
+    real_edits = bibdata._edits
+
+    def edits(*args):
+        tried.append(real_edits(*args))
+        return tried[-1]
+
+    monkeypatch.setattr(bibdata, "_edits", edits)
+    loaded = everything(bibdata.load_file(bib, "utf-8"))
+    assert tried == [None]
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "fresh")
+    forget_parses(monkeypatch)
+    assert loaded == everything(bibdata.load_file(bib, "utf-8"))
 
 
 @pytest.mark.parametrize("path", REAL_FILES, ids=lambda path: path.name)
