@@ -240,8 +240,16 @@ def _fingerprints(
 ) -> dict[str, str]:
     """Per document, a digest of everything it shows that comes from resolution."""
 
+    digests: dict[tuple[tuple[str, ...], str | None], str] = {}
+
     def digest(bibfiles: tuple[str, ...], key: str | None) -> str:
-        return (bibliography_of(bibfiles).digest(key) if key else None) or "-"
+        # A key cited on a page is listed there too: look each one up once.
+        found = digests.get((bibfiles, key))
+        if found is None:
+            found = digests[(bibfiles, key)] = (
+                (bibliography_of(bibfiles).digest(key) if key else None) or "-"
+            )
+        return found
 
     _prefetch(bibliography_of, (
         (record.bibfiles, resolution.lists[record.list_id].keys) for record in lists
