@@ -53,6 +53,9 @@ class HighlightDomain(Domain):
         self._loaded: dict[tuple[str, ...], Bibliography] = {}
         self._cleared: dict[str, dict[str, Any]] = {}
         """The records of each document read again in this build, as they were before."""
+        self.written: set[str] = set()
+        """The documents this build reads or finds changed, so will write (Sphinx may
+        write others too, for its own reasons: ``-a``, a changed toctree)."""
 
     # --- records, kept by document -----------------------------------------------------
 
@@ -117,6 +120,10 @@ class HighlightDomain(Domain):
     def documents_with_citations(self) -> set[str]:
         """The documents that show a citation block, a list or an in-text citation."""
         return {docname for kind in _KINDS for docname in self.data[kind]}
+
+    def written_with_citations(self) -> set[str]:
+        """The documents with citations that this build is known to write."""
+        return self.documents_with_citations() & self.written
 
     def entries_shown(self, docname: str) -> int:
         """How many entries the document's reference lists show."""
@@ -240,7 +247,15 @@ def toctree_order(env: BuildEnvironment) -> list[str]:
     return order
 
 
+def on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Sphinx event: note the documents this build reads, and so writes."""
+    domain: HighlightDomain = env.domains["highlight"]  # type: ignore[assignment]
+    domain.written.update(docnames)
+
+
 def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Sphinx event: resolve after reading; rewrite the documents whose output changed."""
     domain: HighlightDomain = env.domains["highlight"]  # type: ignore[assignment]
-    return domain.refresh()
+    changed = domain.refresh()
+    domain.written.update(changed)
+    return changed

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from . import bibdata, config, nodes, prerender, reader
 from .bibsource import BibSource
 from .directives import CitationDirective, ReferencesDirective
-from .domain import HighlightDomain, on_env_get_updated
+from .domain import HighlightDomain, on_env_before_read_docs, on_env_get_updated
 from .roles import CiteRole
 from .styles.base import MESSAGE_CATALOG
 from .transforms import ResolveHighlight
@@ -33,6 +33,7 @@ def setup_extension(app: Sphinx) -> None:
     app.add_role("hcite", CiteRole())
     app.add_post_transform(ResolveHighlight)
     reader.register(app)
+    app.connect("env-before-read-docs", on_env_before_read_docs)
     app.connect("env-get-updated", on_env_get_updated)
     app.connect("build-finished", prerender.finish_prerendering)
     app.connect("config-inited", add_static_path)

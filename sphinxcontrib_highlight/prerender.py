@@ -38,7 +38,13 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-#: Pages a build resolves itself before a child resolves the rest.
+#: A child starts with the first page if the build is known to write at least this many
+#: more pages with citations (forking and warming up cost about what resolving one
+#: page costs).
+LATER_PAGES_FOR_CHILD = 2
+
+#: Otherwise (Sphinx writes pages it did not read, as with ``-a``), pages a build
+#: resolves itself before a child resolves every later page with citations.
 PAGES_BEFORE_CHILD = 3
 
 #: A page that shows more entries (a list of a whole file) is resolved by the build
@@ -65,11 +71,12 @@ class Resolved(NamedTuple):
 
 
 class PageResolver(NamedTuple):
-    """What a child needs to resolve pages: the pages with citations, how many entries
-    each one lists, and a function that resolves one (its placeholders' signature, the
+    """What a child needs to resolve pages: the pages with citations, those of them the
+    build is known to write, how many entries each one lists, and a function that resolves one (its placeholders' signature, the
     nodes that replace them and the attributes it sets on its document)."""
 
     docnames: Callable[[], Iterable[str]]
+    written: Callable[[], Iterable[str]]
     entries_shown: Callable[[str], int]
     resolve: Callable[[str], tuple[Signature, list[list[nodes.Node]], dict[str, Any]]]
 
@@ -93,16 +100,23 @@ class Prerenderer:
         self._waits = False
 
     def page_started(self, builder: Builder, docname: str, resolver: PageResolver) -> None:
-        """Called as each page with citations is resolved: the child starts after a few."""
+        """Called as each page with citations is resolved: the child starts at the first
+        if the build is known to write more such pages after it (a full build), or
+        after a few pages otherwise (a build that rewrites two pages starts no child)."""
         self._pages_seen += 1
-        if self._child is None and self._pages_seen == PAGES_BEFORE_CHILD + 1:
-            self._start(builder, docname, resolver)
-
-    def _start(self, builder: Builder, docname: str, resolver: PageResolver) -> None:
-        if not background.available():
+        if self._child is not None:
             return
-        later = sorted(name for name in resolver.docnames() if name > docname)
-        if not later:
+        if self._pages_seen == 1:
+            later = sorted(name for name in resolver.written() if name > docname)
+            if len(later) >= LATER_PAGES_FOR_CHILD:
+                self._start(builder, later, resolver)
+                return
+        if self._pages_seen == PAGES_BEFORE_CHILD + 1:
+            later = sorted(name for name in resolver.docnames() if name > docname)
+            self._start(builder, later, resolver)
+
+    def _start(self, builder: Builder, later: list[str], resolver: PageResolver) -> None:
+        if not background.available() or not later:
             return
         try:
             receiver, sender = background.pipe()

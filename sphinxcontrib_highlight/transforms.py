@@ -63,7 +63,8 @@ class ResolveHighlight(SphinxPostTransform):
         ahead = prerenderer_for(self.builder)
         domain = self.domain
         ahead.page_started(self.builder, self.env.docname, PageResolver(
-            domain.documents_with_citations, domain.entries_shown, partial(resolve_page, self.env)
+            domain.documents_with_citations, domain.written_with_citations,
+            domain.entries_shown, partial(resolve_page, self.env),
         ))
         resolved = ahead.take(self.env.docname, placeholders)
         if resolved is None:

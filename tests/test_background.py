@@ -221,6 +221,35 @@ def test_a_parallel_build_waits_for_the_child_and_gives_the_same_build(
 
 
 @needs_fork
+def test_the_child_starts_with_a_full_build_and_not_for_one_page(
+    make_app, root_copy, monkeypatch
+):
+    """A build that reads every page starts the child at its first page with citations;
+    a build that rewrites one page starts none (forking would cost more than it saves)."""
+    started = []
+    real_fork = background.fork
+
+    def recording_fork(target, *args):
+        # With the number of pages resolved so far: the child starts during the first.
+        started.append((getattr(target, "__name__", ""), len(taken)))
+        return real_fork(target, *args)
+
+    monkeypatch.setattr(background, "fork", recording_fork)
+    taken = count_taken(monkeypatch)
+    srcdir = root_copy("parallel")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert ("_resolve_pages", 0) in started
+    started.clear()
+    taken.clear()
+    (srcdir / "page05.rst").touch()
+    again = make_app("html", srcdir=srcdir)
+    again.build()
+    assert [docname for docname, _ in taken] == ["page05"]
+    assert not any(name == "_resolve_pages" for name, _ in started)
+
+
+@needs_fork
 def test_a_resolving_child_that_dies_changes_nothing(
     make_app, root_copy, root, in_process_build, monkeypatch
 ):
