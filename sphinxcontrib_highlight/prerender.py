@@ -1,20 +1,21 @@
 """Resolve the citations of the pages Sphinx will write next, in a forked child.
 
 Resolving a page's citations (formatting its entries, their COinS, links and tooltips,
-making the nodes) is most of what this extension does while Sphinx writes a page, and
-it depends only on what the build knows once every document is read. Sphinx resolves
-pages in sorted order (in parallel builds too: the main process prepares them), so once
-a build has resolved a few pages, a child resolves every later page that cites or lists,
-on its own copy of the page's doctree, and sends back, one message per page, the nodes
-that replace each placeholder, the warnings it would have logged and the download files
-it would have requested.
+making the nodes, converting and writing its download files) is most of what this
+extension does while Sphinx writes a page, and it depends only on what the build knows
+once every document is read. Sphinx resolves pages in sorted order (in parallel builds
+too: the main process prepares them), so a child resolves the later pages that cite or
+list, on its own copy of each page's doctree, and sends back, one message per page, the
+nodes that replace each placeholder, the warnings it would have logged and the download
+jobs it would have requested (their files written already).
 
 The build takes a page's result if it has arrived and was made from the same
 placeholders (another extension's post-transform might have changed them first): it puts
 the nodes in place, logs the warnings and requests the files, in the order it would have
-itself. Otherwise it resolves the page itself. It never waits for the child, so the
-worst case is the time a build took without it. A build that resolves one or two pages
-never starts a child.
+itself. Otherwise it resolves the page itself. A build that writes its pages itself
+never waits for the child, so the worst case is the time a build took without it; with
+``-j`` it waits, see :meth:`Prerenderer.take`. A build that rewrites a page or two
+starts no child.
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ class Resolved(NamedTuple):
 
 class PageResolver(NamedTuple):
     """What a child needs to resolve pages: the pages with citations, those of them the
-    build is known to write, how many entries each one lists, and a function that resolves one (its placeholders' signature, the
-    nodes that replace them and the attributes it sets on its document)."""
+    build is known to write, how many entries each one lists, and a function that
+    resolves one (its placeholders' signature, the nodes that replace them and the
+    attributes it sets on its document)."""
 
     docnames: Callable[[], Iterable[str]]
     written: Callable[[], Iterable[str]]

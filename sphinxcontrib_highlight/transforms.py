@@ -4,6 +4,10 @@ This post-transform runs at priority 5, before Sphinx's reference resolver (10),
 every builder. It produces only standard nodes (container, rubric, paragraph,
 enumerated_list, reference, superscript), so html, latex, text, man, texinfo and epub
 all render the result, and a list stays where its directive stands.
+
+A build that writes many pages has a child resolve the later ones with this same code,
+on its own copy of each page (:func:`resolve_page`, :mod:`.prerender`); the transform
+then puts the child's nodes in place instead of making them.
 """
 
 from __future__ import annotations
