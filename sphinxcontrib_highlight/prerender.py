@@ -27,6 +27,8 @@ import pickle
 import weakref
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sphinx.builders import Builder
+
 from . import background, downloads, warnings_
 
 if TYPE_CHECKING:
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
 
     from docutils import nodes
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
 
 #: A child starts with the first page if the build is known to write at least this many
 #: more pages with citations (forking and warming up cost about what resolving one
@@ -83,6 +84,14 @@ class PageResolver(NamedTuple):
     resolve: Callable[[str], tuple[Signature, list[list[nodes.Node]], dict[str, Any]]]
 
 
+def writes_page_by_page(builder: Builder) -> bool:
+    """Whether the builder writes each document on its own, in sorted order (with
+    Sphinx's own ``write_documents``), as the child expects. LaTeX, Texinfo, man and
+    single-page HTML assemble documents and resolve only the assembled ones: a child
+    would resolve pages none of them takes."""
+    return type(builder).write_documents is Builder.write_documents
+
+
 def signature(placeholders: list[nodes.Element]) -> Signature:
     return [(node.tagname, node.attributes) for node in placeholders]
 
@@ -106,7 +115,7 @@ class Prerenderer:
         if the build is known to write more such pages after it (a full build), or
         after a few pages otherwise (a build that rewrites two pages starts no child)."""
         self._pages_seen += 1
-        if self._child is not None:
+        if self._child is not None or not writes_page_by_page(builder):
             return
         if self._pages_seen == 1:
             later = sorted(name for name in resolver.written() if name > docname)

@@ -250,6 +250,22 @@ def test_the_child_starts_with_a_full_build_and_not_for_one_page(
 
 
 @needs_fork
+@pytest.mark.parametrize("builder", ["latex", "singlehtml"])
+def test_no_child_for_builders_that_assemble_documents(make_app, root_copy, monkeypatch, builder):
+    """LaTeX and single-page HTML resolve assembled documents: a child resolving each
+    page would do work that nothing takes."""
+    started = []
+    real_fork = background.fork
+    monkeypatch.setattr(background, "fork", lambda target, *args: started.append(
+        getattr(target, "__name__", "")) or real_fork(target, *args))
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    app = make_app(builder, srcdir=root_copy("parallel"), freshenv=True)
+    app.build()
+    assert "_resolve_pages" not in started
+    assert prerender.writes_page_by_page(app.builder) is False
+
+
+@needs_fork
 def test_a_resolving_child_that_dies_changes_nothing(
     make_app, root_copy, root, in_process_build, monkeypatch
 ):
