@@ -45,6 +45,23 @@ def root(request) -> str:
     return request.param
 
 
+def result(app) -> tuple[dict[str, bytes], list[str]]:
+    """What a build made: its output files and its own warnings."""
+    return output_files(Path(app.outdir)), own_warnings(app)
+
+
+@pytest.fixture
+def build_root(make_app, root_copy, root):
+    """Build the test root afresh (HTML) with the extension as the test patched it."""
+
+    def build(**kwargs: object):
+        app = make_app("html", srcdir=root_copy(root), freshenv=True, **kwargs)
+        app.build()
+        return app
+
+    return build
+
+
 @pytest.fixture
 def in_process_build(make_app, root_copy, root, monkeypatch):
     """The test root built with every job done in the build's own process."""
@@ -52,7 +69,7 @@ def in_process_build(make_app, root_copy, root, monkeypatch):
         patch.setattr(background, "available", lambda: False)
         app = make_app("html", srcdir=root_copy(root, "in-process"), freshenv=True)
         app.build()
-    return output_files(Path(app.outdir)), own_warnings(app)
+    return result(app)
 
 
 @pytest.fixture
@@ -76,45 +93,42 @@ def two_cpus(monkeypatch):
 
 @needs_fork
 def test_bib_is_parsed_in_a_child_with_the_same_result(
-    make_app, root_copy, root, in_process_build, fresh_parse, monkeypatch, tmp_path
+    build_root, in_process_build, fresh_parse, monkeypatch, tmp_path
 ):
     log = tmp_path / "parses.log"
     record_pids(monkeypatch, bibparse, "parse_chunk", log)
-    app = make_app("html", srcdir=root_copy(root), freshenv=True)
-    app.build()
+    app = build_root()
     assert pids(log) and os.getpid() not in pids(log)
-    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+    assert result(app) == in_process_build
 
 
 @needs_fork
 def test_a_child_that_dies_while_parsing_changes_nothing(
-    make_app, root_copy, root, in_process_build, fresh_parse, monkeypatch, tmp_path
+    build_root, in_process_build, fresh_parse, monkeypatch, tmp_path
 ):
     monkeypatch.setattr(bibdata, "_load_files", lambda *args: os._exit(3))
     log = tmp_path / "parses.log"
     record_pids(monkeypatch, bibparse, "parse_chunk", log)
-    app = make_app("html", srcdir=root_copy(root), freshenv=True)
-    app.build()
+    app = build_root()
     assert pids(log) == {os.getpid()}  # the build parsed the file itself
-    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+    assert result(app) == in_process_build
 
 
 @needs_fork
 def test_downloads_are_written_by_a_child_with_the_same_content(
-    make_app, root_copy, root, in_process_build, monkeypatch, tmp_path
+    build_root, in_process_build, monkeypatch, tmp_path
 ):
     monkeypatch.setattr(downloads, "Worker", partial(background.Worker, inline=0))
     log = tmp_path / "writes.log"
     record_pids(monkeypatch, downloads, "write_files", log)
-    app = make_app("html", srcdir=root_copy(root), freshenv=True)
-    app.build()
+    app = build_root()
     assert pids(log) and os.getpid() not in pids(log)
-    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+    assert result(app) == in_process_build
 
 
 @needs_fork
 def test_downloads_are_written_when_the_child_fails(
-    make_app, root_copy, root, in_process_build, monkeypatch
+    build_root, in_process_build, monkeypatch
 ):
     monkeypatch.setattr(downloads, "Worker", partial(background.Worker, inline=0))
     parent = os.getpid()
@@ -126,9 +140,8 @@ def test_downloads_are_written_when_the_child_fails(
         real(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(downloads, "write_files", fail_in_child)
-    app = make_app("html", srcdir=root_copy(root), freshenv=True)
-    app.build()
-    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+    app = build_root()
+    assert result(app) == in_process_build
     assert not list(Path(app.outdir).rglob(".tmp-*"))
 
 
@@ -191,28 +204,26 @@ def count_taken(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
 
 @needs_fork
 def test_pages_resolved_ahead_by_a_child_give_the_same_build(
-    make_app, root_copy, root, in_process_build, monkeypatch
+    build_root, root, in_process_build, monkeypatch
 ):
     """Nodes, warnings (in order), download files and meta tags, as the build makes them."""
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     taken = count_taken(monkeypatch)
-    app = make_app("html", srcdir=root_copy(root), freshenv=True)
-    app.build()
-    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+    app = build_root()
+    assert result(app) == in_process_build
     if root != "bad-bib":  # several pages: the child is ahead for some
         assert any(was_taken for _, was_taken in taken)
 
 
 @needs_fork
 def test_a_parallel_build_waits_for_the_child_and_gives_the_same_build(
-    make_app, root_copy, root, in_process_build, monkeypatch
+    build_root, root, in_process_build, monkeypatch
 ):
     """With -j, the build prepares pages faster than the child resolves them: it waits
     for the child's result rather than resolving the page twice."""
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     taken = count_taken(monkeypatch)
-    app = make_app("html", srcdir=root_copy(root), freshenv=True, parallel=2)
-    app.build()
+    app = build_root(parallel=2)
     files, warnings = in_process_build
     assert output_files(Path(app.outdir)) == files
     assert sorted(own_warnings(app)) == sorted(warnings)  # -j reads in another order
@@ -267,18 +278,17 @@ def test_no_child_for_builders_that_assemble_documents(make_app, root_copy, monk
 
 @needs_fork
 def test_a_resolving_child_that_dies_changes_nothing(
-    make_app, root_copy, root, in_process_build, monkeypatch
+    build_root, in_process_build, monkeypatch
 ):
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     monkeypatch.setattr(prerender, "_resolve_pages", lambda *args: os._exit(3))
-    app = make_app("html", srcdir=root_copy(root), freshenv=True)
-    app.build()
-    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+    app = build_root()
+    assert result(app) == in_process_build
 
 
 @needs_fork
 def test_a_page_whose_placeholders_differ_is_resolved_by_the_build(
-    make_app, root_copy, root, in_process_build, monkeypatch
+    build_root, in_process_build, monkeypatch
 ):
     """Another extension's post-transform may change a page before this one runs: the
     child's result is then not the page's, and the build resolves the page itself."""
@@ -291,23 +301,21 @@ def test_a_page_whose_placeholders_differ_is_resolved_by_the_build(
 
     monkeypatch.setattr(transforms, "resolve_page", other_placeholders)
     taken = count_taken(monkeypatch)
-    app = make_app("html", srcdir=root_copy(root), freshenv=True)
-    app.build()
+    app = build_root()
     assert taken and not any(was_taken for _, was_taken in taken)
-    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+    assert result(app) == in_process_build
 
 
 @needs_fork
 def test_pages_showing_too_many_entries_are_resolved_by_the_build(
-    make_app, root_copy, root, in_process_build, monkeypatch
+    build_root, in_process_build, monkeypatch
 ):
     """A page listing a whole large file would make one message as large as the file."""
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     monkeypatch.setattr(prerender, "MOST_ENTRIES_A_PAGE", 0)
     taken = count_taken(monkeypatch)
-    app = make_app("html", srcdir=root_copy(root), freshenv=True)
-    app.build()
+    app = build_root()
     domain = app.env.domains["highlight"]
     assert any(domain.entries_shown(docname) for docname, _ in taken)
     assert not any(was_taken and domain.entries_shown(docname) for docname, was_taken in taken)
-    assert (output_files(Path(app.outdir)), own_warnings(app)) == in_process_build
+    assert result(app) == in_process_build
