@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sphinx.domains import Domain
 
 from .bibsource import BibSource
+from .collector import collector_paused
 from .resolve import Resolution, refingerprint, resolve
 from .warnings_ import Warn, warn
 
@@ -256,6 +257,7 @@ def on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[s
 def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Sphinx event: resolve after reading; rewrite the documents whose output changed."""
     domain: HighlightDomain = env.domains["highlight"]  # type: ignore[assignment]
-    changed = domain.refresh()
+    with collector_paused():
+        changed = domain.refresh()
     domain.written.update(changed)
     return changed

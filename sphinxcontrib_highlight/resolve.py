@@ -36,7 +36,12 @@ class Resolution:
     blocks: dict[tuple[str, str], str | None]
     """The key each citation block shows, by (docname, block id); None where in no file."""
     fingerprints: dict[str, str]
+    """Per document, a digest of everything it shows from resolution and entries: a
+    document whose fingerprint changed is written again."""
     list_records: dict[str, ListRecord]
+    structures: dict[str, str]
+    """Per document, the part of its fingerprint that does not come from entries' content,
+    kept so that a build that changed only entries does not compute it again."""
 
     def targets(self, docname: str, cite_id: str) -> tuple[Target | None, ...]:
         """Where each key of a citation points."""
@@ -118,8 +123,9 @@ def resolve(
 
     resolution = Resolution(
         resolved_lists, places, resolved_blocks, {},
-        {record.list_id: record for record in list_records},
+        {record.list_id: record for record in list_records}, {},
     )
+    resolution.structures.update(_structures(list_records, cite_records, block_records, resolution))
     resolution.fingerprints.update(_fingerprints(
         list_records, cite_records, block_records, resolution, bibliography_of,
     ))
@@ -231,6 +237,24 @@ def _link_cites(
     return places, backrefs
 
 
+def _structures(
+    lists: list[ListRecord],
+    cites: list[CiteRecord],
+    blocks: list[BlockRecord],
+    resolution: Resolution,
+) -> dict[str, str]:
+    """Per document, a digest of what it shows from resolution but not from entries:
+    its records, numbers, anchors, and where each citation points."""
+    parts: dict[str, list[object]] = defaultdict(list)
+    for record in lists:
+        parts[record.docname].append((record, resolution.lists[record.list_id]))
+    for cite in cites:
+        parts[cite.docname].append((cite.cite_id, resolution.targets(cite.docname, cite.cite_id)))
+    for block in blocks:
+        parts[block.docname].append((block, resolution.blocks[(block.docname, block.block_id)]))
+    return {docname: _sha1(repr(items)) for docname, items in parts.items()}
+
+
 def _fingerprints(
     lists: list[ListRecord],
     cites: list[CiteRecord],
@@ -238,41 +262,52 @@ def _fingerprints(
     resolution: Resolution,
     bibliography_of: Callable[[tuple[str, ...]], Bibliography],
 ) -> dict[str, str]:
-    """Per document, a digest of everything it shows that comes from resolution."""
+    """Per document, a digest of everything it shows that comes from resolution: its
+    structure (:attr:`Resolution.structures`) and the digest of each entry it shows.
 
-    digests: dict[tuple[tuple[str, ...], str | None], str] = {}
+    Reads places and keys straight from the resolution: a build that changed one entry
+    of a large project computes this for every document, and making a :class:`Target`
+    per citation cost more than the rest together.
+    """
+    digests: dict[tuple[tuple[str, ...], str], str] = {}
 
     def digest(bibfiles: tuple[str, ...], key: str | None) -> str:
+        if not key:
+            return "-"
         # A key cited on a page is listed there too: look each one up once.
         found = digests.get((bibfiles, key))
         if found is None:
-            found = digests[(bibfiles, key)] = (
-                (bibliography_of(bibfiles).digest(key) if key else None) or "-"
-            )
+            found = digests[(bibfiles, key)] = bibliography_of(bibfiles).digest(key) or "-"
         return found
 
     _prefetch(bibliography_of, (
         (record.bibfiles, resolution.lists[record.list_id].keys) for record in lists
     ))
 
-    parts: dict[str, list[object]] = defaultdict(list)
+    shown: dict[str, list[str]] = defaultdict(list)
     for record in lists:
-        shown = resolution.lists[record.list_id]
-        parts[record.docname].append(
-            (record, shown, [digest(record.bibfiles, key) for key in shown.keys])
+        shown[record.docname].extend(
+            digest(record.bibfiles, key) for key in resolution.lists[record.list_id].keys
         )
+    list_records, resolved_lists = resolution.list_records, resolution.lists
     for cite in cites:
-        found = resolution.targets(cite.docname, cite.cite_id)
-        parts[cite.docname].append(
-            (cite.cite_id, found, [digest(t.bibfiles, t.key) if t else "-" for t in found])
+        shown[cite.docname].extend(
+            digest(list_records[place[0]].bibfiles, resolved_lists[place[0]].keys[place[1]])
+            if place else "-"
+            for place in resolution.cites.get((cite.docname, cite.cite_id), ())
         )
     for block in blocks:
-        key = resolution.blocks[(block.docname, block.block_id)]
-        parts[block.docname].append((block, key, digest(block.bibfiles, key)))
+        shown[block.docname].append(
+            digest(block.bibfiles, resolution.blocks[(block.docname, block.block_id)])
+        )
     return {
-        docname: hashlib.sha1(repr(items).encode("utf-8"), usedforsecurity=False).hexdigest()
-        for docname, items in parts.items()
+        docname: _sha1(" ".join((structure, *shown[docname])))
+        for docname, structure in resolution.structures.items()
     }
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def _prefetch(
