@@ -1,13 +1,14 @@
 """Resolve the citations of the pages Sphinx will write next, in a forked child.
 
 Resolving a page's citations (formatting its entries, their COinS, links and tooltips,
-making the nodes, converting and writing its download files) is most of what this
-extension does while Sphinx writes a page, and it depends only on what the build knows
-once every document is read. Sphinx resolves pages in sorted order (in parallel builds
-too: the main process prepares them), so a child resolves the later pages that cite or
-list, on its own copy of each page's doctree, and sends back, one message per page, the
-nodes that replace each placeholder, the warnings it would have logged and the download
-jobs it would have requested (their files written already).
+making the nodes) is most of what this extension does while Sphinx writes a page, and it
+depends only on what the build knows once every document is read. Sphinx resolves pages
+in sorted order (in parallel builds too: the main process prepares them), so a child
+resolves the later pages that cite or list, on its own copy of each page's doctree, and
+sends back, one message per page, the nodes that replace each placeholder, the warnings
+it would have logged and the download jobs it would have requested. It writes no
+download file: the build's own writer (:mod:`.downloads`) does, in a process of its
+own, so that the child, which the build may wait for, does only what the pages need.
 
 The build takes a page's result if it has arrived and was made from the same
 placeholders (another extension's post-transform might have changed them first): it puts
@@ -97,25 +98,26 @@ def signature(placeholders: list[nodes.Element]) -> Signature:
 
 
 class Prerenderer:
-    """One build's child and the pages it resolved, by docname."""
+    """One build's children and the pages they resolved, by docname."""
 
     def __init__(self) -> None:
         self._pages_seen = 0
-        self._child: BaseProcess | None = None
-        self._receiver: Connection | None = None
+        self._children: list[BaseProcess] = []
+        self._receivers: list[Connection | None] = []
+        """Each child's receiving end, by share (None once closed)."""
         self._pages: dict[str, bytes] = {}
         self._taken: str | None = None
         self._at: Synchronized[int] | None = None
-        """Where the build is, as an index into the child's pages (shared with it)."""
+        """Where the build is, as an index into the later pages (shared with the children)."""
         self._order: dict[str, int] = {}
         self._waits = False
 
     def page_started(self, builder: Builder, docname: str, resolver: PageResolver) -> None:
-        """Called as each page with citations is resolved: the child starts at the first
-        if the build is known to write more such pages after it (a full build), or
-        after a few pages otherwise (a build that rewrites two pages starts no child)."""
+        """Called as each page with citations is resolved: the children start at the
+        first if the build is known to write more such pages after it (a full build), or
+        after a few pages otherwise (a build that rewrites two pages starts none)."""
         self._pages_seen += 1
-        if self._child is not None or not writes_page_by_page(builder):
+        if self._children or not writes_page_by_page(builder):
             return
         if self._pages_seen == 1:
             later = sorted(name for name in resolver.written() if name > docname)
@@ -130,36 +132,47 @@ class Prerenderer:
         if not background.available() or not later:
             return
         try:
-            receiver, sender = background.pipe()
             self._at = background.shared_counter(-1)
         except OSError:
             return
-        try:
-            child = background.fork(_resolve_pages, builder, resolver, later, self._at, sender)
-        except OSError:
-            receiver.close()
-            return
-        finally:
-            sender.close()
-        self._child, self._receiver = child, receiver
-        self._order = {name: index for index, name in enumerate(later)}
-        self._waits = builder.parallel_ok
+        indexed = list(enumerate(later))
+        shares = children_for(builder)
+        for share in range(shares):
+            try:
+                receiver, sender = background.pipe()
+            except OSError:
+                break
+            try:
+                child = background.fork(
+                    _resolve_pages, builder, resolver, indexed[share::shares], self._at, sender
+                )
+            except OSError:
+                receiver.close()
+                break
+            finally:
+                sender.close()
+            self._children.append(child)
+            self._receivers.append(receiver)
+        if self._receivers:
+            self._order = {name: index for index, name in indexed}
+            self._waits = builder.parallel_ok
 
     def take(self, docname: str, placeholders: list[nodes.Element]) -> Resolved | None:
-        """The page's result, if the child sent it and made it from these placeholders;
+        """The page's result, if a child sent it and made it from these placeholders;
         None otherwise (the caller resolves the page).
 
-        A build that writes pages itself never waits for the child: it is behind the
+        A build that writes pages itself never waits for a child: it is behind the
         child anyway, and resolving a page here takes no longer than waiting. With
         ``-j``, Sphinx's workers write the pages and this process only prepares them,
-        faster than the child resolves them: there the build waits for the child (up to
-        :data:`LONGEST_WAIT` a page), which takes that work off it. Either way the child
-        learns which page the build has reached and skips those it passed.
+        faster than a child resolves them: there the build waits for the page's child
+        (up to :data:`LONGEST_WAIT` a page), which takes that work off it. Either way the
+        children learn which page the build has reached and skip those it passed.
         """
-        if self._waits and docname in self._order:
-            self._receive_until(docname)
-        if self._at is not None:
-            self._at.value = self._order.get(docname, self._at.value)
+        index = self._order.get(docname)
+        if self._waits and index is not None:
+            self._receive_until(docname, index % len(self._receivers))
+        if self._at is not None and index is not None:
+            self._at.value = index
         self._receive()
         blob = self._pages.pop(docname, None)
         self._pages = {name: data for name, data in self._pages.items() if name > docname}
@@ -172,46 +185,59 @@ class Prerenderer:
         return resolved
 
     def taken(self, docname: str) -> bool:
-        """Whether the page's result came from the child (its reader tools came with it)."""
+        """Whether the page's result came from a child (its reader tools came with it)."""
         return self._taken == docname
 
     def _receive(self) -> None:
         """Take every message that has arrived, without waiting for more."""
-        try:
-            while self._receiver is not None and self._receiver.poll(0):
-                self._receive_one()
-        except (EOFError, OSError):
-            self._close_pipe()
+        for share in range(len(self._receivers)):
+            try:
+                while (receiver := self._receivers[share]) is not None and receiver.poll(0):
+                    self._receive_one(receiver)
+            except (EOFError, OSError):
+                self._close(share)
 
-    def _receive_until(self, docname: str) -> None:
-        """Take messages until the child has sent ``docname``'s (it sends one for every
-        page it does not skip), or the wait is too long."""
+    def _receive_until(self, docname: str, share: int) -> None:
+        """Take the messages of the child whose share ``docname`` is in, until it has
+        sent that page's (it sends one for every page it does not skip), or the wait is
+        too long."""
         try:
-            while self._receiver is not None and docname not in self._pages:
-                if not self._receiver.poll(LONGEST_WAIT) or self._receive_one() >= docname:
+            while (receiver := self._receivers[share]) is not None and docname not in self._pages:
+                if not receiver.poll(LONGEST_WAIT) or self._receive_one(receiver) >= docname:
                     return
         except (EOFError, OSError):
-            self._close_pipe()
+            self._close(share)
 
-    def _receive_one(self) -> str:
-        assert self._receiver is not None
-        docname, blob = pickle.loads(self._receiver.recv_bytes())  # our own child
+    def _receive_one(self, receiver: Connection) -> str:
+        docname, blob = pickle.loads(receiver.recv_bytes())  # our own child
         if blob is not None:
             self._pages[docname] = blob
         return str(docname)
 
-    def _close_pipe(self) -> None:
-        if self._receiver is not None:
-            self._receiver.close()
-            self._receiver = None
+    def _close(self, share: int) -> None:
+        receiver = self._receivers[share]
+        if receiver is not None:
+            receiver.close()
+            self._receivers[share] = None
 
     def finish(self) -> None:
-        """Stop the child (it may still be resolving pages no build will write)."""
-        self._close_pipe()
-        if self._child is not None:
-            self._child.terminate()
-            self._child.join()
-            self._child = None
+        """Stop the children (they may still be resolving pages no build will write)."""
+        for share in range(len(self._receivers)):
+            self._close(share)
+        for child in self._children:
+            child.terminate()
+            child.join()
+        self._children = []
+
+
+def children_for(builder: Builder) -> int:
+    """How many children resolve pages: one beside a build that writes its pages itself;
+    with ``-j N``, N (at most one per CPU), since the build then only prepares pages and
+    waits for them, and N is the share of the machine the user gave the build."""
+    if not builder.parallel_ok:
+        return 1
+    app = getattr(builder, "_app", None) or builder.app
+    return max(1, min(int(app.parallel), os.cpu_count() or 1))
 
 
 class _LoggedElsewhere(logging.Handler):
@@ -229,12 +255,13 @@ class _LoggedElsewhere(logging.Handler):
 def _resolve_pages(
     builder: Builder,
     resolver: PageResolver,
-    docnames: list[str],
+    docnames: list[tuple[int, str]],
     build_at: Synchronized[int],
     sender: Connection,
 ) -> None:
-    """The child: each page's :class:`Resolved`, in order, one message per page (None
-    for a page left to the build), and none for a page the build has reached already."""
+    """A child: for its share of the later pages (each with its index among them), each
+    page's :class:`Resolved`, in order, one message per page (None for a page left to the
+    build), and none for a page the build has reached already."""
     try:
         _prerenderers.clear()  # this process resolves pages; it takes none
         # What the build holds is never garbage here: leave it out of the collector's
@@ -246,7 +273,7 @@ def _resolve_pages(
         elsewhere = _LoggedElsewhere()
         sphinx_logger = logging.getLogger("sphinx")
         sphinx_logger.handlers = [elsewhere]  # the build prints; this copy of it must not
-        for index, docname in enumerate(docnames):
+        for index, docname in docnames:
             if build_at.value >= index:
                 continue
             blob = None  # "resolve it yourself"

@@ -232,6 +232,23 @@ def test_a_parallel_build_waits_for_the_child_and_gives_the_same_build(
 
 
 @needs_fork
+@pytest.mark.parametrize("root", ["parallel"])  # many pages
+def test_with_j_2_two_children_share_the_pages(
+    build_root, in_process_build, monkeypatch, tmp_path
+):
+    """With -j N the build only prepares pages and waits for them: N children (one per
+    CPU at most) resolve alternate pages, and the build is the same."""
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    log = tmp_path / "resolved.log"
+    record_pids(monkeypatch, transforms, "resolve_page", log)
+    taken = count_taken(monkeypatch)
+    app = build_root(parallel=2)
+    assert result(app)[0] == in_process_build[0]
+    assert len(pids(log)) == 2 and os.getpid() not in pids(log)
+    assert [was_taken for _, was_taken in taken] == [False] + [True] * (len(taken) - 1)
+
+
+@needs_fork
 def test_the_child_starts_with_a_full_build_and_not_for_one_page(
     make_app, root_copy, monkeypatch
 ):
