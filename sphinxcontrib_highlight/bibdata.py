@@ -471,10 +471,13 @@ def _load_files(paths: list[Path], encoding: str) -> None:
 
 
 def _needs_parsing(path: Path, encoding: str) -> bool:
-    """Whether loading the file would parse it: no database holds its content.
+    """Whether loading the file could parse it: no database is recorded for its
+    modification time and size.
 
-    A file only touched (or changed back) is hashed here, as loading it would, and its
-    database recorded for its new modification time: a child would cost more.
+    The file is not read here: a file only touched (or changed back) is hashed by the
+    child, which finds its database and records it for the new modification time. Reading
+    and hashing a 7 MB file here took 12 ms of the build's own time; the child takes them
+    beside it.
     """
     name = str(path)
     try:
@@ -486,16 +489,7 @@ def _needs_parsing(path: Path, encoding: str) -> bool:
     if cached and cached[0] == signature:
         return False
     where = _where(name, encoding)
-    if where is None or _recorded_database(where, signature) is not None:
-        return False
-    try:
-        content = _content_digest(path.read_bytes(), encoding)
-    except OSError:
-        return False
-    if not where.with_name(f"{where.name}-{content}.sqlite").is_file():
-        return True
-    _record_signature(where, signature, content)
-    return False
+    return where is not None and _recorded_database(where, signature) is None
 
 
 def load_file(path: Path, encoding: str) -> BibFile:
