@@ -104,6 +104,7 @@ class BibFile:
         written_keys: Mapping[str, str] | None = None,
         digests: Mapping[str, str] | None = None,
         key_digest: str = "",
+        patched: tuple[str, frozenset[str]] | None = None,
     ) -> None:
         self.path = path
         self.records = records
@@ -134,6 +135,9 @@ class BibFile:
         """Each entry's digest (:attr:`.EntryRecord.digest`), by lower-cased key."""
         self.key_digest = key_digest
         """A digest of the keys, as written, in file order: what numbering depends on."""
+        self.patched = patched
+        """If this parse is an earlier one patched in a few entries: that parse's content
+        digest and the lower-cased keys of the entries that changed."""
         self._entries: Recent[str, Entry] = Recent()
         self._people: Recent[str, Person] = Recent(4 * RECENT)
 
@@ -217,6 +221,25 @@ class Bibliography:
     def state(self) -> tuple[tuple[str, str], ...]:
         """Each file's path and content digest: equal states hold equal entries."""
         return tuple((bibfile.path, bibfile.content) for bibfile in self.files)
+
+    def changed_keys(self, earlier: Mapping[str, str]) -> frozenset[str] | None:
+        """The lower-cased keys whose entries may differ from the files' content
+        ``earlier`` (a content digest by path), if the files say so; None if they cannot.
+
+        They can when each file changed since is a patch of that content (see
+        :attr:`BibFile.patched`) and no entry names a crossref (a parent's change would
+        change its children too).
+        """
+        changed: set[str] = set()
+        for bibfile in self.files:
+            if bibfile.crossrefs:
+                return None
+            if bibfile.content == earlier.get(bibfile.path):
+                continue
+            if bibfile.patched is None or bibfile.patched[0] != earlier.get(bibfile.path):
+                return None
+            changed.update(bibfile.patched[1])
+        return frozenset(changed)
 
     def _home(self, lowered_key: str) -> BibFile | None:
         """The file whose definition of the key is used."""
@@ -596,10 +619,18 @@ def _open_store(database: Path, name: str) -> BibFile | None:
             tuple(meta["problems"]), str(meta["preamble"]), tuple(meta["crossrefs"]),
             str(meta["content"]), meta["first"], bibstore.StoredColumn(reader, "written"),
             bibstore.StoredColumn(reader, "digest"), str(meta["keys"]),
+            _patched_meta(meta.get("patched")),
         )
     except (bibstore.DatabaseError, OSError, KeyError, TypeError, pickle.UnpicklingError, EOFError,
             AttributeError, ImportError):
         return None
+
+
+def _patched_meta(value: object) -> tuple[str, frozenset[str]] | None:
+    """A database's record of the patch that made it, as :attr:`BibFile.patched`."""
+    if not isinstance(value, tuple) or len(value) != 2:
+        return None
+    return str(value[0]), frozenset(value[1])
 
 
 def _parse_into_store(
@@ -653,7 +684,7 @@ def _parse_into_store(
             "problems": problems, "preamble": preamble, "crossrefs": crossrefs,
             "content": content, "first": assembler.first_key, "keys": assembler.key_digest,
             "parser": _parser_version(), "macros": defines_macros,
-            "groups": group_digests(text, chunk_starts(text)),
+            "groups": group_digests(text, chunk_starts(text)), "patched": None,
         })
     except (OSError, bibstore.DatabaseError):
         writer.abandon()
@@ -702,9 +733,18 @@ def _patched_store(
         patcher = bibstore.StorePatcher(database, earlier)
     except (OSError, bibstore.DatabaseError):
         return None
+    changed = sorted({
+        event.key.lower()
+        for edit in edits[0]
+        for event in edit.summary.events
+        if isinstance(event, EntryRef)
+    })
     try:
         _apply(patcher, edits[0], name)
-        patcher.commit({"content": content, "groups": edits[1]})
+        patcher.commit({
+            "content": content, "groups": edits[1],
+            "patched": (str(meta["content"]), tuple(changed)),
+        })
     except (OSError, bibstore.DatabaseError):
         patcher.abandon()
         return None

@@ -195,7 +195,10 @@ class HighlightDomain(Domain):
         lists, cites, blocks = (self.records(kind) for kind in _KINDS)
         if same_numbering and previous is not None:
             # Only entries' content changed: refresh the fingerprints, keep the numbers.
-            resolution = refingerprint(previous, lists, cites, blocks, order, self.bibliography)
+            resolution = refingerprint(
+                previous, lists, cites, blocks, order, self.bibliography,
+                _changed_keys(file_sets, bibliographies, resolved_from[1]),
+            )
         else:
             resolution = resolve(lists, cites, blocks, order, self.bibliography, self.article_key)
         self.data["resolution"] = resolution
@@ -230,6 +233,23 @@ class HighlightDomain(Domain):
                 None,
             )
         return list(file_sets)
+
+
+def _changed_keys(
+    file_sets: list[tuple[str, ...]],
+    bibliographies: list[Bibliography],
+    earlier_states: tuple[tuple[tuple[str, str], ...], ...],
+) -> dict[tuple[str, ...], frozenset[str]] | None:
+    """Per set of files, the keys whose entries changed since the files' earlier states
+    (:attr:`.Bibliography.state` when last resolved); None if any set cannot say."""
+    earlier = dict(pair for state in earlier_states for pair in state)
+    changed = {}
+    for bibfiles, bibliography in zip(file_sets, bibliographies, strict=True):
+        keys = bibliography.changed_keys(earlier)
+        if keys is None:
+            return None
+        changed[bibfiles] = keys
+    return changed
 
 
 def toctree_order(env: BuildEnvironment) -> list[str]:

@@ -288,6 +288,38 @@ def test_patched_database_equals_a_fresh_parse(tmp_path, monkeypatch, edit, patc
     assert len(list((tmp_path / "cache").glob("*.sqlite"))) == 1
 
 
+def test_a_patch_records_what_it_changed(tmp_path, monkeypatch):
+    """A patched database names the content it was patched from and the entries the
+    edit touched; a file indexed whole names none, and neither does a file with a
+    crossref, whose parent's change would change its children."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(ENTRIES, encoding="utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
+    forget_parses(monkeypatch)
+    first = bibdata.load_file(bib, "utf-8")
+    assert first.patched is None
+    bib.write_text(
+        ENTRIES.replace("{Title 3}", "{Three}").replace("{Title 9}", "{Nine}"), encoding="utf-8"
+    )
+    forget_parses(monkeypatch)
+    second = bibdata.load_file(bib, "utf-8")
+    assert second.patched == (first.content, frozenset({"key3", "key9"}))
+    bibliography = bibdata.Bibliography((second,))
+    assert bibliography.changed_keys({str(bib): first.content}) == {"key3", "key9"}
+    assert bibliography.changed_keys({str(bib): second.content}) == frozenset()
+    assert bibliography.changed_keys({str(bib): "an older content"}) is None
+    assert bibliography.changed_keys({}) is None
+    bib.write_text(ENTRIES + "@misc{new, title={New}}\n", encoding="utf-8")  # indexed whole
+    forget_parses(monkeypatch)
+    third = bibdata.load_file(bib, "utf-8")
+    assert third.patched is None
+    assert bibdata.Bibliography((third,)).changed_keys({str(bib): second.content}) is None
+    with_crossref = tmp_path / "crossref.bib"
+    with_crossref.write_text(ENTRIES.replace("year = 1906", "year = 1906, crossref = {key1}"))
+    loaded = bibdata.load_file(with_crossref, "utf-8")
+    assert bibdata.Bibliography((loaded,)).changed_keys({str(with_crossref): ""}) is None
+
+
 def test_database_without_group_digests_is_indexed_again(tmp_path, monkeypatch):
     """A database of the previous release has no group digests: an edit is not patched
     into it, the file is indexed again, and the result is a fresh parse's."""

@@ -108,6 +108,28 @@ def test_edited_entry_rewrites_only_the_pages_that_show_it(make_app, built, tmp_
     assert rewritten == showing | {"index"}
 
 
+def test_entries_edited_build_after_build_rewrite_the_pages_that_show_them(
+    make_app, built, tmp_path
+):
+    """Each build after an edit inside an entry knows which entries changed since the
+    build before (the .bib's parse was patched from that build's): build after build,
+    the pages written are those that show the entry, and they equal a clean build."""
+    for step, (old, new, showing) in enumerate((
+        ("title = {Fourth paper}", "title = {Fourth paper, revised}", {"chapter2", "bibliography"}),
+        ("title = {Third paper}", "title = {Third paper, revised}",
+         {"chapter1", "chapter2", "bibliography"}),
+        ("year = {2023}", "year = {2024}", {"chapter2", "bibliography"}),
+    )):
+        before = page_mtimes(built)
+        edit(built / "refs.bib", old, new)
+        app = rebuild(make_app, built)
+        (bibfile,) = app.env.domains["highlight"].bibliography((str(built / "refs.bib"),)).files
+        assert bibfile.patched is not None  # the build took the path this test is about
+        rewritten = {page for page, mtime in page_mtimes(built).items() if mtime != before[page]}
+        assert rewritten - {"index"} == showing
+        assert bodies(Path(app.outdir)) == clean_build(make_app, built, tmp_path / str(step))
+
+
 def test_key_respelled_in_bibfile_renumbers(make_app, built, tmp_path):
     """A key whose spelling changed (keys match without regard to case, but the anchors
     use the key as written) is a change of keys: the project is resolved again."""
