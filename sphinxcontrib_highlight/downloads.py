@@ -131,7 +131,6 @@ class DownloadWriter:
         """Have the job's files written, unless this build or an earlier one wrote them."""
         if _kept is not None:
             _kept.append(job)
-            return
         if job.folder in self._folders:
             return
         self._folders.add(job.folder)
@@ -139,17 +138,20 @@ class DownloadWriter:
         names = [*(job.stem + fmt.suffix for fmt in convert.FORMATS.values()), *dict(job.extra)]
         if all((folder / name).is_file() for name in names):
             return
-        self._worker.submit(job)
+        if _kept is not None:
+            self._write(job)
+        else:
+            self._worker.submit(job)
 
     def finish(self) -> None:
         self._worker.finish()
 
 
 def keep_requests() -> list[DownloadJob]:
-    """From now on, keep the jobs requested in the list returned and write nothing: a
-    child that resolves pages ahead (:mod:`.prerender`) sends a page's jobs with the
-    page, and the build requests them when it takes the page, so the files are written
-    by the build's own writer, off the path of the pages the child resolves."""
+    """From now on, write requested files at once, in this process, and keep the jobs in
+    the list returned: a child that resolves pages ahead (:mod:`.prerender`) writes a
+    page's files before it sends the page, and the jobs with it; the build requests them
+    when it takes the page and finds them written (or writes what is missing)."""
     global _kept  # set once, in a forked child that does nothing else
     _kept = []
     return _kept

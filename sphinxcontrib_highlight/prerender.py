@@ -1,14 +1,15 @@
 """Resolve the citations of the pages Sphinx will write next, in a forked child.
 
 Resolving a page's citations (formatting its entries, their COinS, links and tooltips,
-making the nodes) is most of what this extension does while Sphinx writes a page, and it
-depends only on what the build knows once every document is read. Sphinx resolves pages
-in sorted order (in parallel builds too: the main process prepares them), so a child
-resolves the later pages that cite or list, on its own copy of each page's doctree, and
-sends back, one message per page, the nodes that replace each placeholder, the warnings
-it would have logged and the download jobs it would have requested. It writes no
-download file: the build's own writer (:mod:`.downloads`) does, in a process of its
-own, so that the child, which the build may wait for, does only what the pages need.
+making the nodes, converting and writing its download files) is most of what this
+extension does while Sphinx writes a page, and it depends only on what the build knows
+once every document is read. Sphinx resolves pages in sorted order (in parallel builds
+too: the main process prepares them), so a child resolves the later pages that cite or
+list, on its own copy of each page's doctree, and sends back, one message per page, the
+nodes that replace each placeholder, the warnings it would have logged and the download
+jobs it would have requested (their files written already: handing them to the build's
+download writer instead made the build wait on a full pipe, and that writer compete with
+the build for a CPU).
 
 The build takes a page's result if it has arrived and was made from the same
 placeholders (another extension's post-transform might have changed them first): it puts
