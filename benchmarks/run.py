@@ -2,10 +2,13 @@
 
 Every build runs ``sys.executable -m sphinx`` in a fresh wrapper process that reports the
 build's own wall time and peak memory (``ru_maxrss`` of its children, so each build is
-measured alone). A repetition builds the variants back to back, scenario by scenario, and
-each ratio to plain is taken within one repetition; the medians over the repetitions are
-printed. After every incremental build the runner counts the output pages whose mtime
-changed, so "only the pages whose output changes are rewritten" is measured, not assumed.
+measured alone). A repetition builds the variants in turn, scenario by scenario (plain's
+full build, then each other variant's; plain's rebuild after touching a page, then each
+other variant's; and so on), so the builds compared run seconds apart and a drift in the
+machine's speed falls on them alike. Each ratio to plain is taken within one repetition,
+and the medians over the repetitions are printed. After every incremental build the
+runner counts the output pages whose mtime changed, so "only the pages whose output
+changes are rewritten" is measured, not assumed.
 
 Usage: ``python benchmarks/run.py --entries 2000 --pages 100 --cites 20 --repeat 3``.
 """
@@ -22,9 +25,13 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import VARIANTS, generate
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 SCENARIOS = ("full", "touch page", "touch .bib", "change entry", "full -j 2")
 
@@ -151,10 +158,14 @@ def main() -> None:
         generate(workdir, args.entries, args.pages, args.cites)
         key, plain_text = _changed_entry(workdir)
         seconds: dict[tuple[str, str], float] = {}
-        for variant in variants:
-            for scenario, report, rewritten in scenario_builds(
-                workdir / variant, variant, key, plain_text
-            ):
+        # The variants take turns, build by build: each scenario of every variant runs
+        # back to back, so a drift in the machine's speed falls on all of them alike.
+        builds = zip(*(
+            _labelled(variant, scenario_builds(workdir / variant, variant, key, plain_text))
+            for variant in variants
+        ), strict=True)
+        for turn in builds:
+            for variant, (scenario, report, rewritten) in turn:
                 result = results[(variant, scenario)]
                 result.seconds.append(report["seconds"])
                 result.rss_mib.append(report["rss_mib"])
@@ -168,6 +179,15 @@ def main() -> None:
         for (variant, scenario), result in results.items():
             result.ratios.append(seconds[(variant, scenario)] / seconds[("plain", scenario)])
     _print_table(args, variants, results)
+
+
+T = TypeVar("T")
+
+
+def _labelled(variant: str, steps: Iterator[T]) -> Iterator[tuple[str, T]]:
+    """Each step of one variant's builds, with the variant's name."""
+    for step in steps:
+        yield variant, step
 
 
 def _changed_entry(workdir: Path) -> tuple[str, str]:
