@@ -138,25 +138,31 @@ class Prerenderer:
             return
         indexed = list(enumerate(later))
         shares = children_for(builder)
-        for share in range(shares):
-            try:
-                receiver, sender = background.pipe()
-            except OSError:
-                break
-            try:
-                child = background.fork(
-                    _resolve_pages, builder, resolver, indexed[share::shares], self._at, sender
-                )
-            except OSError:
-                receiver.close()
-                break
-            finally:
-                sender.close()
-            self._children.append(child)
-            self._receivers.append(receiver)
-        if self._receivers:
+        self._receivers = [
+            self._fork(builder, resolver, indexed[share::shares]) for share in range(shares)
+        ]
+        if any(receiver is not None for receiver in self._receivers):
             self._order = {name: index for index, name in indexed}
             self._waits = builder.parallel_ok
+
+    def _fork(
+        self, builder: Builder, resolver: PageResolver, pages: list[tuple[int, str]]
+    ) -> Connection | None:
+        """Start a child for these pages; its receiving end, or None if it cannot start
+        (the build then resolves those pages itself)."""
+        try:
+            receiver, sender = background.pipe()
+        except OSError:
+            return None
+        try:
+            child = background.fork(_resolve_pages, builder, resolver, pages, self._at, sender)
+        except OSError:
+            receiver.close()
+            return None
+        finally:
+            sender.close()
+        self._children.append(child)
+        return receiver
 
     def take(self, docname: str, placeholders: list[nodes.Element]) -> Resolved | None:
         """The page's result, if a child sent it and made it from these placeholders;

@@ -249,6 +249,33 @@ def test_with_j_2_two_children_share_the_pages(
 
 
 @needs_fork
+@pytest.mark.parametrize("root", ["parallel"])  # many pages
+def test_with_j_2_a_child_that_cannot_start_leaves_its_pages_to_the_build(
+    build_root, in_process_build, monkeypatch
+):
+    """If the second child cannot be forked, the build resolves that child's share of the
+    pages itself (it does not wait for them from the other child) and is the same."""
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    real_fork = background.fork
+    forks = []
+
+    def second_fails(target, *args):
+        if getattr(target, "__name__", "") == "_resolve_pages":
+            forks.append(target)
+            if len(forks) == 2:
+                raise OSError("cannot fork")
+        return real_fork(target, *args)
+
+    monkeypatch.setattr(background, "fork", second_fails)
+    taken = count_taken(monkeypatch)
+    app = build_root(parallel=2)
+    assert result(app)[0] == in_process_build[0]
+    later = [was_taken for _, was_taken in taken][1:]
+    assert later[0::2] == [True] * len(later[0::2])  # the first child's share
+    assert later[1::2] == [False] * len(later[1::2])  # the share of the one that failed
+
+
+@needs_fork
 def test_the_child_starts_with_a_full_build_and_not_for_one_page(
     make_app, root_copy, monkeypatch
 ):
