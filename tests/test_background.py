@@ -236,8 +236,9 @@ def test_a_parallel_build_waits_for_the_child_and_gives_the_same_build(
 def test_with_j_2_two_children_share_the_pages(
     build_root, in_process_build, monkeypatch, tmp_path
 ):
-    """With -j N the build only prepares pages and waits for them: N children (one per
-    CPU at most) resolve alternate pages, and the build is the same."""
+    """With -j N the build only prepares pages and waits for them: N children (at most
+    one per CPU beside the build's) resolve alternate pages, and the build is the same."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     log = tmp_path / "resolved.log"
     record_pids(monkeypatch, transforms, "resolve_page", log)
@@ -250,11 +251,23 @@ def test_with_j_2_two_children_share_the_pages(
 
 @needs_fork
 @pytest.mark.parametrize("root", ["parallel"])  # many pages
+def test_with_j_2_on_two_cpus_one_child_resolves(build_root, monkeypatch, tmp_path):
+    """The build's own process keeps a CPU: on two CPUs, -j 2 starts one child."""
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    log = tmp_path / "resolved.log"
+    record_pids(monkeypatch, transforms, "resolve_page", log)
+    build_root(parallel=2)
+    assert len(pids(log)) == 1 and os.getpid() not in pids(log)
+
+
+@needs_fork
+@pytest.mark.parametrize("root", ["parallel"])  # many pages
 def test_with_j_2_a_child_that_cannot_start_leaves_its_pages_to_the_build(
     build_root, in_process_build, monkeypatch
 ):
     """If the second child cannot be forked, the build resolves that child's share of the
     pages itself (it does not wait for them from the other child) and is the same."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     real_fork = background.fork
     forks = []
