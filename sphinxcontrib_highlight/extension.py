@@ -36,6 +36,7 @@ def setup_extension(app: Sphinx) -> None:
     app.connect("env-before-read-docs", on_env_before_read_docs)
     app.connect("env-get-updated", on_env_get_updated)
     app.connect("build-finished", prerender.finish_prerendering)
+    app.connect("builder-inited", prerender.write_beside_the_child)
     app.connect("config-inited", add_static_path)
     app.connect("builder-inited", add_html_assets)
     app.connect("config-inited", use_bib_cache)

@@ -58,6 +58,10 @@ MOST_ENTRIES_A_PAGE = 1000
 #: How long a build that waits for the child (with ``-j``) waits for one page, in seconds.
 LONGEST_WAIT = 2.0
 
+#: With fewer CPUs, a build given ``-j`` writes its pages in one process (see
+#: :func:`write_beside_the_child`).
+FEWEST_CPUS_TO_WRITE_IN_PARALLEL = 3
+
 Signature = list[tuple[str, dict[str, Any]]]
 """What a page's placeholders are: each one's node name and attributes, in order."""
 
@@ -92,6 +96,26 @@ def writes_page_by_page(builder: Builder) -> bool:
     single-page HTML assemble documents and resolve only the assembled ones: a child
     would resolve pages none of them takes."""
     return type(builder).write_documents is Builder.write_documents
+
+
+def write_beside_the_child(app: Sphinx) -> None:
+    """Sphinx event ``builder-inited``: on a machine with two CPUs, write the pages in one
+    process even with ``-j`` (Sphinx still reads them in parallel).
+
+    With ``-j``, Sphinx writes in worker processes while its own process prepares every
+    page for them; the child that resolves pages ahead then competes with those workers
+    for the second CPU. Measured at 2,000 entries on two CPUs: ``-j 2`` took 5.6 s, ``-j 1``
+    4.8 s, and ``-j 2`` writing in one process beside the child 4.5 s. The output is the
+    same either way. With more CPUs, or where no child can run, Sphinx's choice stands.
+    """
+    builder = app.builder
+    if (
+        app.parallel > 1
+        and (os.cpu_count() or 1) < FEWEST_CPUS_TO_WRITE_IN_PARALLEL
+        and writes_page_by_page(builder)
+        and background.available()
+    ):
+        builder.allow_parallel = False  # type: ignore[misc]  # a class default, set for this build
 
 
 def signature(placeholders: list[nodes.Element]) -> Signature:

@@ -220,7 +220,9 @@ def test_a_parallel_build_waits_for_the_child_and_gives_the_same_build(
     build_root, root, in_process_build, monkeypatch
 ):
     """With -j, the build prepares pages faster than the child resolves them: it waits
-    for the child's result rather than resolving the page twice."""
+    for the child's result rather than resolving the page twice. (Four CPUs: on two,
+    Sphinx would write in one process.)"""
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     taken = count_taken(monkeypatch)
     app = build_root(parallel=2)
@@ -251,13 +253,32 @@ def test_with_j_2_two_children_share_the_pages(
 
 @needs_fork
 @pytest.mark.parametrize("root", ["parallel"])  # many pages
-def test_with_j_2_on_two_cpus_one_child_resolves(build_root, monkeypatch, tmp_path):
-    """The build's own process keeps a CPU: on two CPUs, -j 2 starts one child."""
+def test_with_j_2_on_two_cpus_the_build_writes_beside_one_child(
+    build_root, in_process_build, monkeypatch, tmp_path
+):
+    """On two CPUs the child takes the second: -j 2 reads in parallel, writes in one
+    process beside one child, and gives the same build."""
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     log = tmp_path / "resolved.log"
     record_pids(monkeypatch, transforms, "resolve_page", log)
-    build_root(parallel=2)
+    app = build_root(parallel=2)
+    assert app.builder.parallel_ok is False
     assert len(pids(log)) == 1 and os.getpid() not in pids(log)
+    assert result(app)[0] == in_process_build[0]
+
+
+@needs_fork
+@pytest.mark.parametrize("root", ["parallel"])  # many pages
+def test_with_j_3_on_three_cpus_two_children_resolve(build_root, monkeypatch, tmp_path):
+    """The build's own process keeps a CPU: with three CPUs and -j 3, Sphinx writes in
+    parallel and two children resolve pages, not three."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    log = tmp_path / "resolved.log"
+    record_pids(monkeypatch, transforms, "resolve_page", log)
+    app = build_root(parallel=3)
+    assert app.builder.parallel_ok is True
+    assert len(pids(log)) == 2 and os.getpid() not in pids(log)
 
 
 @needs_fork
