@@ -468,6 +468,17 @@ def test_link_warnings_can_be_suppressed(app):
     assert not soup(app).select('a[href^="javascript:"], a[href^="data:"]')
 
 
+@pytest.mark.sphinx("html", testroot="accents", freshenv=True)
+def test_search_finds_words_written_with_latex_accents_whole(app):
+    """A word whose accent is a LaTeX command ("Universit{\\'e}") is one word in the
+    search index, not its pieces on either side of the accent."""
+    app.build()
+    index = output(app, "searchindex.js")
+    terms = json.loads(re.search(r'"terms":\s*(\{.*?\})', index).group(1))
+    assert {"für", "université", "genèv", "lefèvr"} <= terms.keys()  # stems, as Sphinx keeps
+    assert not {"universit", "ü", "é", "è", "gen", "lef"} & terms.keys()
+
+
 @pytest.mark.skipif(sphinx.version_info < (8, 2), reason="Sphinx 8.1 indexes no-search elements")
 @pytest.mark.sphinx("html", testroot="reader", freshenv=True)
 def test_search_finds_references_not_their_links(app):

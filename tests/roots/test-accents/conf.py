@@ -1,0 +1,3 @@
+project = "accents"
+extensions = ["sphinxcontrib_highlight"]
+highlight_bibfiles = ["refs.bib"]
