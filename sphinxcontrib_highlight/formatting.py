@@ -116,9 +116,7 @@ def _joined(children: list[nodes.Node]) -> list[nodes.Node]:
     """``children`` with adjacent text nodes joined, in elements too."""
     joined: list[nodes.Node] = []
     for node in children:
-        if isinstance(node, nodes.Text) and joined and isinstance(
-            joined[-1], nodes.Text
-        ):
+        if isinstance(node, nodes.Text) and joined and isinstance(joined[-1], nodes.Text):
             joined[-1] = nodes.Text(joined[-1] + node)
             continue
         if isinstance(node, nodes.Element) and len(node.children) > 1:

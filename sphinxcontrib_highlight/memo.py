@@ -64,7 +64,6 @@ class PerEntry(Generic[T]):
         return value
 
 
-
 def per_entry(function: Callable[[Entry], T]) -> PerEntry[T]:
     """``function`` computed once per entry object; callers must not mutate the result."""
     return PerEntry(function)

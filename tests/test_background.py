@@ -233,6 +233,17 @@ def test_a_parallel_build_waits_for_the_child_and_gives_the_same_build(
         assert [was_taken for _, was_taken in taken] == [False] + [True] * (len(taken) - 1)
 
 
+def build_on_cpus(build_root, monkeypatch, tmp_path, cpus: int, jobs: int):
+    """Build the root with ``-j jobs`` as if the machine had ``cpus`` CPUs, the children
+    starting at the first page; the app and the ids of the processes that resolved pages."""
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    log = tmp_path / "resolved.log"
+    record_pids(monkeypatch, transforms, "resolve_page", log)
+    app = build_root(parallel=jobs)
+    return app, pids(log)
+
+
 @needs_fork
 @pytest.mark.parametrize("root", ["parallel"])  # many pages
 def test_with_j_2_two_children_share_the_pages(
@@ -240,14 +251,10 @@ def test_with_j_2_two_children_share_the_pages(
 ):
     """With -j N the build only prepares pages and waits for them: N children (at most
     one per CPU beside the build's) resolve alternate pages, and the build is the same."""
-    monkeypatch.setattr(os, "cpu_count", lambda: 3)
-    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
-    log = tmp_path / "resolved.log"
-    record_pids(monkeypatch, transforms, "resolve_page", log)
     taken = count_taken(monkeypatch)
-    app = build_root(parallel=2)
+    app, resolvers = build_on_cpus(build_root, monkeypatch, tmp_path, cpus=3, jobs=2)
     assert result(app)[0] == in_process_build[0]
-    assert len(pids(log)) == 2 and os.getpid() not in pids(log)
+    assert len(resolvers) == 2 and os.getpid() not in resolvers
     assert [was_taken for _, was_taken in taken] == [False] + [True] * (len(taken) - 1)
 
 
@@ -258,12 +265,9 @@ def test_with_j_2_on_two_cpus_the_build_writes_beside_one_child(
 ):
     """On two CPUs the child takes the second: -j 2 reads in parallel, writes in one
     process beside one child, and gives the same build."""
-    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
-    log = tmp_path / "resolved.log"
-    record_pids(monkeypatch, transforms, "resolve_page", log)
-    app = build_root(parallel=2)
+    app, resolvers = build_on_cpus(build_root, monkeypatch, tmp_path, cpus=2, jobs=2)
     assert app.builder.parallel_ok is False
-    assert len(pids(log)) == 1 and os.getpid() not in pids(log)
+    assert len(resolvers) == 1 and os.getpid() not in resolvers
     assert result(app)[0] == in_process_build[0]
 
 
@@ -272,13 +276,9 @@ def test_with_j_2_on_two_cpus_the_build_writes_beside_one_child(
 def test_with_j_3_on_three_cpus_two_children_resolve(build_root, monkeypatch, tmp_path):
     """The build's own process keeps a CPU: with three CPUs and -j 3, Sphinx writes in
     parallel and two children resolve pages, not three."""
-    monkeypatch.setattr(os, "cpu_count", lambda: 3)
-    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
-    log = tmp_path / "resolved.log"
-    record_pids(monkeypatch, transforms, "resolve_page", log)
-    app = build_root(parallel=3)
+    app, resolvers = build_on_cpus(build_root, monkeypatch, tmp_path, cpus=3, jobs=3)
     assert app.builder.parallel_ok is True
-    assert len(pids(log)) == 2 and os.getpid() not in pids(log)
+    assert len(resolvers) == 2 and os.getpid() not in resolvers
 
 
 @needs_fork
