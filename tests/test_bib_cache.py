@@ -120,6 +120,21 @@ def test_touched_file_is_hashed_not_parsed(tmp_path, monkeypatch):
     assert bibdata.load_file(bib, "utf-8").entries["a"].fields["title"] == "One"
 
 
+def test_the_build_leaves_a_changed_file_to_the_parsing_child(tmp_path, monkeypatch):
+    """Deciding to start the parsing child does not read the file: a file whose time and
+    size have no database recorded is the child's to read and hash (touched or edited)."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
+    forget_parses(monkeypatch)
+    bibdata.load_file(bib, "utf-8")
+    forget_parses(monkeypatch)
+    assert not bibdata._needs_parsing(bib, "utf-8")  # recorded: nothing to do
+    bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")  # a new time, same bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    assert bibdata._needs_parsing(bib, "utf-8")
+
+
 def test_stored_and_parsed_files_agree(tmp_path, monkeypatch):
     """Every question a build asks of a file gets the same answer from memory and disk."""
     source = Path(__file__).parent / "roots" / "test-broken-bib" / "syntax.bib"
