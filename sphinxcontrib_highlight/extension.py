@@ -11,7 +11,7 @@ from .directives import CitationDirective, ReferencesDirective
 from .domain import HighlightDomain, on_env_before_read_docs, on_env_get_updated
 from .roles import CiteRole
 from .styles.base import MESSAGE_CATALOG
-from .transforms import ResolveHighlight
+from .transforms import ResolveHighlight, resolve_ahead
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -35,6 +35,7 @@ def setup_extension(app: Sphinx) -> None:
     reader.register(app)
     app.connect("env-before-read-docs", on_env_before_read_docs)
     app.connect("env-get-updated", on_env_get_updated)
+    app.connect("write-started", resolve_ahead)
     app.connect("build-finished", prerender.finish_prerendering)
     app.connect("builder-inited", prerender.write_beside_the_child)
     app.connect("config-inited", add_static_path)

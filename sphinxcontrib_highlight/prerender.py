@@ -42,10 +42,10 @@ if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.application import Sphinx
 
-#: A child starts with the first page if the build is known to write at least this many
-#: more pages with citations (forking and warming up cost about what resolving one
+#: A child starts as the build starts writing if the build is known to write at least
+#: this many pages with citations (forking and warming up cost about what resolving one
 #: page costs).
-LATER_PAGES_FOR_CHILD = 2
+PAGES_FOR_CHILD = 3
 
 #: Otherwise (Sphinx writes pages it did not read, as with ``-a``), pages a build
 #: resolves itself before a child resolves every later page with citations.
@@ -137,18 +137,22 @@ class Prerenderer:
         self._order: dict[str, int] = {}
         self._waits = False
 
+    def write_started(self, builder: Builder, resolver: PageResolver) -> None:
+        """Sphinx event ``write-started``: if the build is known to write enough pages
+        with citations (a full build), the children start on all of them, the first
+        included, while Sphinx prepares its writer and copies the theme's files."""
+        if writes_page_by_page(builder):
+            written = sorted(resolver.written())
+            if len(written) >= PAGES_FOR_CHILD:
+                self._start(builder, written, resolver)
+
     def page_started(self, builder: Builder, docname: str, resolver: PageResolver) -> None:
-        """Called as each page with citations is resolved: the children start at the
-        first if the build is known to write more such pages after it (a full build), or
-        after a few pages otherwise (a build that rewrites two pages starts none)."""
+        """Called as each page with citations is resolved: a build that writes pages it
+        did not read (as with ``-a``) starts the children after a few pages; one that
+        rewrites a page or two starts none."""
         self._pages_seen += 1
         if self._children or not writes_page_by_page(builder):
             return
-        if self._pages_seen == 1:
-            later = sorted(name for name in resolver.written() if name > docname)
-            if len(later) >= LATER_PAGES_FOR_CHILD:
-                self._start(builder, later, resolver)
-                return
         if self._pages_seen == PAGES_BEFORE_CHILD + 1:
             later = sorted(name for name in resolver.docnames() if name > docname)
             self._start(builder, later, resolver)

@@ -38,6 +38,7 @@ from .warnings_ import Warn, log_kept, warn
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
+    from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
@@ -65,11 +66,7 @@ class ResolveHighlight(SphinxPostTransform):
         if not placeholders:
             return
         ahead = prerenderer_for(self.builder)
-        domain = self.domain
-        ahead.page_started(self.builder, self.env.docname, PageResolver(
-            domain.documents_with_citations, domain.written_with_citations,
-            domain.entries_shown, partial(resolve_page, self.env),
-        ))
+        ahead.page_started(self.builder, self.env.docname, page_resolver(self.env))
         resolved = ahead.take(self.env.docname, placeholders)
         if resolved is None:
             self.replace(placeholders)
@@ -390,6 +387,20 @@ def page_placeholders(document: nodes.document) -> list[nodes.Element]:
         *document.findall(reference_list_placeholder),
         *document.findall(cite_placeholder),
     ]
+
+
+def page_resolver(env: BuildEnvironment) -> PageResolver:
+    """What a child needs to resolve this build's pages (see :mod:`.prerender`)."""
+    domain: HighlightDomain = env.domains["highlight"]  # type: ignore[assignment]
+    return PageResolver(
+        domain.documents_with_citations, domain.written_with_citations,
+        domain.entries_shown, partial(resolve_page, env),
+    )
+
+
+def resolve_ahead(app: Sphinx, builder: Builder) -> None:
+    """Sphinx event ``write-started``: let children resolve the pages to write."""
+    prerenderer_for(builder).write_started(builder, page_resolver(builder.env))
 
 
 def resolve_page(

@@ -229,8 +229,8 @@ def test_a_parallel_build_waits_for_the_child_and_gives_the_same_build(
     files, warnings = in_process_build
     assert output_files(Path(app.outdir)) == files
     assert sorted(own_warnings(app)) == sorted(warnings)  # -j reads in another order
-    if root == "parallel":  # every page after the first comes from the child
-        assert [was_taken for _, was_taken in taken] == [False] + [True] * (len(taken) - 1)
+    if root == "parallel":  # every page comes from the child, the first included
+        assert taken and all(was_taken for _, was_taken in taken)
 
 
 def build_on_cpus(build_root, monkeypatch, tmp_path, cpus: int, jobs: int):
@@ -255,7 +255,7 @@ def test_with_j_2_two_children_share_the_pages(
     app, resolvers = build_on_cpus(build_root, monkeypatch, tmp_path, cpus=3, jobs=2)
     assert result(app)[0] == in_process_build[0]
     assert len(resolvers) == 2 and os.getpid() not in resolvers
-    assert [was_taken for _, was_taken in taken] == [False] + [True] * (len(taken) - 1)
+    assert taken and all(was_taken for _, was_taken in taken)
 
 
 @needs_fork
@@ -304,22 +304,23 @@ def test_with_j_2_a_child_that_cannot_start_leaves_its_pages_to_the_build(
     taken = count_taken(monkeypatch)
     app = build_root(parallel=2)
     assert result(app)[0] == in_process_build[0]
-    later = [was_taken for _, was_taken in taken][1:]
-    assert later[0::2] == [True] * len(later[0::2])  # the first child's share
-    assert later[1::2] == [False] * len(later[1::2])  # the share of the one that failed
+    pages = [was_taken for _, was_taken in taken]
+    assert pages[0::2] == [True] * len(pages[0::2])  # the first child's share
+    assert pages[1::2] == [False] * len(pages[1::2])  # the share of the one that failed
 
 
 @needs_fork
 def test_the_child_starts_with_a_full_build_and_not_for_one_page(
     make_app, root_copy, monkeypatch
 ):
-    """A build that reads every page starts the child at its first page with citations;
-    a build that rewrites one page starts none (forking would cost more than it saves)."""
+    """A build that reads every page starts the child as it starts writing, before its
+    first page with citations; a build that rewrites one page starts none (forking would
+    cost more than it saves)."""
     started = []
     real_fork = background.fork
 
     def recording_fork(target, *args):
-        # With the number of pages resolved so far: the child starts during the first.
+        # With the number of pages resolved so far: the child starts before the first.
         started.append((getattr(target, "__name__", ""), len(taken)))
         return real_fork(target, *args)
 
