@@ -4,12 +4,13 @@ Resolving a page's citations (formatting its entries, their COinS, links and too
 making the nodes, converting and writing its download files) is most of what this
 extension does while Sphinx writes a page, and it depends only on what the build knows
 once every document is read. Sphinx resolves pages in sorted order (in parallel builds
-too: the main process prepares them), so a child resolves the later pages that cite or
-list, on its own copy of each page's doctree, and sends back, one message per page, the
-nodes that replace each placeholder, the warnings it would have logged and the download
-jobs it would have requested (their files written already: handing them to the build's
-download writer instead made the build wait on a full pipe, and that writer compete with
-the build for a CPU).
+too: the main process prepares them), so children, started as Sphinx starts writing
+(before it prepares its writer and copies the theme's files), resolve the pages that
+cite or list in that order, each on its own copy of the page's doctree, and send back,
+one message per page, the nodes that replace each placeholder, the warnings the build
+would have logged and the download jobs it would have requested (their files written
+already: handing them to the build's download writer instead made the build wait on a
+full pipe, and that writer compete with the build for a CPU).
 
 The build takes a page's result if it has arrived and was made from the same
 placeholders (another extension's post-transform might have changed them first): it puts
@@ -43,8 +44,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 #: A child starts as the build starts writing if the build is known to write at least
-#: this many pages with citations (forking and warming up cost about what resolving one
-#: page costs).
+#: this many pages with citations. For one page it gains nothing: forking, the shared
+#: counter and sending the page back cost the build what resolving the page does.
 PAGES_FOR_CHILD = 3
 
 #: Otherwise (Sphinx writes pages it did not read, as with ``-a``), pages a build
