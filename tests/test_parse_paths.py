@@ -1,23 +1,31 @@
 """The shortcuts taken for speed change speed, never results.
 
-Three shortcuts are checked against the plain way, on real files and on generated,
+Four shortcuts are checked against the plain way, on real files and on generated,
 mutated and hostile text: reading a regular entry without pybtex's scanner, cutting the
-file into chunks, and reusing the chunks of an earlier parse when the file changes.
+file into chunks, reusing the chunks of an earlier parse when the file changes, and
+decoding common LaTeX (accents, special letters, dashes) without latexcodec.
 """
 
 from __future__ import annotations
 
+import codecs
+import string
 from pathlib import Path
 
+import latexcodec  # noqa: F401  # registers the "ulatex" codec
+import pybtex.errors
 import pytest
 from conftest import count_chunk_parses
 from hypothesis import given
 from hypothesis import strategies as st
+from pybtex.database import parse_string
 from test_properties import BUNDLED_TEXT, SETTINGS, bibtex_like
 
 from sphinxcontrib_highlight import bibparse
-from sphinxcontrib_highlight.bibdata import BibFile, parse_text
+from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE, BibFile, parse_text
 from sphinxcontrib_highlight.convert import balanced_braces
+from sphinxcontrib_highlight.styles import latex
+from sphinxcontrib_highlight.styles.latex import decoded_simply
 
 HERE = Path(__file__).parent
 REAL_FILES = sorted(
@@ -183,3 +191,96 @@ def test_name_split_is_pybtexs(value):
         return [part for part in parts if part.strip()]
 
     assert names(bibparse._split_names(value)) == names(split_name_list(value))
+
+
+def ulatex(value: str) -> str:
+    return codecs.decode(value, "ulatex")
+
+
+@pytest.mark.parametrize("accent", [*latex._SYMBOL_ACCENTS, *latex._WORD_ACCENTS])
+def test_every_accented_letter_decodes_as_latexcodec_does(accent):
+    """Each accent on each letter, braced or not, alone, in a word and inside braces:
+    decoded here only where latexcodec knows it, and then exactly as latexcodec does."""
+    known = (latex._SYMBOL_ACCENTS | latex._WORD_ACCENTS)[accent][1]
+    forms = ["\\{a}{{{c}}}", "x\\{a}{{{c}}}y", "{{\\{a}{{{c}}}}}"]
+    if accent in latex._SYMBOL_ACCENTS:
+        forms += ["\\{a}{c}", "M\\{a}{c}ller", "{{\\{a}{c}}}", "\\{a}{c}e"]
+    for letter in string.ascii_letters:
+        for form in forms:
+            value = form.format(a=accent, c=letter)
+            decoded = decoded_simply(value)
+            if letter in known:
+                assert decoded is not None, value
+            if decoded is not None:
+                assert decoded == ulatex(value), value
+
+
+@pytest.mark.parametrize("value", [
+    *(f"{{\\{name}}}" for name in latex._LETTERS), *(f"a{{\\{name}}}b" for name in latex._LETTERS),
+    "{\\o}{\\aa}", "\\o}", "181--205", "a---b", "{--}", "x -- y", "{\\\"o}--{\\\"u}",
+    "\\v{C}ech--Smith", "Universit{\\'e} de Gen{\\`e}ve", "{\\L}{\\'o}d{\\'z}",
+    *(f"Garc{{\\{accent}\\i}}a" for accent in "`'^\"=~"), *(f"\\{accent}\\i" for accent in "`'^\"=~"),
+])
+def test_special_letters_and_dashes_decode_as_latexcodec_does(value):
+    assert decoded_simply(value) == ulatex(value)
+
+
+@pytest.mark.parametrize("value", [
+    "a----b", "A  B", "A\nB", " lead", "x ,, y", "``q''", "a~b", "\\'x", "\\'{\\i}", "\\v C",
+    "\\vC", "a\\o", "\\o rsted", "\\\"{oe}", "\\'{}", "50%", "$x$", "\\\\", "\\textbf{x}",
+    "\\'\\i x", "\\.\\i", "\\'\\j",
+])
+def test_anything_else_is_left_to_latexcodec(value):
+    assert decoded_simply(value) is None
+
+
+LATEX_PIECES = st.sampled_from([
+    "\\\"", "\\'", "\\`", "\\^", "\\~", "\\=", "\\.", "\\v", "\\c", "\\H", "\\u", "\\k",
+    "\\r", "\\o", "\\aa", "\\ss", "\\i", "\\", "{", "}", "o", "e", "C", "I", "g", "x", "é", " ",
+    "  ", "-", "--", "~", ",", "'", "`", "!", "?", "\n", "$", "%", "<",
+])
+
+
+@SETTINGS
+@given(st.lists(LATEX_PIECES, max_size=14).map("".join))
+def test_any_value_decoded_without_latexcodec_is_decoded_as_latexcodec_does(value):
+    decoded = decoded_simply(value)
+    if decoded is not None:
+        assert decoded == ulatex(value)
+
+
+def field_values(path: Path) -> list[str]:
+    """Every field value and name of a file, as pybtex reads them (leniently)."""
+    pybtex.errors.set_strict_mode(False)
+    try:
+        data = parse_string(path.read_text(encoding="utf-8", errors="replace"), "bibtex")
+    except Exception:  # noqa: BLE001 - the broken files of the test roots
+        return []
+    finally:
+        pybtex.errors.set_strict_mode(True)
+    values = []
+    for entry in data.entries.values():
+        values.extend(entry.fields.values())
+        for person in (person for people in entry.persons.values() for person in people):
+            values.extend(person.first_names + person.middle_names + person.prelast_names)
+            values.extend(person.last_names + person.lineage_names)
+    return values
+
+
+def test_real_values_decoded_without_latexcodec_are_decoded_as_latexcodec_does():
+    """Every value of the real and test files that the shortcut takes, and the rich text
+    made of it, equal latexcodec's; the shortcut takes most of the values with LaTeX."""
+    taken = 0
+    with_latex = 0
+    for path in [*REAL_FILES, BUNDLED_BIBFILE, HERE.parent / "docs" / "gallery.bib"]:
+        for value in field_values(path):
+            if not latex._NEEDS_DECODER.search(value):
+                continue
+            with_latex += 1
+            decoded = decoded_simply(value)
+            if decoded is None:
+                continue
+            taken += 1
+            assert decoded == ulatex(value), value
+            assert latex._decode(value) == latex.Text.from_latex(value), value
+    assert taken >= 100 and taken >= with_latex // 2, (taken, with_latex)
