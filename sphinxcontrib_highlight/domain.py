@@ -15,6 +15,7 @@ from sphinx.domains import Domain
 
 from .bibsource import BibSource
 from .collector import collector_paused
+from .model import Packed, unpacked
 from .resolve import Resolution, refingerprint, resolve
 from .warnings_ import Warn, warn
 
@@ -60,27 +61,42 @@ class HighlightDomain(Domain):
 
     # --- records, kept by document -----------------------------------------------------
 
+    def by_document(self, kind: str) -> dict[str, list[Any]]:
+        """The records of a kind (``lists``, ``cites``, ``blocks``) by document."""
+        records = self.data[kind]
+        if isinstance(records, Packed):
+            records = self.data[kind] = records.value
+        return records  # type: ignore[no-any-return]
+
     def add_list(self, record: ListRecord) -> None:
-        self.data["lists"].setdefault(record.docname, []).append(record)
+        self.by_document("lists").setdefault(record.docname, []).append(record)
 
     def add_cite(self, record: CiteRecord) -> None:
-        self.data["cites"].setdefault(record.docname, []).append(record)
+        self.by_document("cites").setdefault(record.docname, []).append(record)
 
     def add_block(self, record: BlockRecord) -> None:
-        self.data["blocks"].setdefault(record.docname, []).append(record)
+        self.by_document("blocks").setdefault(record.docname, []).append(record)
 
     def clear_doc(self, docname: str) -> None:
         self._cleared.setdefault(
-            docname, {kind: self.data[kind].get(docname) for kind in _KINDS}
+            docname, {kind: self.by_document(kind).get(docname) for kind in _KINDS}
         )
         for kind in _KINDS:
-            self.data[kind].pop(docname, None)
+            self.by_document(kind).pop(docname, None)
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         # Only the raw records of the documents a worker read; resolution is recomputed.
         for kind in _KINDS:
-            for docname in docnames & otherdata[kind].keys():
-                self.data[kind][docname] = otherdata[kind][docname]
+            theirs = unpacked(otherdata[kind])
+            for docname in docnames & theirs.keys():
+                self.by_document(kind)[docname] = theirs[docname]
+
+    def pack(self) -> None:
+        """Keep the citation records and the resolution as bytes in the pickled
+        environment (see :class:`.Packed`); they are unpacked when next used."""
+        for name in ("cites", "resolution"):  # a value still packed is left as it is
+            if self.data[name] is not None and not isinstance(self.data[name], Packed):
+                self.data[name] = Packed(self.data[name])
 
     def resolve_xref(
         self,
@@ -112,24 +128,28 @@ class HighlightDomain(Domain):
         """The current resolution, computed now if no build computed it yet."""
         if self.data["resolution"] is None:
             self.refresh()
-        resolution: Resolution = self.data["resolution"]
+        resolution: Resolution = unpacked(self.data["resolution"])
         return resolution
 
     def records(self, kind: str) -> Iterable[Any]:
-        return (record for records in self.data[kind].values() for record in records)
+        return (record for records in self.by_document(kind).values() for record in records)
 
     def documents_with_citations(self) -> set[str]:
         """The documents that show a citation block, a list or an in-text citation."""
-        return {docname for kind in _KINDS for docname in self.data[kind]}
+        return {docname for kind in _KINDS for docname in self.by_document(kind)}
 
     def written_with_citations(self) -> set[str]:
         """The documents with citations that this build is known to write."""
+        if not self.written:  # a build that reads nothing needs no records
+            return set()
         return self.documents_with_citations() & self.written
 
     def entries_shown(self, docname: str) -> int:
         """How many entries the document's reference lists show."""
         lists = self.resolution.lists
-        return sum(len(lists[record.list_id].keys) for record in self.data["lists"].get(docname, ()))
+        return sum(
+            len(lists[record.list_id].keys) for record in self.by_document("lists").get(docname, ())
+        )
 
     def bibfile_sets(self) -> list[tuple[str, ...]]:
         """The sets of files that lists and citation blocks read, each once."""
@@ -178,19 +198,20 @@ class HighlightDomain(Domain):
         )
         contents = tuple(bibliography.state for bibliography in bibliographies)
         unchanged_records = all(
-            records.get(kind) == self.data[kind].get(docname)
+            records.get(kind) == self.by_document(kind).get(docname)
             for docname, records in self._cleared.items()
             for kind in _KINDS
         )
         self._cleared.clear()
-        previous: Resolution | None = self.data["resolution"]
+        stored = self.data["resolution"]
         resolved_from = self.data["resolved_from"]
         same_numbering = (
-            previous is not None and unchanged_records
+            stored is not None and unchanged_records
             and resolved_from is not None and resolved_from[0] == numbering
         )
         if same_numbering and resolved_from[1] == contents:
-            return []
+            return []  # the stored resolution stands, still packed
+        previous: Resolution | None = unpacked(stored)
         self.data["resolved_from"] = (numbering, contents)
         lists, cites, blocks = (self.records(kind) for kind in _KINDS)
         if same_numbering and previous is not None:
@@ -280,4 +301,5 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     with collector_paused():
         changed = domain.refresh()
     domain.written.update(changed)
+    domain.pack()  # Sphinx pickles the environment next
     return changed

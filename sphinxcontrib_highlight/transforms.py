@@ -180,7 +180,7 @@ class ResolveHighlight(SphinxPostTransform):
         id_field = {"blocks": "block_id", "lists": "list_id"}[kind]
         return next(
             record
-            for record in self.domain.data[kind].get(docname, [])
+            for record in self.domain.by_document(kind).get(docname, [])
             if getattr(record, id_field) == record_id
         )
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import time
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
+from sphinxcontrib_highlight.model import Packed, unpacked
 
 PAGES = ("index", "chapter1", "chapter2", "chapter3", "bibliography")
 
@@ -86,6 +89,32 @@ def test_touched_bibfile_rewrites_nothing(make_app, built):
     after = {page: (built / "_build" / "html" / f"{page}.html").stat().st_mtime_ns
              for page in PAGES}
     assert after == before
+
+
+def test_a_build_that_reads_no_page_leaves_the_records_packed(make_app, built, tmp_path):
+    """The citation records and the resolution travel in the environment as bytes, and a
+    build that reads no page never unpickles them; the build after it, which does, still
+    equals a clean build (see model.Packed)."""
+    future = time.time() + 5
+    os.utime(built / "refs.bib", (future, future))
+    app = rebuild(make_app, built)
+    data = app.env.domains["highlight"].data
+    for name in ("cites", "resolution"):
+        assert isinstance(data[name], Packed)
+        assert data[name]._value is None, f"{name} was unpickled"
+    edit(built / "chapter1.rst", "First :hcite:`charlie2022`", "First :hcite:`delta2023,charlie2022`")
+    after = bodies(Path(rebuild(make_app, built).outdir))
+    assert after == clean_build(make_app, built, tmp_path)
+
+
+def test_packed_values_pickle_to_the_same_bytes_and_back():
+    resolution = {"chapter1": [("list-1", 0)], "chapter2": None}
+    packed = Packed(resolution)
+    blob = pickle.dumps(packed)
+    again = pickle.loads(blob)
+    assert again.value == resolution
+    assert pickle.dumps(again) == blob  # re-pickled from its bytes, not re-encoded
+    assert unpacked(again) == unpacked(resolution) == resolution
 
 
 def page_mtimes(srcdir: Path) -> dict[str, int]:
