@@ -79,6 +79,13 @@ def started(task: Hashable) -> bool:
     return found is not None and found[0] == os.getpid()
 
 
+def busy() -> bool:
+    """Whether a child this process started is still at work (its results not awaited)."""
+    return any(
+        pid == os.getpid() and child.is_alive() for pid, child in _running.values()
+    )
+
+
 def wait(task: Hashable) -> int | None:
     """Wait for the child doing ``task``, if this process started one; its exit code.
 

@@ -9,10 +9,12 @@ their sources did not change, and no page keeps a stale number, tooltip or text.
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sphinx.domains import Domain
 
+from . import background
 from .bibsource import BibSource
 from .collector import collector_paused
 from .model import Packed, unpacked
@@ -187,6 +189,8 @@ class HighlightDomain(Domain):
         the content of entries changed (every file has the same keys in the same order),
         the numbers stay and only the fingerprints are computed again.
         """
+        if background.busy():
+            self._while_a_file_is_parsed()
         self._loaded.clear()
         file_sets = self.report_bibfile_problems()
         order = toctree_order(self.env)
@@ -230,6 +234,17 @@ class HighlightDomain(Domain):
             if resolution.fingerprints.get(docname) != old.get(docname)
             and docname in self.env.all_docs
         )
+
+    def _while_a_file_is_parsed(self) -> None:
+        """Use the time the build would wait for a child that parses or patches a .bib
+        file (which changed, most likely): unpack what resolving needs, and, if the child
+        is still at work, let the garbage collector make now the full pass that
+        unpacking and resolving would bring on later. Done after the wait, the two added
+        0.05 s to a rebuild after an edit at 20,000 entries."""
+        self.by_document("cites")
+        unpacked(self.data["resolution"])
+        if background.busy():
+            gc.collect()
 
     def report_bibfile_problems(self) -> list[tuple[str, ...]]:
         """Warn about each problem of the BibTeX files the project uses, once a build.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import shutil
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from sphinxcontrib_highlight import background
 from sphinxcontrib_highlight.model import Packed, unpacked
 
 PAGES = ("index", "chapter1", "chapter2", "chapter3", "bibliography")
@@ -105,6 +107,21 @@ def test_a_build_that_reads_no_page_leaves_the_records_packed(make_app, built, t
     edit(built / "chapter1.rst", "First :hcite:`charlie2022`", "First :hcite:`delta2023,charlie2022`")
     after = bodies(Path(rebuild(make_app, built).outdir))
     assert after == clean_build(make_app, built, tmp_path)
+
+
+def test_while_a_child_parses_the_build_unpacks_and_collects(make_app, built, monkeypatch):
+    """A build that would wait for the child parsing a changed .bib unpacks the records
+    and runs the collector's full pass first, in what would be idle time."""
+    collected = []
+    monkeypatch.setattr(background, "busy", lambda: True)
+    monkeypatch.setattr(gc, "collect", lambda *args: collected.append(args) or 0)
+    future = time.time() + 5
+    os.utime(built / "refs.bib", (future, future))
+    app = rebuild(make_app, built)
+    data = app.env.domains["highlight"].data
+    assert collected
+    assert not isinstance(data["cites"], Packed) or data["cites"]._value is not None
+    assert data["resolution"]._value is not None
 
 
 def test_packed_values_pickle_to_the_same_bytes_and_back():
