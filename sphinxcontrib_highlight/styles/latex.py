@@ -121,10 +121,10 @@ def _decode(value: str) -> Text:
 
 # The LaTeX that most .bib files hold: accented letters, a few special letters and
 # dashes. Decoded here exactly as latexcodec decodes them (a test compares every form
-# with it), because importing latexcodec builds its tables of every LaTeX symbol, a
-# quarter of what a rebuild after editing one page spends in this extension
-# (8 ms, 3,700 objects for the garbage collector to scan). Anything else goes to
-# latexcodec. Each accent lists the letters latexcodec knows with it.
+# with it), because importing latexcodec builds its tables of every LaTeX symbol: 8 ms
+# and 3,700 objects for the garbage collector to scan, in every rebuild that formats a
+# page. Anything else goes to latexcodec. Each accent lists the letters latexcodec
+# knows with it.
 _SYMBOL_ACCENTS = {  # \"o and \"{o}
     "'": ("\u0301", "acegilnorsuyzACEGILNORSUYZ"),
     "`": ("\u0300", "aeiouAEIOU"),
