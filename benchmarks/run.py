@@ -24,14 +24,11 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import VARIANTS, generate
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 SCENARIOS = ("full", "touch page", "touch .bib", "change entry", "full -j 2")
 
@@ -161,7 +158,7 @@ def main() -> None:
         # The variants take turns, build by build: each scenario of every variant runs
         # back to back, so a drift in the machine's speed falls on all of them alike.
         builds = zip(*(
-            _labelled(variant, scenario_builds(workdir / variant, variant, key, plain_text))
+            zip(repeat(variant), scenario_builds(workdir / variant, variant, key, plain_text))
             for variant in variants
         ), strict=True)
         for turn in builds:
@@ -179,15 +176,6 @@ def main() -> None:
         for (variant, scenario), result in results.items():
             result.ratios.append(seconds[(variant, scenario)] / seconds[("plain", scenario)])
     _print_table(args, variants, results)
-
-
-T = TypeVar("T")
-
-
-def _labelled(variant: str, steps: Iterator[T]) -> Iterator[tuple[str, T]]:
-    """Each step of one variant's builds, with the variant's name."""
-    for step in steps:
-        yield variant, step
 
 
 def _changed_entry(workdir: Path) -> tuple[str, str]:

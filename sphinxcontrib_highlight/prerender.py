@@ -134,7 +134,7 @@ class Prerenderer:
         self._pages: dict[str, bytes] = {}
         self._taken: str | None = None
         self._at: Synchronized[int] | None = None
-        """Where the build is, as an index into the later pages (shared with the children)."""
+        """Where the build is, as an index into the children's pages (shared with them)."""
         self._order: dict[str, int] = {}
         self._waits = False
 
@@ -298,7 +298,7 @@ def _resolve_pages(
     build_at: Synchronized[int],
     sender: Connection,
 ) -> None:
-    """A child: for its share of the later pages (each with its index among them), each
+    """A child: for its share of the pages (each with its index among all of them), each
     page's :class:`Resolved`, in order, one message per page (None for a page left to the
     build), and none for a page the build has reached already."""
     try:

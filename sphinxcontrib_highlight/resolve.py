@@ -51,6 +51,11 @@ class Resolution:
             for place in self.cites.get((docname, cite_id), ())
         )
 
+    def shown_at(self, place: tuple[str, int]) -> tuple[tuple[str, ...], str]:
+        """The files and key of the entry at a citation's place (list id, index)."""
+        list_id, index = place
+        return self.list_records[list_id].bibfiles, self.lists[list_id].keys[index]
+
     def target(self, list_id: str, index: int) -> Target:
         record = self.list_records[list_id]
         shown = self.lists[list_id]
@@ -185,18 +190,16 @@ def _documents_showing(
         return wanted is None or any(key is not None and key.lower() in wanted for key in keys)
 
     showing: set[str] = set()
-    resolved_lists, list_records = resolution.lists, resolution.list_records
     for record in lists:
         if record.docname not in showing and shows(
-            record.bibfiles, resolved_lists[record.list_id].keys
+            record.bibfiles, resolution.lists[record.list_id].keys
         ):
             showing.add(record.docname)
     for cite in cites:
-        if cite.docname not in showing and any(
-            shows(list_records[place[0]].bibfiles, (resolved_lists[place[0]].keys[place[1]],))
-            for place in resolution.cites.get((cite.docname, cite.cite_id), ())
-            if place
-        ):
+        if cite.docname in showing:
+            continue
+        places = filter(None, resolution.cites.get((cite.docname, cite.cite_id), ()))
+        if any(shows(bibfiles, (key,)) for bibfiles, key in map(resolution.shown_at, places)):
             showing.add(cite.docname)
     for block in blocks:
         if block.docname not in showing and shows(
@@ -344,11 +347,9 @@ def _fingerprints(
         shown[record.docname].extend(
             digest(record.bibfiles, key) for key in resolution.lists[record.list_id].keys
         )
-    list_records, resolved_lists = resolution.list_records, resolution.lists
     for cite in cites:
         shown[cite.docname].extend(
-            digest(list_records[place[0]].bibfiles, resolved_lists[place[0]].keys[place[1]])
-            if place else "-"
+            digest(*resolution.shown_at(place)) if place else "-"
             for place in resolution.cites.get((cite.docname, cite.cite_id), ())
         )
     for block in blocks:

@@ -29,6 +29,15 @@ def forget_parses(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bibdata, "_bibliographies", {})
 
 
+def parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str):
+    """``refs.bib`` holding ``text``, parsed once into a fresh cache; the file and its parse."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
+    forget_parses(monkeypatch)
+    return bib, bibdata.load_file(bib, "utf-8")
+
+
 def cache_files(app) -> list[Path]:
     return sorted((Path(app.doctreedir) / "highlight-bibcache").glob("*.sqlite"))
 
@@ -70,11 +79,7 @@ def test_corrupt_cache_file_is_parsed_again(make_app, first_build, monkeypatch):
 
 
 def test_changed_file_replaces_its_old_parse(tmp_path, monkeypatch):
-    bib = tmp_path / "refs.bib"
-    bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")
-    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
-    forget_parses(monkeypatch)
-    first = bibdata.load_file(bib, "utf-8")
+    bib, first = parsed_once(tmp_path, monkeypatch, "@misc{a, title={One}}\n")
     bib.write_text("@misc{a, title={Two}}\n", encoding="utf-8")
     forget_parses(monkeypatch)
     second = bibdata.load_file(bib, "utf-8")
@@ -96,11 +101,7 @@ def test_unwritable_cache_directory_still_builds(tmp_path, monkeypatch):
 def test_unchanged_file_is_not_read_again(tmp_path, monkeypatch):
     """A later build opens the database recorded for the file's time and size: its cost
     does not grow with the size of the file."""
-    bib = tmp_path / "refs.bib"
-    bib.write_text("@misc{a, title={One}}\n@misc{b, title={Two}}\n", encoding="utf-8")
-    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
-    forget_parses(monkeypatch)
-    bibdata.load_file(bib, "utf-8")
+    bib, _ = parsed_once(tmp_path, monkeypatch, "@misc{a, title={One}}\n@misc{b, title={Two}}\n")
     forget_parses(monkeypatch)
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
     again = bibdata.load_file(bib, "utf-8")
@@ -109,11 +110,7 @@ def test_unchanged_file_is_not_read_again(tmp_path, monkeypatch):
 
 
 def test_touched_file_is_hashed_not_parsed(tmp_path, monkeypatch):
-    bib = tmp_path / "refs.bib"
-    bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")
-    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
-    forget_parses(monkeypatch)
-    bibdata.load_file(bib, "utf-8")
+    bib, _ = parsed_once(tmp_path, monkeypatch, "@misc{a, title={One}}\n")
     bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")  # a new time, same bytes
     forget_parses(monkeypatch)
     monkeypatch.setattr(bibparse, "parse_chunk", never_parse)
@@ -123,11 +120,7 @@ def test_touched_file_is_hashed_not_parsed(tmp_path, monkeypatch):
 def test_the_build_leaves_a_changed_file_to_the_parsing_child(tmp_path, monkeypatch):
     """Deciding to start the parsing child does not read the file: a file whose time and
     size have no database recorded is the child's to read and hash (touched or edited)."""
-    bib = tmp_path / "refs.bib"
-    bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")
-    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
-    forget_parses(monkeypatch)
-    bibdata.load_file(bib, "utf-8")
+    bib, _ = parsed_once(tmp_path, monkeypatch, "@misc{a, title={One}}\n")
     forget_parses(monkeypatch)
     assert not bibdata._needs_parsing(bib, "utf-8")  # recorded: nothing to do
     bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")  # a new time, same bytes
@@ -276,11 +269,7 @@ def test_patched_database_equals_a_fresh_parse(tmp_path, monkeypatch, edit, patc
     of five chunks, edits fall in different groups, and unchanged groups are skipped."""
     monkeypatch.setattr(bibparse, "GROUP", group)
     monkeypatch.setattr(bibdata, "GROUP", group)
-    bib = tmp_path / "refs.bib"
-    bib.write_text(ENTRIES, encoding="utf-8")
-    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
-    forget_parses(monkeypatch)
-    bibdata.load_file(bib, "utf-8")
+    bib, _ = parsed_once(tmp_path, monkeypatch, ENTRIES)
     bib.write_text(edit(ENTRIES), encoding="utf-8")
     forget_parses(monkeypatch)
     tried = []
@@ -307,11 +296,7 @@ def test_a_patch_records_what_it_changed(tmp_path, monkeypatch):
     """A patched database names the content it was patched from and the entries the
     edit touched; a file indexed whole names none, and neither does a file with a
     crossref, whose parent's change would change its children."""
-    bib = tmp_path / "refs.bib"
-    bib.write_text(ENTRIES, encoding="utf-8")
-    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
-    forget_parses(monkeypatch)
-    first = bibdata.load_file(bib, "utf-8")
+    bib, first = parsed_once(tmp_path, monkeypatch, ENTRIES)
     assert first.patched is None
     bib.write_text(
         ENTRIES.replace("{Title 3}", "{Three}").replace("{Title 9}", "{Nine}"), encoding="utf-8"
@@ -338,11 +323,7 @@ def test_a_patch_records_what_it_changed(tmp_path, monkeypatch):
 def test_database_without_group_digests_is_indexed_again(tmp_path, monkeypatch):
     """A database of the previous release has no group digests: an edit is not patched
     into it, the file is indexed again, and the result is a fresh parse's."""
-    bib = tmp_path / "refs.bib"
-    bib.write_text(ENTRIES, encoding="utf-8")
-    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
-    forget_parses(monkeypatch)
-    bibdata.load_file(bib, "utf-8")
+    bib, _ = parsed_once(tmp_path, monkeypatch, ENTRIES)
     (database,) = (tmp_path / "cache").glob("*.sqlite")
     with sqlite3.connect(database) as connection:
         connection.execute("DELETE FROM meta WHERE name = 'groups'")
@@ -374,11 +355,7 @@ def test_real_files_edited_inside_an_entry_load_as_a_fresh_parse(
     text = path.read_text(encoding="utf-8", errors="replace")
     at = text.lower().find("title", len(text) // 2)
     brace = text.find("{", at) + 1 if at >= 0 else 0
-    bib = tmp_path / "refs.bib"
-    bib.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
-    forget_parses(monkeypatch)
-    bibdata.load_file(bib, "utf-8")
+    bib, _ = parsed_once(tmp_path, monkeypatch, text)
     bib.write_text(text[:brace] + inserted + text[brace:], encoding="utf-8")
     forget_parses(monkeypatch)
     patched = everything(bibdata.load_file(bib, "utf-8"))
