@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .latex import latex_text, plain_text
+from sphinxcontrib_highlight.bibliography.latex import latex_text, plain_text
 
 if TYPE_CHECKING:
     from pybtex.database import Person
