@@ -102,39 +102,41 @@ def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bool) -> str:
-    """Given names as initials (or, with initialize="false", only tidy existing initials)."""
-    words = re.split(r"(\s+|(?<=\.)(?=\S))", given.strip())
-    pieces: list[str] = []
-    for word in words:
-        if not word or word.isspace():
+    """Given names as initials, as citeproc-js writes them.
+
+    A single letter is an initial; a longer word ending in a period ("Ph.") is an
+    abbreviation kept whole; other words become their first letter unless
+    ``initialize="false"``; lower-case words (particles) stay as they are."""
+    tokens = re.findall(r"[^\s.]+\.?|\.", given)
+    pieces: list[tuple[str, str]] = []
+    bare_terminator = initialize_with.rstrip()
+    for token in tokens:
+        if token == ".":
             continue
-        parts = word.split("-")
-        rendered_parts = []
-        for part in parts:
-            bare = part.rstrip(".")
-            if not bare:
-                continue
-            is_initial = part.endswith(".") and len(bare) <= 2 or (len(bare) == 1 and bare.isupper()) or (bare.isupper() and len(bare) <= 3 and not do_initialize)
-            if is_initial or do_initialize:
-                if bare.isupper() and len(bare) > 1 and not part.endswith(".") and len(bare) <= 3:
-                    rendered_parts.append("".join(ch + initialize_with for ch in bare).rstrip() if False else "".join(ch + initialize_with for ch in bare))
-                elif bare[0].islower() and not do_initialize:
-                    rendered_parts.append(bare + " ")
-                else:
-                    rendered_parts.append(bare[0] + initialize_with if (do_initialize or len(bare) == 1) else bare + initialize_with)
+        bare = token.rstrip(".")
+        parts = bare.split("-") if "-" in bare else [bare]
+        if len(parts) > 1 and all(p and p[0].isupper() for p in parts):
+            if do_initialize or all(len(p) == 1 for p in parts):
+                joiner = "-" if hyphen else ""
+                pieces.append(("initial", joiner.join(p[0] + bare_terminator for p in parts) + initialize_with[len(bare_terminator):]))
             else:
-                rendered_parts.append(part + " ")
-        if len(rendered_parts) > 1:
-            joiner = "-" if hyphen else ""
-            pieces.append(joiner.join(p.rstrip() if hyphen else p for p in rendered_parts[:-1]) + joiner + rendered_parts[-1])
-        elif rendered_parts:
-            pieces.append(rendered_parts[0])
+                pieces.append(("word", bare))
+            continue
+        if bare[:1].islower():
+            pieces.append(("word", bare))
+        elif len(bare) == 1 or token.endswith("."):
+            pieces.append(("initial", bare + initialize_with))
+        elif do_initialize:
+            pieces.append(("initial", bare[0] + initialize_with))
+        else:
+            pieces.append(("word", bare))
     out = ""
-    for piece in pieces:
-        if out and not out.endswith(" ") and not piece.startswith(" ") and out[-1] not in "-":
-            if not initialize_with.strip() or not out.endswith(initialize_with):
-                out += " " if out[-1] not in initialize_with or initialize_with.endswith(" ") else ""
-        out += piece
+    previous = ""
+    for kind, text in pieces:
+        if out and not out.endswith(" ") and (kind == "word" or previous == "word"):
+            out += " "
+        out += text
+        previous = kind
     return out.strip()
 
 
@@ -142,19 +144,6 @@ def _part_element(name_el: Element | None, part: str) -> Element | None:
     if name_el is None:
         return None
     return next((c for c in name_el.children_named("name-part") if c.get("name") == part), None)
-
-
-def _styled(text: str | None, part_el: Element | None, ctx: RenderContext) -> Node | None:
-    if not text:
-        return None
-    node: Node = parse_markup(text)
-    if part_el is None:
-        return node
-    if part_el.text_case:
-        apply_text_case(node, part_el.text_case, ctx.english)
-    if part_el.formatting:
-        node = Span([node], formatting=dict(part_el.formatting))
-    return affixed(node, part_el.prefix, part_el.suffix)
 
 
 def _space_join(parts: list[Node | None]) -> Node | None:
@@ -169,84 +158,97 @@ def _space_join(parts: list[Node | None]) -> Node | None:
     return Span(out) if out else None
 
 
+def is_inverted(raw: dict[str, Any], options: NameOptions, index: int) -> bool:
+    """Whether this name prints family name first (sort order, with a given name)."""
+    order = options.get("name-as-sort-order")
+    if not (order == "all" or (order == "first" and index == 0)):
+        return False
+    name = normalise_name(raw)
+    return "literal" not in name and bool(name.get("given")) and bool(name.get("family")) and is_romanesque(name)
+
+
+def _part_group(pieces: list[tuple[str | None, bool]], part_el: Element | None, ctx: RenderContext, tail: str = "") -> Node | None:
+    """Name pieces joined by spaces; those flagged take the name-part's formatting and
+    text-case one by one, and the name-part's affixes wrap the whole group."""
+    nodes: list[Node | None] = []
+    for text, styled in pieces:
+        if not text:
+            continue
+        node: Node = parse_markup(text)
+        if styled and part_el is not None:
+            if part_el.text_case:
+                apply_text_case(node, part_el.text_case, ctx.english)
+            if part_el.formatting:
+                node = Span([node], formatting=dict(part_el.formatting))
+        nodes.append(node)
+    group = _space_join(nodes)
+    if group is None:
+        return None
+    if tail:
+        group = Span([group, Text(tail)])
+    if part_el is None:
+        return group
+    return affixed(group, part_el.prefix, part_el.suffix)
+
+
 def render_name(raw: dict[str, Any], options: NameOptions, name_el: Element | None, ctx: RenderContext, index: int, level: int) -> Node | None:
     """One person or organisation, in the form and order the options ask for.
 
-    ``level`` is the given-name expansion disambiguation chose: 1 adds initials to a
-    short form (or shows given names), 2 shows full given names."""
+    ``level`` is the given-name expansion disambiguation chose: 1 shows initials (or
+    the given name when the style does not initialise), 2 shows full given names."""
     name = normalise_name(raw)
+    family_el = _part_element(name_el, "family")
+    given_el = _part_element(name_el, "given")
     if "literal" in name:
-        return _styled(str(name["literal"]), _part_element(name_el, "family"), ctx)
+        return _part_group([(str(name["literal"]), True)], family_el, ctx)
     family = name.get("family")
     given = name.get("given")
     if not family and not given:
         return None
+    if not family:
+        return _part_group([(given, True)], given_el, ctx)
     form = options.get("form", "long")
     if form == "short" and level >= 1:
         form = "long"
     initialize_with = options.get("initialize-with")
-    do_initialize = options.get("initialize", "true") != "false"
-    if level >= 2 or (level == 1 and options.get("form", "long") == "short" and False):
+    if level >= 2:
         initialize_with = None
-    if form == "long" and level >= 1 and options.get("form", "long") == "short" and initialize_with is None:
-        pass
+    romanesque = is_romanesque(name)
     given_text = given
     hyphen = ctx.style.option("initialize-with-hyphen", "true") != "false"
-    if given and initialize_with is not None and is_romanesque(name):
-        given_text = initialize(given, initialize_with, do_initialize, hyphen)
-    given_el = _part_element(name_el, "given")
-    family_el = _part_element(name_el, "family")
-    romanesque = is_romanesque(name)
+    if given and initialize_with is not None and romanesque:
+        given_text = initialize(given, initialize_with, options.get("initialize", "true") != "false", hyphen)
     ndp = name.get("non-dropping-particle")
     dp = name.get("dropping-particle")
     suffix = name.get("suffix")
-    demote = ctx.style.option("demote-non-dropping-particle", "display-and-sort")
-    sort_order = options.get("name-as-sort-order")
-    inverted = sort_order == "all" or (sort_order == "first" and index == 0)
-    if ctx.sorting is not None:
-        inverted = True
     if not romanesque:
-        family_node = _styled(family, family_el, ctx)
+        family_node = _part_group([(family, True)], family_el, ctx)
         if form == "short" or not given:
             return family_node
-        return Span([n for n in (family_node, _styled(given, given_el, ctx)) if n is not None])
+        given_node = _part_group([(given, True)], given_el, ctx)
+        return Span([n for n in (family_node, given_node) if n is not None])
     if form == "short" or not given_text:
-        family_part = _space_join([_styled(ndp, None, ctx), _styled(family, None, ctx)])
-        node = _apply_part(family_part, family_el, ctx)
-        if not given_text and form != "short" and suffix:
-            return Span([x for x in (node, Text(" " + suffix)) if x is not None])
-        return node
-    if not inverted:
-        given_part = _apply_part(_space_join([_styled(given_text, None, ctx), _styled(dp, None, ctx)]), given_el, ctx)
-        family_part = _apply_part(_space_join([_styled(ndp, None, ctx), _styled(family, None, ctx)]), family_el, ctx)
-        node = _space_join([given_part, family_part])
-        if suffix and node is not None:
-            separator = ", " if name.get("comma-suffix") else " "
-            node = Span([node, Text(separator + suffix)])
-        return node
+        tail = " " + suffix if suffix and form != "short" and not given_text else ""
+        return _part_group([(ndp, True), (family, True)], family_el, ctx, tail)
+    demote = ctx.style.option("demote-non-dropping-particle", "display-and-sort")
+    if not (is_inverted(raw, options, index) or ctx.sorting is not None):
+        given_part = _part_group([(given_text, True)], given_el, ctx)
+        tail = ((", " if name.get("comma-suffix") else " ") + suffix) if suffix else ""
+        family_part = _part_group([(dp, False), (ndp, True), (family, True)], family_el, ctx, tail)
+        return _space_join([given_part, family_part])
     separator = options.get("sort-separator", ", ")
     if demote == "display-and-sort":
-        family_part = _apply_part(_styled(family, None, ctx), family_el, ctx)
-        given_part = _apply_part(_space_join([_styled(given_text, None, ctx), _styled(dp, None, ctx), _styled(ndp, None, ctx)]), given_el, ctx)
+        family_part = _part_group([(family, True)], family_el, ctx)
+        given_part = _part_group([(given_text, True), (dp, True), (ndp, True)], given_el, ctx)
     else:
-        family_part = _apply_part(_space_join([_styled(ndp, None, ctx), _styled(family, None, ctx)]), family_el, ctx)
-        given_part = _apply_part(_space_join([_styled(given_text, None, ctx), _styled(dp, None, ctx)]), given_el, ctx)
+        family_part = _part_group([(ndp, True), (family, True)], family_el, ctx)
+        given_part = _part_group([(given_text, True), (dp, True)], given_el, ctx)
     pieces: list[Node] = [family_part] if family_part else []
     if given_part:
         pieces += [Text(separator), given_part]
     if suffix:
         pieces += [Text(separator + suffix)]
     return Span(pieces)
-
-
-def _apply_part(node: Node | None, part_el: Element | None, ctx: RenderContext) -> Node | None:
-    if node is None or part_el is None:
-        return node
-    if part_el.text_case:
-        apply_text_case(node, part_el.text_case, ctx.english)
-    if part_el.formatting:
-        node = Span([node], formatting=dict(part_el.formatting))
-    return affixed(node, part_el.prefix, part_el.suffix)
 
 
 def name_sort_key(raw: dict[str, Any], ctx: RenderContext) -> str:
@@ -324,7 +326,6 @@ def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, nam
     if not rendered:
         return None, [], []
     pieces: list[Node] = []
-    inverted_last = options.get("name-as-sort-order") == "all" or (options.get("name-as-sort-order") == "first" and len(rendered) == 1)
     for i, holder in enumerate(rendered):
         if i == 0:
             pieces.append(holder)
@@ -332,7 +333,7 @@ def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, nam
         is_last = i == len(rendered) - 1
         if is_last and and_word and not truncated:
             precedes = options.get("delimiter-precedes-last", "contextual")
-            inverted_previous = options.get("name-as-sort-order") == "all" or (options.get("name-as-sort-order") == "first" and i - 1 == 0)
+            inverted_previous = is_inverted(names_list[i - 1], options, i - 1)
             use_delimiter = (
                 precedes == "always"
                 or (precedes == "contextual" and len(rendered) >= 3)
@@ -342,7 +343,6 @@ def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, nam
         else:
             pieces.append(Text(delimiter))
         pieces.append(holder)
-    del inverted_last
     if truncated:
         if use_last:
             last = render_name(names_list[-1], options, name_el, ctx, count - 1, 0)
@@ -354,7 +354,7 @@ def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, nam
             term = ctx.locale.term(term_name or "et-al")
             if term:
                 precedes = options.get("delimiter-precedes-et-al", "contextual")
-                inverted_previous = options.get("name-as-sort-order") == "all" or (options.get("name-as-sort-order") == "first" and shown == 1)
+                inverted_previous = is_inverted(names_list[shown - 1], options, shown - 1)
                 use_delimiter = (
                     precedes == "always"
                     or (precedes == "contextual" and shown >= 2)
@@ -413,7 +413,7 @@ def render_names(element: Element, ctx: RenderContext, inherited: Element | None
         len(present) == 2
         and {v for v, _ in present} == {"editor", "translator"}
         and present[0][1] == present[1][1]
-        and ctx.locale.has_term("editortranslator")
+        and ctx.locale.term("editortranslator")
     ):
         present = [("editortranslator", present[0][1])]
     outputs: list[Node] = []
