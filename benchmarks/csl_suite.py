@@ -52,7 +52,7 @@ def _render_clusters(processor: Processor, clusters: list[Cluster]) -> list[str]
     return [to_html(node, marks) for node in processor.process_citations(clusters)]
 
 
-def _citations_mode(style_xml: str, items: list, calls: list) -> str:
+def _citations_mode(style_xml: str, items: list, calls: list, mode: str) -> str:
     known: dict[str, dict] = {}
     notes: dict[str, int] = {}
     previous: dict[str, str] = {}
@@ -72,6 +72,8 @@ def _citations_mode(style_xml: str, items: list, calls: list) -> str:
         previous = outputs
         outputs = dict(zip(order, _render_clusters(processor, clusters)))
         last = cid
+    if mode == "bibliography":
+        return _bibliography(processor)
     lines = []
     for index, cid in enumerate(order):
         marker = ">>" if cid == last or previous.get(cid) != outputs[cid] else ".."
@@ -84,7 +86,7 @@ def render_fixture(sections: dict[str, str]) -> str:
     items = json.loads(sections["INPUT"])
     mode = sections["MODE"].strip()
     if sections.get("CITATIONS"):
-        return _citations_mode(style_xml, items, json.loads(sections["CITATIONS"]))
+        return _citations_mode(style_xml, items, json.loads(sections["CITATIONS"]), mode)
     processor = Processor(Style.parse(style_xml), items)
     if sections.get("CITATION-ITEMS"):
         raw_clusters = json.loads(sections["CITATION-ITEMS"])
@@ -95,6 +97,10 @@ def render_fixture(sections: dict[str, str]) -> str:
         return "\n".join(_render_clusters(processor, clusters))
     if sections.get("CITATION-ITEMS"):
         processor.process_citations(clusters)
+    return _bibliography(processor)
+
+
+def _bibliography(processor: Processor) -> str:
     marks = processor.quote_marks
     entries = processor.bibliography()
     body = "\n".join(f'  <div class="csl-entry">{to_html(e.content, marks)}</div>' for e in entries)

@@ -66,7 +66,7 @@ def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
     for group in _ambiguous_groups(processor, ids, states):
         remaining = group
         if add_names:
-            remaining = _add_names(processor, remaining, states)
+            remaining = _add_names(processor, remaining, states, add_givenname and rule == "by-cite")
         if add_givenname and len(remaining) > 1 and rule == "by-cite":
             remaining = _add_givenname_by_cite(processor, remaining, states)
     if add_year_suffix:
@@ -82,78 +82,96 @@ def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
     return states
 
 
-def _add_names(processor: Processor, group: list[str], states: dict[str, Disambiguation]) -> list[str]:
-    """Show more names until the group's renderings differ (or no name is left)."""
+def _class_sizes(processor: Processor, group: list[str], states: dict[str, Disambiguation]) -> dict[str, int]:
+    """For each item, how many items of the group render as it does."""
+    keys = {i: _render_key(processor, i, states[i]) for i in group}
+    counts: dict[str, int] = defaultdict(int)
+    for key in keys.values():
+        counts[key] += 1
+    return {i: counts[keys[i]] for i in group}
+
+
+def _add_names(processor: Processor, group: list[str], states: dict[str, Disambiguation], with_givennames: bool) -> list[str]:
+    """Show more names, each item only as many as still tells it apart.
+
+    Every item gets the smallest name count at which it is as distinct as it will
+    ever be (counted with given names expanded when the style may expand them)."""
     most = max(_name_count(processor, i) for i in group)
     original = {i: states[i].et_al_use_first for i in group}
-    before = {i: _render_key(processor, i, states[i]) for i in group}
-    unresolved = list(group)
+    history: dict[str, list[int]] = {i: [] for i in group}
     for shown in range(1, most + 1):
-        for item_id in unresolved:
-            states[item_id].et_al_use_first = shown
-        keys = {i: _render_key(processor, i, states[i]) for i in unresolved}
-        counts: dict[str, int] = defaultdict(int)
-        for key in keys.values():
-            counts[key] += 1
-        unresolved = [i for i in unresolved if counts[keys[i]] > 1]
-        if not unresolved:
-            break
-    if len(unresolved) == len(group):
-        for item_id in group:
+        trial = {i: Disambiguation(et_al_use_first=shown, givenname_level=2 if with_givennames else 0) for i in group}
+        for item_id, size in _class_sizes(processor, group, trial).items():
+            history[item_id].append(size)
+    for item_id in group:
+        sizes = history[item_id]
+        if not sizes or sizes[-1] == sizes[0]:
             states[item_id].et_al_use_first = original[item_id]
-        return group
-    del before
-    return unresolved
+            continue
+        states[item_id].et_al_use_first = 1 + sizes.index(sizes[-1])
+    sizes_now = _class_sizes(processor, group, states)
+    return [i for i in group if sizes_now[i] > 1] if not with_givennames else [i for i in group if history[i] and history[i][-1] > 1 or sizes_now[i] > 1]
 
 
 def _add_givenname_by_cite(processor: Processor, group: list[str], states: dict[str, Disambiguation]) -> list[str]:
-    """Expand given names, name by name, only where that separates the cites."""
-    for level in (1, 2):
-        for index in range(max(_name_count(processor, i) for i in group)):
-            keys_before = {i: _render_key(processor, i, states[i]) for i in group}
-            saved = {i: dict(states[i].name_levels) for i in group}
-            for item_id in group:
-                states[item_id].name_levels[index] = level
-            keys = {i: _render_key(processor, i, states[i]) for i in group}
-            if len(set(keys.values())) == len(set(keys_before.values())):
-                for item_id in group:
-                    states[item_id].name_levels = saved[item_id]
-            counts: dict[str, int] = defaultdict(int)
-            for key in keys.values():
-                counts[key] += 1
-            if all(counts[keys[i]] == 1 for i in group):
+    """Expand given names, name by name and step by step, keeping only steps that
+    separate more cites."""
+    for index in range(max(_name_count(processor, i) for i in group)):
+        for level in (1, 2):
+            sizes = _class_sizes(processor, group, states)
+            unresolved = [i for i in group if sizes[i] > 1]
+            if not unresolved:
                 return []
-    counts = defaultdict(int)
-    keys = {i: _render_key(processor, i, states[i]) for i in group}
-    for key in keys.values():
-        counts[key] += 1
-    return [i for i in group if counts[keys[i]] > 1]
+            saved = {i: dict(states[i].name_levels) for i in unresolved}
+            for item_id in unresolved:
+                states[item_id].name_levels[index] = max(level, states[item_id].name_levels.get(index, 0))
+            after = _class_sizes(processor, group, states)
+            if sum(after.values()) >= sum(sizes.values()):
+                for item_id in unresolved:
+                    states[item_id].name_levels = saved[item_id]
+    sizes = _class_sizes(processor, group, states)
+    return [i for i in group if sizes[i] > 1]
+
+
+def _family_key(name: dict) -> str:
+    from .names import normalise_name
+
+    parsed = normalise_name(name)
+    return " ".join(p for p in (parsed.get("non-dropping-particle"), parsed.get("family") or parsed.get("literal")) if p)
+
+
+def _given_key(name: dict) -> str:
+    return "".join(ch for ch in (name.get("given") or "") if ch.isalnum())
 
 
 def _global_givenames(processor: Processor, ids: list[str], states: dict[str, Disambiguation], rule: str) -> None:
-    """Rules other than by-cite: any two people sharing a family name are told apart."""
+    """Rules other than by-cite: any two people sharing a family name are told apart,
+    with initials when those differ, else (unless the rule stops at initials) in full."""
     people: dict[str, set[str]] = defaultdict(set)
     for item_id in ids:
-        for variable, value in processor.items[item_id].items():
+        for value in processor.items[item_id].values():
             if isinstance(value, list) and value and isinstance(value[0], dict):
                 for name in value:
-                    family = name.get("family") or name.get("literal") or ""
-                    people[family].add(name.get("given", ""))
+                    people[_family_key(name)].add(_given_key(name))
     with_initials = rule.endswith("with-initials")
     primary_only = rule.startswith("primary")
     for item_id in ids:
-        item = processor.items[item_id]
         state = states[item_id]
-        for variable, value in item.items():
+        for value in processor.items[item_id].values():
             if not (isinstance(value, list) and value and isinstance(value[0], dict)):
                 continue
             for index, name in enumerate(value):
                 if primary_only and index > 0:
                     break
-                family = name.get("family") or ""
-                givens = people.get(family, set())
+                givens = people.get(_family_key(name), set())
                 if len(givens) <= 1:
                     continue
-                initials = {(g or "")[:1] for g in givens}
-                level = 1 if with_initials or len(initials) == len(givens) else 2
+                own = _given_key(name)
+                initial_unique = sum(1 for g in givens if g[:1] == own[:1]) == 1
+                if initial_unique:
+                    level = 1
+                elif with_initials:
+                    continue
+                else:
+                    level = 2
                 state.name_levels[index] = max(state.name_levels.get(index, 0), level)
