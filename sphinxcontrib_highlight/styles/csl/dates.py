@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .numbers import letters
 from .formatted import Node, Span, Text, affixed, join, parse_markup
 from .style import Element
 from .textcase import apply_text_case, strip_periods
@@ -222,12 +223,10 @@ def _render_part(part: Element, date: DateValue, ctx: RenderContext, variable: s
                 text += ctx.locale.term("bc") or "BC"
             elif year < 1000:
                 text += ctx.locale.term("ad") or "AD"
-        if variable == "issued" and ctx.disambiguation.year_suffix and not getattr(ctx, "style_renders_year_suffix", True):
-            from .numbers import letters
-
-            if not getattr(ctx, "year_suffix_done", False):
+        if variable == "issued" and ctx.disambiguation.year_suffix and not ctx.style_renders_year_suffix:
+            if not ctx.year_suffix_done:
                 text += letters(ctx.disambiguation.year_suffix)
-                ctx.year_suffix_done = True  # type: ignore[attr-defined]
+                ctx.year_suffix_done = True
     elif name == "month":
         if date.month == 0:
             if date.season is None:

@@ -92,25 +92,45 @@ def _class_sizes(processor: Processor, group: list[str], states: dict[str, Disam
 
 
 def _add_names(processor: Processor, group: list[str], states: dict[str, Disambiguation], with_givennames: bool) -> list[str]:
-    """Show more names, each item only as many as still tells it apart.
-
-    Every item gets the smallest name count at which it is as distinct as it will
-    ever be (counted with given names expanded when the style may expand them)."""
+    """Show more names until the cites differ, expanding given names at each step when
+    the by-cite rule allows; an item nothing separates keeps the fewest names that
+    already made it as distinct as it gets."""
     most = max(_name_count(processor, i) for i in group)
     original = {i: states[i].et_al_use_first for i in group}
     history: dict[str, list[int]] = {i: [] for i in group}
+    unresolved = list(group)
     for shown in range(1, most + 1):
-        trial = {i: Disambiguation(et_al_use_first=shown, givenname_level=2 if with_givennames else 0) for i in group}
-        for item_id, size in _class_sizes(processor, group, trial).items():
-            history[item_id].append(size)
-    for item_id in group:
+        for item_id in unresolved:
+            states[item_id].et_al_use_first = shown
+        if with_givennames:
+            _expand_givennames(processor, group, unresolved, states, shown)
+        sizes = _class_sizes(processor, group, states)
+        for item_id in group:
+            history[item_id].append(sizes[item_id])
+        unresolved = [i for i in unresolved if sizes[i] > 1]
+        if not unresolved:
+            break
+    for item_id in unresolved:
         sizes = history[item_id]
-        if not sizes or sizes[-1] == sizes[0]:
+        if sizes[-1] == sizes[0]:
             states[item_id].et_al_use_first = original[item_id]
-            continue
-        states[item_id].et_al_use_first = 1 + sizes.index(sizes[-1])
-    sizes_now = _class_sizes(processor, group, states)
-    return [i for i in group if sizes_now[i] > 1] if not with_givennames else [i for i in group if history[i] and history[i][-1] > 1 or sizes_now[i] > 1]
+        else:
+            states[item_id].et_al_use_first = 1 + sizes.index(sizes[-1])
+    return unresolved
+
+
+def _expand_givennames(processor: Processor, group: list[str], targets: list[str], states: dict[str, Disambiguation], shown: int) -> None:
+    """Given-name steps on the first ``shown`` names of the targets, kept only when
+    they separate more cites of the group."""
+    for index in range(shown):
+        for level in (1, 2):
+            before = sum(_class_sizes(processor, group, states).values())
+            saved = {i: dict(states[i].name_levels) for i in targets}
+            for item_id in targets:
+                states[item_id].name_levels[index] = max(level, states[item_id].name_levels.get(index, 0))
+            if sum(_class_sizes(processor, group, states).values()) >= before:
+                for item_id in targets:
+                    states[item_id].name_levels = saved[item_id]
 
 
 def _add_givenname_by_cite(processor: Processor, group: list[str], states: dict[str, Disambiguation]) -> list[str]:

@@ -214,14 +214,12 @@ def text_variable(variable: str, form: str, ctx: RenderContext) -> Node | None:
     if value is None:
         return None
     ctx.rendered += 1
-    if variable in ("page", "locator") and variable == "page":
+    if variable == "page" or (variable == "locator" and ctx.cite and (ctx.cite.label or "page") == "page"):
         return numbers.page_range(str(value), ctx)
-    if variable == "locator" and (ctx.cite and (ctx.cite.label or "page") == "page"):
-        return numbers.page_range(str(value), ctx)
-    if variable == "citation-number":
-        return Text(str(value))
-    if variable in ("URL", "DOI") and False:
-        return Text(str(value))
+    if variable == "citation-label" and ctx.disambiguation.year_suffix and not ctx.style_renders_year_suffix:
+        if not ctx.year_suffix_done:
+            ctx.year_suffix_done = True
+            return Text(str(value) + numbers.letters(ctx.disambiguation.year_suffix))
     if isinstance(value, (int, float)):
         return Text(str(value))
     if isinstance(value, str):
@@ -232,17 +230,11 @@ def text_variable(variable: str, form: str, ctx: RenderContext) -> Node | None:
 
 
 def _group(element: Element, ctx: RenderContext) -> Node | None:
+    """A group renders unless it called variables and every one of them was empty."""
     called, rendered = ctx.called, ctx.rendered
     content = render_children(element, ctx, element.delimiter)
     if ctx.called > called and ctx.rendered == rendered:
         return None
-    if ctx.rendered > rendered:
-        # A group that rendered a variable counts as rendering for an outer group too.
-        pass
-    elif ctx.called == called and content is not None:
-        # No variable inside: terms and values alone render only when nothing
-        # encloses a failed variable (handled by the outer group).
-        pass
     return decorate(element, content, ctx)
 
 
