@@ -83,11 +83,10 @@ def render_cluster(processor: Processor, cluster: Cluster) -> Node | None:
         body = _collapse_years(processor, rendered, delimiter, collapse, context)
     else:
         body = join((_with_affixes(c, n) for c, n in rendered), delimiter)
-    if body is None:
-        return None
-    if layout.formatting:
+    body = affixed(body, layout.prefix, layout.suffix)
+    if body is not None and layout.formatting:
         body = Span([body], formatting=dict(layout.formatting))
-    return affixed(body, layout.prefix, layout.suffix)
+    return body
 
 
 def _with_affixes(cite: Cite, node: Node | None) -> Node | None:
@@ -102,92 +101,119 @@ def _collapse_numbers(processor: Processor, rendered: list[tuple[Cite, Node | No
     numbered = []
     for cite, node in rendered:
         number = processor.citation_numbers.get(cite.id)
-        plain_text = plain(node).strip()
-        simple = cite.locator is None and not cite.prefix and not cite.suffix and plain_text == str(number)
+        simple = cite.locator is None and not cite.prefix and not cite.suffix and node is not None
         numbered.append((cite, node, number, simple))
     groups: list[list[tuple]] = []
     for entry in numbered:
-        if groups and entry[3] and groups[-1][-1][3] and entry[2] == groups[-1][-1][2] + 1:
+        if groups and entry[3] and groups[-1][-1][3] and entry[2] is not None and entry[2] == (groups[-1][-1][2] or 0) + 1:
             groups[-1].append(entry)
         else:
             groups.append([entry])
     out: list[Node] = []
     for index, group in enumerate(groups):
-        if out:
-            previous = groups[index - 1]
-            out.append(Text(after if len(previous) >= 3 else delimiter))
         if len(group) >= 3:
-            first_node, last_node = group[0][1], group[-1][1]
-            out.append(Span([n for n in (first_node, Text("\u2013"), last_node) if n is not None]))
-        else:
-            pieces = [_with_affixes(c, n) for c, n, _, _ in group]
-            joined = join(pieces, delimiter)
-            if joined is not None:
-                out.append(joined)
+            if out:
+                out.append(Text(delimiter))
+            out.append(Span([n for n in (group[0][1], Text("\u2013"), group[-1][1]) if n is not None]))
+            continue
+        for cite, node, _, _ in group:
+            piece = _with_affixes(cite, node)
+            if piece is None:
+                continue
+            if out:
+                previous_ranged = index > 0 and len(groups[index - 1]) >= 3 and cite is group[0][0]
+                out.append(Text(after if previous_ranged else delimiter))
+            out.append(piece)
     return Span(out) if out else None
 
 
-def _collapse_years(processor: Processor, rendered: list[tuple[Cite, Node | None]], delimiter: str, collapse: str, context) -> Node | None:
-    """Cites by the same authors print the names once: "Smith 2000, 2001a, b"."""
-    group_delimiter = context.option("cite-group-delimiter", ", ") or ", "
-    after = context.option("after-collapse-delimiter", delimiter) or delimiter
-    authors: list[str] = [processor.author_key(cite) for cite, _ in rendered]
+def _author_groups(processor: Processor, rendered: list[tuple[Cite, Node | None]]) -> tuple[list[list[int]], list[str]]:
+    """Cites by the same names, gathered at the first one's place (unless sorted)."""
+    authors = [processor.author_key(cite) for cite, _ in rendered]
+    sorted_cites = bool(processor.style.citation and processor.style.citation.sort)
     order: list[list[int]] = []
     by_author: dict[str, list[int]] = {}
     for index, key in enumerate(authors):
-        if key and key in by_author and not processor.style.citation.sort:  # type: ignore[union-attr]
-            by_author[key].append(index)
-        elif key and key in by_author and order and order[-1] is by_author[key]:
+        if key and key in by_author and (not sorted_cites or order[-1] is by_author[key]):
             by_author[key].append(index)
         else:
             by_author[key] = [index]
             order.append(by_author[key])
+    return order, authors
+
+
+def _collapse_years(processor: Processor, rendered: list[tuple[Cite, Node | None]], delimiter: str, collapse: str, context) -> Node | None:
+    """Cites by the same authors print the names once: "Smith 2000, 2001a, b"."""
+    group_delimiter = context.option("cite-group-delimiter") or delimiter
+    after = context.option("after-collapse-delimiter") or delimiter
+    suffix_delimiter = context.option("year-suffix-delimiter") or delimiter
+    groups, authors = _author_groups(processor, rendered)
     out: list[Node] = []
-    previous_collapsed = False
-    for group in order:
+    for group in groups:
         if out:
-            out.append(Text(after if previous_collapsed else delimiter))
+            out.append(Text(after))
         first_cite, first_node = rendered[group[0]]
-        if len(group) == 1 or not authors[group[0]]:
-            node = _with_affixes(first_cite, first_node)
-            if node is not None:
-                out.append(node)
-            previous_collapsed = False
-            continue
         pieces: list[Node] = []
-        previous_year: str | None = None
-        suffix_run: list[tuple[Cite, Node | None, str]] = []
-        for position, index in enumerate(group):
-            cite, node = rendered[index]
-            if position == 0:
-                pieces.append(_with_affixes(cite, node) or Text(""))
-                previous_year = processor.year_key(cite)
-                continue
+        first_piece = _with_affixes(first_cite, first_node)
+        if first_piece is not None:
+            pieces.append(first_piece)
+        previous_cite = first_cite
+        previous_year = processor.year_key(first_cite)
+        letters_run: list[tuple[int, int | None]] = []  # (letter ordinal, index of its delimiter piece)
+        first_letter = processor.year_suffix_letter(first_cite.id)
+        if first_letter and len(first_letter) == 1:
+            letters_run.append((ord(first_letter), None))
+        runs: list[list[tuple[int, int | None]]] = []
+        for index in group[1:]:
+            cite, _ = rendered[index]
             year = processor.year_key(cite)
             suffix = processor.year_suffix_letter(cite.id)
+            plain_cite = cite.locator is None and not cite.prefix and not cite.suffix
             if (
                 collapse in ("year-suffix", "year-suffix-ranged")
                 and year == previous_year
                 and suffix
-                and cite.locator is None
-                and not cite.prefix
-                and not cite.suffix
+                and plain_cite
+                and previous_cite.locator is None
             ):
-                pieces.append(Text(",") if False else Text(""))
-                pieces[-1] = Text(context.option("year-suffix-delimiter", delimiter) or delimiter)
+                pieces.append(Text(suffix_delimiter))
+                letters_run.append((ord(suffix[0]) if len(suffix) == 1 else -99, len(pieces) - 1))
                 pieces.append(Text(suffix))
+                previous_cite = cite
                 continue
             short = processor.render_cite(cite, suppress_names=True)
-            pieces.append(Text(group_delimiter))
-            pieces.append(_with_affixes(cite, short) or Text(""))
+            piece = _with_affixes(cite, short)
+            if piece is None:
+                continue
+            runs.append(letters_run)
+            suffix_here = processor.year_suffix_letter(cite.id)
+            letters_run = [(ord(suffix_here), None)] if suffix_here and len(suffix_here) == 1 else []
+            pieces.append(Text(after if previous_cite.locator is not None else group_delimiter))
+            pieces.append(piece)
+            previous_cite = cite
             previous_year = year
+        runs.append(letters_run)
         if collapse == "year-suffix-ranged":
-            pieces = _range_suffixes(pieces)
+            pieces = _range_suffixes(pieces, runs)
         out.append(Span(pieces))
-        previous_collapsed = True
     return Span(out) if out else None
 
 
-def _range_suffixes(pieces: list[Node]) -> list[Node]:
+def _range_suffixes(pieces: list[Node], runs: list[list[tuple[int, int | None]]]) -> list[Node]:
     """Runs of three or more consecutive year-suffix letters become "a–c"."""
-    return pieces
+    drop: set[int] = set()
+    for run in runs:
+        start = 0
+        while start < len(run):
+            end = start
+            while end + 1 < len(run) and run[end + 1][0] == run[end][0] + 1:
+                end += 1
+            if end - start >= 2:
+                for ordinal, delimiter_index in run[start + 1 : end]:
+                    if delimiter_index is not None:
+                        drop.update({delimiter_index, delimiter_index + 1})
+                last_delimiter = run[end][1]
+                if last_delimiter is not None:
+                    pieces[last_delimiter] = Text("\u2013")
+            start = end + 1
+    return [p for i, p in enumerate(pieces) if i not in drop]
