@@ -64,6 +64,15 @@ def assign_positions(clusters: list[Cluster], near_note_distance: int) -> None:
             previous_cluster = cluster
 
 
+def _printed(processor: Processor, cite: Cite) -> Node | None:
+    from .processor import NO_PRINTED_FORM
+
+    node = processor.render_cite(cite)
+    if node is None and cite.id in processor.items and not cite.suppress_author:
+        return Text(NO_PRINTED_FORM)
+    return node
+
+
 def _affix(text: str | None) -> Node | None:
     return parse_markup(text) if text else None
 
@@ -74,13 +83,15 @@ def render_cluster(processor: Processor, cluster: Cluster) -> Node | None:
     assert context is not None
     layout = context.layout
     cites = processor.sort_cites(cluster.cites)
-    rendered: list[tuple[Cite, Node | None]] = [(cite, processor.render_cite(cite)) for cite in cites]
+    rendered: list[tuple[Cite, Node | None]] = [(cite, _printed(processor, cite)) for cite in cites]
     delimiter = layout.delimiter
     collapse = context.option("collapse")
     if collapse == "citation-number":
         body = _collapse_numbers(processor, rendered, delimiter, context.option("after-collapse-delimiter", delimiter) or delimiter)
     elif collapse in ("year", "year-suffix", "year-suffix-ranged"):
         body = _collapse_years(processor, rendered, delimiter, collapse, context)
+    elif context.option("cite-group-delimiter"):
+        body = _group_cites(processor, rendered, delimiter, context.option("cite-group-delimiter") or ", ")
     else:
         body = join((_with_affixes(c, n) for c, n in rendered), delimiter)
     body = affixed(body, layout.prefix, layout.suffix)
@@ -134,7 +145,7 @@ def _author_groups(processor: Processor, rendered: list[tuple[Cite, Node | None]
     order: list[list[int]] = []
     by_author: dict[str, list[int]] = {}
     for index, key in enumerate(authors):
-        if key and key in by_author and (not sorted_cites or order[-1] is by_author[key]):
+        if key and key in by_author and (sorted_cites or order[-1] is by_author[key]):
             by_author[key].append(index)
         else:
             by_author[key] = [index]
@@ -142,11 +153,18 @@ def _author_groups(processor: Processor, rendered: list[tuple[Cite, Node | None]
     return order, authors
 
 
+def _group_cites(processor: Processor, rendered: list[tuple[Cite, Node | None]], delimiter: str, group_delimiter: str) -> Node | None:
+    """Cite grouping without collapsing: same-author cites side by side, names kept."""
+    groups, _ = _author_groups(processor, rendered)
+    return join((join((_with_affixes(*rendered[i]) for i in group), group_delimiter) for group in groups), delimiter)
+
+
 def _collapse_years(processor: Processor, rendered: list[tuple[Cite, Node | None]], delimiter: str, collapse: str, context) -> Node | None:
     """Cites by the same authors print the names once: "Smith 2000, 2001a, b"."""
-    group_delimiter = context.option("cite-group-delimiter") or delimiter
+    # citeproc-js: cites gathered by sorting take ", ", neighbours the layout delimiter.
+    group_delimiter = context.option("cite-group-delimiter") or (", " if context.sort else delimiter)
     after = context.option("after-collapse-delimiter") or delimiter
-    suffix_delimiter = context.option("year-suffix-delimiter") or delimiter
+    suffix_delimiter = context.option("year-suffix-delimiter") or context.option("cite-group-delimiter") or delimiter
     groups, authors = _author_groups(processor, rendered)
     out: list[Node] = []
     for group in groups:

@@ -52,9 +52,9 @@ def _date_value(parts: list[Any], season: Any = None) -> DateValue | None:
     if numbers[0] == 0 and not any(numbers[1:3]):
         return None
     month = numbers[1]
-    if 13 <= month <= 16 and season is None:
-        season, month = month - 12, 0
-    elif month > 16:
+    if 13 <= month <= 16 or 21 <= month <= 24:
+        season, month = (month - 12 if month <= 16 else month - 20), 0
+    elif month > 12:
         month = 0
     return DateValue(numbers[0], month, numbers[2] if month else 0, season)
 
@@ -72,11 +72,15 @@ def parse_date(value: Any) -> ParsedDate | None:
     parts = value.get("date-parts")
     if parts and isinstance(parts, list) and parts[0]:
         start = _date_value(parts[0], value.get("season"))
-        end = _date_value(parts[1]) if len(parts) > 1 and parts[1] else None
+        end = None
+        if len(parts) > 1 and start is not None:
+            # An empty or zero second date is an open range ("1987–").
+            end = _date_value(parts[1]) if parts[1] else None
+            end = end or DateValue()
+            if (end.year, end.month, end.day, end.season) == (start.year, start.month, start.day, start.season):
+                end = None
         if start is None and not value.get("literal"):
             return None
-        if end is not None and (end.year, end.month, end.day) == (start.year, start.month, start.day) if start else False:
-            end = None
         return ParsedDate(start, end, value.get("literal") if start is None else None, circa)
     if value.get("literal"):
         return ParsedDate(None, None, str(value["literal"]), circa)
@@ -167,6 +171,10 @@ def render_date(element: Element, ctx: RenderContext) -> Node | None:
     ctx.rendered += 1
     if end is None:
         content = join((_render_part(p, start, ctx, variable) for p in present), delimiter)
+    elif end.year == 0:
+        year_part = next((p for p in present if p.get("name") == "year"), present[-1])
+        content = join((_render_part(p, start, ctx, variable) for p in present), delimiter)
+        content = Span([content, Text(year_part.get("range-delimiter", "\u2013") or "\u2013")]) if content else None
     else:
         content = _render_range(present, start, end, delimiter, ctx, variable)
     if element.get("form"):

@@ -305,6 +305,9 @@ def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, nam
     truncated = shown < count
     if options.get("form") == "count":
         return (Text(str(shown)) if shown else None), [], []
+    if ctx.sorting is not None:
+        keys = [plain(render_name(n, options, name_el, ctx, i, 0)) for i, n in enumerate(names_list[:shown])]
+        return Text("\u0002".join(keys)), [], keys
     delimiter = options.get("delimiter", ", ")
     and_option = options.get("and")
     and_word = None
@@ -429,7 +432,7 @@ def render_names(element: Element, ctx: RenderContext, inherited: Element | None
         if ctx.names_record is None:
             ctx.names_record = RenderedNames(Span([node]), holders, texts)
             node = ctx.names_record.node
-        label = _label_node(label_el, variable, len(value) > 1, ctx)
+        label = _label_node(label_el, variable, len(value) > 1, ctx) if ctx.sorting is None else None
         if label is not None:
             node = Span([label, node] if label_first else [node, label])
         outputs.append(node)

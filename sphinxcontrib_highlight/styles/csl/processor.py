@@ -22,6 +22,10 @@ from .style import Style
 from .variables import normalise_item
 
 
+#: What citeproc-js prints for an item the style renders as nothing.
+NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
+
+
 @dataclass
 class BibEntry:
     """One bibliography entry: the item's id and its rich-text tree."""
@@ -156,9 +160,7 @@ class Processor:
         rule = context.option("subsequent-author-substitute-rule", "complete-all")
         for item_id in self._bibliography_order:
             ctx = self.context_for(item_id, "bibliography")
-            content = self._render_entry(ctx)
-            if content is None:
-                continue
+            content = self._render_entry(ctx) or Text(NO_PRINTED_FORM)
             if substitute is not None:
                 current = ctx.names_record
                 if current is not None and previous_names is not None:

@@ -24,9 +24,8 @@ if TYPE_CHECKING:
 def _fold(text: str) -> str:
     """Case- and accent-insensitive, leading punctuation ignored."""
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = stripped.lstrip("\"'\u201c\u2018[(\u00ab ")
-    return stripped.lower()
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c) and not unicodedata.category(c).startswith("P"))
+    return " ".join(kept.split()).lower()
 
 
 def key_value(key: SortKey, ctx: RenderContext) -> Any:
