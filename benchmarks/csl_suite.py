@@ -91,7 +91,7 @@ def render_fixture(sections: dict[str, str]) -> str:
     if sections.get("CITATION-ITEMS"):
         raw_clusters = json.loads(sections["CITATION-ITEMS"])
     else:
-        raw_clusters = [[{"id": item["id"]} for item in items]]
+        raw_clusters = [[{"id": item_id} for item_id in processor.items]]
     clusters = [Cluster([_cite(c) for c in cluster], index + 1) for index, cluster in enumerate(raw_clusters)]
     if mode == "citation":
         return "\n".join(_render_clusters(processor, clusters))

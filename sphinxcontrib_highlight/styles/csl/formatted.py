@@ -368,8 +368,28 @@ def _fix_punctuation(tokens: list[_Token], marks: QuoteMarks) -> None:
             last_text = tok
 
 
+def _superscript_map() -> dict[str, str]:
+    """Unicode superscript characters and the letters they raise (ª, º, ʳ, ᵉ ...)."""
+    import unicodedata
+
+    table = {}
+    for code in list(range(0x00A0, 0x0300)) + list(range(0x1D2C, 0x1DC0)) + list(range(0x2070, 0x20A0)):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition.startswith("<super>"):
+            table[chr(code)] = chr(int(decomposition.split()[1], 16))
+    return table
+
+
+_SUPERSCRIPTS = _superscript_map()
+
+
 def escape_html(text: str) -> str:
-    return text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+    """Escape for the suite's HTML; superscript characters print as ``<sup>``, as
+    citeproc-js writes ordinal suffixes."""
+    escaped = text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+    if any(ch in _SUPERSCRIPTS for ch in escaped):
+        escaped = "".join(f"<sup>{_SUPERSCRIPTS[ch]}</sup>" if ch in _SUPERSCRIPTS else ch for ch in escaped)
+    return escaped
 
 
 def to_html(node: Node | None, marks: QuoteMarks | None = None) -> str:

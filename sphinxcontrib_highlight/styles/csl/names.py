@@ -378,6 +378,7 @@ def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, nam
 def _label_node(label_el: Element | None, term_name: str, plural: bool, ctx: RenderContext) -> Node | None:
     if label_el is None:
         return None
+    plural = {"always": True, "never": False}.get(label_el.get("plural", "contextual") or "", plural)
     term = ctx.locale.term(term_name, label_el.get("form", "long"), plural)
     if not term:
         return None

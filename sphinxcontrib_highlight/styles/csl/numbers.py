@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 _AFFIXED_NUMBER = r"[A-Za-z]*\d+[A-Za-z]*"
 _NUMERIC = re.compile(rf"^\s*{_AFFIXED_NUMBER}(?:\s*(?:[-\u2013,&]|and)\s*{_AFFIXED_NUMBER})*\s*$")
-_PIECES = re.compile(r"(\s*(?:\\-|[-\u2013,&])\s*)")
+_PIECES = re.compile(r"(\s*(?:\\-|[-\u2013,&])\s*|\s+and\s+)")
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.I)
 
 
@@ -125,7 +125,8 @@ def _one_range(text: str, style_format: str | None, delimiter: str) -> str:
         return text.replace("\\-", "-")
     match = _RANGE.match(text)
     if not match:
-        return text
+        roman_range = re.fullmatch(r"([ivxlcdm]+)\s*[-\u2013]\s*([ivxlcdm]+)", text, re.I)
+        return f"{roman_range.group(1)}{delimiter}{roman_range.group(2)}" if roman_range else text
     prefix1, first, prefix2, second = match.group(1) or "", match.group(2), match.group(3) or "", match.group(4)
     if prefix2 and prefix2 != prefix1:
         return f"{prefix1}{first}-{prefix2}{second}"

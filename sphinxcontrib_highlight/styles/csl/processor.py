@@ -53,7 +53,7 @@ class Processor:
         self.items: dict[str, dict[str, Any]] = {}
         for raw in items:
             item = normalise_item(raw)
-            self.items.setdefault(item["id"], item)
+            self.items[item["id"]] = item
         self.abbreviations = abbreviations or {}
         self.registered: list[str] = list(self.items)
         self.citation_numbers: dict[str, int] = {}

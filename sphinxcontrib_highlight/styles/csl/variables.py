@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 NAME_VARIABLES = frozenset(
@@ -19,6 +20,16 @@ NUMBER_VARIABLES = frozenset(
     """chapter-number citation-number collection-number edition first-reference-note-number
     issue locator number number-of-pages number-of-volumes page page-first part-number
     printing-number section supplement-number version volume""".split()
+)
+
+STANDARD_VARIABLES = frozenset(
+    """abstract annote archive archive_collection archive_location archive-place authority
+    call-number citation-key citation-label collection-title container-title
+    container-title-short dimensions division DOI event event-title event-place genre ISBN
+    ISSN jurisdiction keyword language license medium note original-publisher
+    original-publisher-place original-title part-title PMCID PMID publisher publisher-place
+    references reviewed-genre reviewed-title scale section source status title title-short
+    URL volume-title year-suffix""".split()
 )
 
 #: Old CSL-JSON spellings some data still uses.
@@ -39,8 +50,33 @@ def normalise_item(raw: dict[str, Any]) -> dict[str, Any]:
             continue
         item[key] = value
     item["id"] = str(raw.get("id", ""))
+    if isinstance(item.get("note"), str):
+        _read_note_fields(item)
     if "page" in item and "page-first" not in item:
         first = str(item["page"]).replace("\u2013", "-").split("-")[0].split(",")[0].strip()
         if first:
             item["page-first"] = first
     return item
+
+
+_NOTE_FIELD = re.compile(r"^\s*([A-Za-z][A-Za-z-]*)\s*:\s*(.+?)\s*$")
+
+
+def _read_note_fields(item: dict[str, Any]) -> None:
+    """Variables written as ``name: value`` lines in the note (Zotero's "Extra"),
+    which citeproc-js reads when the item lacks them."""
+    for line in item["note"].splitlines():
+        match = _NOTE_FIELD.match(line)
+        if not match:
+            continue
+        key, value = match.group(1), match.group(2)
+        if key in DATE_VARIABLES:
+            item.setdefault(key, {"raw": value})
+        elif key in NAME_VARIABLES:
+            family, _, given = value.partition("||")
+            name = {"family": family.strip(), "given": given.strip()} if given else {"literal": family.strip()}
+            item.setdefault(key, []).append(name)
+        elif key in NUMBER_VARIABLES or key in STANDARD_VARIABLES:
+            item.setdefault(key, value)
+        elif key == "type":
+            item["type"] = value
