@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .formatted import Node, Span, Text, affixed, join, parse_markup, plain
+import re
+
+from .formatted import Node, Span, Text, affixed, first_leaf, join, parse_markup, plain
 from .render import POSITION_FIRST, POSITION_IBID, POSITION_IBID_WITH_LOCATOR, POSITION_SUBSEQUENT, Cite
 
 if TYPE_CHECKING:
@@ -28,29 +30,44 @@ class Cluster:
     properties: dict = field(default_factory=dict)
 
 
+def _preceding(cluster: Cluster, index: int, previous: Cluster | None, cites_in_note: dict[int, int]) -> Cite | None:
+    """The cite an ibid would refer to: the one before in the same citation, or the
+    previous citation when it (and the whole note it sits in) holds a single cite."""
+    if index > 0:
+        return cluster.cites[index - 1]
+    if previous is None or len(previous.cites) != 1:
+        return None
+    note = previous.note_number
+    if note and note != cluster.note_number and cites_in_note.get(note, 0) != 1:
+        return None
+    return previous.cites[0]
+
+
 def assign_positions(clusters: list[Cluster], near_note_distance: int) -> None:
+    """Positions of every cite, walking the document in order.
+
+    Citations in the main text (note 0) and in notes keep separate ibid chains, as
+    citeproc-js does for note styles with in-text citations."""
     last_note_of: dict[str, int] = {}
     first_note_of: dict[str, int] = {}
-    previous_cluster: Cluster | None = None
+    previous_by_level: dict[bool, Cluster] = {}
+    cites_in_note: dict[int, int] = {}
     for cluster in clusters:
+        in_note = cluster.note_number != 0
+        previous_cluster = previous_by_level.get(in_note)
         for index, cite in enumerate(cluster.cites):
             cite.note_number = cluster.note_number
             if cite.id not in first_note_of:
                 cite.position = POSITION_FIRST
                 first_note_of[cite.id] = cluster.note_number
-                cite.first_reference_note_number = cluster.note_number
+                cite.first_reference_note_number = None
                 cite.near_note = False
                 last_note_of[cite.id] = cluster.note_number
                 continue
             cite.first_reference_note_number = first_note_of[cite.id]
             cite.near_note = cluster.note_number - last_note_of[cite.id] <= near_note_distance
             last_note_of[cite.id] = cluster.note_number
-            if index > 0:
-                preceding: Cite | None = cluster.cites[index - 1]
-            elif previous_cluster is not None and len(previous_cluster.cites) == 1:
-                preceding = previous_cluster.cites[0]
-            else:
-                preceding = None
+            preceding = _preceding(cluster, index, previous_cluster, cites_in_note)
             if preceding is not None and preceding.id == cite.id:
                 if preceding.locator == cite.locator:
                     cite.position = POSITION_IBID
@@ -61,7 +78,14 @@ def assign_positions(clusters: list[Cluster], near_note_distance: int) -> None:
             else:
                 cite.position = POSITION_SUBSEQUENT
         if cluster.cites:
-            previous_cluster = cluster
+            previous_by_level[in_note] = cluster
+            cites_in_note[cluster.note_number] = cites_in_note.get(cluster.note_number, 0) + len(cluster.cites)
+
+
+def _capitalise_opening_term(node: Node | None) -> None:
+    leaf = first_leaf(node)
+    if leaf is not None and leaf.from_term and leaf.text[:1].islower():
+        leaf.text = leaf.text[0].upper() + leaf.text[1:]
 
 
 def _printed(processor: Processor, cite: Cite) -> Node | None:
@@ -84,6 +108,11 @@ def render_cluster(processor: Processor, cluster: Cluster) -> Node | None:
     layout = context.layout
     cites = processor.sort_cites(cluster.cites)
     rendered: list[tuple[Cite, Node | None]] = [(cite, _printed(processor, cite)) for cite in cites]
+    if processor.style.style_class == "note":
+        for index, (cite, node) in enumerate(rendered):
+            opens_sentence = (index == 0 and not cite.prefix) or bool(re.search(r"[.!?]\s*$", cite.prefix or ""))
+            if opens_sentence:
+                _capitalise_opening_term(node)
     delimiter = layout.delimiter
     collapse = context.option("collapse")
     if collapse == "citation-number":

@@ -19,9 +19,13 @@ FORMAT_KEYS = ("font-style", "font-variant", "font-weight", "text-decoration", "
 
 @dataclass
 class Text:
-    """A run of plain characters; never contains markup."""
+    """A run of plain characters; never contains markup.
+
+    ``from_term`` marks text a locale term produced: note styles capitalise a term
+    that opens a citation ("Ibid.")."""
 
     text: str
+    from_term: bool = False
 
 
 @dataclass

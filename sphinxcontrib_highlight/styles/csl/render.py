@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import conditions, dates, names, numbers
-from .formatted import Node, Span, Text, affixed, is_empty, join, parse_markup, plain
+from .formatted import Node, Span, Text, affixed, is_empty, join, leaves, parse_markup, plain
 from .style import Element
 from .textcase import apply_text_case, strip_periods
 from .variables import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES
@@ -195,7 +195,12 @@ def _text(element: Element, ctx: RenderContext) -> Node | None:
         return decorate(element, render_children(macro, ctx), ctx)
     if "term" in element.attrs:
         term = ctx.locale.term(element.attrs["term"], element.get("form", "long"), element.get("plural") == "true")
-        return decorate(element, parse_markup(term) if term else None, ctx)
+        if not term:
+            return None
+        node = parse_markup(term)
+        for leaf, _ in leaves(node):
+            leaf.from_term = True
+        return decorate(element, node, ctx)
     if "value" in element.attrs:
         return decorate(element, parse_markup(element.attrs["value"]), ctx)
     return None
