@@ -1,0 +1,1 @@
+"""Bibliography input: text in, entries out; no Sphinx imports."""
