@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import deque
 from dataclasses import dataclass, field
 
-from sphinxcontrib_highlight.urls import unescape as unescape_url
 from sphinxcontrib_highlight.styles.latex import (
     InvalidLatexError,
     latex_text,
     plain_text,
     strict_plain_text,
 )
+from sphinxcontrib_highlight.urls import unescape as unescape_url
 
 ITALIC = ("<i>", "</i>")
 BOLD = ("<b>", "</b>")
@@ -73,7 +74,7 @@ _WORDS = {
     "textasciitilde": "~", "textbar": "|", "textless": "<", "textgreater": ">",
     "textquotedbl": '"', "textunderscore": "_", "textbraceleft": "{", "textbraceright": "}",
     "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å", "o": "ø", "O": "Ø",
-    "ss": "ß", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dh": "ð", "DH": "Ð", "th": "þ",
+    "ss": "ß", "l": "ł", "L": "Ł", "i": "\u0131", "j": "\u0237", "dh": "ð", "DH": "Ð", "th": "þ",
     "TH": "Þ", "ng": "ŋ", "NG": "Ŋ",
 }
 #: Accents, whose argument (``\"o``, ``\"{o}``, ``\c c``) the decoder composes.
@@ -89,6 +90,7 @@ _TOKEN = re.compile(
 )
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # not the no-break space of "~"
 _COMMAND_LEFT = re.compile(r"\\([A-Za-z]+|.)")
+_SCRIPT = re.compile(r"[\^_]")
 
 
 @dataclass
@@ -165,24 +167,20 @@ class _Writer:
         self.out.append(html)
 
     def write(self, nodes: list[_Node], protected: bool = False) -> None:
-        index = 0
-        while index < len(nodes):
-            index = self.write_node(nodes, index, protected)
-
-    def write_node(self, nodes: list[_Node], index: int, protected: bool) -> int:
-        """Write ``nodes[index]`` (with the arguments it takes); the next index."""
-        node = nodes[index]
-        if node.kind == "text":
-            self.pending.append(node.value)
-        elif node.kind == "math":
-            self.emit(_math(node.children))
-        elif node.kind == "group":
-            self.write_group(node, protected)
-        elif node.kind == "symbol":
-            return self.write_symbol(nodes, index)
-        else:
-            return self.write_word(nodes, index, protected)
-        return index + 1
+        """Write the nodes; a command takes its arguments from the ones after it."""
+        queue = deque(nodes)
+        while queue:
+            node = queue.popleft()
+            if node.kind == "text":
+                self.pending.append(node.value)
+            elif node.kind == "math":
+                self.emit(_math(node.children))
+            elif node.kind == "group":
+                self.write_group(node, protected)
+            elif node.kind == "symbol":
+                self.write_symbol(node, queue)
+            else:
+                self.write_word(node, queue, protected)
 
     def write_group(self, group: _Node, protected: bool) -> None:
         """A brace group: a font switch's scope, a special character, or (in a title,
@@ -191,7 +189,9 @@ class _Writer:
         if first is not None and first.kind == "word" and first.value in _FONT_SWITCHES:
             self.wrap(_FONT_SWITCHES[first.value], group.children[1:], protected)
         elif first is not None and first.kind in ("word", "symbol"):
-            self.write(group.children, protected)  # {\"O}, {\ss}: a special character
+            # {\"O}, {\ss}, {\emph{x}}: BibTeX's "special character", whose case its
+            # case changes reach (citation.js reads it so too), so not a protection.
+            self.write(group.children, protected)
         elif self.protect_case and not protected and _has_letter(group):
             self.wrap(NOCASE, group.children, protected=True)
         else:
@@ -201,103 +201,93 @@ class _Writer:
         inner = _Writer(self.protect_case)
         inner.write(nodes, protected)
         content = inner.text()
-        if content.strip():
-            self.emit(f"{tags[0]}{content}{tags[1]}" if tags != PLAIN else content)
+        if content.strip() and tags != PLAIN:
+            self.emit(f"{tags[0]}{content}{tags[1]}")
         elif content:
             self.emit(content)
 
-    def write_symbol(self, nodes: list[_Node], index: int) -> int:
-        symbol = nodes[index].value
+    def write_symbol(self, node: _Node, queue: deque[_Node]) -> None:
+        symbol = node.value
         if symbol in _ACCENTS:
-            return self.write_accent(nodes, index)
-        if symbol in _ESCAPED:
+            self.write_accent(node, queue)
+        elif symbol in _ESCAPED:
             self.emit(escape(symbol))
         elif symbol in " \\":
             self.pending.append(" ")  # "\ " and "\\" (a line break) are spaces here
-        elif symbol == "-":
-            pass  # a discretionary hyphen
-        else:
+        elif symbol != "-":  # "\-" is a discretionary hyphen
             self.pending.append(symbol)
-        return index + 1
 
-    def write_accent(self, nodes: list[_Node], index: int) -> int:
+    def write_accent(self, node: _Node, queue: deque[_Node]) -> None:
         """``\\"o``, ``\\"{o}``, ``\\c c``, ``\\'{\\i}``: to the decoder with the argument."""
-        accent = nodes[index].source().rstrip()
-        argument, after = _argument(nodes, index + 1, split_text=True)
+        accent = node.source().rstrip()
+        argument = _pop_argument(queue, first_letter=True)
         if argument is None:
             self.pending.append(accent)
-            return after
+            return
         letter = argument.source()
         letter = re.sub(r"\\([ij])\b\s*", r"\1", letter)  # {\i} is the dotless i: i + accent
         self.pending.append(accent + (letter if letter.startswith("{") else "{" + letter + "}"))
-        return after
 
-    def write_word(self, nodes: list[_Node], index: int, protected: bool) -> int:
-        word = nodes[index].value
+    def write_word(self, node: _Node, queue: deque[_Node], protected: bool) -> None:
+        word = node.value
         if word in _FORMAT_COMMANDS:
-            argument, after = _argument(nodes, index + 1, split_text=True)
+            argument = _pop_argument(queue, first_letter=True)
             if argument is not None:
-                children = argument.children if argument.kind == "group" else [argument]
-                self.wrap(_FORMAT_COMMANDS[word], children, protected)
-            return after
-        if word in _SILENT_WITH_ARGUMENT:
-            return _argument(nodes, index + 1, split_text=False)[1]
-        if word in _ACCENTS:
-            return self.write_accent(nodes, index)
-        if word == "url":
-            argument, after = _argument(nodes, index + 1, split_text=False)
+                self.wrap(_FORMAT_COMMANDS[word], _contents(argument), protected)
+        elif word in _SILENT_WITH_ARGUMENT:
+            _pop_argument(queue, first_letter=False)
+        elif word in _ACCENTS:
+            self.write_accent(node, queue)
+        elif word == "url":
+            argument = _pop_argument(queue, first_letter=False)
             if argument is not None:
                 self.emit(escape(_verbatim(argument)))
-            return after
-        if word == "href":
-            target, after = _argument(nodes, index + 1, split_text=False)
-            label, after = _argument(nodes, after, split_text=False)
+        elif word == "href":
+            target = _pop_argument(queue, first_letter=False)
+            label = _pop_argument(queue, first_letter=False)
             if label is not None:
-                self.write(label.children if label.kind == "group" else [label], protected)
+                self.write(_contents(label), protected)
             elif target is not None:
                 self.emit(escape(_verbatim(target)))
-            return after
-        if word in _FONT_SWITCHES:
+        elif word in _FONT_SWITCHES:
             # A switch outside a group of its own formats the rest of the value's level.
-            self.wrap(_FONT_SWITCHES[word], nodes[index + 1 :], protected)
-            return len(nodes)
-        if word in _WORDS:
+            self.wrap(_FONT_SWITCHES[word], list(queue), protected)
+            queue.clear()
+        elif word in _WORDS:
             self.pending.append(_WORDS[word])
-            if index + 1 < len(nodes) and _is_empty_group(nodes[index + 1]):
-                return index + 2  # \LaTeX{}, \ss{}
-            return index + 1
-        # Anything else goes to the decoder, which knows hundreds of symbol commands
-        # (\textendash, \textregistered, \ldots); what it leaves as a command is dropped,
-        # and a group right after it is its argument, printed but not case-protected.
-        self.pending.append(nodes[index].source())
-        if index + 1 < len(nodes) and nodes[index + 1].kind == "group":
-            self.write(nodes[index + 1].children, protected=True)
-            return index + 2
-        return index + 1
+            if queue and queue[0].kind == "group" and not queue[0].children:
+                queue.popleft()  # \LaTeX{}, \ss{}
+        else:
+            # Anything else goes to the decoder, which knows hundreds of symbol commands
+            # (\textendash, \textregistered, \ldots); what it leaves as a command is
+            # dropped, and a group right after it is its argument, printed unprotected.
+            self.pending.append(node.source())
+            if queue and queue[0].kind == "group":
+                self.write(queue.popleft().children, protected=True)
 
 
-def _argument(nodes: list[_Node], index: int, split_text: bool) -> tuple[_Node | None, int]:
-    """The argument of a command at ``nodes[index]``: a group, a command, or (for
-    ``\\"o`` and ``\\emph x``) the first character of a text node, whose rest stays."""
-    while index < len(nodes) and nodes[index].kind == "text" and not nodes[index].value.strip():
-        index += 1
-    if index >= len(nodes):
-        return None, index
-    node = nodes[index]
+def _pop_argument(queue: deque[_Node], *, first_letter: bool) -> _Node | None:
+    """Take a command's argument from the front of ``queue``: a group, a command, or a
+    word of text; with ``first_letter`` (``\\"o``, ``\\emph x``) only the first letter of
+    the text, its rest left in the queue."""
+    while queue and queue[0].kind == "text" and not queue[0].value.strip():
+        queue.popleft()
+    if not queue:
+        return None
+    node = queue.popleft()
     if node.kind != "text":
-        return node, index + 1
+        return node
     text = node.value.lstrip()
-    if not split_text:
-        return _Node("text", text), index + 1
-    rest = text[1:]
-    if rest:
-        nodes[index] = _Node("text", rest)
-        return _Node("text", text[0]), index
-    return _Node("text", text[0]), index + 1
+    if not first_letter:
+        return _Node("text", text)
+    if text[1:]:
+        queue.appendleft(_Node("text", text[1:]))
+    return _Node("text", text[0])
 
 
-def _is_empty_group(node: _Node) -> bool:
-    return node.kind == "group" and not node.children
+def _contents(node: _Node) -> list[_Node]:
+    """What an argument holds: a group's children, or the node itself."""
+    return node.children if node.kind == "group" else [node]
 
 
 def _verbatim(node: _Node) -> str:
@@ -314,39 +304,33 @@ def _has_letter(node: _Node) -> bool:
 def _math(children: list[_Node]) -> str:
     """Inline math: ``^`` and ``_`` as superscript and subscript, symbols as Unicode."""
     out: list[str] = []
-    index = 0
-    while index < len(children):
-        node = children[index]
-        if node.kind == "text" and ("^" in node.value or "_" in node.value):
-            before, mark, after = re.split(r"([\^_])", node.value, maxsplit=1)
-            out.append(_math_text(before))
-            rest: list[_Node] = [_Node("text", after)] if after else []
-            children = rest + children[index + 1 :]
-            index = 0
-            argument, index = _argument(children, 0, split_text=True)
+    queue = deque(children)
+    while queue:
+        node = queue.popleft()
+        if node.kind == "text":
+            script = _SCRIPT.search(node.value)
+            if script is None:
+                out.append(_math_text(node.value))
+                continue
+            out.append(_math_text(node.value[: script.start()]))
+            if node.value[script.end() :]:
+                queue.appendleft(_Node("text", node.value[script.end() :]))
+            argument = _pop_argument(queue, first_letter=True)
             if argument is not None:
-                tags = SUPERSCRIPT if mark == "^" else SUBSCRIPT
-                inner = argument.children if argument.kind == "group" else [argument]
-                out.append(tags[0] + _math(inner) + tags[1])
-            continue
-        if node.kind == "group":
+                tags = SUPERSCRIPT if script.group() == "^" else SUBSCRIPT
+                out.append(tags[0] + _math(_contents(argument)) + tags[1])
+        elif node.kind == "group":
             out.append(_math(node.children))
         elif node.kind == "word" and node.value in _FORMAT_COMMANDS:
-            argument, after = _argument(children, index + 1, split_text=True)
+            argument = _pop_argument(queue, first_letter=True)
             if argument is not None:
                 tags = _FORMAT_COMMANDS[node.value]
-                inner = argument.children if argument.kind == "group" else [argument]
-                body = _math(inner)
+                body = _math(_contents(argument))
                 out.append(f"{tags[0]}{body}{tags[1]}" if tags != PLAIN else body)
-            index = after
-            continue
         elif node.kind == "word":
             out.append(_math_symbol(node.value))
-        elif node.kind == "symbol":
-            out.append(escape(node.value) if node.value in _ESCAPED else "")
-        else:
-            out.append(_math_text(node.value))
-        index += 1
+        elif node.value in _ESCAPED:
+            out.append(escape(node.value))
     return "".join(out)
 
 

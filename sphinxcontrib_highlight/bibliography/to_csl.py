@@ -22,8 +22,7 @@ Conventions of the items:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pybtex.database import BibliographyData, Entry, Person
 
@@ -33,6 +32,9 @@ from sphinxcontrib_highlight.bibliography.inheritance import Record, keys, recor
 from sphinxcontrib_highlight.styles.names import is_others
 from sphinxcontrib_highlight.urls import unescape as unescape_url
 from sphinxcontrib_highlight.urls import web_url
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 Item = dict[str, Any]
 
