@@ -554,6 +554,7 @@ DATES = [
     ("date = {-0044-03-15}", {"date-parts": [[-44, 3, 15]]}),
     ("date = {circa 1900}", {"literal": "circa 1900"}),
     ("date = {2020-05-17}, year = {1999}", {"date-parts": [[2020, 5, 17]]}),
+    ("date = {june 23-24}, year = {2003}", {"date-parts": [[2003]]}),
 ]
 
 

@@ -650,12 +650,13 @@ def _status(fields: dict[str, str]) -> str:
 
 
 def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
-    """biblatex's ``date``, else BibTeX's ``year``, ``month`` and ``day``."""
+    """biblatex's ``date``, else BibTeX's ``year``, ``month`` and ``day``; a ``date``
+    that is not ISO 8601 (``june 23-24``) gives way to a ``year`` (as in pandoc)."""
     date = edtf_date(fields.get("date", ""))
-    if date:
+    if date and "date-parts" in date:
         return date
     return bibtex_date(
         plain(fields.get("year", "")),
         plain(fields.get("month", "")),
         plain(fields.get("day", "")),
-    )
+    ) or date
