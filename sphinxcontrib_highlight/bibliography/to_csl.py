@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from pybtex.bibtex.utils import split_name_list
 from pybtex.database import BibliographyData, Entry, Person
 
 from sphinxcontrib_highlight.bibliography.csl_dates import bibtex_date, edtf_date
@@ -533,32 +534,17 @@ def _numbers(r: Record) -> Item:
 
 
 def _list(fields: dict[str, str], *names: str) -> str:
-    """The first present biblatex list field (``A and B``) as ``A; B`` (pandoc's join)."""
+    """The first present biblatex list field (``A and B``) as ``A; B`` (pandoc's join).
+    A list splits at `` and `` outside braces, as a name list does."""
     for name in names:
         value = fields.get(name, "").strip()
         if value:
             parts = [
                 _BIBSTRINGS.get(part.strip().lower(), "") or rich_text(part)
-                for part in _split_and(value)
+                for part in split_name_list(value)
             ]
             return "; ".join(part for part in parts if part)
     return ""
-
-
-def _split_and(value: str) -> list[str]:
-    """``A and {B and C}``: split at `` and `` outside braces."""
-    parts, depth, start = [], 0, 0
-    for match in re.finditer(r"[{}]|\s+and\s+", value):
-        token = match.group()
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            parts.append(value[start : match.start()])
-            start = match.end()
-    parts.append(value[start:])
-    return parts
 
 
 def _publisher(r: Record) -> str:
