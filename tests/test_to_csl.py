@@ -13,6 +13,8 @@ from typing import Any
 
 import pybtex.errors
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 from pybtex.database import parse_file, parse_string
 
@@ -500,6 +502,26 @@ def test_rich_text_of_urls_keeps_their_characters() -> None:
     assert rich_text(r"See \url{http://host/\~{}user/a_b}") == "See http://host/~user/a_b"
 
 
+_PIECES = [*"ab {}\\$^_~&<>'\"`-", "\\emph", "\\'", "\\c", "\\url", "\\foo", "\\LaTeX", "\\em "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=20).map("".join))
+def test_any_value_becomes_text_without_latex(value: str) -> None:
+    for protect_case in (False, True):
+        result = rich_text(value, protect_case=protect_case)
+        assert not re.search(r"\\[A-Za-z]", result)
+        assert "<" not in re.sub(r"</?(i|b|sup|sub|span[^>]*)>", "", result)
+        tags = re.findall(r"<(/?)(i|b|sup|sub|span)\b", result)
+        depth: list[str] = []
+        for closing, tag in tags:
+            if closing:
+                assert depth.pop() == tag
+            else:
+                depth.append(tag)
+        assert depth == []
+
+
 # --- numbers and pages -----------------------------------------------------------------
 
 
@@ -561,6 +583,12 @@ DATES = [
 @pytest.mark.parametrize(("fields", "expected"), DATES)
 def test_issued(fields: str, expected: dict[str, Any]) -> None:
     assert item(f"@article{{k, {fields}}}")["issued"] == expected
+
+
+def test_old_field_names() -> None:
+    result = item("@misc{k, lastchecked = {2020-01-02}, hyphenation = {french}}")
+    assert result["accessed"] == {"date-parts": [[2020, 1, 2]]}
+    assert result["language"] == "fr-FR"
 
 
 def test_other_dates() -> None:

@@ -89,7 +89,8 @@ _TOKEN = re.compile(
     r"|(?P<text>[^\\{}$]+)"
 )
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # not the no-break space of "~"
-_COMMAND_LEFT = re.compile(r"\\([A-Za-z]+|.)")
+_LEFTOVER = re.compile(r"\\([A-Za-z]+|.)")
+_LEFTOVER_WORD = re.compile(r"\\[A-Za-z]")
 _SCRIPT = re.compile(r"[\^_]")
 
 
@@ -224,6 +225,9 @@ class _Writer:
         if argument is None:
             self.pending.append(accent)
             return
+        if argument.kind in ("word", "symbol", "math"):
+            queue.appendleft(argument)  # \b\\: no letter to accent; the accent goes
+            return
         letter = argument.source()
         letter = re.sub(r"\\([ij])\b\s*", r"\1", letter)  # {\i} is the dotless i: i + accent
         self.pending.append(accent + (letter if letter.startswith("{") else "{" + letter + "}"))
@@ -241,14 +245,14 @@ class _Writer:
         elif word == "url":
             argument = _pop_argument(queue, first_letter=False)
             if argument is not None:
-                self.emit(escape(_verbatim(argument)))
+                self.write_url(argument, protected)
         elif word == "href":
             target = _pop_argument(queue, first_letter=False)
             label = _pop_argument(queue, first_letter=False)
             if label is not None:
                 self.write(_contents(label), protected)
             elif target is not None:
-                self.emit(escape(_verbatim(target)))
+                self.write_url(target, protected)
         elif word in _FONT_SWITCHES:
             # A switch outside a group of its own formats the rest of the value's level.
             self.wrap(_FONT_SWITCHES[word], list(queue), protected)
@@ -264,6 +268,15 @@ class _Writer:
             self.pending.append(node.source())
             if queue and queue[0].kind == "group":
                 self.write(queue.popleft().children, protected=True)
+
+
+    def write_url(self, argument: _Node, protected: bool) -> None:
+        """A URL as written (``~`` is a tilde), unless what is written is not one."""
+        url = _verbatim(argument)
+        if url and "\\" not in url:
+            self.emit(escape(url))
+        else:
+            self.write(_contents(argument), protected)
 
 
 def _pop_argument(queue: deque[_Node], *, first_letter: bool) -> _Node | None:
@@ -350,20 +363,26 @@ def _math_symbol(name: str) -> str:
 def _decode(source: str) -> str:
     """Plain text of a run of LaTeX with its outer spaces kept (the decoder drops them),
     commands the decoder does not know dropped."""
-    if not source:
-        return ""
+    source = source.replace("\\\\", " ")  # a line break, wherever it is
     lead = " " if source[:1].isspace() else ""
     trail = " " if source[-1:].isspace() else ""
     stripped = source.strip()
     if not stripped:
-        return " "
+        return lead
     try:
         decoded = strict_plain_text(stripped)
     except InvalidLatexError:
         decoded = plain_text(latex_text(stripped))
-    decoded = _COMMAND_LEFT.sub(lambda match: "" if match.group(1).isalpha() else match.group(1),
-                                decoded)
+    # Until none is left: dropping one command can join a backslash and a word into
+    # another (only \textbackslash before letters loses its backslash this way).
+    while _LEFTOVER_WORD.search(decoded):
+        decoded = _LEFTOVER.sub(_without_command, decoded)
     return lead + decoded + trail
+
+
+def _without_command(match: re.Match[str]) -> str:
+    """A command word the decoder left goes; an escaped symbol (``\\?``) stays a symbol."""
+    return "" if match.group(1).isalpha() else match.group(1)
 
 
 def escape(text: str) -> str:

@@ -324,10 +324,13 @@ def _item(r: Record) -> Item:
         if csl_type == "article" and not values["publisher"]:
             values["publisher"] = "arXiv"  # Zotero's repository of an arXiv preprint
     item.update((name, value) for name, value in values.items() if value)
-    for variable, field_name in (
-        ("accessed", "urldate"), ("event-date", "eventdate"), ("original-date", "origdate"),
+    for variable, field_names in (
+        # lastchecked: the older name Zotero's import also reads.
+        ("accessed", ("urldate", "lastchecked")),
+        ("event-date", ("eventdate",)),
+        ("original-date", ("origdate",)),
     ):
-        date = edtf_date(f.get(field_name, ""))
+        date = next(filter(None, (edtf_date(f.get(name, "")) for name in field_names)), None)
         if date:
             item[variable] = date
     issued = _issued(f)
@@ -608,9 +611,9 @@ def _pmid(fields: dict[str, str], eprint_type: str, eprint: str) -> str:
 
 
 def _language(fields: dict[str, str]) -> str:
-    """``language`` (what Zotero's import reads), else biblatex's ``langid``, as a BCP 47
-    tag; the first of several (``english and german``)."""
-    for name in ("language", "langid"):
+    """``language`` (what Zotero's import reads), else biblatex's ``langid`` (or its old
+    name ``hyphenation``), as a BCP 47 tag; the first of several (``english and german``)."""
+    for name in ("language", "langid", "hyphenation"):
         value = plain(fields.get(name, "")).strip()
         if value:
             first = _AND.split(value)[0].strip()
