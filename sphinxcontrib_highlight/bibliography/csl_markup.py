@@ -225,6 +225,8 @@ class _Writer:
         if argument is None:
             self.pending.append(accent)
             return
+        if argument.kind == "word" and argument.value in ("i", "j"):
+            argument = _Node("text", argument.value)  # \'\i: the dotless i takes the accent
         if argument.kind in ("word", "symbol", "math"):
             queue.appendleft(argument)  # \b\\: no letter to accent; the accent goes
             return
@@ -375,6 +377,7 @@ def _decode(source: str) -> str:
         decoded = plain_text(latex_text(stripped))
     # Until none is left: dropping one command can join a backslash and a word into
     # another (only \textbackslash before letters loses its backslash this way).
+    decoded = _LEFTOVER.sub(_without_command, decoded)
     while _LEFTOVER_WORD.search(decoded):
         decoded = _LEFTOVER.sub(_without_command, decoded)
     return lead + decoded + trail
