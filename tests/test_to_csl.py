@@ -465,6 +465,7 @@ TITLES = [
     (r"Smith \& Sons 100\% a\_b", "Smith &amp; Sons 100% a_b"),
     (r"\noopsort{1}First", "First"),
     (r"The \LaTeX{} Companion", "The LaTeX Companion"),
+    (r"Stra\ss e \textasciitilde{} \textbraceleft x\textbraceright", "Straße ~ {x}"),
     (r"\enquote{Quoted} and ``quoted''", "\u201cQuoted\u201d and \u201cquoted\u201d"),
     (r"One -- two --- three", "One \u2013 two \u2014 three"),
     (r"\textit{Trans. {IEEE}}", '<i>Trans. <span class="nocase">IEEE</span></i>'),

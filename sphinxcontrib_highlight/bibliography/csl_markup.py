@@ -66,7 +66,7 @@ _FONT_SWITCHES = {
 }
 #: Commands whose argument is never printed: ``\noopsort{1}`` only steers BibTeX's sorting.
 _SILENT_WITH_ARGUMENT = frozenset({"noopsort", "sortnoop", "SortNoop", "nosort", "hyphenation"})
-#: Words the decoder leaves as commands.
+#: Commands the decoder leaves as they are, as the text they print.
 _WORDS = {
     "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "TeX": "TeX", "BibTeX": "BibTeX",
     "XeTeX": "XeTeX", "LuaTeX": "LuaTeX", "dots": "\u2026", "relax": "", "newline": " ",
@@ -260,7 +260,7 @@ class _Writer:
             self.wrap(_FONT_SWITCHES[word], list(queue), protected)
             queue.clear()
         elif word in _WORDS:
-            self.pending.append(_WORDS[word])
+            self.emit(escape(_WORDS[word]))  # not to the decoder, which reads ~ and { }
             if queue and queue[0].kind == "group" and not queue[0].children:
                 queue.popleft()  # \LaTeX{}, \ss{}
         else:
