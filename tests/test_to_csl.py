@@ -427,6 +427,8 @@ NAMES = [
     ("{World Health Organization}", {"literal": "World Health Organization"}),
     ("{Barnes and Noble, Inc.}", {"literal": "Barnes and Noble, Inc."}),
     (r"{\"O}zt{\"u}rk, Ay{\c{s}}e", {"family": "Öztürk", "given": "Ayşe"}),
+    (r"{\"O}zt{\"u}", {"family": "Öztü"}),
+    (r"{\textsc{Acme} Corp.}", {"literal": "Acme Corp."}),
     ("Ureña Guzmán, Alba", {"family": "Ureña Guzmán", "given": "Alba"}),
     ("O’Connor, Carolyn", {"family": "O’Connor", "given": "Carolyn"}),
     ("Aristotle", {"family": "Aristotle"}),

@@ -404,16 +404,24 @@ def csl_name(person: Person) -> dict[str, str]:
 
 
 def _is_corporate(person: Person) -> bool:
+    """``{World Health Organization}``: the name is one brace group and nothing else
+    (``{\\"O}zt{\\"u}rk`` is a family name with accents, though it starts with a brace)."""
     parts = person.last_names
-    return (
-        not person.first_names
-        and not person.middle_names
-        and not person.prelast_names
-        and len(parts) == 1
-        and parts[0].startswith("{")
-        and parts[0].endswith("}")
-        and not parts[0].startswith("{\\")  # {\"O}zt{\"u}rk is a name with accents
-    )
+    if person.first_names or person.middle_names or person.prelast_names or len(parts) != 1:
+        return False
+    return _closing_brace(parts[0]) == len(parts[0]) - 1
+
+
+def _closing_brace(text: str) -> int:
+    """Where the brace group that opens ``text`` closes (-1 if it does not open one)."""
+    if not text.startswith("{"):
+        return -1
+    depth = 0
+    for index, char in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return index
+    return -1
 
 
 # --- titles ----------------------------------------------------------------------------
