@@ -481,6 +481,16 @@ def test_title_rich_text(title: str, expected: str) -> None:
     assert item(f"@article{{k, title = {{{title}}}}}")["title"] == expected
 
 
+def test_names_and_identifiers_are_plain_text_and_text_variables_escaped() -> None:
+    result = item(
+        r"""@article{k, author = {{Johnson \& Johnson}}, publisher = {Smith \& Sons},
+        doi = {10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P}}"""
+    )
+    assert result["author"] == [{"literal": "Johnson & Johnson"}]
+    assert result["publisher"] == "Smith &amp; Sons"
+    assert result["DOI"] == "10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P"
+
+
 def test_case_protection_only_in_titles() -> None:
     result = item("@book{k, title = {On {DNA}}, publisher = {{DNA} Press}}")
     assert result["title"] == 'On <span class="nocase">DNA</span>'
