@@ -28,6 +28,7 @@ REAL_WORLD = [
     TESTS / "data" / "corpora" / "biblatex-examples.bib",
     TESTS / "data" / "corpora" / "petsc.bib",
     TESTS.parent / "sphinxcontrib_highlight" / "data" / "highlight.bib",
+    TESTS.parent / "docs" / "gallery.bib",
 ]
 
 
