@@ -52,12 +52,19 @@ def modules_on_disk(folder: str) -> set[str]:
 
 
 def layer_of(module: str) -> str | None:
-    """The layer of a dotted module name inside the package (None: the package root)."""
-    first = module.split(".")[0]
+    """The layer of a dotted module name inside the package: the one whose folder holds
+    it most closely (``styles.csl.render`` is in ``styles/csl/``, not ``styles/``)."""
+    parts = module.split(".")
+    best: tuple[int, str] | None = None
     for layer, folder, _ in LAYERS:
-        if folder.rstrip("/") == first or folder == f"{first}.py":
-            return layer
-    return None
+        if folder.endswith(".py"):
+            if folder == f"{parts[0]}.py":
+                return layer
+            continue
+        depth = folder.rstrip("/").count("/") + 1
+        if parts[:depth] == folder.rstrip("/").split("/") and (best is None or depth > best[0]):
+            best = (depth, layer)
+    return best[1] if best else None
 
 
 def package_modules() -> list[Path]:
@@ -72,14 +79,20 @@ def dotted(path: Path) -> str:
     return ".".join(part for part in parts if part != "__init__")
 
 
-def imports_of(path: Path) -> list[tuple[int, str]]:
-    """Every module ``path`` imports, with its line; relative imports as written."""
+def imports_of(path: Path, module_name: str) -> list[tuple[int, str]]:
+    """Every module ``path`` imports, with its line; a relative import within its own
+    folder made absolute, any other relative import as written."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.extend((node.lineno, alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = "." * node.level + (node.module or "")
+            if node.level == 1:  # the module's own folder
+                folder = module_name.split(".")[:-1]
+                if path.name == "__init__.py":
+                    folder = module_name.split(".")
+                base = ".".join([NAME, *folder, *([node.module] if node.module else [])])
             found.append((node.lineno, base))
             if node.module == NAME:  # "from sphinxcontrib_highlight import layer_module"
                 found.extend(
@@ -105,7 +118,7 @@ def violations(path: Path, module_name: str) -> list[str]:
         return [f"{module_name} is in no layer of docs/architecture.rst"]
     allowed = set(ORDER[: ORDER.index(own) + 1]) | SIDE_LAYERS
     found = []
-    for line, module in imports_of(path):
+    for line, module in imports_of(path, module_name):
         where = f"{module_name}:{line} imports {module}"
         top = module.split(".")[0]
         if module.startswith("."):
@@ -134,7 +147,9 @@ def test_imports_go_down_the_layers_only(path):
     ("bibliography.parse", "from sphinx.util import logging", "without Sphinx"),
     ("styles.base", "from sphinxcontrib_highlight.speed.memo import per_entry", "names of"),
     ("speed.memo", "from sphinxcontrib_highlight.styles import names", "no other layer"),
-    ("web.downloads", "from .page_extras import STATIC_DIR", "absolute"),
+    ("web.downloads", "from ..sphinxext import nodes", "absolute"),
+    ("styles.csl.render", "from ..base import Fields", "absolute"),
+    ("styles.csl.render", "from sphinxcontrib_highlight.styles.base import Fields", "above"),
 ])
 def test_each_rule_catches_its_breach(tmp_path, module_name, line, complaint):
     """The check itself: a module that breaks a rule is reported."""
