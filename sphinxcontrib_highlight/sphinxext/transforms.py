@@ -156,7 +156,7 @@ class ResolveHighlight(SphinxPostTransform):
         The warnings point at the entry in its .bib file, where the fix belongs, and come
         once however many lists show the entry.
         """
-        rendered = render_entry(style, entry, self.config.language)
+        rendered = render_entry(style, entry, self.config.language, bibliography.get)
         location = entry_location(bibliography, entry, used_at)
         for subtype, message in rendering_problems(style, entry, rendered):
             warn(message, subtype, location, once=True)

@@ -10,6 +10,8 @@ collapsing doubled punctuation where two rendered pieces meet.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
@@ -153,6 +155,24 @@ _TAGS = {
 _CLOSERS = {"</i>": "<i>", "</b>": "<b>", "</sup>": "<sup>", "</sub>": "<sub>", "</span>": "span", "</sc>": "<sc>"}
 
 
+#: The character references a CSL-JSON string may use for a character that would
+#: otherwise read as markup (``&lt;`` for a literal ``<``), as HTML writes them.
+_REFERENCE = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def unescape(text: str) -> str:
+    """The text with its character references (``&amp;``, ``&#60;``) as characters."""
+    def character(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in _NAMED:
+            return _NAMED[name]
+        code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+        return chr(code) if 0 < code < 0x110000 else match.group(0)
+
+    return _REFERENCE.sub(character, text) if "&" in text else text
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum()
 
@@ -171,7 +191,7 @@ def parse_markup(text: str) -> Span:
 
     def flush() -> None:
         if buf:
-            stack[-1][0].children.append(Text("".join(buf)))
+            stack[-1][0].children.append(Text(unescape("".join(buf))))
             buf.clear()
 
     i = 0
@@ -416,3 +436,21 @@ def to_text(node: Node | None, marks: QuoteMarks | None = None) -> str:
     _tokens(node, marks, {}, 0, tokens)
     _fix_punctuation(tokens, marks)
     return "".join(t.value for t in tokens if t.kind in ("text", "qopen", "qclose"))
+
+
+def serialised_tokens(node: Node | None, marks: QuoteMarks | None = None) -> list[tuple[str, str]]:
+    """The tree as the serialisers see it, for output formats of other packages (pybtex
+    rich text, docutils nodes): ``("open", tag)``, ``("close", tag)`` with the suite's
+    HTML tags, and ``("text", characters)`` with quotes placed, nested formatting
+    flip-flopped and doubled punctuation collapsed."""
+    if node is None:
+        return []
+    marks = marks or QuoteMarks()
+    tokens: list[_Token] = []
+    _tokens(node, marks, {}, 0, tokens)
+    _fix_punctuation(tokens, marks)
+    return [
+        ("text" if token.kind in ("text", "qopen", "qclose") else token.kind, token.value)
+        for token in tokens
+        if token.kind not in ("text", "qopen", "qclose") or token.value
+    ]

@@ -67,9 +67,23 @@ def effective_options(name_el: Element | None, ctx: RenderContext) -> NameOption
 # --------------------------------------------------------------------- name parts
 
 
+#: A letter of a script that separates name parts with spaces (Latin, Greek, Cyrillic).
+_ROMANESQUE_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u1e00-\u1fff]")
+
+
 def is_romanesque(name: dict[str, Any]) -> bool:
-    text = (name.get("family") or "") + (name.get("given") or "")
-    return bool(_ROMANESQUE.match(text))
+    """Whether the name is written in a script whose parts are spaced and initialised.
+
+    As citeproc-js decides: a family name holding such a letter (or, failing that, a
+    given name starting with one) is; a name in Chinese or Japanese script is not. A
+    character that is neither (a replacement character from a wrongly decoded file)
+    does not make a Latin name non-romanesque.
+    """
+    family = name.get("family") or ""
+    given = name.get("given") or ""
+    if _ROMANESQUE.match(family + given):
+        return True
+    return bool(_ROMANESQUE_LETTER.search(family) or _ROMANESQUE_LETTER.match(given))
 
 
 def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
@@ -299,10 +313,25 @@ def _et_al_limits(options: NameOptions, ctx: RenderContext, count: int) -> tuple
     return shown, use_last and count >= shown + 2
 
 
+def _without_others(names_list: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
+    """The names before a closing ``others``, and whether there was one.
+
+    BibTeX's ``and others`` says a list goes on; Zotero's import and pandoc keep it as a
+    last name whose literal is ``others``, which citeproc-js prints as a name. Here it
+    means what its author meant: the list is cut there and ends in the style's et-al
+    term (a deliberate difference, documented with the others).
+    """
+    if names_list and str(names_list[-1].get("literal", "")).strip().lower() == "others":
+        return names_list[:-1], True
+    return names_list, False
+
+
 def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, name_el: Element | None, et_al_el: Element | None, ctx: RenderContext, variable: str) -> tuple[Node | None, list[Span], list[str]]:
+    names_list, more = _without_others(names_list)
     count = len(names_list)
     shown, use_last = _et_al_limits(options, ctx, count)
-    truncated = shown < count
+    truncated = shown < count or more
+    use_last = use_last and not more
     if options.get("form") == "count":
         return (Text(str(shown)) if shown else None), [], []
     if ctx.sorting is not None:

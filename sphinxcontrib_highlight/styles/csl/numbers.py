@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .formatted import Node, Text
+from .formatted import Node, Text, unescape
 
 if TYPE_CHECKING:
     from .render import RenderContext
@@ -72,6 +72,7 @@ def format_integer(number: int, form: str, ctx: RenderContext, gender: str | Non
 
 def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> Node:
     """A ``<number>``: each number in the value formatted, separators kept."""
+    value = unescape(value)
     if not is_numeric(value):
         return Text(value.replace("\\-", "-"))
     gender = ctx.locale.term_gender(variable) if variable else None

@@ -9,11 +9,13 @@ suppression rule, counted on the context.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import conditions, dates, names, numbers
-from .formatted import Node, Span, Text, affixed, is_empty, join, leaves, parse_markup, plain
+from .formatted import Node, Span, Text, affixed, is_empty, join, leaves, parse_markup, plain, unescape
 from .style import Element
 from .textcase import apply_text_case, strip_periods
 from .variables import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES
@@ -172,7 +174,27 @@ def decorate(element: Element, content: Node | None, ctx: RenderContext, *, case
 
 
 def render_children(element: Element, ctx: RenderContext, delimiter: str = "") -> Node | None:
-    return join((render(child, ctx) for child in element.children), delimiter)
+    return join(_rendered_children(element, ctx), delimiter)
+
+
+def _rendered_children(element: Element, ctx: RenderContext) -> Iterator[Node | None]:
+    """Each child rendered; a ``choose`` gives the children of its chosen branch one by
+    one, so the enclosing group puts its delimiter between them, as citeproc-js does
+    (APA's ``<group delimiter=" "><choose><if>…<number/><label/>`` prints "5th ed.")."""
+    for child in element.children:
+        if child.tag == "choose":
+            branch = _chosen_branch(child, ctx)
+            if branch is not None:
+                yield from _rendered_children(branch, ctx)
+        else:
+            yield render(child, ctx)
+
+
+def _chosen_branch(element: Element, ctx: RenderContext) -> Element | None:
+    for branch in element.children:
+        if branch.tag == "else" or conditions.test(branch, ctx):
+            return branch
+    return None
 
 
 def render(element: Element, ctx: RenderContext) -> Node | None:
@@ -220,7 +242,7 @@ def text_variable(variable: str, form: str, ctx: RenderContext) -> Node | None:
         return None
     ctx.rendered += 1
     if variable == "page" or (variable == "locator" and ctx.cite and (ctx.cite.label or "page") == "page"):
-        return numbers.page_range(str(value), ctx)
+        return numbers.page_range(unescape(str(value)), ctx)
     if variable == "citation-label" and ctx.disambiguation.year_suffix and not ctx.style_renders_year_suffix:
         if not ctx.year_suffix_done:
             ctx.year_suffix_done = True
@@ -244,10 +266,8 @@ def _group(element: Element, ctx: RenderContext) -> Node | None:
 
 
 def _choose(element: Element, ctx: RenderContext) -> Node | None:
-    for branch in element.children:
-        if branch.tag == "else" or conditions.test(branch, ctx):
-            return render_children(branch, ctx)
-    return None
+    branch = _chosen_branch(element, ctx)
+    return render_children(branch, ctx) if branch is not None else None
 
 
 def _label(element: Element, ctx: RenderContext) -> Node | None:
