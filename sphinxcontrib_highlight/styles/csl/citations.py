@@ -110,7 +110,7 @@ def render_cluster(processor: Processor, cluster: Cluster) -> Node | None:
     rendered: list[tuple[Cite, Node | None]] = [(cite, _printed(processor, cite)) for cite in cites]
     if processor.style.style_class == "note":
         for index, (cite, node) in enumerate(rendered):
-            opens_sentence = (index == 0 and not cite.prefix) or bool(re.search(r"[.!?]\s*$", cite.prefix or ""))
+            opens_sentence = (index == 0 and not cite.prefix) or bool(re.search(r"[.!?][\"'\u201d\u2019]?\s*$", cite.prefix or ""))
             if opens_sentence:
                 _capitalise_opening_term(node)
     delimiter = layout.delimiter
@@ -122,11 +122,25 @@ def render_cluster(processor: Processor, cluster: Cluster) -> Node | None:
     elif context.option("cite-group-delimiter"):
         body = _group_cites(processor, rendered, delimiter, context.option("cite-group-delimiter") or ", ")
     else:
-        body = join((_with_affixes(c, n) for c, n in rendered), delimiter)
+        body = _join_cites(rendered, delimiter)
     body = affixed(body, layout.prefix, layout.suffix)
     if body is not None and layout.formatting:
         body = Span([body], formatting=dict(layout.formatting))
     return body
+
+
+def _join_cites(rendered: list[tuple[Cite, Node | None]], delimiter: str) -> Node | None:
+    """Cites joined by the layout delimiter, except before a prefix that opens with
+    its own punctuation (". He said ...")."""
+    out: list[Node] = []
+    for cite, node in rendered:
+        piece = _with_affixes(cite, node)
+        if piece is None:
+            continue
+        if out and not (cite.prefix and cite.prefix[0] in ".,;:"):
+            out.append(Text(delimiter))
+        out.append(piece)
+    return Span(out) if out else None
 
 
 def _with_affixes(cite: Cite, node: Node | None) -> Node | None:

@@ -169,7 +169,9 @@ class Locale:
                     continue
                 target = int(name[-2:])
                 chosen = next((t for t in terms if gender and t.gender_form == gender), None)
-                chosen = chosen or next((t for t in terms if t.gender_form is None), None) or terms[0]
+                chosen = chosen or next((t for t in terms if t.gender_form is None), None)
+                if chosen is None:
+                    continue
                 match = chosen.match or ("last-digit" if target < 10 else "last-two-digits")
                 value = {"whole-number": number, "last-two-digits": number % 100, "last-digit": number % 10}[match]
                 if value == target and (best is None or rank[match] > best[0]):

@@ -306,7 +306,8 @@ def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, nam
     if options.get("form") == "count":
         return (Text(str(shown)) if shown else None), [], []
     if ctx.sorting is not None:
-        keys = [plain(render_name(n, options, name_el, ctx, i, 0)) for i, n in enumerate(names_list[:shown])]
+        sorted_names = names_list[:shown] + (names_list[-1:] if use_last else [])
+        keys = [plain(render_name(n, options, name_el, ctx, i, 0)) for i, n in enumerate(sorted_names)]
         return Text("\u0002".join(keys)), [], keys
     delimiter = options.get("delimiter", ", ")
     and_option = options.get("and")

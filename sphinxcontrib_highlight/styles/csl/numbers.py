@@ -26,8 +26,11 @@ def first_integer(value: str) -> int | None:
     return int(match.group()) if match else None
 
 
-def is_plural(value: str) -> bool:
-    """A value holds several numbers: a range, a list, or an "and"."""
+def is_plural(value: str, and_term: str | None = None) -> bool:
+    """A value holds several numbers: a range, a list, or an "and" (also the
+    locale's word for it)."""
+    if and_term:
+        value = re.sub(rf"\s+{re.escape(and_term)}\s+", " and ", value)
     tokens = [t for t in _PIECES.split(value) if t.strip()]
     numbers = [t for t in tokens if not _PIECES.fullmatch(t)]
     if len(numbers) < 2:

@@ -160,7 +160,11 @@ class Processor:
         rule = context.option("subsequent-author-substitute-rule", "complete-all")
         for item_id in self._bibliography_order:
             ctx = self.context_for(item_id, "bibliography")
-            content = self._render_entry(ctx) or Text(NO_PRINTED_FORM)
+            content = self._render_entry(ctx)
+            if content is None:
+                continue
+            if self.citation_numbers.get(item_id) is not None and _only_number(self, item_id):
+                content = Span([content, Text(NO_PRINTED_FORM)])
             if substitute is not None:
                 current = ctx.names_record
                 if current is not None and previous_names is not None:
@@ -189,6 +193,13 @@ class Processor:
         if layout.formatting:
             body = Span([body], formatting=dict(layout.formatting))
         return affixed(body, layout.prefix, layout.suffix)
+
+
+def _only_number(processor: Processor, item_id: str) -> bool:
+    """Whether an entry prints nothing but its citation number."""
+    ctx = processor.context_for(item_id, "bibliography")
+    ctx.citation_number = None
+    return processor._render_entry(ctx) is None
 
 
 def _snapshot(record) -> tuple[list[str], str] | None:

@@ -271,7 +271,7 @@ def _label(element: Element, ctx: RenderContext) -> Node | None:
     elif variable in ("number-of-pages", "number-of-volumes"):
         plural = numbers.first_integer(str(value)) not in (None, 1)
     else:
-        plural = numbers.is_plural(str(value))
+        plural = numbers.is_plural(str(value), ctx.locale.term("and"))
     term = ctx.locale.term(term_name, form, plural)
     if not term:
         return None

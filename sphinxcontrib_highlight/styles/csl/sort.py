@@ -43,8 +43,9 @@ def key_value(key: SortKey, ctx: RenderContext) -> Any:
                 from .names import _et_al_limits, effective_options
 
                 options = effective_options(None, ctx)
-                shown, _ = _et_al_limits(options, ctx, len(value))
-                return "\u0002".join(_fold(name_sort_key(n, ctx)) for n in value[:shown])
+                shown, use_last = _et_al_limits(options, ctx, len(value))
+                sorted_names = value[:shown] + (value[-1:] if use_last else [])
+                return "\u0002".join(_fold(name_sort_key(n, ctx)) for n in sorted_names)
             if variable in DATE_VARIABLES:
                 return dates.sort_key(value)
             if variable in NUMBER_VARIABLES:
