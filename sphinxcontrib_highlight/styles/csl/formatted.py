@@ -183,7 +183,8 @@ def parse_markup(text: str) -> Span:
             for tag, (key, value) in _TAGS.items():
                 if text.startswith(tag, i):
                     flush()
-                    node = Span(nocase=True) if key == "nocase" else Span(formatting={key: value})
+                    # Small caps, superscript and subscript text keeps its case too.
+                    node = Span(nocase=True) if key == "nocase" else Span(formatting={key: value}, nocase=key in ("font-variant", "vertical-align"))
                     stack[-1][0].children.append(node)
                     stack.append((node, "span" if tag.startswith("<span") else tag))
                     i += len(tag)

@@ -11,11 +11,19 @@ import re
 
 from .formatted import Node, leaves
 
+#: Words title case leaves in lower case: CSL's stop words, the prepositions
+#: citeproc-js adds to them, and name particles.
 STOP_WORDS = frozenset(
-    "a an and as at but by down for from in into nor of on onto or over so the till to up via with yet".split()
+    """a an and as at but by down for from in into nor of on onto or over so the till to up via
+    with yet about above across afore after against along alongside amid amidst among amongst
+    anenst apropos apud around aside astride athwart atop barring before behind below beneath
+    beside besides between beyond circa despite during except forenenst given inside lest like
+    modulo near next notwithstanding off out per plus pro qua sans since than through thru
+    throughout thruout toward towards under underneath until unto upon versus vs v within
+    without de d’ von van et ca""".split()
 )
 
-_WORD = re.compile(r"[\w\u2019'\-\.]+|[^\w\s]+|\s+", re.UNICODE)
+_WORD = re.compile(r"[\w\u2019'`\-\.]+|[^\w\s]+|\s+", re.UNICODE)
 
 
 def strip_periods(node: Node) -> None:
@@ -40,22 +48,18 @@ def apply_text_case(node: Node, case: str | None, english: bool = True) -> None:
         _capitalize_first(items)
     elif case == "sentence":
         whole = "".join(leaf.text for leaf, protected in items if not protected)
-        if whole and whole.upper() == whole and any(c.isalpha() for c in whole):
-            for leaf, protected in items:
-                if not protected:
-                    leaf.text = leaf.text.lower()
+        all_caps = whole.upper() == whole
+        for leaf, protected in items:
+            if not protected:
+                leaf.text = re.sub(r"\w+", lambda m: _sentence_word(m.group(), all_caps), leaf.text)
         _capitalize_first(items)
     elif case == "capitalize-all":
         _words(items, lambda word, first, last, after_colon: _cap(word))
     elif case == "title" and english:
-        whole = "".join(leaf.text for leaf, protected in items if not protected)
-        all_caps = whole.upper() == whole
 
         def title_word(word: str, first: bool, last: bool, after_colon: bool) -> str:
-            if all_caps:
-                word = word.lower()
             if word.lower() in STOP_WORDS and not first and not last and not after_colon:
-                return word if not all_caps else word.lower()
+                return word
             if word.lower() == word:
                 return _cap(word)
             return word
@@ -63,9 +67,19 @@ def apply_text_case(node: Node, case: str | None, english: bool = True) -> None:
         _words(items, title_word)
 
 
+def _sentence_word(word: str, all_caps: bool) -> str:
+    """Sentence case lowers capitalised words; acronyms stay unless all is capitals."""
+    if all_caps or (word[:1].isupper() and word[1:].lower() == word[1:]):
+        return word.lower()
+    return word
+
+
 def _cap(word: str) -> str:
+    """The first letter in upper case, Latin script only (β-carotine stays)."""
     for i, ch in enumerate(word):
         if ch.isalpha():
+            if ord(ch) > 0x24F:
+                return word
             return word[:i] + ch.upper() + word[i + 1 :]
         if ch.isdigit():
             return word
@@ -102,7 +116,7 @@ def _words(items: list, transform) -> None:
             if not protected:
                 parts = token.split("-")
                 token = "-".join(
-                    transform(part, k == first_word and n == 0, k == last_word, after_colon) if part else part
+                    transform(part, k == first_word and n == 0, k == last_word, after_colon) if len(part) > 1 or n == 0 else part
                     for n, part in enumerate(parts)
                 )
             after_colon = False
