@@ -148,6 +148,7 @@ _TAGS = {
     '<span style="font-variant:small-caps;">': ("font-variant", "small-caps"),
     '<span style="font-variant: small-caps;">': ("font-variant", "small-caps"),
     '<span class="nocase">': ("nocase", "nocase"),
+    '<span class="nodecor">': ("nodecor", "normal"),
     "<sc>": ("font-variant", "small-caps"),
 }
 _CLOSERS = {"</i>": "<i>", "</b>": "<b>", "</sup>": "<sup>", "</sub>": "<sub>", "</span>": "span", "</sc>": "<sc>"}
@@ -184,7 +185,12 @@ def parse_markup(text: str) -> Span:
                 if text.startswith(tag, i):
                     flush()
                     # Small caps, superscript and subscript text keeps its case too.
-                    node = Span(nocase=True) if key == "nocase" else Span(formatting={key: value}, nocase=key in ("font-variant", "vertical-align"))
+                    if key == "nocase":
+                        node = Span(nocase=True)
+                    elif key == "nodecor":
+                        node = Span(formatting={"font-style": "normal", "font-variant": "normal", "font-weight": "normal"})
+                    else:
+                        node = Span(formatting={key: value}, nocase=key in ("font-variant", "vertical-align"))
                     stack[-1][0].children.append(node)
                     stack.append((node, "span" if tag.startswith("<span") else tag))
                     i += len(tag)
@@ -217,7 +223,7 @@ def parse_markup(text: str) -> Span:
                 stack.pop()
                 i += 1
                 continue
-            can_open = (prev.isspace() or prev in "([{-\u2013\u2014/\"\u201c\u2018'") and not nxt.isspace()
+            can_open = (prev.isspace() or prev in "([{-\u2013\u2014/\"\u201c\u2018") and not nxt.isspace()
             if ch in "\"\u201c\u2018'" and (can_open or ch in "\u201c\u2018"):
                 if ch == "'" and not can_open:
                     buf.append("\u2019")
@@ -312,10 +318,12 @@ def _tokens(node: Node, marks: QuoteMarks, state: dict[str, str], depth: int, ou
     for tag in opened:
         out.append(_Token("open", tag))
     if node.quotes:
-        open_mark, close_mark = (marks.open, marks.close) if depth % 2 == 0 else (marks.open_inner, marks.close_inner)
+        level = depth
+        outer = level % 2 == 0
+        open_mark, close_mark = (marks.open, marks.close) if outer else (marks.open_inner, marks.close_inner)
         out.append(_Token("qopen", open_mark))
         for child in node.children:
-            _tokens(child, marks, inner, depth + 1, out)
+            _tokens(child, marks, inner, level + 1, out)
         out.append(_Token("qclose", close_mark))
     else:
         for child in node.children:

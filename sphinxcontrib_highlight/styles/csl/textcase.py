@@ -115,10 +115,14 @@ def _words(items: list, transform) -> None:
         if re.match(r"\w", token):
             if not protected:
                 parts = token.split("-")
-                token = "-".join(
-                    transform(part, k == first_word and n == 0, k == last_word, after_colon) if len(part) > 1 or n == 0 else part
-                    for n, part in enumerate(parts)
-                )
+                if len(parts) == 1:
+                    token = transform(token, k == first_word, k == last_word, after_colon)
+                else:
+                    # A compound's first part is capitalised even when a stop word.
+                    token = "-".join(
+                        transform(part, n == 0, False, False) if len(part) > 1 or n == 0 else part
+                        for n, part in enumerate(parts)
+                    )
             after_colon = False
         elif token.strip() and token.strip()[-1] in ":?!":
             after_colon = True
