@@ -332,20 +332,19 @@ def _tokens(node: Node, marks: QuoteMarks, state: dict[str, str], depth: int, ou
         out.append(_Token("close", _close_tag(tag)))
 
 
-_DEDUPE = {
-    (".", "."): ".",
-    ("?", "."): "?",
-    ("!", "."): "!",
-    (",", ","): ",",
-    (";", ";"): ";",
-    (":", ":"): ":",
-    ("?", ","): "?,",
-    ("!", ","): "!,",
+#: Where two pieces meet on punctuation, which mark survives (citeproc-js's table,
+#: as the suite's punctuation_FullMonty fixtures spell it out): "prev" keeps the
+#: first mark, "next" the second; pairs not listed keep both.
+_MERGE = {
+    **{(p, p): "prev" for p in ".,;:!?"},
+    (";", ":"): "prev", ("!", ":"): "prev", ("?", ":"): "prev",
+    (":", "."): "prev", (";", "."): "prev", ("!", "."): "prev", ("?", "."): "prev",
+    (":", "!"): "next", (":", "?"): "next", (";", "!"): "next", (";", "?"): "next",
 }
 
 
 def _fix_punctuation(tokens: list[_Token], marks: QuoteMarks) -> None:
-    """Collapse doubled punctuation where pieces meet; move , and . into quotes."""
+    """Merge punctuation where pieces meet; move , and . into closing quotes."""
     last_text: _Token | None = None
     pending_closers: list[_Token] = []
     for tok in tokens:
@@ -360,21 +359,23 @@ def _fix_punctuation(tokens: list[_Token], marks: QuoteMarks) -> None:
         if last_text is not None and text and last_text.value:
             prev_char = last_text.value[-1]
             first = text[0]
-            quote_between = bool(pending_closers)
-            if marks.punctuation_in_quote and quote_between and first in ".,":
+            if marks.punctuation_in_quote and pending_closers and first in ".,":
                 # “Title.” rather than “Title”.
-                if prev_char in ".?!,":
-                    text = text[1:] if not (prev_char == "," and first == ".") else text[1:]
-                    if prev_char == "," and first == ".":
-                        last_text.value = last_text.value[:-1] + "."
+                rule = _MERGE.get((prev_char, first))
+                if rule == "prev":
+                    text = text[1:]
+                elif rule == "next":
+                    last_text.value = last_text.value[:-1] + first
+                    text = text[1:]
                 else:
                     last_text.value += first
                     text = text[1:]
-            elif (prev_char, first) in _DEDUPE:
-                if not quote_between or (prev_char, first) in ((".", "."), ("?", "."), ("!", ".")) and marks.punctuation_in_quote:
-                    merged = _DEDUPE[(prev_char, first)]
+            else:
+                rule = _MERGE.get((prev_char, first))
+                if rule == "prev":
+                    text = text[1:]
+                elif rule == "next" and not pending_closers:
                     last_text.value = last_text.value[:-1]
-                    text = merged + text[1:]
             tok.value = text
         pending_closers = []
         if tok.value:
