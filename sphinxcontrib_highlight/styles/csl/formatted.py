@@ -343,43 +343,46 @@ _MERGE = {
 }
 
 
-def _fix_punctuation(tokens: list[_Token], marks: QuoteMarks) -> None:
-    """Merge punctuation where pieces meet; move , and . into closing quotes."""
-    last_text: _Token | None = None
-    pending_closers: list[_Token] = []
-    for tok in tokens:
-        if tok.kind in ("open", "close", "qopen"):
-            if tok.kind == "qopen":
-                last_text = None
-            continue
+def _previous_text(tokens: list[_Token], index: int) -> tuple[_Token | None, bool]:
+    """The last non-empty text before ``index`` (not across an opening quote), and
+    whether a closing quote lies in between."""
+    quoted = False
+    for tok in reversed(tokens[:index]):
+        if tok.kind == "qopen":
+            return None, False
         if tok.kind == "qclose":
-            pending_closers.append(tok)
+            quoted = True
+        elif tok.kind == "text" and tok.value:
+            return tok, quoted
+    return None, False
+
+
+def _fix_punctuation(tokens: list[_Token], marks: QuoteMarks) -> None:
+    """Merge punctuation where pieces meet; move . , ! ? into closing quotes when the
+    locale puts punctuation inside them."""
+    for index, tok in enumerate(tokens):
+        if tok.kind != "text":
             continue
-        text = tok.value
-        if last_text is not None and text and last_text.value:
-            prev_char = last_text.value[-1]
-            first = text[0]
-            if marks.punctuation_in_quote and pending_closers and first in ".,":
-                # “Title.” rather than “Title”.
-                rule = _MERGE.get((prev_char, first))
-                if rule == "prev":
-                    text = text[1:]
-                elif rule == "next":
-                    last_text.value = last_text.value[:-1] + first
-                    text = text[1:]
-                else:
-                    last_text.value += first
-                    text = text[1:]
-            else:
-                rule = _MERGE.get((prev_char, first))
-                if rule == "prev":
-                    text = text[1:]
-                elif rule == "next" and not pending_closers:
-                    last_text.value = last_text.value[:-1]
-            tok.value = text
-        pending_closers = []
-        if tok.value:
-            last_text = tok
+        while tok.value and tok.value[0] in ".,;:!?":
+            previous, quoted = _previous_text(tokens, index)
+            if previous is None:
+                break
+            first, prev_char = tok.value[0], previous.value[-1]
+            rule = _MERGE.get((prev_char, first))
+            if quoted and marks.punctuation_in_quote and first in ".,!?":
+                if rule == "next":
+                    previous.value = previous.value[:-1] + first
+                elif rule != "prev":
+                    previous.value += first
+                tok.value = tok.value[1:]
+                continue
+            if rule == "prev":
+                tok.value = tok.value[1:]
+                continue
+            if rule == "next":
+                previous.value = previous.value[:-1]
+                continue
+            break
 
 
 def _superscript_map() -> dict[str, str]:
