@@ -363,6 +363,10 @@ def _fix_punctuation(tokens: list[_Token], marks: QuoteMarks) -> None:
     for index, tok in enumerate(tokens):
         if tok.kind != "text":
             continue
+        if tok.value[:1] == " ":
+            previous, _ = _previous_text(tokens, index)
+            if previous is not None and previous.value.endswith(" "):
+                tok.value = tok.value[1:]
         while tok.value and tok.value[0] in ".,;:!?":
             previous, quoted = _previous_text(tokens, index)
             if previous is None:

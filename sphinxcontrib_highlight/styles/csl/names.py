@@ -78,6 +78,9 @@ def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
     if "literal" in name or raw.get("parse-names") in (False, "false"):
         return name
     family = name.get("family")
+    if isinstance(family, str) and len(family) > 2 and family[0] == family[-1] == '"':
+        name["family"] = family[1:-1]  # a quoted family name is taken as it is
+        family = None
     if isinstance(family, str) and "non-dropping-particle" not in name:
         match = re.match(r"^((?:[a-z\u00e0-\u00ff][\w\u2019']*[\s\u2019']+|[a-z]+[\u2019']|(?:d|l|de|da|di|du)')+)(.+)$", family)
         if match and match.group(2).strip():
