@@ -96,6 +96,8 @@ def _add_names(processor: Processor, group: list[str], states: dict[str, Disambi
     the by-cite rule allows; an item nothing separates keeps the fewest names that
     already made it as distinct as it gets."""
     most = max(_name_count(processor, i) for i in group)
+    if most == 0:
+        return group
     original = {i: states[i].et_al_use_first for i in group}
     history: dict[str, list[int]] = {i: [] for i in group}
     unresolved = list(group)

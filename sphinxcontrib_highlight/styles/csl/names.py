@@ -82,7 +82,7 @@ def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
         name["family"] = family[1:-1]  # a quoted family name is taken as it is
         family = None
     if isinstance(family, str) and "non-dropping-particle" not in name:
-        match = re.match(r"^((?:[a-z\u00e0-\u00ff][\w\u2019']*[\s\u2019']+|[a-z]+[\u2019']|(?:d|l|de|da|di|du)')+)(.+)$", family)
+        match = re.match(r"^((?:[\u2019']?[a-z\u00e0-\u00ff][\w\u2019'.]*\s+|[a-z]+[\u2019']|[a-z]+-)+)(\S.*)$", family)
         if match and match.group(2).strip():
             particle = match.group(1)
             if particle.endswith(" "):
@@ -130,7 +130,11 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
         elif len(bare) == 1 or token.endswith("."):
             pieces.append(("initial", bare + initialize_with))
         elif do_initialize:
-            pieces.append(("initial", bare[0] + initialize_with))
+            # "TSerendorjiin" -> "Ts.": capitals after the first letter stay, lowered,
+            # when lower-case letters follow them (citeproc-js).
+            capitals = re.match(r"[^\W\d_a-z]*", bare[1:]).group()  # type: ignore[union-attr]
+            extra = capitals.lower() if capitals and len(capitals) < len(bare) - 1 and capitals.isupper() else ""
+            pieces.append(("initial", bare[0] + extra + initialize_with))
         else:
             pieces.append(("word", bare))
     out = ""
@@ -155,7 +159,7 @@ def _space_join(parts: list[Node | None]) -> Node | None:
     for p in kept:
         if out:
             previous = plain(out[-1])
-            if not (previous.endswith("'") or previous.endswith("\u2019") or previous.endswith("-")):
+            if previous and not (previous[-1] in "'\u2019-" or previous[-1].isspace()):
                 out.append(Text(" "))
         out.append(p)  # type: ignore[arg-type]
     return Span(out) if out else None
@@ -170,19 +174,20 @@ def is_inverted(raw: dict[str, Any], options: NameOptions, index: int) -> bool:
     return "literal" not in name and bool(name.get("given")) and bool(name.get("family")) and is_romanesque(name)
 
 
-def _part_group(pieces: list[tuple[str | None, bool]], part_el: Element | None, ctx: RenderContext, tail: str = "") -> Node | None:
-    """Name pieces joined by spaces; those flagged take the name-part's formatting and
-    text-case one by one, and the name-part's affixes wrap the whole group."""
+def _part_group(pieces: list[tuple[str | None, Element | None]], part_el: Element | None, ctx: RenderContext, tail: str = "") -> Node | None:
+    """Name pieces joined by spaces, each with the formatting and text-case of the
+    name-part it belongs to (a particle keeps its own part's look wherever it stands);
+    ``part_el``'s affixes wrap the whole group."""
     nodes: list[Node | None] = []
-    for text, styled in pieces:
+    for text, style_el in pieces:
         if not text:
             continue
         node: Node = parse_markup(text)
-        if styled and part_el is not None:
-            if part_el.text_case:
-                apply_text_case(node, part_el.text_case, ctx.english)
-            if part_el.formatting:
-                node = Span([node], formatting=dict(part_el.formatting))
+        if style_el is not None:
+            if style_el.text_case:
+                apply_text_case(node, style_el.text_case, ctx.english)
+            if style_el.formatting:
+                node = Span([node], formatting=dict(style_el.formatting))
         nodes.append(node)
     group = _space_join(nodes)
     if group is None:
@@ -203,13 +208,13 @@ def render_name(raw: dict[str, Any], options: NameOptions, name_el: Element | No
     family_el = _part_element(name_el, "family")
     given_el = _part_element(name_el, "given")
     if "literal" in name:
-        return _part_group([(str(name["literal"]), True)], family_el, ctx)
+        return _part_group([(str(name["literal"]), family_el)], family_el, ctx)
     family = name.get("family")
     given = name.get("given")
     if not family and not given:
         return None
     if not family:
-        return _part_group([(given, True)], given_el, ctx)
+        return _part_group([(given, given_el)], given_el, ctx)
     form = options.get("form", "long")
     if form == "short" and level >= 1:
         form = "long"
@@ -225,27 +230,27 @@ def render_name(raw: dict[str, Any], options: NameOptions, name_el: Element | No
     dp = name.get("dropping-particle")
     suffix = name.get("suffix")
     if not romanesque:
-        family_node = _part_group([(family, True)], family_el, ctx)
+        family_node = _part_group([(family, family_el)], family_el, ctx)
         if form == "short" or not given:
             return family_node
-        given_node = _part_group([(given, True)], given_el, ctx)
+        given_node = _part_group([(given, given_el)], given_el, ctx)
         return Span([n for n in (family_node, given_node) if n is not None])
     if form == "short" or not given_text:
         tail = " " + suffix if suffix and form != "short" and not given_text else ""
-        return _part_group([(ndp, True), (family, True)], family_el, ctx, tail)
+        return _part_group([(ndp, family_el), (family, family_el)], family_el, ctx, tail)
     demote = ctx.style.option("demote-non-dropping-particle", "display-and-sort")
     if not (is_inverted(raw, options, index) or ctx.sorting is not None):
-        given_part = _part_group([(given_text, True)], given_el, ctx)
+        given_part = _part_group([(given_text, given_el)], given_el, ctx)
         tail = ((", " if name.get("comma-suffix") else " ") + suffix) if suffix else ""
-        family_part = _part_group([(dp, False), (ndp, True), (family, True)], family_el, ctx, tail)
+        family_part = _part_group([(dp, None), (ndp, family_el), (family, family_el)], family_el, ctx, tail)
         return _space_join([given_part, family_part])
     separator = options.get("sort-separator", ", ")
     if demote == "display-and-sort":
-        family_part = _part_group([(family, True)], family_el, ctx)
-        given_part = _part_group([(given_text, True), (dp, True), (ndp, True)], given_el, ctx)
+        family_part = _part_group([(family, family_el)], family_el, ctx)
+        given_part = _part_group([(given_text, given_el), (dp, given_el), (ndp, family_el)], given_el, ctx)
     else:
-        family_part = _part_group([(ndp, True), (family, True)], family_el, ctx)
-        given_part = _part_group([(given_text, True), (dp, True)], given_el, ctx)
+        family_part = _part_group([(ndp, family_el), (family, family_el)], family_el, ctx)
+        given_part = _part_group([(given_text, given_el), (dp, given_el)], given_el, ctx)
     pieces: list[Node] = [family_part] if family_part else []
     if given_part:
         pieces += [Text(separator), given_part]
@@ -475,6 +480,11 @@ def _substitute(element: Element, ctx: RenderContext, source: Element) -> Node |
         if node is not None and not is_empty(node):
             ctx.suppressed |= ctx.touched - before
             ctx.rendered = max(ctx.rendered, rendered_count + 1)
+            if ctx.names_record is None:
+                # What stands in for the names counts as them for author substitution.
+                holder = Span([node])
+                ctx.names_record = RenderedNames(holder, [holder], [plain(node)])
+                node = holder
             return decorate(element, node, ctx)
         ctx.called, ctx.rendered = called, rendered_count
     return None
