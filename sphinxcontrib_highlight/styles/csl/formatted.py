@@ -26,6 +26,9 @@ class Text:
 
     text: str
     from_term: bool = False
+    #: Which parsed string the text came from (0: made by the renderer). Punctuation
+    #: is only merged or moved where two different pieces meet.
+    origin: int = 0
 
 
 @dataclass
@@ -158,6 +161,9 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum()
 
 
+_ORIGINS = 0
+
+
 def parse_markup(text: str) -> Span:
     """Parse the mini-HTML and quotes a CSL-JSON string field may hold.
 
@@ -165,6 +171,9 @@ def parse_markup(text: str) -> Span:
     and curly double quotes, and single quotes that open at a word start and close at a
     word end. Anything unbalanced stays literal text; a lone ``'`` becomes an apostrophe.
     """
+    global _ORIGINS
+    _ORIGINS += 1
+    origin = _ORIGINS
     root = Span()
     # Stack entries: (span, opener) where opener is the tag or quote char that opened it.
     stack: list[tuple[Span, str]] = [(root, "")]
@@ -172,7 +181,7 @@ def parse_markup(text: str) -> Span:
 
     def flush() -> None:
         if buf:
-            stack[-1][0].children.append(Text("".join(buf)))
+            stack[-1][0].children.append(Text("".join(buf), origin=origin))
             buf.clear()
 
     i = 0
@@ -264,7 +273,7 @@ def _unwind(stack: list[tuple[Span, str]]) -> None:
 class _Token:
     kind: str  # "text", "open", "close", "qopen", "qclose"
     value: str
-    tag: str = ""
+    origin: int = 0
 
 
 _HTML_OPEN = {
@@ -291,7 +300,7 @@ def _close_tag(open_tag: str) -> str:
 def _tokens(node: Node, marks: QuoteMarks, state: dict[str, str], depth: int, out: list[_Token]) -> None:
     if isinstance(node, Text):
         if node.text:
-            out.append(_Token("text", node.text))
+            out.append(_Token("text", node.text, node.origin))
         return
     opened: list[str] = []
     inner = dict(state)
@@ -370,6 +379,8 @@ def _fix_punctuation(tokens: list[_Token], marks: QuoteMarks) -> None:
         while tok.value and tok.value[0] in ".,;:!?":
             previous, quoted = _previous_text(tokens, index)
             if previous is None:
+                break
+            if tok.origin and tok.origin == previous.origin:
                 break
             first, prev_char = tok.value[0], previous.value[-1]
             rule = _MERGE.get((prev_char, first))

@@ -73,6 +73,8 @@ class LocaleSource:
                         multiple = (multiple_el.text or "") if multiple_el is not None else single
                     else:
                         single = multiple = term.text or ""
+                    if not single.strip():
+                        single = multiple = ""  # an element holding only layout whitespace
                     key = (term.get("name", ""), term.get("form", "long"))
                     entry = Term(single, multiple, term.get("gender"), term.get("gender-form"), term.get("match"))
                     existing = source.terms.setdefault(key, [])

@@ -93,6 +93,8 @@ def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> N
                 out.append("-")
             elif stripped == ",":
                 out.append(", ")
+            elif stripped == "&":
+                out.append(f" {ctx.locale.term('and', 'symbol') or '&'} ")
             else:
                 out.append(f" {stripped} ")
             continue
@@ -117,7 +119,7 @@ def page_range(value: str, ctx: RenderContext) -> Node:
     out = []
     for part in parts:
         if re.fullmatch(r"\s*[,&]\s*", part):
-            out.append(part.strip() + " " if part.strip() == "," else " & ")
+            out.append(", " if part.strip() == "," else f" {ctx.locale.term('and', 'symbol') or '&'} ")
             continue
         out.append(_one_range(part.strip(), style_format, delimiter))
     return Text("".join(out))
