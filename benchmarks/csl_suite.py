@@ -58,6 +58,8 @@ def _citations_mode(style_xml: str, items: list, calls: list, mode: str) -> str:
     previous: dict[str, str] = {}
     order: list[str] = []
     outputs: dict[str, str] = {}
+    states: dict[str, object] = {}
+    previous_states: dict[str, object] = {}
     for position, (citation, pre, post) in enumerate(calls):
         cid = citation.get("citationID") or f"CITATION-{position}"
         known[cid] = citation
@@ -69,14 +71,23 @@ def _citations_mode(style_xml: str, items: list, calls: list, mode: str) -> str:
         clusters = [
             Cluster([_cite(i) for i in known[c].get("citationItems", [])], notes.get(c, 0), c) for c in order
         ]
-        previous = outputs
+        previous, previous_states = outputs, states
         outputs = dict(zip(order, _render_clusters(processor, clusters)))
+        numbered = processor.renders_citation_number
+        states = {
+            i: (repr(d), processor.citation_numbers.get(i) if numbered else None)
+            for i, d in processor.disambiguation.items()
+        }
         last = cid
     if mode == "bibliography":
         return _bibliography(processor)
+    # citeproc-js reports a citation as updated when its text changed or when what
+    # disambiguation or numbering decided for one of its items changed.
     lines = []
     for index, cid in enumerate(order):
-        marker = ">>" if cid == last or previous.get(cid) != outputs[cid] else ".."
+        ids = [str(i["id"]) for i in known[cid].get("citationItems", [])]
+        touched = any(states.get(i) != previous_states.get(i) for i in ids)
+        marker = ">>" if cid == last or touched or previous.get(cid) != outputs[cid] else ".."
         lines.append(f"{marker}[{index}] {outputs[cid]}")
     return "\n".join(lines)
 

@@ -79,7 +79,22 @@ def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
     for group in _ambiguous_groups(processor, ids, states):
         for item_id in group:
             states[item_id].disambiguate = True
+    _subsequent_forms(processor, cites, states)
     return states
+
+
+def _subsequent_forms(processor: Processor, cites: list[Cite], states: dict[str, Disambiguation]) -> None:
+    """Cites printed in a later position ("Doe, supra") that read alike take the
+    ``disambiguate`` condition too, as citeproc-js decides on the printed form."""
+    later = {c.id for c in cites if c.position >= 1 and c.id in processor.items}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for item_id in later:
+        cite = Cite(item_id, position=1, near_note=False)
+        groups[plain(processor.render_cite(cite, states[item_id]))].append(item_id)
+    for group in groups.values():
+        if len(group) > 1:
+            for item_id in group:
+                states[item_id].disambiguate = True
 
 
 def _class_sizes(processor: Processor, group: list[str], states: dict[str, Disambiguation]) -> dict[str, int]:

@@ -59,6 +59,7 @@ class Processor:
         self.citation_numbers: dict[str, int] = {}
         self.disambiguation: dict[str, Disambiguation] = {}
         self.renders_year_suffix = _uses_variable(style, "year-suffix")
+        self.renders_citation_number = _uses_variable(style, "citation-number")
         self._bibliography_order: list[str] = []
         self.register(self.registered)
 
