@@ -52,9 +52,9 @@ def _date_value(parts: list[Any], season: Any = None) -> DateValue | None:
     if numbers[0] == 0 and not any(numbers[1:3]):
         return None
     month = numbers[1]
-    if 13 <= month <= 16 or 21 <= month <= 24:
-        season, month = (month - 12 if month <= 16 else month - 20), 0
-    elif month > 12:
+    if 13 <= month <= 24:
+        season, month = (month - 13) % 4 + 1, 0
+    elif month > 12 or month < 0:
         month = 0
     return DateValue(numbers[0], month, numbers[2] if month else 0, season)
 

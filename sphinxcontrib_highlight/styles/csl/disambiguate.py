@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def _render_key(processor: Processor, item_id: str, state: Disambiguation) -> str:
-    node = processor.render_cite(Cite(item_id), state)
+    node = processor.render_cite(Cite(item_id), state, for_comparison=True)
     return plain(node)
 
 
@@ -90,7 +90,7 @@ def _subsequent_forms(processor: Processor, cites: list[Cite], states: dict[str,
     groups: dict[str, list[str]] = defaultdict(list)
     for item_id in later:
         cite = Cite(item_id, position=1, near_note=False)
-        groups[plain(processor.render_cite(cite, states[item_id]))].append(item_id)
+        groups[plain(processor.render_cite(cite, states[item_id], for_comparison=True))].append(item_id)
     for group in groups.values():
         if len(group) > 1:
             for item_id in group:

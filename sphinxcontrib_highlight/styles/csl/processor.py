@@ -104,11 +104,16 @@ class Processor:
 
     # ---------------------------------------------------------------- citations
 
-    def render_cite(self, cite: Cite, state: Disambiguation | None = None, suppress_names: bool = False) -> Node | None:
-        """One cite's layout content, without the cite's own prefix and suffix."""
+    def render_cite(self, cite: Cite, state: Disambiguation | None = None, suppress_names: bool = False, for_comparison: bool = False) -> Node | None:
+        """One cite's layout content, without the cite's own prefix and suffix.
+
+        ``for_comparison`` renders the form disambiguation compares, which leaves out
+        the accessed date as citeproc-js does."""
         if cite.id not in self.items:
             return None
         ctx = self.context_for(cite.id, "citation", cite, state)
+        if for_comparison:
+            ctx.suppressed.add("accessed")
         if suppress_names or cite.suppress_author:
             ctx.suppress_first_names = True  # type: ignore[attr-defined]
         assert self.style.citation is not None

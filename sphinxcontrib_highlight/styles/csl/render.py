@@ -207,8 +207,10 @@ def _text(element: Element, ctx: RenderContext) -> Node | None:
 
 
 def text_variable(variable: str, form: str, ctx: RenderContext) -> Node | None:
-    """A variable's value as rich text, counted for group suppression."""
-    ctx.called += 1
+    """A variable's value as rich text, counted for group suppression (except the
+    year-suffix, which citeproc-js never lets empty a group)."""
+    if variable != "year-suffix":
+        ctx.called += 1
     value = None
     if form == "short":
         value = ctx.value(variable + "-short")
