@@ -76,9 +76,10 @@ def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
             members = sorted(group, key=lambda i: order.index(i) if i in order else len(order))
             for number, item_id in enumerate(members, start=1):
                 states[item_id].year_suffix = number
-    for group in _ambiguous_groups(processor, ids, states):
-        for item_id in group:
-            states[item_id].disambiguate = True
+    if processor.tests_disambiguate:
+        for group in _ambiguous_groups(processor, ids, states):
+            for item_id in group:
+                states[item_id].disambiguate = True
     _subsequent_forms(processor, cites, states)
     return states
 
@@ -86,9 +87,10 @@ def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
 def _subsequent_forms(processor: Processor, cites: list[Cite], states: dict[str, Disambiguation]) -> None:
     """Cites printed in a later position ("Doe, supra") that read alike take the
     ``disambiguate`` condition too, as citeproc-js decides on the printed form."""
-    later = {c.id for c in cites if c.position >= 1 and c.id in processor.items}
+    if not processor.tests_disambiguate or not any(c.position >= 1 for c in cites):
+        return
     groups: dict[str, list[str]] = defaultdict(list)
-    for item_id in later:
+    for item_id in dict.fromkeys(c.id for c in cites if c.id in processor.items):
         cite = Cite(item_id, position=1, near_note=False)
         groups[plain(processor.render_cite(cite, states[item_id], for_comparison=True))].append(item_id)
     for group in groups.values():

@@ -34,9 +34,12 @@ class BibEntry:
     content: Node
 
 
-def _uses_variable(style: Style, name: str) -> bool:
+def _uses_attribute(style: Style, attribute: str, value: str | None = None) -> bool:
+    """Whether any layout or macro element has the attribute (holding the value)."""
+
     def walk(element) -> bool:
-        if element.get("variable") and name in element.get("variable", "").split():
+        found = element.get(attribute)
+        if found is not None and (value is None or value in found.split()):
             return True
         return any(walk(c) for c in element.children)
 
@@ -58,8 +61,9 @@ class Processor:
         self.registered: list[str] = list(self.items)
         self.citation_numbers: dict[str, int] = {}
         self.disambiguation: dict[str, Disambiguation] = {}
-        self.renders_year_suffix = _uses_variable(style, "year-suffix")
-        self.renders_citation_number = _uses_variable(style, "citation-number")
+        self.renders_year_suffix = _uses_attribute(style, "variable", "year-suffix")
+        self.renders_citation_number = _uses_attribute(style, "variable", "citation-number")
+        self.tests_disambiguate = _uses_attribute(style, "disambiguate")
         self._bibliography_order: list[str] = []
         self.register(self.registered)
 
@@ -169,8 +173,6 @@ class Processor:
             content = self._render_entry(ctx)
             if content is None:
                 continue
-            if self.citation_numbers.get(item_id) is not None and _only_number(self, item_id):
-                content = Span([content, Text(NO_PRINTED_FORM)])
             if substitute is not None:
                 current = ctx.names_record
                 if current is not None and previous_names is not None:
@@ -199,13 +201,6 @@ class Processor:
         if layout.formatting:
             body = Span([body], formatting=dict(layout.formatting))
         return affixed(body, layout.prefix, layout.suffix)
-
-
-def _only_number(processor: Processor, item_id: str) -> bool:
-    """Whether an entry prints nothing but its citation number."""
-    ctx = processor.context_for(item_id, "bibliography")
-    ctx.citation_number = None
-    return processor._render_entry(ctx) is None
 
 
 def _snapshot(record) -> tuple[list[str], str] | None:

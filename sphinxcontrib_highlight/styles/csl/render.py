@@ -135,7 +135,10 @@ class RenderContext:
         year = str(parts[0][0])[-2:] if parts and parts[0] else ""
         if not authors:
             return None
-        families = [a.get("family") or a.get("literal") or "" for a in authors]
+        from .names import normalise_name
+
+        parsed = [normalise_name(a) for a in authors]
+        families = [a.get("family") or a.get("literal") or "" for a in parsed]
         if len(families) == 1:
             stem = families[0][:4]
         elif len(families) <= 3:
