@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sphinxcontrib_highlight.styles.csl import Cite, Cluster, Processor, Style, to_html  # noqa: E402
+from sphinxcontrib_highlight.styles.csl import Cite, Cluster, Processor, Style, to_html
 
 FIXTURES = ROOT / "tests" / "data" / "csl-test-suite" / "processor-tests" / "humans"
 PASSING = ROOT / "tests" / "data" / "csl-test-suite" / "passing.txt"
-_SECTION = re.compile(r">>=+\s*([A-Z-]+)\s*=+>>\n?(.*?)\n?<<=+\s*\1\s*=+<<", re.S)
+_SECTION = re.compile(r">>=+\s*([A-Z-]+)\s*=+>>\n?(.*?)\n?<<=+\s*\1\s*=+<<", re.DOTALL)
 
 
 def read_fixture(path: Path) -> dict[str, str]:
@@ -69,10 +69,11 @@ def _citations_mode(style_xml: str, items: list, calls: list, mode: str) -> str:
         order = [c for c, _ in pre] + [cid] + [c for c, _ in post]
         processor = Processor(Style.parse(style_xml), items)
         clusters = [
-            Cluster([_cite(i) for i in known[c].get("citationItems", [])], notes.get(c, 0), c) for c in order
+            Cluster([_cite(i) for i in known[c].get("citationItems", [])], notes.get(c, 0), c)
+            for c in order
         ]
         previous, previous_states = outputs, states
-        outputs = dict(zip(order, _render_clusters(processor, clusters)))
+        outputs = dict(zip(order, _render_clusters(processor, clusters), strict=False))
         numbered = processor.renders_citation_number
         states = {
             i: (repr(d), processor.citation_numbers.get(i) if numbered else None)
@@ -103,7 +104,10 @@ def render_fixture(sections: dict[str, str]) -> str:
         raw_clusters = json.loads(sections["CITATION-ITEMS"])
     else:
         raw_clusters = [[{"id": item_id} for item_id in processor.items]]
-    clusters = [Cluster([_cite(c) for c in cluster], index + 1) for index, cluster in enumerate(raw_clusters)]
+    clusters = [
+        Cluster([_cite(c) for c in cluster], index + 1)
+        for index, cluster in enumerate(raw_clusters)
+    ]
     if mode == "citation":
         return "\n".join(_render_clusters(processor, clusters))
     if sections.get("CITATION-ITEMS"):
@@ -137,11 +141,17 @@ def fixture_paths(group: str | None = None) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--group", help="only fixtures whose name starts with GROUP_")
-    parser.add_argument("--verbose", metavar="FIXTURE", help="show expected and actual output of one fixture")
+    parser.add_argument(
+        "--verbose", metavar="FIXTURE", help="show expected and actual output of one fixture"
+    )
     parser.add_argument("--failures", action="store_true", help="list failing fixtures")
-    parser.add_argument("--write-passing", action="store_true", help="rewrite the committed list of passes")
+    parser.add_argument(
+        "--write-passing", action="store_true", help="rewrite the committed list of passes"
+    )
     args = parser.parse_args(argv)
     if args.verbose:
         path = FIXTURES / (args.verbose.removesuffix(".txt") + ".txt")
@@ -162,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.failures or args.group:
             print("FAIL", path.stem)
     for group in sorted(totals, key=lambda g: -totals[g]):
-        print(f"{group:14} {passes[group]:4d}/{totals[group]:<4d} {100 * passes[group] / totals[group]:5.1f} %")
+        print(
+            f"{group:14} {passes[group]:4d}/{totals[group]:<4d} {100 * passes[group] / totals[group]:5.1f} %"
+        )
     total, passed = sum(totals.values()), sum(passes.values())
     print(f"{'overall':14} {passed:4d}/{total:<4d} {100 * passed / max(total, 1):5.1f} %")
     if args.write_passing:

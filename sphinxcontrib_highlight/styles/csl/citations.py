@@ -8,13 +8,18 @@ ranges and same-author years when the style asks, and wraps the layout's affixes
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import re
-
-from .formatted import Node, Span, Text, affixed, first_leaf, join, parse_markup, plain
-from .render import POSITION_FIRST, POSITION_IBID, POSITION_IBID_WITH_LOCATOR, POSITION_SUBSEQUENT, Cite
+from .formatted import Node, Span, Text, affixed, first_leaf, join, parse_markup
+from .render import (
+    POSITION_FIRST,
+    POSITION_IBID,
+    POSITION_IBID_WITH_LOCATOR,
+    POSITION_SUBSEQUENT,
+    Cite,
+)
 
 if TYPE_CHECKING:
     from .processor import Processor
@@ -30,7 +35,9 @@ class Cluster:
     properties: dict = field(default_factory=dict)
 
 
-def _preceding(cluster: Cluster, index: int, previous: Cluster | None, cites_in_note: dict[int, int]) -> Cite | None:
+def _preceding(
+    cluster: Cluster, index: int, previous: Cluster | None, cites_in_note: dict[int, int]
+) -> Cite | None:
     """The cite an ibid would refer to: the one before in the same citation, or the
     previous citation when it (and the whole note it sits in) holds a single cite."""
     if index > 0:
@@ -79,7 +86,9 @@ def assign_positions(clusters: list[Cluster], near_note_distance: int) -> None:
                 cite.position = POSITION_SUBSEQUENT
         if cluster.cites:
             previous_by_level[in_note] = cluster
-            cites_in_note[cluster.note_number] = cites_in_note.get(cluster.note_number, 0) + len(cluster.cites)
+            cites_in_note[cluster.note_number] = cites_in_note.get(cluster.note_number, 0) + len(
+                cluster.cites
+            )
 
 
 def _capitalise_opening_term(node: Node | None) -> None:
@@ -110,17 +119,26 @@ def render_cluster(processor: Processor, cluster: Cluster) -> Node | None:
     rendered: list[tuple[Cite, Node | None]] = [(cite, _printed(processor, cite)) for cite in cites]
     if processor.style.style_class == "note":
         for index, (cite, node) in enumerate(rendered):
-            opens_sentence = (index == 0 and not cite.prefix) or bool(re.search(r"[.!?][\"'\u201d\u2019]?\s*$", cite.prefix or ""))
+            opens_sentence = (index == 0 and not cite.prefix) or bool(
+                re.search(r"[.!?][\"'\u201d\u2019]?\s*$", cite.prefix or "")
+            )
             if opens_sentence:
                 _capitalise_opening_term(node)
     delimiter = layout.delimiter
     collapse = context.option("collapse")
     if collapse == "citation-number":
-        body = _collapse_numbers(processor, rendered, delimiter, context.option("after-collapse-delimiter", delimiter) or delimiter)
+        body = _collapse_numbers(
+            processor,
+            rendered,
+            delimiter,
+            context.option("after-collapse-delimiter", delimiter) or delimiter,
+        )
     elif collapse in ("year", "year-suffix", "year-suffix-ranged"):
         body = _collapse_years(processor, rendered, delimiter, collapse, context)
     elif context.option("cite-group-delimiter"):
-        body = _group_cites(processor, rendered, delimiter, context.option("cite-group-delimiter") or ", ")
+        body = _group_cites(
+            processor, rendered, delimiter, context.option("cite-group-delimiter") or ", "
+        )
     else:
         body = _join_cites(rendered, delimiter)
     body = affixed(body, layout.prefix, layout.suffix)
@@ -150,7 +168,9 @@ def _with_affixes(cite: Cite, node: Node | None) -> Node | None:
     return Span([p for p in parts if p is not None])
 
 
-def _collapse_numbers(processor: Processor, rendered: list[tuple[Cite, Node | None]], delimiter: str, after: str) -> Node | None:
+def _collapse_numbers(
+    processor: Processor, rendered: list[tuple[Cite, Node | None]], delimiter: str, after: str
+) -> Node | None:
     """Runs of three or more consecutive citation numbers become "first–last"."""
     numbered = []
     for cite, node in rendered:
@@ -159,7 +179,13 @@ def _collapse_numbers(processor: Processor, rendered: list[tuple[Cite, Node | No
         numbered.append((cite, node, number, simple))
     groups: list[list[tuple]] = []
     for entry in numbered:
-        if groups and entry[3] and groups[-1][-1][3] and entry[2] is not None and entry[2] == (groups[-1][-1][2] or 0) + 1:
+        if (
+            groups
+            and entry[3]
+            and groups[-1][-1][3]
+            and entry[2] is not None
+            and entry[2] == (groups[-1][-1][2] or 0) + 1
+        ):
             groups[-1].append(entry)
         else:
             groups.append([entry])
@@ -168,7 +194,9 @@ def _collapse_numbers(processor: Processor, rendered: list[tuple[Cite, Node | No
         if len(group) >= 3:
             if out:
                 out.append(Text(delimiter))
-            out.append(Span([n for n in (group[0][1], Text("\u2013"), group[-1][1]) if n is not None]))
+            out.append(
+                Span([n for n in (group[0][1], Text("\u2013"), group[-1][1]) if n is not None])
+            )
             continue
         for cite, node, _, _ in group:
             piece = _with_affixes(cite, node)
@@ -181,7 +209,9 @@ def _collapse_numbers(processor: Processor, rendered: list[tuple[Cite, Node | No
     return Span(out) if out else None
 
 
-def _author_groups(processor: Processor, rendered: list[tuple[Cite, Node | None]]) -> tuple[list[list[int]], list[str]]:
+def _author_groups(
+    processor: Processor, rendered: list[tuple[Cite, Node | None]]
+) -> tuple[list[list[int]], list[str]]:
     """Cites by the same names, gathered at the first one's place (unless sorted)."""
     authors = [processor.author_key(cite) for cite, _ in rendered]
     sorted_cites = bool(processor.style.citation and processor.style.citation.sort)
@@ -196,19 +226,39 @@ def _author_groups(processor: Processor, rendered: list[tuple[Cite, Node | None]
     return order, authors
 
 
-def _group_cites(processor: Processor, rendered: list[tuple[Cite, Node | None]], delimiter: str, group_delimiter: str) -> Node | None:
+def _group_cites(
+    processor: Processor,
+    rendered: list[tuple[Cite, Node | None]],
+    delimiter: str,
+    group_delimiter: str,
+) -> Node | None:
     """Cite grouping without collapsing: same-author cites side by side, names kept."""
     groups, _ = _author_groups(processor, rendered)
-    return join((join((_with_affixes(*rendered[i]) for i in group), group_delimiter) for group in groups), delimiter)
+    return join(
+        (join((_with_affixes(*rendered[i]) for i in group), group_delimiter) for group in groups),
+        delimiter,
+    )
 
 
-def _collapse_years(processor: Processor, rendered: list[tuple[Cite, Node | None]], delimiter: str, collapse: str, context) -> Node | None:
+def _collapse_years(
+    processor: Processor,
+    rendered: list[tuple[Cite, Node | None]],
+    delimiter: str,
+    collapse: str,
+    context,
+) -> Node | None:
     """Cites by the same authors print the names once: "Smith 2000, 2001a, b"."""
     # citeproc-js: cites gathered by sorting take ", ", neighbours the layout delimiter.
-    group_delimiter = context.option("cite-group-delimiter") or (", " if context.sort else delimiter)
+    group_delimiter = context.option("cite-group-delimiter") or (
+        ", " if context.sort else delimiter
+    )
     after = context.option("after-collapse-delimiter") or delimiter
-    suffix_delimiter = context.option("year-suffix-delimiter") or context.option("cite-group-delimiter") or delimiter
-    groups, authors = _author_groups(processor, rendered)
+    suffix_delimiter = (
+        context.option("year-suffix-delimiter")
+        or context.option("cite-group-delimiter")
+        or delimiter
+    )
+    groups, _ = _author_groups(processor, rendered)
     out: list[Node] = []
     for group in groups:
         if out:
@@ -220,7 +270,9 @@ def _collapse_years(processor: Processor, rendered: list[tuple[Cite, Node | None
             pieces.append(first_piece)
         previous_cite = first_cite
         previous_year = processor.year_key(first_cite)
-        letters_run: list[tuple[int, int | None]] = []  # (letter ordinal, index of its delimiter piece)
+        letters_run: list[
+            tuple[int, int | None]
+        ] = []  # (letter ordinal, index of its delimiter piece)
         first_letter = processor.year_suffix_letter(first_cite.id)
         if first_letter and len(first_letter) == 1:
             letters_run.append((ord(first_letter), None))
@@ -248,7 +300,9 @@ def _collapse_years(processor: Processor, rendered: list[tuple[Cite, Node | None
                 continue
             runs.append(letters_run)
             suffix_here = processor.year_suffix_letter(cite.id)
-            letters_run = [(ord(suffix_here), None)] if suffix_here and len(suffix_here) == 1 else []
+            letters_run = (
+                [(ord(suffix_here), None)] if suffix_here and len(suffix_here) == 1 else []
+            )
             pieces.append(Text(after if previous_cite.locator is not None else group_delimiter))
             pieces.append(piece)
             previous_cite = cite
@@ -270,7 +324,7 @@ def _range_suffixes(pieces: list[Node], runs: list[list[tuple[int, int | None]]]
             while end + 1 < len(run) and run[end + 1][0] == run[end][0] + 1:
                 end += 1
             if end - start >= 2:
-                for ordinal, delimiter_index in run[start + 1 : end]:
+                for _, delimiter_index in run[start + 1 : end]:
                     if delimiter_index is not None:
                         drop.update({delimiter_index, delimiter_index + 1})
                 last_delimiter = run[end][1]

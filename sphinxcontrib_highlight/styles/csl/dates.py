@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .numbers import letters
 from .formatted import Node, Span, Text, affixed, join, parse_markup
+from .numbers import letters
 from .style import Element
 from .textcase import apply_text_case, strip_periods
 
@@ -77,7 +77,12 @@ def parse_date(value: Any) -> ParsedDate | None:
             # An empty or zero second date is an open range ("1987–").
             end = _date_value(parts[1]) if parts[1] else None
             end = end or DateValue()
-            if (end.year, end.month, end.day, end.season) == (start.year, start.month, start.day, start.season):
+            if (end.year, end.month, end.day, end.season) == (
+                start.year,
+                start.month,
+                start.day,
+                start.season,
+            ):
                 end = None
         if start is None and not value.get("literal"):
             return None
@@ -92,10 +97,16 @@ def parse_date(value: Any) -> ParsedDate | None:
             match = _RAW.match(piece)
             if not match:
                 return ParsedDate(None, None, str(raw), circa)
-            values.append(_date_value([match.group(1), match.group(2) or 0, match.group(3) or 0], value.get("season")))
+            values.append(
+                _date_value(
+                    [match.group(1), match.group(2) or 0, match.group(3) or 0], value.get("season")
+                )
+            )
         return ParsedDate(values[0], values[1] if len(values) > 1 else None, None, circa)
     if value.get("season") and value.get("year"):
-        return ParsedDate(DateValue(_integer(value["year"]), 0, 0, value["season"]), None, None, circa)
+        return ParsedDate(
+            DateValue(_integer(value["year"]), 0, 0, value["season"]), None, None, circa
+        )
     return None
 
 
@@ -140,9 +151,10 @@ def _part_elements(element: Element, ctx: RenderContext) -> tuple[list[Element],
             continue
         attrs = dict(child.attrib)
         if name in overrides:
-            for key, val in overrides[name].attrs.items():
-                if key not in ("prefix", "suffix"):
-                    attrs[key] = val
+            # The style may restyle a localized part, never re-affix it.
+            attrs.update(
+                {k: v for k, v in overrides[name].attrs.items() if k not in ("prefix", "suffix")}
+            )
         parts.append(Element("date-part", attrs))
     return parts, localized.get("delimiter", "")
 
@@ -174,12 +186,13 @@ def render_date(element: Element, ctx: RenderContext) -> Node | None:
     elif end.year == 0:
         year_part = next((p for p in present if p.get("name") == "year"), present[-1])
         content = join((_render_part(p, start, ctx, variable) for p in present), delimiter)
-        content = Span([content, Text(year_part.get("range-delimiter", "\u2013") or "\u2013")]) if content else None
+        content = (
+            Span([content, Text(year_part.get("range-delimiter", "\u2013") or "\u2013")])
+            if content
+            else None
+        )
     else:
         content = _render_range(present, start, end, delimiter, ctx, variable)
-    if element.get("form"):
-        # Localized formats: the locale's affixes stay, the style's date wraps them.
-        pass
     return decorate(element, content, ctx)
 
 
@@ -193,7 +206,14 @@ def _has_part(date: DateValue, name: str) -> bool:
     return False
 
 
-def _render_range(parts: list[Element], start: DateValue, end: DateValue, delimiter: str, ctx: RenderContext, variable: str) -> Node | None:
+def _render_range(
+    parts: list[Element],
+    start: DateValue,
+    end: DateValue,
+    delimiter: str,
+    ctx: RenderContext,
+    variable: str,
+) -> Node | None:
     names = [p.get("name", "") for p in parts]
     differing = next((n for n in PART_ORDER if n in names and start.get(n) != end.get(n)), None)
     if differing is None and start.season != end.season and "month" in names:
@@ -204,18 +224,47 @@ def _render_range(parts: list[Element], start: DateValue, end: DateValue, delimi
     level = PART_ORDER.index(differing)
     ranged = [i for i, n in enumerate(names) if PART_ORDER.index(n) >= level]
     first, last = ranged[0], ranged[-1]
-    range_delimiter = next(p.get("range-delimiter", "\u2013") for p in parts if p.get("name") == differing)
+    range_delimiter = next(
+        p.get("range-delimiter", "\u2013") for p in parts if p.get("name") == differing
+    )
     if end.year == 0:
-        range_delimiter = next(p.get("range-delimiter", "\u2013") for p in parts if p.get("name") == differing)
+        range_delimiter = next(
+            p.get("range-delimiter", "\u2013") for p in parts if p.get("name") == differing
+        )
     before = [_render_part(p, start, ctx, variable) for p in parts[:first]]
-    start_block = [_render_part(p, start, ctx, variable, drop_suffix=(i == last)) for i, p in enumerate(parts) if first <= i <= last]
-    end_block = [_render_part(p, end, ctx, variable, drop_prefix=(i == first)) for i, p in enumerate(parts) if first <= i <= last]
+    start_block = [
+        _render_part(p, start, ctx, variable, drop_suffix=(i == last))
+        for i, p in enumerate(parts)
+        if first <= i <= last
+    ]
+    end_block = [
+        _render_part(p, end, ctx, variable, drop_prefix=(i == first))
+        for i, p in enumerate(parts)
+        if first <= i <= last
+    ]
     after = [_render_part(p, start, ctx, variable) for p in parts[last + 1 :]]
-    middle = Span([x for x in (join(start_block, delimiter), Text(range_delimiter), join(end_block, delimiter)) if x is not None])
+    middle = Span(
+        [
+            x
+            for x in (
+                join(start_block, delimiter),
+                Text(range_delimiter),
+                join(end_block, delimiter),
+            )
+            if x is not None
+        ]
+    )
     return join([*before, middle, *after], delimiter)
 
 
-def _render_part(part: Element, date: DateValue, ctx: RenderContext, variable: str, drop_prefix: bool = False, drop_suffix: bool = False) -> Node | None:
+def _render_part(
+    part: Element,
+    date: DateValue,
+    ctx: RenderContext,
+    variable: str,
+    drop_prefix: bool = False,
+    drop_suffix: bool = False,
+) -> Node | None:
     name = part.get("name", "")
     form = part.get("form")
     text: str | None = None
@@ -231,10 +280,16 @@ def _render_part(part: Element, date: DateValue, ctx: RenderContext, variable: s
                 text += ctx.locale.term("bc") or "BC"
             elif year < 1000:
                 text += ctx.locale.term("ad") or "AD"
-        if variable == "issued" and ctx.disambiguation.year_suffix and not ctx.style_renders_year_suffix:
-            if not ctx.year_suffix_done:
-                text += letters(ctx.disambiguation.year_suffix)
-                ctx.year_suffix_done = True
+        suffix = ctx.disambiguation.year_suffix
+        if (
+            variable == "issued"
+            and suffix
+            and not ctx.style_renders_year_suffix
+            and not ctx.year_suffix_done
+        ):
+            # A style that never prints year-suffix gets it after the first year.
+            text += letters(suffix)
+            ctx.year_suffix_done = True
     elif name == "month":
         if date.month == 0:
             if date.season is None:
@@ -251,7 +306,9 @@ def _render_part(part: Element, date: DateValue, ctx: RenderContext, variable: s
             elif form == "numeric-leading-zeros":
                 text = f"{date.month:02d}"
             else:
-                text = ctx.locale.term(f"month-{date.month:02d}", "short" if form == "short" else "long") or str(date.month)
+                text = ctx.locale.term(
+                    f"month-{date.month:02d}", "short" if form == "short" else "long"
+                ) or str(date.month)
     elif name == "day":
         if not date.day:
             return None

@@ -23,7 +23,9 @@ def _render_key(processor: Processor, item_id: str, state: Disambiguation) -> st
     return plain(node)
 
 
-def _names_of(processor: Processor, item_id: str, state: Disambiguation) -> list[tuple[str, list[str]]]:
+def _names_of(
+    processor: Processor, item_id: str, state: Disambiguation
+) -> list[tuple[str, list[str]]]:
     ctx = processor.context_for(item_id, "citation", Cite(item_id), state)
     from .render import render
 
@@ -33,7 +35,9 @@ def _names_of(processor: Processor, item_id: str, state: Disambiguation) -> list
     return ctx.rendered_names
 
 
-def _ambiguous_groups(processor: Processor, ids: list[str], states: dict[str, Disambiguation]) -> list[list[str]]:
+def _ambiguous_groups(
+    processor: Processor, ids: list[str], states: dict[str, Disambiguation]
+) -> list[list[str]]:
     groups: dict[str, list[str]] = defaultdict(list)
     for item_id in ids:
         groups[_render_key(processor, item_id, states[item_id])].append(item_id)
@@ -42,7 +46,9 @@ def _ambiguous_groups(processor: Processor, ids: list[str], states: dict[str, Di
 
 def _name_count(processor: Processor, item_id: str) -> int:
     item = processor.items[item_id]
-    counts = [len(v) for k, v in item.items() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    counts = [
+        len(v) for k, v in item.items() if isinstance(v, list) and v and isinstance(v[0], dict)
+    ]
     return max(counts, default=0)
 
 
@@ -66,7 +72,9 @@ def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
     for group in _ambiguous_groups(processor, ids, states):
         remaining = group
         if add_names:
-            remaining = _add_names(processor, remaining, states, add_givenname and rule == "by-cite")
+            remaining = _add_names(
+                processor, remaining, states, add_givenname and rule == "by-cite"
+            )
         if add_givenname and len(remaining) > 1 and rule == "by-cite":
             remaining = _add_givenname_by_cite(processor, remaining, states)
     if add_year_suffix:
@@ -84,7 +92,9 @@ def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
     return states
 
 
-def _subsequent_forms(processor: Processor, cites: list[Cite], states: dict[str, Disambiguation]) -> None:
+def _subsequent_forms(
+    processor: Processor, cites: list[Cite], states: dict[str, Disambiguation]
+) -> None:
     """Cites printed in a later position ("Doe, supra") that read alike take the
     ``disambiguate`` condition too, as citeproc-js decides on the printed form."""
     if not processor.tests_disambiguate or not any(c.position >= 1 for c in cites):
@@ -92,14 +102,18 @@ def _subsequent_forms(processor: Processor, cites: list[Cite], states: dict[str,
     groups: dict[str, list[str]] = defaultdict(list)
     for item_id in dict.fromkeys(c.id for c in cites if c.id in processor.items):
         cite = Cite(item_id, position=1, near_note=False)
-        groups[plain(processor.render_cite(cite, states[item_id], for_comparison=True))].append(item_id)
+        groups[plain(processor.render_cite(cite, states[item_id], for_comparison=True))].append(
+            item_id
+        )
     for group in groups.values():
         if len(group) > 1:
             for item_id in group:
                 states[item_id].disambiguate = True
 
 
-def _class_sizes(processor: Processor, group: list[str], states: dict[str, Disambiguation]) -> dict[str, int]:
+def _class_sizes(
+    processor: Processor, group: list[str], states: dict[str, Disambiguation]
+) -> dict[str, int]:
     """For each item, how many items of the group render as it does."""
     keys = {i: _render_key(processor, i, states[i]) for i in group}
     counts: dict[str, int] = defaultdict(int)
@@ -108,7 +122,9 @@ def _class_sizes(processor: Processor, group: list[str], states: dict[str, Disam
     return {i: counts[keys[i]] for i in group}
 
 
-def _add_names(processor: Processor, group: list[str], states: dict[str, Disambiguation], with_givennames: bool) -> list[str]:
+def _add_names(
+    processor: Processor, group: list[str], states: dict[str, Disambiguation], with_givennames: bool
+) -> list[str]:
     """Show more names until the cites differ, expanding given names at each step when
     the by-cite rule allows; an item nothing separates keeps the fewest names that
     already made it as distinct as it gets."""
@@ -138,7 +154,13 @@ def _add_names(processor: Processor, group: list[str], states: dict[str, Disambi
     return unresolved
 
 
-def _expand_givennames(processor: Processor, group: list[str], targets: list[str], states: dict[str, Disambiguation], shown: int) -> None:
+def _expand_givennames(
+    processor: Processor,
+    group: list[str],
+    targets: list[str],
+    states: dict[str, Disambiguation],
+    shown: int,
+) -> None:
     """Given-name steps on the first ``shown`` names of the targets, kept only when
     they separate more cites of the group."""
     for index in range(shown):
@@ -146,13 +168,17 @@ def _expand_givennames(processor: Processor, group: list[str], targets: list[str
             before = sum(_class_sizes(processor, group, states).values())
             saved = {i: dict(states[i].name_levels) for i in targets}
             for item_id in targets:
-                states[item_id].name_levels[index] = max(level, states[item_id].name_levels.get(index, 0))
+                states[item_id].name_levels[index] = max(
+                    level, states[item_id].name_levels.get(index, 0)
+                )
             if sum(_class_sizes(processor, group, states).values()) >= before:
                 for item_id in targets:
                     states[item_id].name_levels = saved[item_id]
 
 
-def _add_givenname_by_cite(processor: Processor, group: list[str], states: dict[str, Disambiguation]) -> list[str]:
+def _add_givenname_by_cite(
+    processor: Processor, group: list[str], states: dict[str, Disambiguation]
+) -> list[str]:
     """Expand given names, name by name and step by step, keeping only steps that
     separate more cites."""
     for index in range(max(_name_count(processor, i) for i in group)):
@@ -163,7 +189,9 @@ def _add_givenname_by_cite(processor: Processor, group: list[str], states: dict[
                 return []
             saved = {i: dict(states[i].name_levels) for i in unresolved}
             for item_id in unresolved:
-                states[item_id].name_levels[index] = max(level, states[item_id].name_levels.get(index, 0))
+                states[item_id].name_levels[index] = max(
+                    level, states[item_id].name_levels.get(index, 0)
+                )
             after = _class_sizes(processor, group, states)
             if sum(after.values()) >= sum(sizes.values()):
                 for item_id in unresolved:
@@ -176,14 +204,23 @@ def _family_key(name: dict) -> str:
     from .names import normalise_name
 
     parsed = normalise_name(name)
-    return " ".join(p for p in (parsed.get("non-dropping-particle"), parsed.get("family") or parsed.get("literal")) if p)
+    return " ".join(
+        p
+        for p in (
+            parsed.get("non-dropping-particle"),
+            parsed.get("family") or parsed.get("literal"),
+        )
+        if p
+    )
 
 
 def _given_key(name: dict) -> str:
     return "".join(ch for ch in (name.get("given") or "") if ch.isalnum())
 
 
-def _global_givenames(processor: Processor, ids: list[str], states: dict[str, Disambiguation], rule: str) -> None:
+def _global_givenames(
+    processor: Processor, ids: list[str], states: dict[str, Disambiguation], rule: str
+) -> None:
     """Rules other than by-cite: any two people sharing a family name are told apart,
     with initials when those differ, else (unless the rule stops at initials) in full."""
     people: dict[str, set[str]] = defaultdict(set)

@@ -10,8 +10,11 @@ collapsing doubled punctuation where two rendered pieces meet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 #: Formatting attributes a span may carry, with CSL's attribute names.
 FORMAT_KEYS = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
@@ -64,11 +67,6 @@ class QuoteMarks:
 
 
 # ----------------------------------------------------------------------------- building
-
-
-def span(children: Iterable[Node | None], **kwargs: object) -> Span:
-    """A span of the non-empty children."""
-    return Span([c for c in children if c is not None and not is_empty(c)], **kwargs)  # type: ignore[arg-type]
 
 
 def is_empty(node: Node | None) -> bool:
@@ -127,20 +125,6 @@ def first_leaf(node: Node | None) -> Text | None:
     return None
 
 
-def last_leaf(node: Node | None) -> Text | None:
-    found = None
-    for leaf, _ in leaves(node) if node is not None else ():
-        if leaf.text:
-            found = leaf
-    return found
-
-
-def copy_tree(node: Node) -> Node:
-    if isinstance(node, Text):
-        return Text(node.text)
-    return replace(node, children=[copy_tree(c) for c in node.children], formatting=dict(node.formatting))
-
-
 # ------------------------------------------------------------------- parsing field markup
 
 _TAGS = {
@@ -154,7 +138,14 @@ _TAGS = {
     '<span class="nodecor">': ("nodecor", "normal"),
     "<sc>": ("font-variant", "small-caps"),
 }
-_CLOSERS = {"</i>": "<i>", "</b>": "<b>", "</sup>": "<sup>", "</sub>": "<sub>", "</span>": "span", "</sc>": "<sc>"}
+_CLOSERS = {
+    "</i>": "<i>",
+    "</b>": "<b>",
+    "</sup>": "<sup>",
+    "</sub>": "<sub>",
+    "</span>": "span",
+    "</sc>": "<sc>",
+}
 
 
 def _is_word_char(ch: str) -> bool:
@@ -197,9 +188,18 @@ def parse_markup(text: str) -> Span:
                     if key == "nocase":
                         node = Span(nocase=True)
                     elif key == "nodecor":
-                        node = Span(formatting={"font-style": "normal", "font-variant": "normal", "font-weight": "normal"})
+                        node = Span(
+                            formatting={
+                                "font-style": "normal",
+                                "font-variant": "normal",
+                                "font-weight": "normal",
+                            }
+                        )
                     else:
-                        node = Span(formatting={key: value}, nocase=key in ("font-variant", "vertical-align"))
+                        node = Span(
+                            formatting={key: value},
+                            nocase=key in ("font-variant", "vertical-align"),
+                        )
                     stack[-1][0].children.append(node)
                     stack.append((node, "span" if tag.startswith("<span") else tag))
                     i += len(tag)
@@ -222,7 +222,7 @@ def parse_markup(text: str) -> Span:
         prev = text[i - 1] if i else " "
         nxt = text[i + 1] if i + 1 < n else " "
         if ch in "\"\u201c\u201d\u2018'\u2019":
-            opener_for_close = {"\"": "\"", "\u201d": "\u201c", "'": "'", "\u2019": "\u2018"}.get(ch)
+            opener_for_close = {'"': '"', "\u201d": "\u201c", "'": "'", "\u2019": "\u2018"}.get(ch)
             open_quotes = [o for _, o in stack[1:]]
             can_close = not prev.isspace() and (nxt.isspace() or not _is_word_char(nxt))
             if opener_for_close in open_quotes and can_close:
@@ -232,7 +232,9 @@ def parse_markup(text: str) -> Span:
                 stack.pop()
                 i += 1
                 continue
-            can_open = (prev.isspace() or prev in "([{-\u2013\u2014/\"\u201c\u2018") and not nxt.isspace()
+            can_open = (
+                prev.isspace() or prev in '([{-\u2013\u2014/"\u201c\u2018'
+            ) and not nxt.isspace()
             if ch in "\"\u201c\u2018'" and (can_open or ch in "\u201c\u2018"):
                 if ch == "'" and not can_open:
                     buf.append("\u2019")
@@ -263,7 +265,9 @@ def _unwind(stack: list[tuple[Span, str]]) -> None:
     literal = opener if opener not in ("'", "\u2018") else "\u2019" if opener == "'" else opener
     if opener == "span":
         literal = ""
-    parent.children[index : index + 1] = [Text(literal), *node.children] if literal else node.children
+    parent.children[index : index + 1] = (
+        [Text(literal), *node.children] if literal else node.children
+    )
 
 
 # ------------------------------------------------------------------------- serialising
@@ -297,7 +301,9 @@ def _close_tag(open_tag: str) -> str:
     return "</" + open_tag[1:].split(" ", 1)[0].rstrip(">") + ">"
 
 
-def _tokens(node: Node, marks: QuoteMarks, state: dict[str, str], depth: int, out: list[_Token]) -> None:
+def _tokens(
+    node: Node, marks: QuoteMarks, state: dict[str, str], depth: int, out: list[_Token]
+) -> None:
     if isinstance(node, Text):
         if node.text:
             out.append(_Token("text", node.text, node.origin))
@@ -309,13 +315,17 @@ def _tokens(node: Node, marks: QuoteMarks, state: dict[str, str], depth: int, ou
         if value is None:
             continue
         current = state.get(key, "normal" if key != "vertical-align" else "baseline")
-        if key in ("font-style", "font-weight", "font-variant") and value != "normal" and current == value:
+        if (
+            key in ("font-style", "font-weight", "font-variant")
+            and value != "normal"
+            and current == value
+        ):
             value = "normal"  # flip-flop: italic inside italic prints roman
-        elif value == current and key != "vertical-align":
-            continue
-        elif key == "vertical-align" and value == "baseline" and current == "baseline":
-            continue
-        elif key == "text-decoration" and value == "none" and current in ("none", "normal"):
+        elif (
+            (value == current and key != "vertical-align")
+            or (key == "vertical-align" and value == "baseline" and current == "baseline")
+            or (key == "text-decoration" and value == "none" and current in ("none", "normal"))
+        ):
             continue
         tag = _HTML_OPEN.get((key, value))
         if tag is None:
@@ -324,21 +334,20 @@ def _tokens(node: Node, marks: QuoteMarks, state: dict[str, str], depth: int, ou
         opened.append(tag)
     if node.display:
         opened.insert(0, f'<div class="csl-{node.display}">')
-    for tag in opened:
-        out.append(_Token("open", tag))
+    out.extend(_Token("open", tag) for tag in opened)
     if node.quotes:
-        level = depth
-        outer = level % 2 == 0
-        open_mark, close_mark = (marks.open, marks.close) if outer else (marks.open_inner, marks.close_inner)
+        outer = depth % 2 == 0
+        open_mark, close_mark = (
+            (marks.open, marks.close) if outer else (marks.open_inner, marks.close_inner)
+        )
         out.append(_Token("qopen", open_mark))
         for child in node.children:
-            _tokens(child, marks, inner, level + 1, out)
+            _tokens(child, marks, inner, depth + 1, out)
         out.append(_Token("qclose", close_mark))
     else:
         for child in node.children:
             _tokens(child, marks, inner, depth, out)
-    for tag in reversed(opened):
-        out.append(_Token("close", _close_tag(tag)))
+    out.extend(_Token("close", _close_tag(tag)) for tag in reversed(opened))
 
 
 #: Where two pieces meet on punctuation, which mark survives (citeproc-js's table,
@@ -346,9 +355,17 @@ def _tokens(node: Node, marks: QuoteMarks, state: dict[str, str], depth: int, ou
 #: first mark, "next" the second; pairs not listed keep both.
 _MERGE = {
     **{(p, p): "prev" for p in ".,;:!?"},
-    (";", ":"): "prev", ("!", ":"): "prev", ("?", ":"): "prev",
-    (":", "."): "prev", (";", "."): "prev", ("!", "."): "prev", ("?", "."): "prev",
-    (":", "!"): "next", (":", "?"): "next", (";", "!"): "next", (";", "?"): "next",
+    (";", ":"): "prev",
+    ("!", ":"): "prev",
+    ("?", ":"): "prev",
+    (":", "."): "prev",
+    (";", "."): "prev",
+    ("!", "."): "prev",
+    ("?", "."): "prev",
+    (":", "!"): "next",
+    (":", "?"): "next",
+    (";", "!"): "next",
+    (";", "?"): "next",
 }
 
 
@@ -405,7 +422,9 @@ def _superscript_map() -> dict[str, str]:
     import unicodedata
 
     table = {}
-    for code in list(range(0x00A0, 0x0300)) + list(range(0x1D2C, 0x1DC0)) + list(range(0x2070, 0x20A0)):
+    for code in (
+        list(range(0x00A0, 0x0300)) + list(range(0x1D2C, 0x1DC0)) + list(range(0x2070, 0x20A0))
+    ):
         decomposition = unicodedata.decomposition(chr(code))
         if decomposition.startswith("<super>"):
             table[chr(code)] = chr(int(decomposition.split()[1], 16))
@@ -420,7 +439,9 @@ def escape_html(text: str) -> str:
     citeproc-js writes ordinal suffixes."""
     escaped = text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
     if any(ch in _SUPERSCRIPTS for ch in escaped):
-        escaped = "".join(f"<sup>{_SUPERSCRIPTS[ch]}</sup>" if ch in _SUPERSCRIPTS else ch for ch in escaped)
+        escaped = "".join(
+            f"<sup>{_SUPERSCRIPTS[ch]}</sup>" if ch in _SUPERSCRIPTS else ch for ch in escaped
+        )
     return escaped
 
 
@@ -432,7 +453,9 @@ def to_html(node: Node | None, marks: QuoteMarks | None = None) -> str:
     tokens: list[_Token] = []
     _tokens(node, marks, {}, 0, tokens)
     _fix_punctuation(tokens, marks)
-    return "".join(escape_html(t.value) if t.kind in ("text", "qopen", "qclose") else t.value for t in tokens)
+    return "".join(
+        escape_html(t.value) if t.kind in ("text", "qopen", "qclose") else t.value for t in tokens
+    )
 
 
 def to_text(node: Node | None, marks: QuoteMarks | None = None) -> str:

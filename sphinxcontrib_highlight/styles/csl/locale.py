@@ -12,7 +12,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .formatted import QuoteMarks
@@ -76,20 +76,26 @@ class LocaleSource:
                     if not single.strip():
                         single = multiple = ""  # an element holding only layout whitespace
                     key = (term.get("name", ""), term.get("form", "long"))
-                    entry = Term(single, multiple, term.get("gender"), term.get("gender-form"), term.get("match"))
+                    entry = Term(
+                        single,
+                        multiple,
+                        term.get("gender"),
+                        term.get("gender-form"),
+                        term.get("match"),
+                    )
                     existing = source.terms.setdefault(key, [])
                     existing[:] = [t for t in existing if t.gender_form != entry.gender_form]
                     existing.append(entry)
         return source
 
 
-@lru_cache(maxsize=None)
+@cache
 def _primary_dialects() -> dict[str, str]:
-    with open(LOCALES_DIR / "locales.json", encoding="utf-8") as handle:
+    with (LOCALES_DIR / "locales.json").open(encoding="utf-8") as handle:
         return json.load(handle)["primary-dialects"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_locale_file(tag: str) -> LocaleSource | None:
     """The shipped locale for a language tag, trying its primary dialect too."""
     candidates = [tag]
@@ -110,9 +116,7 @@ class Locale:
         self.lang = lang
         self.sources = sources
         # Ordinal terms from the style replace the whole base set (CSL 1.0.1).
-        self._ordinal_sources = next(
-            ([s] for s in sources if s.has_ordinals), sources
-        )
+        self._ordinal_sources = next(([s] for s in sources if s.has_ordinals), sources)
 
     @classmethod
     def for_style(cls, lang: str, style_locales: list[LocaleSource]) -> Locale:
@@ -128,7 +132,13 @@ class Locale:
 
     # ------------------------------------------------------------------ terms
 
-    def _find(self, name: str, form: str, gender: str | None = None, sources: list[LocaleSource] | None = None) -> Term | None:
+    def _find(
+        self,
+        name: str,
+        form: str,
+        gender: str | None = None,
+        sources: list[LocaleSource] | None = None,
+    ) -> Term | None:
         for candidate_form in FORM_FALLBACK.get(form, (form, "long")):
             for source in sources or self.sources:
                 terms = source.terms.get((name, candidate_form))
@@ -144,7 +154,9 @@ class Locale:
                 return terms[0]
         return None
 
-    def term(self, name: str, form: str = "long", plural: bool = False, gender: str | None = None) -> str | None:
+    def term(
+        self, name: str, form: str = "long", plural: bool = False, gender: str | None = None
+    ) -> str | None:
         """A term's text, or None when no locale defines it."""
         found = self._find(name, form, gender)
         if found is None:
@@ -175,12 +187,18 @@ class Locale:
                 if chosen is None:
                     continue
                 match = chosen.match or ("last-digit" if target < 10 else "last-two-digits")
-                value = {"whole-number": number, "last-two-digits": number % 100, "last-digit": number % 10}[match]
+                value = {
+                    "whole-number": number,
+                    "last-two-digits": number % 100,
+                    "last-digit": number % 10,
+                }[match]
                 if value == target and (best is None or rank[match] > best[0]):
                     best = (rank[match], chosen)
             if best is not None:
                 return best[1].single
-        found = self._find("ordinal", "long", gender, self._ordinal_sources) or self._find("ordinal", "long", gender)
+        found = self._find("ordinal", "long", gender, self._ordinal_sources) or self._find(
+            "ordinal", "long", gender
+        )
         return found.single if found else ""
 
     def long_ordinal(self, number: int, gender: str | None = None) -> str | None:

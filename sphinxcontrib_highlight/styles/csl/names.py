@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .formatted import Node, Span, Text, affixed, is_empty, join, parse_markup, plain
-from .style import Element
 from .textcase import apply_text_case, strip_periods
 
 if TYPE_CHECKING:
     from .render import RenderContext
+    from .style import Element
 
-_ROMANESQUE = re.compile(r"^[\s\u0000-\u036f\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0590-\u05ff\u0600-\u06ff\u1e00-\u1fff\u2000-\u206f\u2018-\u201f'\"\-.,]*$")
+_ROMANESQUE = re.compile(
+    r"^[\s\u0000-\u036f\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0590-\u05ff\u0600-\u06ff\u1e00-\u1fff\u2000-\u206f\u2018-\u201f'\"\-.,]*$"
+)
 
 
 @dataclass
@@ -50,9 +52,20 @@ class RenderedNames:
 def effective_options(name_el: Element | None, ctx: RenderContext) -> NameOptions:
     inherited = ctx.context.options
     attrs: dict[str, str] = {}
-    for key in ("and", "delimiter-precedes-et-al", "delimiter-precedes-last", "et-al-min", "et-al-use-first",
-                "et-al-use-last", "et-al-subsequent-min", "et-al-subsequent-use-first", "initialize",
-                "initialize-with", "name-as-sort-order", "sort-separator"):
+    for key in (
+        "and",
+        "delimiter-precedes-et-al",
+        "delimiter-precedes-last",
+        "et-al-min",
+        "et-al-use-first",
+        "et-al-use-last",
+        "et-al-subsequent-min",
+        "et-al-subsequent-use-first",
+        "initialize",
+        "initialize-with",
+        "name-as-sort-order",
+        "sort-separator",
+    ):
         if key in inherited:
             attrs[key] = inherited[key]
     if "name-form" in inherited:
@@ -82,7 +95,10 @@ def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
         name["family"] = family[1:-1]  # a quoted family name is taken as it is
         family = None
     if isinstance(family, str) and "non-dropping-particle" not in name:
-        match = re.match(r"^((?:[\u2019']?[a-z\u00e0-\u00ff][\w\u2019'.]*\s+|[a-z]+[\u2019']|[a-z]+-)+)(\S.*)$", family)
+        match = re.match(
+            r"^((?:[\u2019']?[a-z\u00e0-\u00ff][\w\u2019'.]*\s+|[a-z]+[\u2019']|[a-z]+-)+)(\S.*)$",
+            family,
+        )
         if match and match.group(2).strip():
             particle = match.group(1)
             if particle.endswith(" "):
@@ -96,11 +112,12 @@ def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
             name["given"] = match.group(1)
             name["dropping-particle"] = match.group(2).strip()
     if isinstance(given, str) and "suffix" not in name and "," in name.get("given", ""):
-        head, tail = name["given"].split(",", 1)
-        if tail.strip() and tail.strip()[0] == "!":
-            pass
-        elif tail.strip():
-            name["given"], name["suffix"] = head.strip(), tail.strip()
+        head, tail = (part.strip() for part in name["given"].split(",", 1))
+        if tail:
+            # "John, Jr." carries the suffix; "John, !Jr." asks for a comma before it.
+            name["given"], name["suffix"] = head, tail.lstrip("!").strip()
+            if tail.startswith("!"):
+                name["comma-suffix"] = True
     return name
 
 
@@ -121,7 +138,13 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
         if len(parts) > 1 and all(p and p[0].isupper() for p in parts):
             if do_initialize or all(len(p) == 1 for p in parts):
                 joiner = "-" if hyphen else ""
-                pieces.append(("initial", joiner.join(p[0] + bare_terminator for p in parts) + initialize_with[len(bare_terminator):]))
+                pieces.append(
+                    (
+                        "initial",
+                        joiner.join(p[0] + bare_terminator for p in parts)
+                        + initialize_with[len(bare_terminator) :],
+                    )
+                )
             else:
                 pieces.append(("word", bare))
             continue
@@ -133,7 +156,11 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
             # "TSerendorjiin" -> "Ts.": capitals after the first letter stay, lowered,
             # when lower-case letters follow them (citeproc-js).
             capitals = re.match(r"[^\W\d_a-z]*", bare[1:]).group()  # type: ignore[union-attr]
-            extra = capitals.lower() if capitals and len(capitals) < len(bare) - 1 and capitals.isupper() else ""
+            extra = (
+                capitals.lower()
+                if capitals and len(capitals) < len(bare) - 1 and capitals.isupper()
+                else ""
+            )
             pieces.append(("initial", bare[0] + extra + initialize_with))
         else:
             pieces.append(("word", bare))
@@ -171,10 +198,20 @@ def is_inverted(raw: dict[str, Any], options: NameOptions, index: int) -> bool:
     if not (order == "all" or (order == "first" and index == 0)):
         return False
     name = normalise_name(raw)
-    return "literal" not in name and bool(name.get("given")) and bool(name.get("family")) and is_romanesque(name)
+    return (
+        "literal" not in name
+        and bool(name.get("given"))
+        and bool(name.get("family"))
+        and is_romanesque(name)
+    )
 
 
-def _part_group(pieces: list[tuple[str | None, Element | None]], part_el: Element | None, ctx: RenderContext, tail: str = "") -> Node | None:
+def _part_group(
+    pieces: list[tuple[str | None, Element | None]],
+    part_el: Element | None,
+    ctx: RenderContext,
+    tail: str = "",
+) -> Node | None:
     """Name pieces joined by spaces, each with the formatting and text-case of the
     name-part it belongs to (a particle keeps its own part's look wherever it stands);
     ``part_el``'s affixes wrap the whole group."""
@@ -199,7 +236,14 @@ def _part_group(pieces: list[tuple[str | None, Element | None]], part_el: Elemen
     return affixed(group, part_el.prefix, part_el.suffix)
 
 
-def render_name(raw: dict[str, Any], options: NameOptions, name_el: Element | None, ctx: RenderContext, index: int, level: int) -> Node | None:
+def render_name(
+    raw: dict[str, Any],
+    options: NameOptions,
+    name_el: Element | None,
+    ctx: RenderContext,
+    index: int,
+    level: int,
+) -> Node | None:
     """One person or organisation, in the form and order the options ask for.
 
     ``level`` is the given-name expansion disambiguation chose: 1 shows initials (or
@@ -225,7 +269,9 @@ def render_name(raw: dict[str, Any], options: NameOptions, name_el: Element | No
     given_text = given
     hyphen = ctx.style.option("initialize-with-hyphen", "true") != "false"
     if given and initialize_with is not None and romanesque:
-        given_text = initialize(given, initialize_with, options.get("initialize", "true") != "false", hyphen)
+        given_text = initialize(
+            given, initialize_with, options.get("initialize", "true") != "false", hyphen
+        )
     ndp = name.get("non-dropping-particle")
     dp = name.get("dropping-particle")
     suffix = name.get("suffix")
@@ -242,12 +288,16 @@ def render_name(raw: dict[str, Any], options: NameOptions, name_el: Element | No
     if not (is_inverted(raw, options, index) or ctx.sorting is not None):
         given_part = _part_group([(given_text, given_el)], given_el, ctx)
         tail = ((", " if name.get("comma-suffix") else " ") + suffix) if suffix else ""
-        family_part = _part_group([(dp, None), (ndp, family_el), (family, family_el)], family_el, ctx, tail)
+        family_part = _part_group(
+            [(dp, None), (ndp, family_el), (family, family_el)], family_el, ctx, tail
+        )
         return _space_join([given_part, family_part])
     separator = options.get("sort-separator", ", ")
     if demote == "display-and-sort":
         family_part = _part_group([(family, family_el)], family_el, ctx)
-        given_part = _part_group([(given_text, given_el), (dp, given_el), (ndp, family_el)], given_el, ctx)
+        given_part = _part_group(
+            [(given_text, given_el), (dp, given_el), (ndp, family_el)], given_el, ctx
+        )
     else:
         family_part = _part_group([(ndp, family_el), (family, family_el)], family_el, ctx)
         given_part = _part_group([(given_text, given_el), (dp, given_el)], given_el, ctx)
@@ -273,7 +323,9 @@ def name_sort_key(raw: dict[str, Any], ctx: RenderContext) -> str:
         parts = [family, " ".join(p for p in (given, dp, ndp) if p)]
     else:
         parts = [" ".join(p for p in (ndp, family) if p), " ".join(p for p in (given, dp) if p)]
-    return "\u0001".join(p for p in parts if p) + ("\u0001" + name["suffix"] if name.get("suffix") else "")
+    return "\u0001".join(p for p in parts if p) + (
+        "\u0001" + name["suffix"] if name.get("suffix") else ""
+    )
 
 
 # ----------------------------------------------------------------------- the list
@@ -287,11 +339,11 @@ def _et_al_limits(options: NameOptions, ctx: RenderContext, count: int) -> tuple
     if ctx.mode == "citation" and cite is not None and cite.position >= 1:
         et_al_min = options.integer("et-al-subsequent-min") or et_al_min
         use_first = options.integer("et-al-subsequent-use-first") or use_first
-    if ctx.sorting is not None:
-        key = ctx.sorting
-        if getattr(key, "names_min", None) is not None:
+    key = ctx.sorting
+    if key is not None:
+        if key.names_min is not None:
             et_al_min = key.names_min
-        if getattr(key, "names_use_first", None) is not None:
+        if key.names_use_first is not None:
             use_first = key.names_use_first
     if et_al_min is None or use_first is None or count < et_al_min:
         return count, False
@@ -302,12 +354,19 @@ def _et_al_limits(options: NameOptions, ctx: RenderContext, count: int) -> tuple
     if shown >= count:
         return count, False
     use_last = options.get("et-al-use-last") == "true"
-    if ctx.sorting is not None and getattr(ctx.sorting, "names_use_last", None) is not None:
-        use_last = ctx.sorting.names_use_last
+    if key is not None and key.names_use_last is not None:
+        use_last = key.names_use_last
     return shown, use_last and count >= shown + 2
 
 
-def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, name_el: Element | None, et_al_el: Element | None, ctx: RenderContext, variable: str) -> tuple[Node | None, list[Span], list[str]]:
+def render_name_list(
+    names_list: list[dict[str, Any]],
+    options: NameOptions,
+    name_el: Element | None,
+    et_al_el: Element | None,
+    ctx: RenderContext,
+    variable: str,
+) -> tuple[Node | None, list[Span], list[str]]:
     count = len(names_list)
     shown, use_last = _et_al_limits(options, ctx, count)
     truncated = shown < count
@@ -315,7 +374,9 @@ def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, nam
         return (Text(str(shown)) if shown else None), [], []
     if ctx.sorting is not None:
         sorted_names = names_list[:shown] + (names_list[-1:] if use_last else [])
-        keys = [plain(render_name(n, options, name_el, ctx, i, 0)) for i, n in enumerate(sorted_names)]
+        keys = [
+            plain(render_name(n, options, name_el, ctx, i, 0)) for i, n in enumerate(sorted_names)
+        ]
         return Text("\u0002".join(keys)), [], keys
     delimiter = options.get("delimiter", ", ")
     and_option = options.get("and")
@@ -373,8 +434,17 @@ def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, nam
                     or (precedes == "after-inverted-name" and inverted_previous)
                 )
                 term_node: Node = Text(term)
-                if et_al_el is not None and (et_al_el.formatting or et_al_el.prefix or et_al_el.suffix):
-                    term_node = affixed(Span([term_node], formatting=dict(et_al_el.formatting)), et_al_el.prefix, et_al_el.suffix) or term_node
+                if et_al_el is not None and (
+                    et_al_el.formatting or et_al_el.prefix or et_al_el.suffix
+                ):
+                    term_node = (
+                        affixed(
+                            Span([term_node], formatting=dict(et_al_el.formatting)),
+                            et_al_el.prefix,
+                            et_al_el.suffix,
+                        )
+                        or term_node
+                    )
                 pieces.append(Text(delimiter if use_delimiter else " "))
                 pieces.append(term_node)
     node = Span(pieces)
@@ -384,10 +454,14 @@ def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, nam
     return node, rendered, texts
 
 
-def _label_node(label_el: Element | None, term_name: str, plural: bool, ctx: RenderContext) -> Node | None:
+def _label_node(
+    label_el: Element | None, term_name: str, plural: bool, ctx: RenderContext
+) -> Node | None:
     if label_el is None:
         return None
-    plural = {"always": True, "never": False}.get(label_el.get("plural", "contextual") or "", plural)
+    plural = {"always": True, "never": False}.get(
+        label_el.get("plural", "contextual") or "", plural
+    )
     term = ctx.locale.term(term_name, label_el.get("form", "long"), plural)
     if not term:
         return None
@@ -401,19 +475,27 @@ def _label_node(label_el: Element | None, term_name: str, plural: bool, ctx: Ren
     return affixed(node, label_el.prefix, label_el.suffix)
 
 
-def render_names(element: Element, ctx: RenderContext, inherited: Element | None = None) -> Node | None:
+def render_names(
+    element: Element, ctx: RenderContext, inherited: Element | None = None
+) -> Node | None:
     """A ``<names>`` element, substituting when every variable is empty."""
-    from .render import decorate, render
+    from .render import decorate
 
     source = inherited if inherited is not None else element
     name_el = element.child("name") or (inherited.child("name") if inherited is not None else None)
-    et_al_el = element.child("et-al") or (inherited.child("et-al") if inherited is not None else None)
-    label_el = element.child("label") or (inherited.child("label") if inherited is not None else None)
+    et_al_el = element.child("et-al") or (
+        inherited.child("et-al") if inherited is not None else None
+    )
+    label_el = element.child("label") or (
+        inherited.child("label") if inherited is not None else None
+    )
     label_owner = element if element.child("label") is not None else source
     label_first = False
     if label_el is not None and name_el is not None:
         order = [c.tag for c in label_owner.children]
-        label_first = "label" in order and "name" in order and order.index("label") < order.index("name")
+        label_first = (
+            "label" in order and "name" in order and order.index("label") < order.index("name")
+        )
     options = effective_options(name_el, ctx)
     variables = element.get("variable", "").split()
     ctx.called += 1
@@ -442,7 +524,9 @@ def render_names(element: Element, ctx: RenderContext, inherited: Element | None
         if ctx.names_record is None:
             ctx.names_record = RenderedNames(Span([node]), holders, texts)
             node = ctx.names_record.node
-        label = _label_node(label_el, variable, len(value) > 1, ctx) if ctx.sorting is None else None
+        label = (
+            _label_node(label_el, variable, len(value) > 1, ctx) if ctx.sorting is None else None
+        )
         if label is not None:
             node = Span([label, node] if label_first else [node, label])
         outputs.append(node)

@@ -9,7 +9,7 @@ cite of the document, and renders citations and bibliography entries as rich-tex
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from . import disambiguate
 from .citations import Cluster, assign_positions, render_cluster
@@ -18,9 +18,12 @@ from .locale import Locale
 from .numbers import letters
 from .render import Cite, Disambiguation, RenderContext, render
 from .sort import sort_by_keys
-from .style import Style
 from .variables import normalise_item
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .style import Style
 
 #: What citeproc-js prints for an item the style renders as nothing.
 NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
@@ -50,7 +53,14 @@ def _uses_attribute(style: Style, attribute: str, value: str | None = None) -> b
 class Processor:
     """Renders one style over one set of items."""
 
-    def __init__(self, style: Style, items: Iterable[dict[str, Any]], *, locale: str | None = None, abbreviations: dict | None = None):
+    def __init__(
+        self,
+        style: Style,
+        items: Iterable[dict[str, Any]],
+        *,
+        locale: str | None = None,
+        abbreviations: dict | None = None,
+    ):
         self.style = style
         self.locale = Locale.for_style(locale or style.default_locale or "en-US", style.locales)
         self.items: dict[str, dict[str, Any]] = {}
@@ -83,15 +93,19 @@ class Processor:
         self.citation_numbers = {item_id: n + 1 for n, item_id in enumerate(seen)}
         bibliography = self.style.bibliography
         if bibliography is not None and bibliography.sort:
-            ordered = sort_by_keys(seen, bibliography.sort, lambda i: self.context_for(i, "bibliography"))
+            ordered = sort_by_keys(
+                seen, bibliography.sort, lambda i: self.context_for(i, "bibliography")
+            )
             first = bibliography.sort[0]
-            if not (first.variable == "citation-number"):
+            if first.variable != "citation-number":
                 self.citation_numbers = {item_id: n + 1 for n, item_id in enumerate(ordered)}
             self._bibliography_order = ordered
         else:
             self._bibliography_order = list(seen)
 
-    def context_for(self, item_id: str, mode: str, cite: Cite | None = None, state: Disambiguation | None = None) -> RenderContext:
+    def context_for(
+        self, item_id: str, mode: str, cite: Cite | None = None, state: Disambiguation | None = None
+    ) -> RenderContext:
         context = self.style.citation if mode == "citation" else self.style.bibliography
         assert context is not None
         ctx = RenderContext(
@@ -108,7 +122,13 @@ class Processor:
 
     # ---------------------------------------------------------------- citations
 
-    def render_cite(self, cite: Cite, state: Disambiguation | None = None, suppress_names: bool = False, for_comparison: bool = False) -> Node | None:
+    def render_cite(
+        self,
+        cite: Cite,
+        state: Disambiguation | None = None,
+        suppress_names: bool = False,
+        for_comparison: bool = False,
+    ) -> Node | None:
         """One cite's layout content, without the cite's own prefix and suffix.
 
         ``for_comparison`` renders the form disambiguation compares, which leaves out
@@ -119,7 +139,7 @@ class Processor:
         if for_comparison:
             ctx.suppressed.add("accessed")
         if suppress_names or cite.suppress_author:
-            ctx.suppress_first_names = True  # type: ignore[attr-defined]
+            ctx.suppress_first_names = True
         assert self.style.citation is not None
         return join(render(child, ctx) for child in self.style.citation.layout.children)
 
@@ -151,9 +171,15 @@ class Processor:
         """Every cluster of a document, positions and disambiguation computed over all."""
         order: list[str] = [cite.id for cluster in clusters for cite in cluster.cites]
         self.register(order)
-        near = int(self.style.citation.option("near-note-distance", "5") or 5) if self.style.citation else 5
+        near = (
+            int(self.style.citation.option("near-note-distance", "5") or 5)
+            if self.style.citation
+            else 5
+        )
         assign_positions(clusters, near)
-        self.disambiguation = disambiguate.run(self, [c for cluster in clusters for c in cluster.cites])
+        self.disambiguation = disambiguate.run(
+            self, [c for cluster in clusters for c in cluster.cites]
+        )
         return [render_cluster(self, cluster) for cluster in clusters]
 
     # ------------------------------------------------------------- bibliography
@@ -192,8 +218,16 @@ class Processor:
                 return None
             first = affixed(kept[0], layout.prefix, "")
             rest = affixed(join(kept[1:]), "", layout.suffix)
-            node: Node = Span([n for n in (Span([first], display="left-margin") if first else None,
-                                           Span([rest], display="right-inline") if rest else None) if n is not None])
+            node: Node = Span(
+                [
+                    n
+                    for n in (
+                        Span([first], display="left-margin") if first else None,
+                        Span([rest], display="right-inline") if rest else None,
+                    )
+                    if n is not None
+                ]
+            )
             return node
         body = join(parts)
         if body is None:
@@ -209,7 +243,9 @@ def _snapshot(record) -> tuple[list[str], str] | None:
     return list(record.name_texts), plain(record.node)
 
 
-def _substitute_author(current, previous: tuple[list[str], str] | None, text: str, rule: str) -> None:
+def _substitute_author(
+    current, previous: tuple[list[str], str] | None, text: str, rule: str
+) -> None:
     """Replace names repeated from the previous entry, by CSL's substitute rules."""
     if previous is None:
         return
@@ -228,6 +264,5 @@ def _substitute_author(current, previous: tuple[list[str], str] | None, text: st
                 holder.children = [Text(text)]
             else:
                 break
-    elif rule == "partial-first":
-        if names and previous_names and names[0] == previous_names[0]:
-            current.name_nodes[0].children = [Text(text)]
+    elif rule == "partial-first" and names and previous_names and names[0] == previous_names[0]:
+        current.name_nodes[0].children = [Text(text)]

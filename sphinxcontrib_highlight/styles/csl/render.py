@@ -13,14 +13,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import conditions, dates, names, numbers
-from .formatted import Node, Span, Text, affixed, is_empty, join, leaves, parse_markup, plain
-from .style import Element
+from .formatted import Node, Span, Text, affixed, is_empty, join, leaves, parse_markup
 from .textcase import apply_text_case, strip_periods
-from .variables import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES
 
 if TYPE_CHECKING:
     from .locale import Locale
-    from .style import Context, Style
+    from .style import Context, Element, SortKey, Style
 
 POSITION_FIRST, POSITION_SUBSEQUENT, POSITION_IBID, POSITION_IBID_WITH_LOCATOR = range(4)
 
@@ -78,7 +76,7 @@ class RenderContext:
         cite: Cite | None = None,
         disambiguation: Disambiguation | None = None,
         citation_number: int | None = None,
-        sorting: Any = None,
+        sorting: SortKey | None = None,
     ):
         self.style = style
         self.locale = locale
@@ -151,13 +149,19 @@ class RenderContext:
     def english(self) -> bool:
         language = self.item.get("language")
         lang = (language or self.locale.lang or "en").lower()
-        return lang.startswith("en") if language else (self.locale.lang or "en").lower().startswith("en")
+        return (
+            lang.startswith("en")
+            if language
+            else (self.locale.lang or "en").lower().startswith("en")
+        )
 
 
 # ---------------------------------------------------------------- the shared pipeline
 
 
-def decorate(element: Element, content: Node | None, ctx: RenderContext, *, case: bool = True) -> Node | None:
+def decorate(
+    element: Element, content: Node | None, ctx: RenderContext, *, case: bool = True
+) -> Node | None:
     """Strip periods, text-case, formatting and quotes, affixes, display."""
     if is_empty(content):
         return None
@@ -190,14 +194,18 @@ def render_layout(layout: Element, ctx: RenderContext) -> Node | None:
 
 def _text(element: Element, ctx: RenderContext) -> Node | None:
     if "variable" in element.attrs:
-        return decorate(element, text_variable(element.attrs["variable"], element.get("form", "long"), ctx), ctx)
+        return decorate(
+            element, text_variable(element.attrs["variable"], element.get("form", "long"), ctx), ctx
+        )
     if "macro" in element.attrs:
         macro = ctx.style.macros.get(element.attrs["macro"])
         if macro is None:
             return None
         return decorate(element, render_children(macro, ctx), ctx)
     if "term" in element.attrs:
-        term = ctx.locale.term(element.attrs["term"], element.get("form", "long"), element.get("plural") == "true")
+        term = ctx.locale.term(
+            element.attrs["term"], element.get("form", "long"), element.get("plural") == "true"
+        )
         if not term:
             return None
         node = parse_markup(term)
@@ -224,12 +232,19 @@ def text_variable(variable: str, form: str, ctx: RenderContext) -> Node | None:
     if value is None:
         return None
     ctx.rendered += 1
-    if variable == "page" or (variable == "locator" and ctx.cite and (ctx.cite.label or "page") == "page"):
+    if variable == "page" or (
+        variable == "locator" and ctx.cite and (ctx.cite.label or "page") == "page"
+    ):
         return numbers.page_range(str(value), ctx)
-    if variable == "citation-label" and ctx.disambiguation.year_suffix and not ctx.style_renders_year_suffix:
-        if not ctx.year_suffix_done:
-            ctx.year_suffix_done = True
-            return Text(str(value) + numbers.letters(ctx.disambiguation.year_suffix))
+    suffix = ctx.disambiguation.year_suffix
+    if (
+        variable == "citation-label"
+        and suffix
+        and not ctx.style_renders_year_suffix
+        and not ctx.year_suffix_done
+    ):
+        ctx.year_suffix_done = True
+        return Text(str(value) + numbers.letters(suffix))
     if isinstance(value, (int, float)):
         return Text(str(value))
     if isinstance(value, str):
@@ -290,7 +305,11 @@ def _number(element: Element, ctx: RenderContext) -> Node | None:
     if value is None:
         return None
     ctx.rendered += 1
-    return decorate(element, numbers.render_number(str(value), element.get("form", "numeric"), variable, ctx), ctx)
+    return decorate(
+        element,
+        numbers.render_number(str(value), element.get("form", "numeric"), variable, ctx),
+        ctx,
+    )
 
 
 def _date(element: Element, ctx: RenderContext) -> Node | None:
@@ -310,17 +329,3 @@ _HANDLERS = {
     "date": _date,
     "names": _names,
 }
-
-__all__ = [
-    "Cite",
-    "Disambiguation",
-    "RenderContext",
-    "render",
-    "render_layout",
-    "decorate",
-    "text_variable",
-    "DATE_VARIABLES",
-    "NAME_VARIABLES",
-    "NUMBER_VARIABLES",
-    "plain",
-]

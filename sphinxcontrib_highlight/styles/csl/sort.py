@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from . import dates, numbers
 from .formatted import parse_markup, plain
@@ -17,14 +17,20 @@ from .names import name_sort_key
 from .variables import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .render import RenderContext
-    from .style import Context, SortKey
+    from .style import SortKey
 
 
 def _fold(text: str) -> str:
     """Case- and accent-insensitive, leading punctuation ignored."""
     decomposed = unicodedata.normalize("NFKD", text)
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c) and not unicodedata.category(c).startswith("P"))
+    kept = "".join(
+        c
+        for c in decomposed
+        if not unicodedata.combining(c) and not unicodedata.category(c).startswith("P")
+    )
     return " ".join(kept.split()).lower()
 
 
@@ -73,7 +79,9 @@ def _compare(a: Any, b: Any) -> int:
     return (a > b) - (a < b)
 
 
-def sort_by_keys(entries: list[Any], keys: list[SortKey], make_context: Callable[[Any], RenderContext]) -> list[Any]:
+def sort_by_keys(
+    entries: list[Any], keys: list[SortKey], make_context: Callable[[Any], RenderContext]
+) -> list[Any]:
     """Entries sorted stably by the keys; ``make_context`` renders one entry."""
     if not keys:
         return list(entries)

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 
 from .locale import NS, LocaleSource
 
-FORMATTING_ATTRIBUTES = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
+FORMATTING_ATTRIBUTES = (
+    "font-style",
+    "font-variant",
+    "font-weight",
+    "text-decoration",
+    "vertical-align",
+)
 
 #: Name options that ``<style>``, ``<citation>`` and ``<bibliography>`` pass down to
 #: every ``<names>``/``<name>`` (CSL 1.0.2, "Inheritable Name Options").
@@ -66,7 +72,9 @@ class Element:
     @classmethod
     def from_xml(cls, node: ET.Element) -> Element:
         tag = node.tag.replace(NS, "")
-        return cls(tag, dict(node.attrib), [cls.from_xml(c) for c in node if isinstance(c.tag, str)])
+        return cls(
+            tag, dict(node.attrib), [cls.from_xml(c) for c in node if isinstance(c.tag, str)]
+        )
 
 
 @dataclass

@@ -14,13 +14,107 @@ from .formatted import Node, leaves
 #: Words title case leaves in lower case: CSL's stop words, the prepositions
 #: citeproc-js adds to them, and name particles.
 STOP_WORDS = frozenset(
-    """a an and as at but by down for from in into nor of on onto or over so the till to up via
-    with yet about above across afore after against along alongside amid amidst among amongst
-    anenst apropos apud around aside astride athwart atop barring before behind below beneath
-    beside besides between beyond circa despite during except forenenst given inside lest like
-    modulo near next notwithstanding off out per plus pro qua sans since than through thru
-    throughout thruout toward towards under underneath until unto upon versus vs v within
-    without de d’ von van et ca""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "down",
+        "for",
+        "from",
+        "in",
+        "into",
+        "nor",
+        "of",
+        "on",
+        "onto",
+        "or",
+        "over",
+        "so",
+        "the",
+        "till",
+        "to",
+        "up",
+        "via",
+        "with",
+        "yet",
+        "about",
+        "above",
+        "across",
+        "afore",
+        "after",
+        "against",
+        "along",
+        "alongside",
+        "amid",
+        "amidst",
+        "among",
+        "amongst",
+        "anenst",
+        "apropos",
+        "apud",
+        "around",
+        "aside",
+        "astride",
+        "athwart",
+        "atop",
+        "barring",
+        "before",
+        "behind",
+        "below",
+        "beneath",
+        "beside",
+        "besides",
+        "between",
+        "beyond",
+        "circa",
+        "despite",
+        "during",
+        "except",
+        "forenenst",
+        "given",
+        "inside",
+        "lest",
+        "like",
+        "modulo",
+        "near",
+        "next",
+        "notwithstanding",
+        "off",
+        "out",
+        "per",
+        "plus",
+        "pro",
+        "qua",
+        "sans",
+        "since",
+        "than",
+        "through",
+        "thru",
+        "throughout",
+        "thruout",
+        "toward",
+        "towards",
+        "under",
+        "underneath",
+        "until",
+        "unto",
+        "upon",
+        "versus",
+        "vs",
+        "v",
+        "within",
+        "without",
+        "de",
+        "d’",
+        "von",
+        "van",
+        "et",
+        "ca",
+    ]
 )
 
 _WORD = re.compile(r"[\w\u2019'`\-\.]+|[^\w\s]+|\s+", re.UNICODE)
@@ -103,8 +197,7 @@ def _words(items: list, transform) -> None:
     """Call transform(word, is_first, is_last, after_colon) on each word."""
     tokens: list[tuple[int, str, bool]] = []  # (leaf index, token, protected)
     for index, (leaf, protected) in enumerate(items):
-        for token in _WORD.findall(leaf.text):
-            tokens.append((index, token, protected))
+        tokens.extend((index, token, protected) for token in _WORD.findall(leaf.text))
     word_positions = [k for k, (_, tok, _) in enumerate(tokens) if re.match(r"\w", tok)]
     if not word_positions:
         return
