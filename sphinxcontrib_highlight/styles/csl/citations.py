@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .formatted import Node, Span, Text, affixed, first_leaf, join, parse_markup
 from .render import (
@@ -23,6 +23,7 @@ from .render import (
 
 if TYPE_CHECKING:
     from .processor import Processor
+    from .style import Context
 
 
 @dataclass
@@ -32,7 +33,7 @@ class Cluster:
     cites: list[Cite]
     note_number: int = 0
     id: str | None = None
-    properties: dict = field(default_factory=dict)
+    properties: dict[str, Any] = field(default_factory=dict)
 
 
 def _preceding(
@@ -177,7 +178,7 @@ def _collapse_numbers(
         number = processor.citation_numbers.get(cite.id)
         simple = cite.locator is None and not cite.prefix and not cite.suffix and node is not None
         numbered.append((cite, node, number, simple))
-    groups: list[list[tuple]] = []
+    groups: list[list[tuple[Cite, Node | None, int | None, bool]]] = []
     for entry in numbered:
         if (
             groups
@@ -245,7 +246,7 @@ def _collapse_years(
     rendered: list[tuple[Cite, Node | None]],
     delimiter: str,
     collapse: str,
-    context,
+    context: Context,
 ) -> Node | None:
     """Cites by the same authors print the names once: "Smith 2000, 2001a, b"."""
     # citeproc-js: cites gathered by sorting take ", ", neighbours the layout delimiter.

@@ -27,7 +27,7 @@ class DateValue:
     season: Any = None
 
     def get(self, part: str) -> int:
-        return getattr(self, part)
+        return {"year": self.year, "month": self.month, "day": self.day}[part]
 
 
 @dataclass
@@ -181,14 +181,16 @@ def render_date(element: Element, ctx: RenderContext) -> Node | None:
     if not present:
         return None
     ctx.rendered += 1
+    content: Node | None
     if end is None:
         content = join((_render_part(p, start, ctx, variable) for p in present), delimiter)
     elif end.year == 0:
+        # An open range: the start and the range delimiter.
         year_part = next((p for p in present if p.get("name") == "year"), present[-1])
-        content = join((_render_part(p, start, ctx, variable) for p in present), delimiter)
+        opened = join((_render_part(p, start, ctx, variable) for p in present), delimiter)
         content = (
-            Span([content, Text(year_part.get("range-delimiter", "\u2013") or "\u2013")])
-            if content
+            Span([opened, Text(year_part.get("range-delimiter", "\u2013") or "\u2013")])
+            if opened
             else None
         )
     else:

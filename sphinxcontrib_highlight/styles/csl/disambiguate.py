@@ -9,7 +9,7 @@ that separates nothing is undone, so cites do not grow for no gain.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .formatted import plain
 from .render import Cite, Disambiguation
@@ -146,11 +146,11 @@ def _add_names(
         if not unresolved:
             break
     for item_id in unresolved:
-        sizes = history[item_id]
-        if sizes[-1] == sizes[0]:
+        steps = history[item_id]
+        if steps[-1] == steps[0]:
             states[item_id].et_al_use_first = original[item_id]
         else:
-            states[item_id].et_al_use_first = 1 + sizes.index(sizes[-1])
+            states[item_id].et_al_use_first = 1 + steps.index(steps[-1])
     return unresolved
 
 
@@ -200,7 +200,7 @@ def _add_givenname_by_cite(
     return [i for i in group if sizes[i] > 1]
 
 
-def _family_key(name: dict) -> str:
+def _family_key(name: dict[str, Any]) -> str:
     from .names import normalise_name
 
     parsed = normalise_name(name)
@@ -214,7 +214,7 @@ def _family_key(name: dict) -> str:
     )
 
 
-def _given_key(name: dict) -> str:
+def _given_key(name: dict[str, Any]) -> str:
     return "".join(ch for ch in (name.get("given") or "") if ch.isalnum())
 
 

@@ -92,7 +92,8 @@ class LocaleSource:
 @cache
 def _primary_dialects() -> dict[str, str]:
     with (LOCALES_DIR / "locales.json").open(encoding="utf-8") as handle:
-        return json.load(handle)["primary-dialects"]
+        dialects: dict[str, str] = json.load(handle)["primary-dialects"]
+    return dialects
 
 
 @cache

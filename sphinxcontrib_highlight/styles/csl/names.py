@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from .formatted import Node, Span, Text, affixed, is_empty, join, parse_markup, plain
 from .textcase import apply_text_case, strip_periods
@@ -32,6 +32,10 @@ class NameOptions:
 
     attrs: dict[str, str]
 
+    @overload
+    def get(self, key: str) -> str | None: ...
+    @overload
+    def get(self, key: str, default: str) -> str: ...
     def get(self, key: str, default: str | None = None) -> str | None:
         return self.attrs.get(key, default)
 
@@ -450,7 +454,7 @@ def render_name_list(
     node = Span(pieces)
     if name_el is not None:
         content = Span([node], formatting=dict(name_el.formatting)) if name_el.formatting else node
-        node = affixed(content, name_el.prefix, name_el.suffix)  # type: ignore[assignment]
+        node = affixed(content, name_el.prefix, name_el.suffix)
     return node, rendered, texts
 
 

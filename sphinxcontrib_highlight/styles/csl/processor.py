@@ -23,7 +23,8 @@ from .variables import normalise_item
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from .style import Style
+    from .names import RenderedNames
+    from .style import Element, Style
 
 #: What citeproc-js prints for an item the style renders as nothing.
 NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
@@ -40,7 +41,7 @@ class BibEntry:
 def _uses_attribute(style: Style, attribute: str, value: str | None = None) -> bool:
     """Whether any layout or macro element has the attribute (holding the value)."""
 
-    def walk(element) -> bool:
+    def walk(element: Element) -> bool:
         found = element.get(attribute)
         if found is not None and (value is None or value in found.split()):
             return True
@@ -59,7 +60,7 @@ class Processor:
         items: Iterable[dict[str, Any]],
         *,
         locale: str | None = None,
-        abbreviations: dict | None = None,
+        abbreviations: dict[str, dict[str, str]] | None = None,
     ):
         self.style = style
         self.locale = Locale.for_style(locale or style.default_locale or "en-US", style.locales)
@@ -67,6 +68,7 @@ class Processor:
         for raw in items:
             item = normalise_item(raw)
             self.items[item["id"]] = item
+        #: Short forms by variable and full value: {"container-title": {"Journal of X": "J. X"}}.
         self.abbreviations = abbreviations or {}
         self.registered: list[str] = list(self.items)
         self.citation_numbers: dict[str, int] = {}
@@ -116,6 +118,7 @@ class Processor:
             cite,
             state if state is not None else self.disambiguation.get(item_id),
             self.citation_numbers.get(item_id),
+            abbreviations=self.abbreviations,
         )
         ctx.style_renders_year_suffix = self.renders_year_suffix
         return ctx
@@ -237,14 +240,14 @@ class Processor:
         return affixed(body, layout.prefix, layout.suffix)
 
 
-def _snapshot(record) -> tuple[list[str], str] | None:
+def _snapshot(record: RenderedNames | None) -> tuple[list[str], str] | None:
     if record is None:
         return None
     return list(record.name_texts), plain(record.node)
 
 
 def _substitute_author(
-    current, previous: tuple[list[str], str] | None, text: str, rule: str
+    current: RenderedNames, previous: tuple[list[str], str] | None, text: str, rule: str
 ) -> None:
     """Replace names repeated from the previous entry, by CSL's substitute rules."""
     if previous is None:

@@ -77,6 +77,7 @@ class RenderContext:
         disambiguation: Disambiguation | None = None,
         citation_number: int | None = None,
         sorting: SortKey | None = None,
+        abbreviations: dict[str, dict[str, str]] | None = None,
     ):
         self.style = style
         self.locale = locale
@@ -87,6 +88,8 @@ class RenderContext:
         self.disambiguation = disambiguation or Disambiguation()
         self.citation_number = citation_number
         self.sorting = sorting
+        #: Short forms by variable, for ``form="short"`` when the item has none.
+        self.abbreviations = abbreviations or {}
         self.suppressed: set[str] = set()
         self.called = 0
         self.rendered = 0
@@ -225,10 +228,10 @@ def text_variable(variable: str, form: str, ctx: RenderContext) -> Node | None:
     value = None
     if form == "short":
         value = ctx.value(variable + "-short")
-        if value is None and variable == "title":
-            value = ctx.value("shortTitle")
     if value is None:
         value = ctx.value(variable)
+        if form == "short" and isinstance(value, str):
+            value = ctx.abbreviations.get(variable, {}).get(value, value)
     if value is None:
         return None
     ctx.rendered += 1

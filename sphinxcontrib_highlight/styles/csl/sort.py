@@ -75,8 +75,8 @@ def key_value(key: SortKey, ctx: RenderContext) -> Any:
 def _compare(a: Any, b: Any) -> int:
     if isinstance(a, int) and isinstance(b, int):
         return (a > b) - (a < b)
-    a, b = str(a), str(b)
-    return (a > b) - (a < b)
+    first, second = str(a), str(b)
+    return (first > second) - (first < second)
 
 
 def sort_by_keys(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from typing import overload
 
 from .locale import NS, LocaleSource
 
@@ -60,6 +61,10 @@ class Element:
         self.strip_periods = self.attrs.get("strip-periods") == "true"
         self.display = self.attrs.get("display")
 
+    @overload
+    def get(self, name: str) -> str | None: ...
+    @overload
+    def get(self, name: str, default: str) -> str: ...
     def get(self, name: str, default: str | None = None) -> str | None:
         return self.attrs.get(name, default)
 
@@ -96,6 +101,10 @@ class Context:
     sort: list[SortKey]
     options: dict[str, str]
 
+    @overload
+    def option(self, name: str) -> str | None: ...
+    @overload
+    def option(self, name: str, default: str) -> str: ...
     def option(self, name: str, default: str | None = None) -> str | None:
         return self.options.get(name, default)
 
@@ -150,5 +159,9 @@ class Style:
     def parse(cls, xml_text: str) -> Style:
         return cls(ET.fromstring(xml_text.strip().lstrip("\ufeff").encode("utf-8")))
 
+    @overload
+    def option(self, name: str) -> str | None: ...
+    @overload
+    def option(self, name: str, default: str) -> str: ...
     def option(self, name: str, default: str | None = None) -> str | None:
         return self.attrs.get(name, default)

@@ -8,8 +8,9 @@ lower-cased except first and last and after a colon, words with capitals kept.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from .formatted import Node, leaves
+from .formatted import Node, Text, leaves
 
 #: Words title case leaves in lower case: CSL's stop words, the prepositions
 #: citeproc-js adds to them, and name particles.
@@ -180,7 +181,10 @@ def _cap(word: str) -> str:
     return word
 
 
-def _capitalize_first(items: list) -> None:
+Leaves = list[tuple[Text, bool]]
+
+
+def _capitalize_first(items: Leaves) -> None:
     for leaf, protected in items:
         if not leaf.text.strip():
             continue
@@ -193,7 +197,7 @@ def _capitalize_first(items: list) -> None:
             return
 
 
-def _words(items: list, transform) -> None:
+def _words(items: Leaves, transform: Callable[[str, bool, bool, bool], str]) -> None:
     """Call transform(word, is_first, is_last, after_colon) on each word."""
     tokens: list[tuple[int, str, bool]] = []  # (leaf index, token, protected)
     for index, (leaf, protected) in enumerate(items):
