@@ -8,9 +8,12 @@ lower-cased except first and last and after a colon, words with capitals kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .formatted import Node, Text, leaves
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 #: Words title case leaves in lower case: CSL's stop words, the prepositions
 #: citeproc-js adds to them, and name particles.
