@@ -6,10 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .formatted import Node, Span, Text, affixed, join, parse_markup
-from .numbers import letters
+from .decorate import decorate
+from .formatted import Node, Span, Text, join, parse_markup
 from .style import Element
-from .textcase import apply_text_case, strip_periods
 
 if TYPE_CHECKING:
     from .render import RenderContext
@@ -160,7 +159,6 @@ def _part_elements(element: Element, ctx: RenderContext) -> tuple[list[Element],
 
 
 def render_date(element: Element, ctx: RenderContext) -> Node | None:
-    from .render import decorate
 
     variable = element.get("variable", "")
     ctx.called += 1
@@ -282,16 +280,8 @@ def _render_part(
                 text += ctx.locale.term("bc") or "BC"
             elif year < 1000:
                 text += ctx.locale.term("ad") or "AD"
-        suffix = ctx.disambiguation.year_suffix
-        if (
-            variable == "issued"
-            and suffix
-            and not ctx.style_renders_year_suffix
-            and not ctx.year_suffix_done
-        ):
-            # A style that never prints year-suffix gets it after the first year.
-            text += letters(suffix)
-            ctx.year_suffix_done = True
+        if variable == "issued":
+            text += ctx.implicit_year_suffix()
     elif name == "month":
         if date.month == 0:
             if date.season is None:
@@ -328,11 +318,4 @@ def _render_part(
             text = str(date.day)
     if not text:
         return None
-    node: Node = Text(text)
-    if part.strip_periods:
-        strip_periods(node)
-    if part.text_case:
-        apply_text_case(node, part.text_case, ctx.english)
-    if part.formatting or part.quotes:
-        node = Span([node], formatting=dict(part.formatting), quotes=part.quotes)
-    return affixed(node, "" if drop_prefix else part.prefix, "" if drop_suffix else part.suffix)
+    return decorate(part, Text(text), ctx, prefix=not drop_prefix, suffix=not drop_suffix)

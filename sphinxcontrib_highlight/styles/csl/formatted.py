@@ -445,14 +445,20 @@ def escape_html(text: str) -> str:
     return escaped
 
 
-def to_html(node: Node | None, marks: QuoteMarks | None = None) -> str:
-    """The tree in the CSL test suite's HTML markup."""
-    if node is None:
-        return ""
+def _serialised(node: Node, marks: QuoteMarks | None) -> list[_Token]:
+    """The tree as tokens, punctuation settled: what every serialiser writes out."""
     marks = marks or QuoteMarks()
     tokens: list[_Token] = []
     _tokens(node, marks, {}, 0, tokens)
     _fix_punctuation(tokens, marks)
+    return tokens
+
+
+def to_html(node: Node | None, marks: QuoteMarks | None = None) -> str:
+    """The tree in the CSL test suite's HTML markup."""
+    if node is None:
+        return ""
+    tokens = _serialised(node, marks)
     return "".join(
         escape_html(t.value) if t.kind in ("text", "qopen", "qclose") else t.value for t in tokens
     )
@@ -462,8 +468,5 @@ def to_text(node: Node | None, marks: QuoteMarks | None = None) -> str:
     """The tree as plain text, quotes and punctuation handled as in HTML."""
     if node is None:
         return ""
-    marks = marks or QuoteMarks()
-    tokens: list[_Token] = []
-    _tokens(node, marks, {}, 0, tokens)
-    _fix_punctuation(tokens, marks)
+    tokens = _serialised(node, marks)
     return "".join(t.value for t in tokens if t.kind in ("text", "qopen", "qclose"))

@@ -14,8 +14,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
+from .decorate import decorate
 from .formatted import Node, Span, Text, affixed, is_empty, join, parse_markup, plain
-from .textcase import apply_text_case, strip_periods
+from .style import INHERITABLE_NAME_OPTIONS
+from .textcase import apply_text_case
 
 if TYPE_CHECKING:
     from .render import RenderContext
@@ -55,23 +57,11 @@ class RenderedNames:
 
 def effective_options(name_el: Element | None, ctx: RenderContext) -> NameOptions:
     inherited = ctx.context.options
-    attrs: dict[str, str] = {}
-    for key in (
-        "and",
-        "delimiter-precedes-et-al",
-        "delimiter-precedes-last",
-        "et-al-min",
-        "et-al-use-first",
-        "et-al-use-last",
-        "et-al-subsequent-min",
-        "et-al-subsequent-use-first",
-        "initialize",
-        "initialize-with",
-        "name-as-sort-order",
-        "sort-separator",
-    ):
-        if key in inherited:
-            attrs[key] = inherited[key]
+    # The inheritable options keep their names on <name>, except the three renamed ones.
+    renamed = ("name-form", "name-delimiter", "names-delimiter")
+    attrs = {
+        k: inherited[k] for k in INHERITABLE_NAME_OPTIONS if k in inherited and k not in renamed
+    }
     if "name-form" in inherited:
         attrs["form"] = inherited["name-form"]
     if "name-delimiter" in inherited:
@@ -467,23 +457,13 @@ def _label_node(
         label_el.get("plural", "contextual") or "", plural
     )
     term = ctx.locale.term(term_name, label_el.get("form", "long"), plural)
-    if not term:
-        return None
-    node: Node = Text(term)
-    if label_el.strip_periods:
-        strip_periods(node)
-    if label_el.text_case:
-        apply_text_case(node, label_el.text_case, ctx.english)
-    if label_el.formatting:
-        node = Span([node], formatting=dict(label_el.formatting))
-    return affixed(node, label_el.prefix, label_el.suffix)
+    return decorate(label_el, Text(term), ctx) if term else None
 
 
 def render_names(
     element: Element, ctx: RenderContext, inherited: Element | None = None
 ) -> Node | None:
     """A ``<names>`` element, substituting when every variable is empty."""
-    from .render import decorate
 
     source = inherited if inherited is not None else element
     name_el = element.child("name") or (inherited.child("name") if inherited is not None else None)
@@ -551,7 +531,7 @@ def render_names(
 
 
 def _substitute(element: Element, ctx: RenderContext, source: Element) -> Node | None:
-    from .render import decorate, render
+    from .render import render
 
     substitute = element.child("substitute")
     if substitute is None:

@@ -91,10 +91,7 @@ def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> N
     if not is_numeric(value):
         return Text(value.replace("\\-", "-"))
     gender = ctx.locale.term_gender(variable) if variable else None
-    is_page = variable == "page" or (
-        variable == "locator" and ctx.cite and (ctx.cite.label or "page") == "page"
-    )
-    if is_page and form == "numeric":
+    if ctx.is_page(variable) and form == "numeric":
         return page_range(value, ctx)
     out = []
     for token in _PIECES.split(value):

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import conditions, dates, names, numbers
-from .formatted import Node, Span, Text, affixed, is_empty, join, leaves, parse_markup
-from .textcase import apply_text_case, strip_periods
+from .decorate import decorate
+from .formatted import Node, Text, join, leaves, parse_markup
 
 if TYPE_CHECKING:
     from .locale import Locale
@@ -104,6 +104,25 @@ class RenderContext:
         self.suppress_first_names = False
         self.style_renders_year_suffix = True
 
+    def implicit_year_suffix(self) -> str:
+        """The year-suffix letters for the first year or label, when the style never
+        prints the year-suffix variable itself (citeproc-js adds them there)."""
+        suffix = self.disambiguation.year_suffix
+        if not suffix or self.style_renders_year_suffix or self.year_suffix_done:
+            return ""
+        self.year_suffix_done = True
+        return numbers.letters(suffix)
+
+    def is_page(self, variable: str) -> bool:
+        """Whether a variable holds pages (the page, or a locator labelled page)."""
+        if variable == "page":
+            return True
+        return (
+            variable == "locator"
+            and self.cite is not None
+            and (self.cite.label or "page") == "page"
+        )
+
     def record_names(self, variable: str, texts: list[str]) -> None:
         self.rendered_names.append((variable, texts))
 
@@ -162,25 +181,6 @@ class RenderContext:
 # ---------------------------------------------------------------- the shared pipeline
 
 
-def decorate(
-    element: Element, content: Node | None, ctx: RenderContext, *, case: bool = True
-) -> Node | None:
-    """Strip periods, text-case, formatting and quotes, affixes, display."""
-    if is_empty(content):
-        return None
-    assert content is not None
-    if element.strip_periods:
-        strip_periods(content)
-    if case and element.text_case:
-        apply_text_case(content, element.text_case, ctx.english)
-    if element.formatting or element.quotes:
-        content = Span([content], formatting=dict(element.formatting), quotes=element.quotes)
-    content = affixed(content, element.prefix, element.suffix)
-    if element.display and content is not None:
-        content = Span([content], display=element.display)
-    return content
-
-
 def render_children(element: Element, ctx: RenderContext, delimiter: str = "") -> Node | None:
     return join((render(child, ctx) for child in element.children), delimiter)
 
@@ -235,19 +235,10 @@ def text_variable(variable: str, form: str, ctx: RenderContext) -> Node | None:
     if value is None:
         return None
     ctx.rendered += 1
-    if variable == "page" or (
-        variable == "locator" and ctx.cite and (ctx.cite.label or "page") == "page"
-    ):
+    if ctx.is_page(variable):
         return numbers.page_range(str(value), ctx)
-    suffix = ctx.disambiguation.year_suffix
-    if (
-        variable == "citation-label"
-        and suffix
-        and not ctx.style_renders_year_suffix
-        and not ctx.year_suffix_done
-    ):
-        ctx.year_suffix_done = True
-        return Text(str(value) + numbers.letters(suffix))
+    if variable == "citation-label":
+        return Text(str(value) + ctx.implicit_year_suffix())
     if isinstance(value, (int, float)):
         return Text(str(value))
     if isinstance(value, str):
