@@ -18,30 +18,32 @@ if TYPE_CHECKING:
     from .processor import Processor
 
 
-def _render_key(processor: Processor, item_id: str, state: Disambiguation) -> str:
-    node = processor.render_cite(Cite(item_id), state, for_comparison=True)
+def _render_key(
+    processor: Processor, item_id: str, state: Disambiguation, position: int = 0
+) -> str:
+    node = processor.render_cite(Cite(item_id, position=position), state, for_comparison=True)
     return plain(node)
 
 
-def _names_of(
-    processor: Processor, item_id: str, state: Disambiguation
-) -> list[tuple[str, list[str]]]:
-    ctx = processor.context_for(item_id, "citation", Cite(item_id), state)
-    from .render import render
-
-    assert processor.style.citation is not None
-    for child in processor.style.citation.layout.children:
-        render(child, ctx)
-    return ctx.rendered_names
-
-
 def _ambiguous_groups(
-    processor: Processor, ids: list[str], states: dict[str, Disambiguation]
+    processor: Processor, ids: list[str], states: dict[str, Disambiguation], position: int = 0
 ) -> list[list[str]]:
     groups: dict[str, list[str]] = defaultdict(list)
     for item_id in ids:
-        groups[_render_key(processor, item_id, states[item_id])].append(item_id)
+        groups[_render_key(processor, item_id, states[item_id], position)].append(item_id)
     return [g for g in groups.values() if len(g) > 1]
+
+
+def _merged(first: list[list[str]], second: list[list[str]]) -> list[list[str]]:
+    """Groups sharing an item joined into one (ambiguous in either form)."""
+    merged: list[set[str]] = []
+    for group in first + second:
+        joined = set(group)
+        for existing in [m for m in merged if m & joined]:
+            joined |= existing
+            merged.remove(existing)
+        merged.append(joined)
+    return [sorted(m) for m in merged]
 
 
 def _name_count(processor: Processor, item_id: str) -> int:
@@ -79,6 +81,10 @@ def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
             remaining = _add_givenname_by_cite(processor, remaining, states)
     if add_year_suffix:
         groups = _ambiguous_groups(processor, ids, states)
+        if context.option("et-al-subsequent-min"):
+            # citeproc-js gives suffixes to cites that only read alike in the
+            # shortened form later cites take.
+            groups = _merged(groups, _ambiguous_groups(processor, ids, states, position=1))
         order = processor._bibliography_order or ids
         for group in groups:
             members = sorted(group, key=lambda i: order.index(i) if i in order else len(order))

@@ -514,7 +514,6 @@ def render_names(
         if label is not None:
             node = Span([label, node] if label_first else [node, label])
         outputs.append(node)
-        ctx.record_names(variable, texts)
     if options.get("form") == "count":
         if total_names:
             ctx.rendered += 1

@@ -97,8 +97,6 @@ class RenderContext:
         self.in_substitute = 0
         #: The first names the entry rendered (``subsequent-author-substitute``).
         self.names_record: Any = None
-        #: Every name list rendered, as plain strings (disambiguation compares them).
-        self.rendered_names: list[tuple[str, list[str]]] = []
         self.year_suffix_done = False
         #: Set for a cite whose author is printed elsewhere (suppress-author, collapsing).
         self.suppress_first_names = False
@@ -122,9 +120,6 @@ class RenderContext:
             and self.cite is not None
             and (self.cite.label or "page") == "page"
         )
-
-    def record_names(self, variable: str, texts: list[str]) -> None:
-        self.rendered_names.append((variable, texts))
 
     # ------------------------------------------------------------ variable lookup
 
