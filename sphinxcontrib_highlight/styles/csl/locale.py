@@ -98,16 +98,11 @@ def _primary_dialects() -> dict[str, str]:
 
 @cache
 def load_locale_file(tag: str) -> LocaleSource | None:
-    """The shipped locale for a language tag, trying its primary dialect too."""
-    candidates = [tag]
-    primary = _primary_dialects().get(tag.split("-")[0])
-    if primary:
-        candidates.append(primary)
-    for candidate in candidates:
-        path = LOCALES_DIR / f"locales-{candidate}.xml"
-        if path.exists():
-            return LocaleSource.from_element(ET.parse(path).getroot())
-    return None
+    """The shipped locale file for exactly this language tag, if there is one."""
+    path = LOCALES_DIR / f"locales-{tag}.xml"
+    if not path.exists():
+        return None
+    return LocaleSource.from_element(ET.parse(path).getroot())
 
 
 class Locale:
@@ -125,9 +120,12 @@ class Locale:
         chain: list[LocaleSource] = []
         for wanted in (lang, primary, None):
             chain += [s for s in style_locales if s.lang == wanted]
-        for tag in (lang, "en-US"):
-            source = load_locale_file(tag)
-            if source is not None and source not in chain:
+        # The exact file (de-AT), the language's primary dialect (de-DE), then en-US.
+        seen: set[str] = set()
+        for tag in (lang, _primary_dialects().get(primary, ""), "en-US"):
+            source = load_locale_file(tag) if tag and tag not in seen else None
+            seen.add(tag)
+            if source is not None:
                 chain.append(source)
         return cls(lang, chain)
 
