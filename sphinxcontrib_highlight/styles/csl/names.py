@@ -544,6 +544,8 @@ def _substitute(element: Element, ctx: RenderContext, source: Element) -> Node |
         else:
             node = render(child, ctx)
         ctx.in_substitute -= 1
+        if child.tag == "text" and "term" in child.attrs and (node is None or is_empty(node)):
+            return None  # citeproc-js: an empty term still ends the substitution
         if node is not None and not is_empty(node):
             ctx.suppressed |= ctx.touched - before
             ctx.rendered = max(ctx.rendered, rendered_count + 1)

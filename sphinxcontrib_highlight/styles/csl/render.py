@@ -199,7 +199,11 @@ def _text(element: Element, ctx: RenderContext) -> Node | None:
         macro = ctx.style.macros.get(element.attrs["macro"])
         if macro is None:
             return None
-        return decorate(element, render_children(macro, ctx), ctx)
+        called, rendered = ctx.called, ctx.rendered
+        content = render_children(macro, ctx)
+        if ctx.called > called and ctx.rendered == rendered:
+            return None  # citeproc-js: a macro whose variables are all empty is empty
+        return decorate(element, content, ctx)
     if "term" in element.attrs:
         term = ctx.locale.term(
             element.attrs["term"], element.get("form", "long"), element.get("plural") == "true"
@@ -249,7 +253,11 @@ def _group(element: Element, ctx: RenderContext) -> Node | None:
     content = render_children(element, ctx, element.delimiter)
     if ctx.called > called and ctx.rendered == rendered:
         return None
-    return decorate(element, content, ctx)
+    node = decorate(element, content, ctx)
+    if node is not None:
+        # citeproc-js: a nested group that prints counts as content for its parent.
+        ctx.rendered += 1
+    return node
 
 
 def _choose(element: Element, ctx: RenderContext) -> Node | None:
