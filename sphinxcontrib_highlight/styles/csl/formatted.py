@@ -125,6 +125,16 @@ def first_leaf(node: Node | None) -> Text | None:
     return None
 
 
+def trim_end(node: Node) -> None:
+    """Drop whitespace the tree ends with (an entry's last affix space)."""
+    last = None
+    for leaf, _ in leaves(node):
+        if leaf.text:
+            last = leaf
+    if last is not None:
+        last.text = last.text.rstrip()
+
+
 # ------------------------------------------------------------------- parsing field markup
 
 _TAGS = {

@@ -100,7 +100,7 @@ def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> N
         if _PIECES.fullmatch(token):
             stripped = token.strip()
             if stripped in ("-", "\u2013"):
-                out.append("\u2013" if variable != "locator" else "-")
+                out.append("\u2013")
             elif stripped == "\\-":
                 out.append("-")
             elif stripped == ",":

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import disambiguate
 from .citations import Cluster, assign_positions, render_cluster
-from .formatted import Node, QuoteMarks, Span, Text, affixed, join, plain
+from .formatted import Node, QuoteMarks, Span, Text, affixed, join, plain, trim_end
 from .locale import Locale
 from .numbers import letters
 from .render import Cite, Disambiguation, RenderContext, render
@@ -221,6 +221,8 @@ class Processor:
                 return None
             first = affixed(kept[0], layout.prefix, "")
             rest = affixed(join(kept[1:]), "", layout.suffix)
+            if rest is not None:
+                trim_end(rest)  # citeproc-js trims the right-hand block only
             node: Node = Span(
                 [
                     n

@@ -236,6 +236,8 @@ def text_variable(variable: str, form: str, ctx: RenderContext) -> Node | None:
     ctx.rendered += 1
     if ctx.is_page(variable):
         return numbers.page_range(str(value), ctx)
+    if variable == "locator" and numbers.is_numeric(str(value)):
+        return numbers.render_number(str(value), "numeric", variable, ctx)
     if variable == "citation-label":
         return Text(str(value) + ctx.implicit_year_suffix())
     if isinstance(value, (int, float)):
