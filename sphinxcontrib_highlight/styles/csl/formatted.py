@@ -320,7 +320,8 @@ def _tokens(
         return
     opened: list[str] = []
     inner = dict(state)
-    for key in FORMAT_KEYS:
+    # citeproc-js nests the first-listed formatting innermost: <b><i>x</i></b>.
+    for key in reversed(FORMAT_KEYS):
         value = node.formatting.get(key)
         if value is None:
             continue

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import disambiguate
 from .citations import Cluster, assign_positions, render_cluster
-from .formatted import Node, QuoteMarks, Span, Text, affixed, join, plain, trim_end
+from .formatted import Node, QuoteMarks, Span, Text, affixed, is_empty, join, plain, trim_end
 from .locale import Locale
 from .numbers import letters
 from .render import Cite, Disambiguation, RenderContext, render
@@ -234,12 +234,19 @@ class Processor:
                 ]
             )
             return node
-        body = join(parts)
+        kept = [p for p in parts if p is not None and not is_empty(p)]
+        body = join(kept)
         if body is None:
             return None
+        suffix = layout.suffix
+        last = kept[-1]
+        if suffix and isinstance(last, Span) and last.display:
+            # citeproc-js ends the last display block with the layout suffix.
+            last.children.append(Text(suffix))
+            suffix = ""
         if layout.formatting:
             body = Span([body], formatting=dict(layout.formatting))
-        return affixed(body, layout.prefix, layout.suffix)
+        return affixed(body, layout.prefix, suffix)
 
 
 def _snapshot(record: RenderedNames | None) -> tuple[list[str], str] | None:

@@ -203,7 +203,10 @@ def _text(element: Element, ctx: RenderContext) -> Node | None:
         content = render_children(macro, ctx)
         if ctx.called > called and ctx.rendered == rendered:
             return None  # citeproc-js: a macro whose variables are all empty is empty
-        return decorate(element, content, ctx)
+        node = decorate(element, content, ctx)
+        if node is not None:
+            ctx.rendered += 1  # and one that prints counts as content, like a group
+        return node
     if "term" in element.attrs:
         term = ctx.locale.term(
             element.attrs["term"], element.get("form", "long"), element.get("plural") == "true"
