@@ -187,6 +187,7 @@ def parse_markup(text: str) -> Span:
 
     i = 0
     n = len(text)
+    opened_at = -1  # where the last opening tag ended: a quote there opens
     while i < n:
         ch = text[i]
         if ch == "<":
@@ -213,6 +214,7 @@ def parse_markup(text: str) -> Span:
                     stack[-1][0].children.append(node)
                     stack.append((node, "span" if tag.startswith("<span") else tag))
                     i += len(tag)
+                    opened_at = i
                     matched = True
                     break
             if not matched:
@@ -229,7 +231,7 @@ def parse_markup(text: str) -> Span:
                 buf.append(ch)
                 i += 1
             continue
-        prev = text[i - 1] if i else " "
+        prev = " " if i in (0, opened_at) else text[i - 1]
         nxt = text[i + 1] if i + 1 < n else " "
         if ch in "\"\u201c\u201d\u2018'\u2019":
             opener_for_close = {'"': '"', "\u201d": "\u201c", "'": "'", "\u2019": "\u2018"}.get(ch)
@@ -314,6 +316,8 @@ def _close_tag(open_tag: str) -> str:
 def _tokens(
     node: Node, marks: QuoteMarks, state: dict[str, str], depth: int, out: list[_Token]
 ) -> None:
+    if is_empty(node):
+        return  # an emptied block (author substitution) leaves no trace
     if isinstance(node, Text):
         if node.text:
             out.append(_Token("text", node.text, node.origin))

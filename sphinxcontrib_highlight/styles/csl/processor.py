@@ -204,9 +204,10 @@ class Processor:
                 continue
             if substitute is not None:
                 current = ctx.names_record
+                snapshot = _snapshot(current)  # before substitution empties it
                 if current is not None and previous_names is not None:
                     _substitute_author(current, previous_names, substitute, rule or "complete-all")
-                previous_names = _snapshot(ctx.names_record)
+                previous_names = snapshot
             entries.append(BibEntry(item_id, content))
         return entries
 
