@@ -51,6 +51,11 @@ def _preceding(
     return previous.cites[0]
 
 
+def _pinpoint(cite: Cite) -> tuple[str, str] | None:
+    """The place a cite points at: its locator with its label (page by default)."""
+    return None if cite.locator is None else (cite.locator, cite.label or "page")
+
+
 def assign_positions(clusters: list[Cluster], near_note_distance: int) -> None:
     """Positions of every cite, walking the document in order.
 
@@ -77,7 +82,7 @@ def assign_positions(clusters: list[Cluster], near_note_distance: int) -> None:
             last_note_of[cite.id] = cluster.note_number
             preceding = _preceding(cluster, index, previous_cluster, cites_in_note)
             if preceding is not None and preceding.id == cite.id:
-                if preceding.locator == cite.locator:
+                if _pinpoint(preceding) == _pinpoint(cite):
                     cite.position = POSITION_IBID
                 elif cite.locator is not None:
                     cite.position = POSITION_IBID_WITH_LOCATOR
@@ -120,8 +125,11 @@ def render_cluster(processor: Processor, cluster: Cluster) -> Node | None:
     rendered: list[tuple[Cite, Node | None]] = [(cite, _printed(processor, cite)) for cite in cites]
     if processor.style.style_class == "note":
         for index, (cite, node) in enumerate(rendered):
-            opens_sentence = (index == 0 and not cite.prefix) or bool(
-                re.search(r"[.!?][\"'\u201d\u2019]?\s*$", cite.prefix or "")
+            # A prefix ends a sentence when it ends in . ! ? and is more than one
+            # word ("Nocapsafter." may be an abbreviation).
+            prefix = (cite.prefix or "").strip()
+            opens_sentence = (index == 0 and not prefix) or (
+                " " in prefix and bool(re.search(r"[.!?][\"'\u201d\u2019]?$", prefix))
             )
             if opens_sentence:
                 _capitalise_opening_term(node)
