@@ -103,7 +103,8 @@ def render_fixture(sections: dict[str, str]) -> str:
     if sections.get("CITATION-ITEMS"):
         raw_clusters = json.loads(sections["CITATION-ITEMS"])
     else:
-        raw_clusters = [[{"id": item_id} for item_id in processor.items]]
+        # The suite's convention: one citation of every item, in bibliography order.
+        raw_clusters = [[{"id": item_id} for item_id in processor.bibliography_order]]
     clusters = [
         Cluster([_cite(c) for c in cluster], index + 1)
         for index, cluster in enumerate(raw_clusters)

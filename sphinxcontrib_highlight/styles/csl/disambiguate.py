@@ -85,7 +85,7 @@ def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
             # citeproc-js gives suffixes to cites that only read alike in the
             # shortened form later cites take.
             groups = _merged(groups, _ambiguous_groups(processor, ids, states, position=1))
-        order = processor._bibliography_order or ids
+        order = processor.bibliography_order or ids
         for group in groups:
             members = sorted(group, key=lambda i: order.index(i) if i in order else len(order))
             for number, item_id in enumerate(members, start=1):

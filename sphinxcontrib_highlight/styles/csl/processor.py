@@ -76,7 +76,8 @@ class Processor:
         self.renders_year_suffix = _uses_attribute(style, "variable", "year-suffix")
         self.renders_citation_number = _uses_attribute(style, "variable", "citation-number")
         self.tests_disambiguate = _uses_attribute(style, "disambiguate")
-        self._bibliography_order: list[str] = []
+        #: The registered items in bibliography order (sorted when the style sorts).
+        self.bibliography_order: list[str] = []
         self.register(self.registered)
 
     @property
@@ -101,9 +102,9 @@ class Processor:
             first = bibliography.sort[0]
             if first.variable != "citation-number":
                 self.citation_numbers = {item_id: n + 1 for n, item_id in enumerate(ordered)}
-            self._bibliography_order = ordered
+            self.bibliography_order = ordered
         else:
-            self._bibliography_order = list(seen)
+            self.bibliography_order = list(seen)
 
     def context_for(
         self, item_id: str, mode: str, cite: Cite | None = None, state: Disambiguation | None = None
@@ -197,7 +198,7 @@ class Processor:
         previous_names = None
         substitute = context.option("subsequent-author-substitute")
         rule = context.option("subsequent-author-substitute-rule", "complete-all")
-        for item_id in self._bibliography_order:
+        for item_id in self.bibliography_order:
             ctx = self.context_for(item_id, "bibliography")
             content = self._render_entry(ctx)
             if content is None:
