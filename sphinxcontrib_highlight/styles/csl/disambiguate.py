@@ -229,14 +229,14 @@ def _global_givenames(
 ) -> None:
     """Rules other than by-cite: any two people sharing a family name are told apart,
     with initials when those differ, else (unless the rule stops at initials) in full."""
+    with_initials = rule.endswith("with-initials")
+    primary_only = rule.startswith("primary")
     people: dict[str, set[str]] = defaultdict(set)
     for item_id in ids:
         for value in processor.items[item_id].values():
             if isinstance(value, list) and value and isinstance(value[0], dict):
-                for name in value:
+                for name in value[:1] if primary_only else value:
                     people[_family_key(name)].add(_given_key(name))
-    with_initials = rule.endswith("with-initials")
-    primary_only = rule.startswith("primary")
     for item_id in ids:
         state = states[item_id]
         for value in processor.items[item_id].values():

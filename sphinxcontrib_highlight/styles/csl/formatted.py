@@ -200,11 +200,12 @@ def parse_markup(text: str) -> Span:
                         node = Span(nocase=True)
                     elif key == "nodecor":
                         node = Span(
+                            nocase=True,
                             formatting={
                                 "font-style": "normal",
                                 "font-variant": "normal",
                                 "font-weight": "normal",
-                            }
+                            },
                         )
                     else:
                         node = Span(
@@ -437,12 +438,12 @@ def _superscript_map() -> dict[str, str]:
     import unicodedata
 
     table = {}
-    for code in (
-        list(range(0x00A0, 0x0300)) + list(range(0x1D2C, 0x1DC0)) + list(range(0x2070, 0x20A0))
-    ):
+    for code in range(0x00A0, 0x3200):
         decomposition = unicodedata.decomposition(chr(code))
         if decomposition.startswith("<super>"):
-            table[chr(code)] = chr(int(decomposition.split()[1], 16))
+            table[chr(code)] = "".join(chr(int(c, 16)) for c in decomposition.split()[1:])
+    # Modifier letters without a decomposition that citeproc-js also raises.
+    table.update({"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"})
     return table
 
 

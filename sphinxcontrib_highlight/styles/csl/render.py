@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from . import conditions, dates, names, numbers
 from .decorate import decorate
 from .formatted import Node, Text, join, leaves, parse_markup
+from .variables import NUMBER_VARIABLES
 
 if TYPE_CHECKING:
     from .locale import Locale
@@ -239,7 +240,8 @@ def text_variable(variable: str, form: str, ctx: RenderContext) -> Node | None:
     ctx.rendered += 1
     if ctx.is_page(variable):
         return numbers.page_range(str(value), ctx)
-    if variable == "locator" and numbers.is_numeric(str(value)):
+    if variable in NUMBER_VARIABLES and numbers.is_numeric(str(value)):
+        # Numbers print their ranges with en dashes ("3–4") even through <text>.
         return numbers.render_number(str(value), "numeric", variable, ctx)
     if variable == "citation-label":
         return Text(str(value) + ctx.implicit_year_suffix())
