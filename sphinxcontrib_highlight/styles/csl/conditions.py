@@ -63,7 +63,7 @@ def test(branch: Element, ctx: RenderContext) -> bool:
             results += [_is_uncertain(v, ctx) for v in values]
         elif attribute == "locator":
             label = (ctx.cite.label or "page") if ctx.cite and ctx.cite.locator else None
-            results += [label == v or (v == "sub-verbo" and label == "sub verbo") for v in values]
+            results += [label == v for v in values]
         elif attribute == "position":
             results += [_position(v, ctx) for v in values]
         elif attribute == "disambiguate":

@@ -43,10 +43,12 @@ class Cite:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Cite:
         locator = data.get("locator")
+        label = data.get("label")
         return cls(
             id=str(data["id"]),
             locator=None if locator in (None, "") else str(locator),
-            label=data.get("label"),
+            # CSL 1.0 spelt the label "sub verbo"; the term is "sub-verbo" now.
+            label="sub-verbo" if label == "sub verbo" else label,
             prefix=data.get("prefix"),
             suffix=data.get("suffix"),
             suppress_author=bool(data.get("suppress-author")),
