@@ -158,15 +158,21 @@ def render_cluster(processor: Processor, cluster: Cluster) -> Node | None:
 
 def _join_cites(rendered: list[tuple[Cite, Node | None]], delimiter: str) -> Node | None:
     """Cites joined by the layout delimiter, except before a prefix that opens with
-    its own punctuation (". He said ...")."""
+    its own punctuation (". He said ..."); after a suffix that ends with punctuation
+    only the delimiter's spacing is kept ("one source, Jones")."""
     out: list[Node] = []
+    previous: Cite | None = None
     for cite, node in rendered:
         piece = _with_affixes(cite, node)
         if piece is None:
             continue
         if out and not (cite.prefix and cite.prefix[0] in ".,;:"):
-            out.append(Text(delimiter))
+            ends_in_punctuation = previous is not None and (previous.suffix or "").rstrip()[
+                -1:
+            ] in (".", ",", ";", ":", "!", "?")
+            out.append(Text(delimiter.lstrip(".,;:") if ends_in_punctuation else delimiter))
         out.append(piece)
+        previous = cite
     return Span(out) if out else None
 
 

@@ -94,9 +94,9 @@ def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
             family,
         )
         if match and match.group(2).strip():
-            particle = match.group(1)
-            if particle.endswith(" "):
-                particle = particle.rstrip()
+            particle = match.group(1).rstrip()
+            if particle[-1] in "\u2019'" and match.group(1).endswith(" "):
+                particle += " "  # "de’ Frinkle" keeps its space, "d’Wander" has none
             name["non-dropping-particle"] = particle
             name["family"] = match.group(2).strip()
     given = name.get("given")

@@ -24,12 +24,12 @@ if TYPE_CHECKING:
 
 
 def _fold(text: str) -> str:
-    """Case- and accent-insensitive, leading punctuation ignored."""
+    """Case- and accent-insensitive; punctuation counts as a space."""
     decomposed = unicodedata.normalize("NFKD", text)
     kept = "".join(
-        c
+        " " if unicodedata.category(c).startswith("P") else c
         for c in decomposed
-        if not unicodedata.combining(c) and not unicodedata.category(c).startswith("P")
+        if not unicodedata.combining(c)
     )
     return " ".join(kept.split()).lower()
 
