@@ -60,7 +60,9 @@ def _citations_mode(style_xml: str, items: list, calls: list, mode: str) -> str:
     outputs: dict[str, str] = {}
     states: dict[str, object] = {}
     previous_states: dict[str, object] = {}
+    previous_notes: dict[str, int] = {}
     for position, (citation, pre, post) in enumerate(calls):
+        previous_notes = dict(notes)
         cid = citation.get("citationID") or f"CITATION-{position}"
         known[cid] = citation
         notes[cid] = int(citation.get("properties", {}).get("noteIndex", 0) or 0)
@@ -82,12 +84,15 @@ def _citations_mode(style_xml: str, items: list, calls: list, mode: str) -> str:
         last = cid
     if mode == "bibliography":
         return _bibliography(processor)
-    # citeproc-js reports a citation as updated when its text changed or when what
-    # disambiguation or numbering decided for one of its items changed.
+    # citeproc-js reports a citation as updated when its text changed, when it moved to
+    # another note in a style that prints note numbers, or when what disambiguation or
+    # numbering decided for one of its items changed.
     lines = []
     for index, cid in enumerate(order):
         ids = [str(i["id"]) for i in known[cid].get("citationItems", [])]
         touched = any(states.get(i) != previous_states.get(i) for i in ids)
+        moved = previous_notes.get(cid) != notes.get(cid)
+        touched = touched or (moved and "first-reference-note-number" in style_xml)
         marker = ">>" if cid == last or touched or previous.get(cid) != outputs[cid] else ".."
         lines.append(f"{marker}[{index}] {outputs[cid]}")
     return "\n".join(lines)
