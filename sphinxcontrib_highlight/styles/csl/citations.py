@@ -60,7 +60,8 @@ def assign_positions(clusters: list[Cluster], near_note_distance: int) -> None:
     """Positions of every cite, walking the document in order.
 
     Citations in the main text (note 0) and in notes keep separate ibid chains, as
-    citeproc-js does for note styles with in-text citations."""
+    citeproc-js does for note styles with in-text citations. A position the caller
+    fixed on a cite is kept."""
     last_note_of: dict[str, int] = {}
     first_note_of: dict[str, int] = {}
     previous_by_level: dict[bool, Cluster] = {}
@@ -71,30 +72,35 @@ def assign_positions(clusters: list[Cluster], near_note_distance: int) -> None:
         for index, cite in enumerate(cluster.cites):
             cite.note_number = cluster.note_number
             if cite.id not in first_note_of:
-                cite.position = POSITION_FIRST
                 first_note_of[cite.id] = cluster.note_number
-                cite.first_reference_note_number = None
-                cite.near_note = False
-                last_note_of[cite.id] = cluster.note_number
-                continue
-            cite.first_reference_note_number = first_note_of[cite.id]
-            cite.near_note = cluster.note_number - last_note_of[cite.id] <= near_note_distance
-            last_note_of[cite.id] = cluster.note_number
-            preceding = _preceding(cluster, index, previous_cluster, cites_in_note)
-            if preceding is not None and preceding.id == cite.id:
-                if _pinpoint(preceding) == _pinpoint(cite):
-                    cite.position = POSITION_IBID
-                elif cite.locator is not None:
-                    cite.position = POSITION_IBID_WITH_LOCATOR
-                else:
-                    cite.position = POSITION_SUBSEQUENT
+                cite.position, cite.first_reference_note_number, cite.near_note = (
+                    POSITION_FIRST,
+                    None,
+                    False,
+                )
             else:
-                cite.position = POSITION_SUBSEQUENT
+                cite.first_reference_note_number = first_note_of[cite.id]
+                cite.near_note = cluster.note_number - last_note_of[cite.id] <= near_note_distance
+                preceding = _preceding(cluster, index, previous_cluster, cites_in_note)
+                cite.position = _later_position(cite, preceding)
+            last_note_of[cite.id] = cluster.note_number
+            if cite.fixed_position is not None:
+                cite.position = cite.fixed_position
         if cluster.cites:
             previous_by_level[in_note] = cluster
             cites_in_note[cluster.note_number] = cites_in_note.get(cluster.note_number, 0) + len(
                 cluster.cites
             )
+
+
+def _later_position(cite: Cite, preceding: Cite | None) -> int:
+    """Ibid when the cite repeats the one before, with a locator when it adds or
+    changes one; subsequent otherwise."""
+    if preceding is None or preceding.id != cite.id:
+        return POSITION_SUBSEQUENT
+    if _pinpoint(preceding) == _pinpoint(cite):
+        return POSITION_IBID
+    return POSITION_IBID_WITH_LOCATOR if cite.locator is not None else POSITION_SUBSEQUENT
 
 
 def _capitalise_opening_term(node: Node | None) -> None:

@@ -34,7 +34,8 @@ class Cite:
     prefix: str | None = None
     suffix: str | None = None
     suppress_author: bool = False
-    author_only: bool = False
+    #: A position the caller asserts (0 first ... 3 ibid-with-locator), kept as given.
+    fixed_position: int | None = None
     position: int = POSITION_FIRST
     near_note: bool = False
     note_number: int | None = None
@@ -52,7 +53,7 @@ class Cite:
             prefix=data.get("prefix"),
             suffix=data.get("suffix"),
             suppress_author=bool(data.get("suppress-author")),
-            author_only=bool(data.get("author-only")),
+            fixed_position=data.get("position"),
         )
 
 
