@@ -67,7 +67,9 @@ def test(branch: Element, ctx: RenderContext) -> bool:
         elif attribute == "position":
             results += [_position(v, ctx) for v in values]
         elif attribute == "disambiguate":
-            results.append(ctx.disambiguation.disambiguate == (raw == "true"))
+            ctx.disambiguate_tests += 1
+            switched_on = ctx.disambiguate_tests <= ctx.disambiguation.disambiguate
+            results.append(switched_on == (raw == "true"))
     if not results:
         return False
     match = branch.get("match", "all")

@@ -90,10 +90,10 @@ def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
             members = sorted(group, key=lambda i: order.index(i) if i in order else len(order))
             for number, item_id in enumerate(members, start=1):
                 states[item_id].year_suffix = number
-    if processor.tests_disambiguate:
+    for level in range(1, processor.disambiguate_tests + 1):
         for group in _ambiguous_groups(processor, ids, states):
             for item_id in group:
-                states[item_id].disambiguate = True
+                states[item_id].disambiguate = level
     _subsequent_forms(processor, cites, states)
     return states
 
@@ -103,7 +103,7 @@ def _subsequent_forms(
 ) -> None:
     """Cites printed in a later position ("Doe, supra") that read alike take the
     ``disambiguate`` condition too, as citeproc-js decides on the printed form."""
-    if not processor.tests_disambiguate or not any(c.position >= 1 for c in cites):
+    if not processor.disambiguate_tests or not any(c.position >= 1 for c in cites):
         return
     groups: dict[str, list[str]] = defaultdict(list)
     for item_id in dict.fromkeys(c.id for c in cites if c.id in processor.items):
@@ -114,7 +114,7 @@ def _subsequent_forms(
     for group in groups.values():
         if len(group) > 1:
             for item_id in group:
-                states[item_id].disambiguate = True
+                states[item_id].disambiguate = processor.disambiguate_tests
 
 
 def _class_sizes(

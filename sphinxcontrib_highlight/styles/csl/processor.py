@@ -38,6 +38,17 @@ class BibEntry:
     content: Node
 
 
+def _count_attribute(style: Style, attribute: str) -> int:
+    """How many layout and macro elements have the attribute."""
+
+    def walk(element: Element) -> int:
+        own = 1 if element.get(attribute) is not None else 0
+        return own + sum(walk(c) for c in element.children)
+
+    layouts = [c.layout for c in (style.citation, style.bibliography) if c is not None]
+    return sum(walk(e) for e in [*layouts, *style.macros.values()])
+
+
 def _uses_attribute(style: Style, attribute: str, value: str | None = None) -> bool:
     """Whether any layout or macro element has the attribute (holding the value)."""
 
@@ -75,7 +86,7 @@ class Processor:
         self.disambiguation: dict[str, Disambiguation] = {}
         self.renders_year_suffix = _uses_attribute(style, "variable", "year-suffix")
         self.renders_citation_number = _uses_attribute(style, "variable", "citation-number")
-        self.tests_disambiguate = _uses_attribute(style, "disambiguate")
+        self.disambiguate_tests = _count_attribute(style, "disambiguate")
         #: The registered items in bibliography order (sorted when the style sorts).
         self.bibliography_order: list[str] = []
         self.register(self.registered)

@@ -65,7 +65,9 @@ class Disambiguation:
     givenname_level: int = 0
     name_levels: dict[int, int] = field(default_factory=dict)
     year_suffix: int | None = None
-    disambiguate: bool = False
+    #: How many of the style's ``disambiguate`` tests (in rendering order) are true:
+    #: citeproc-js turns them on one at a time until the cites differ.
+    disambiguate: int = 0
 
 
 class RenderContext:
@@ -104,6 +106,8 @@ class RenderContext:
         self.year_suffix_done = False
         #: Set for a cite whose author is printed elsewhere (suppress-author, collapsing).
         self.suppress_first_names = False
+        #: ``disambiguate`` tests met so far in this rendering.
+        self.disambiguate_tests = 0
         self.style_renders_year_suffix = True
 
     def implicit_year_suffix(self) -> str:
