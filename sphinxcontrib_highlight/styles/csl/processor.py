@@ -21,7 +21,7 @@ from .sort import sort_by_keys
 from .variables import normalise_item
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from .names import RenderedNames
     from .style import Element, Style
@@ -38,28 +38,22 @@ class BibEntry:
     content: Node
 
 
-def _count_attribute(style: Style, attribute: str) -> int:
-    """How many layout and macro elements have the attribute."""
+def _count_attribute(style: Style, attribute: str, value: str | None = None) -> int:
+    """How many layout and macro elements have the attribute (holding the value)."""
 
-    def walk(element: Element) -> int:
-        own = 1 if element.get(attribute) is not None else 0
-        return own + sum(walk(c) for c in element.children)
+    def walk(element: Element) -> Iterator[Element]:
+        yield element
+        for child in element.children:
+            yield from walk(child)
 
-    layouts = [c.layout for c in (style.citation, style.bibliography) if c is not None]
-    return sum(walk(e) for e in [*layouts, *style.macros.values()])
-
-
-def _uses_attribute(style: Style, attribute: str, value: str | None = None) -> bool:
-    """Whether any layout or macro element has the attribute (holding the value)."""
-
-    def walk(element: Element) -> bool:
-        found = element.get(attribute)
-        if found is not None and (value is None or value in found.split()):
-            return True
-        return any(walk(c) for c in element.children)
-
-    layouts = [c.layout for c in (style.citation, style.bibliography) if c is not None]
-    return any(walk(e) for e in [*layouts, *style.macros.values()])
+    roots = [c.layout for c in (style.citation, style.bibliography) if c is not None]
+    return sum(
+        1
+        for root in [*roots, *style.macros.values()]
+        for element in walk(root)
+        if (found := element.get(attribute)) is not None
+        and (value is None or value in found.split())
+    )
 
 
 class Processor:
@@ -84,8 +78,8 @@ class Processor:
         self.registered: list[str] = list(self.items)
         self.citation_numbers: dict[str, int] = {}
         self.disambiguation: dict[str, Disambiguation] = {}
-        self.renders_year_suffix = _uses_attribute(style, "variable", "year-suffix")
-        self.renders_citation_number = _uses_attribute(style, "variable", "citation-number")
+        self.renders_year_suffix = _count_attribute(style, "variable", "year-suffix") > 0
+        self.renders_citation_number = _count_attribute(style, "variable", "citation-number") > 0
         self.disambiguate_tests = _count_attribute(style, "disambiguate")
         #: The registered items in bibliography order (sorted when the style sorts).
         self.bibliography_order: list[str] = []
