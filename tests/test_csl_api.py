@@ -100,3 +100,33 @@ def test_unknown_language_uses_en_us() -> None:
     locale = Locale.for_style("xx-YY", [])
     assert [s.lang for s in locale.sources] == ["en-US"]
     assert locale.term("and") == "and"
+
+
+def test_every_value_is_escaped_and_odd_values_render() -> None:
+    """Markup the engine does not know prints as text; numbers may be JSON numbers."""
+    items = [
+        {
+            "id": 7,
+            "type": "book",
+            "title": '<script>alert("x")</script> & <i>Co</i> <b>',
+            "author": [{"literal": "A <b>bold</b> & Co"}, {"given": "Solo"}],
+            "issued": {"date-parts": [["1999", "2", "x"]]},
+            "volume": 3,
+            "page": 12,
+        }
+    ]
+    style = STYLE.replace(
+        '<text variable="title" font-style="italic"/>',
+        '<text variable="title" font-style="italic"/><text variable="volume"/><text variable="page"/>',
+    )
+    processor = Processor(Style.parse(style), items, locale="en-US")
+    (entry,) = processor.bibliography()
+    html = to_html(entry.content, processor.quote_marks)
+    assert entry.id == "7"
+    assert "<script>" not in html and "&#60;script&#62;" in html
+    assert "<b>bold</b> &#38; Co" in html
+    assert (
+        '<i>&#60;script&#62;alert(“x”)&#60;/script&#62; &#38; <span style="font-style:normal;">Co</span> &#60;b&#62;</i>'
+        in html
+    )
+    assert to_text(entry.content, processor.quote_marks).endswith("<b>. 3. 12. February 1999.")
