@@ -168,6 +168,24 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
     return out.strip()
 
 
+_MARKED_WORD = re.compile(r"<(b|i|sc|sup|sub)>([^<]+)</\1>")
+
+
+def _initialize_marked_up(
+    given: str, initialize_with: str, do_initialize: bool, hyphen: bool
+) -> str:
+    """Initials of a given name that may hold markup: a marked-up word's initial
+    keeps the word's markup ("<b>John</b> Q." -> "<b>J.</b> Q.")."""
+    if "<" not in given:
+        return initialize(given, initialize_with, do_initialize, hyphen)
+    result = initialize(re.sub(r"<[^>]+>", "", given), initialize_with, do_initialize, hyphen)
+    for match in _MARKED_WORD.finditer(given):
+        tag, word = match.group(1), match.group(2)
+        initial = initialize(word, initialize_with, do_initialize, hyphen)
+        result = result.replace(initial, f"<{tag}>{initial}</{tag}>", 1)
+    return result
+
+
 def _part_element(name_el: Element | None, part: str) -> Element | None:
     if name_el is None:
         return None
@@ -263,7 +281,7 @@ def render_name(
     given_text = given
     hyphen = ctx.style.option("initialize-with-hyphen", "true") != "false"
     if given and initialize_with is not None and romanesque:
-        given_text = initialize(
+        given_text = _initialize_marked_up(
             given, initialize_with, options.get("initialize", "true") != "false", hyphen
         )
     ndp = name.get("non-dropping-particle")
