@@ -32,7 +32,7 @@ def decorate(
     if element.strip_periods:
         strip_periods(content)
     if element.text_case:
-        apply_text_case(content, element.text_case, ctx.english)
+        apply_text_case(content, element.text_case, ctx.language)
     if element.formatting or element.quotes:
         content = Span([content], formatting=dict(element.formatting), quotes=element.quotes)
     content = affixed(content, element.prefix if prefix else "", element.suffix if suffix else "")

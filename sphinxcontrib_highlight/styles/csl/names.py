@@ -234,7 +234,7 @@ def _part_group(
         node: Node = parse_markup(text)
         if style_el is not None:
             if style_el.text_case:
-                apply_text_case(node, style_el.text_case, ctx.english)
+                apply_text_case(node, style_el.text_case, ctx.language)
             if style_el.formatting:
                 node = Span([node], formatting=dict(style_el.formatting))
         nodes.append(node)

@@ -171,14 +171,10 @@ class RenderContext:
         return stem + year
 
     @property
-    def english(self) -> bool:
+    def language(self) -> str:
+        """The item's language, else the locale's: what text-case follows."""
         language = self.item.get("language")
-        lang = (language or self.locale.lang or "en").lower()
-        return (
-            lang.startswith("en")
-            if language
-            else (self.locale.lang or "en").lower().startswith("en")
-        )
+        return str(language) if language else self.locale.lang or "en"
 
 
 # ---------------------------------------------------------------- the shared pipeline

@@ -129,19 +129,32 @@ def strip_periods(node: Node) -> None:
         leaf.text = leaf.text.replace(".", "")
 
 
-def apply_text_case(node: Node, case: str | None, english: bool = True) -> None:
-    """Apply one CSL text-case value to the tree in place."""
+def _upper(text: str, turkic: bool) -> str:
+    return (text.replace("i", "\u0130") if turkic else text).upper()
+
+
+def _lower(text: str, turkic: bool) -> str:
+    return (text.replace("I", "\u0131") if turkic else text).lower()
+
+
+def apply_text_case(node: Node, case: str | None, language: str = "en") -> None:
+    """Apply one CSL text-case value to the tree in place.
+
+    ``language`` is the item's language (else the locale's): title case applies to
+    English only, and Turkish and Azerbaijani dot their capital I."""
     if not case:
         return
+    english = language.lower().startswith("en")
+    turkic = language.lower()[:2] in ("tr", "az")
     items = list(leaves(node))
     if case == "lowercase":
         for leaf, protected in items:
             if not protected:
-                leaf.text = leaf.text.lower()
+                leaf.text = _lower(leaf.text, turkic)
     elif case == "uppercase":
         for leaf, protected in items:
             if not protected:
-                leaf.text = leaf.text.upper()
+                leaf.text = _upper(leaf.text, turkic)
     elif case == "capitalize-first":
         _capitalize_first(items)
     elif case == "sentence":
