@@ -111,10 +111,12 @@ def _subsequent_forms(
         groups[plain(processor.render_cite(cite, states[item_id], for_comparison=True))].append(
             item_id
         )
+    later = {c.id for c in cites if c.position >= 1}
     for group in groups.values():
         if len(group) > 1:
-            for item_id in group:
-                states[item_id].disambiguate = processor.disambiguate_tests
+            # Compared with every cited item, flagged only where printed that way.
+            for item_id in later.intersection(group):
+                states[item_id].disambiguate = max(states[item_id].disambiguate, 1)
 
 
 def _class_sizes(
