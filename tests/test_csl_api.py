@@ -89,8 +89,8 @@ def test_locale_falls_back_to_primary_dialect_and_style_terms_win() -> None:
     languages = [source.lang for source in locale.sources]
     # The style's own <locale xml:lang="de">, the exact file, the primary dialect, en-US.
     assert languages == ["de", "de-AT", "de-DE", "en-US"]
-    assert locale.term("and") == "und auch"
-    assert locale.term("month-03") == "März"
+    assert locale.term_text("and") == "und auch"
+    assert locale.term_text("month-03") == "März"
     processor = Processor(Style.parse(STYLE), ITEMS, locale="de-AT")
     (tree,) = processor.process_citations([Cluster([Cite("b")], 1)])
     assert to_text(tree, processor.quote_marks) == "(Zeller und auch Berg 2001)"
@@ -99,7 +99,7 @@ def test_locale_falls_back_to_primary_dialect_and_style_terms_win() -> None:
 def test_unknown_language_uses_en_us() -> None:
     locale = Locale.for_style("xx-YY", [])
     assert [s.lang for s in locale.sources] == ["en-US"]
-    assert locale.term("and") == "and"
+    assert locale.term_text("and") == "and"
 
 
 def test_every_value_is_escaped_and_odd_values_render() -> None:

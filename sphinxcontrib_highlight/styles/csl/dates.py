@@ -277,9 +277,9 @@ def _render_part(
         else:
             text = str(abs(year))
             if year < 0:
-                text += ctx.locale.term("bc") or "BC"
+                text += ctx.locale.term_text("bc") or "BC"
             elif year < 1000:
-                text += ctx.locale.term("ad") or "AD"
+                text += ctx.locale.term_text("ad") or "AD"
         if variable == "issued":
             text += ctx.implicit_year_suffix()
     elif name == "month":
@@ -288,7 +288,7 @@ def _render_part(
                 return None
             season = date.season
             number = _integer(season)
-            text = ctx.locale.term(f"season-{number:02d}") if 1 <= number <= 4 else str(season)
+            text = ctx.locale.term_text(f"season-{number:02d}") if 1 <= number <= 4 else str(season)
             if text is None:
                 return None
         else:
@@ -298,7 +298,7 @@ def _render_part(
             elif form == "numeric-leading-zeros":
                 text = f"{date.month:02d}"
             else:
-                text = ctx.locale.term(
+                text = ctx.locale.term_text(
                     f"month-{date.month:02d}", "short" if form == "short" else "long"
                 ) or str(date.month)
     elif name == "day":

@@ -153,7 +153,7 @@ class Locale:
                 return terms[0]
         return None
 
-    def term(
+    def term_text(
         self, name: str, form: str = "long", plural: bool = False, gender: str | None = None
     ) -> str | None:
         """A term's text, or None when no locale defines it."""
@@ -202,7 +202,7 @@ class Locale:
 
     def long_ordinal(self, number: int, gender: str | None = None) -> str | None:
         if 1 <= number <= 10:
-            return self.term(f"long-ordinal-{number:02d}", "long", False, gender)
+            return self.term_text(f"long-ordinal-{number:02d}", "long", False, gender)
         return None
 
     # ------------------------------------------------------------ dates, options
@@ -221,9 +221,9 @@ class Locale:
 
     def quote_marks(self) -> QuoteMarks:
         return QuoteMarks(
-            self.term("open-quote") or "\u201c",
-            self.term("close-quote") or "\u201d",
-            self.term("open-inner-quote") or "\u2018",
-            self.term("close-inner-quote") or "\u2019",
+            self.term_text("open-quote") or "\u201c",
+            self.term_text("close-quote") or "\u201d",
+            self.term_text("open-inner-quote") or "\u2018",
+            self.term_text("close-inner-quote") or "\u2019",
             self.option("punctuation-in-quote") == "true",
         )

@@ -394,7 +394,7 @@ def render_name_list(
     and_option = options.get("and")
     and_word = None
     if and_option == "text":
-        and_word = ctx.locale.term("and") or "and"
+        and_word = ctx.locale.term_text("and") or "and"
     elif and_option == "symbol":
         and_word = "&"
     rendered: list[Span] = []
@@ -436,7 +436,7 @@ def render_name_list(
                 pieces.append(last)
         else:
             term_name = et_al_el.get("term", "et-al") if et_al_el is not None else "et-al"
-            term = ctx.locale.term(term_name or "et-al")
+            term = ctx.locale.term_text(term_name or "et-al")
             if term:
                 precedes = options.get("delimiter-precedes-et-al", "contextual")
                 inverted_previous = is_inverted(names_list[shown - 1], options, shown - 1)
@@ -474,7 +474,7 @@ def _label_node(
     plural = {"always": True, "never": False}.get(
         label_el.get("plural", "contextual") or "", plural
     )
-    term = ctx.locale.term(term_name, label_el.get("form", "long"), plural)
+    term = ctx.locale.term_text(term_name, label_el.get("form", "long"), plural)
     return decorate(label_el, Text(term), ctx) if term else None
 
 
@@ -510,7 +510,7 @@ def render_names(
         len(present) == 2
         and {v for v, _ in present} == {"editor", "translator"}
         and present[0][1] == present[1][1]
-        and ctx.locale.term("editortranslator")
+        and ctx.locale.term_text("editortranslator")
     ):
         present = [("editortranslator", present[0][1])]
     outputs: list[Node] = []

@@ -106,7 +106,7 @@ def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> N
             elif stripped == ",":
                 out.append(", ")
             elif stripped == "&":
-                out.append(f" {ctx.locale.term('and', 'symbol') or '&'} ")
+                out.append(f" {ctx.locale.term_text('and', 'symbol') or '&'} ")
             else:
                 out.append(f" {stripped} ")
             continue
@@ -128,13 +128,13 @@ _RANGE = re.compile(
 def page_range(value: str, ctx: RenderContext) -> Node:
     """A page value with each range written in the style's page-range-format."""
     style_format = ctx.style.option("page-range-format")
-    delimiter = ctx.locale.term("page-range-delimiter") or "\u2013"
+    delimiter = ctx.locale.term_text("page-range-delimiter") or "\u2013"
     parts = re.split(r"(\s*[,&]\s*)", value)
     out = []
     for part in parts:
         if re.fullmatch(r"\s*[,&]\s*", part):
             out.append(
-                ", " if part.strip() == "," else f" {ctx.locale.term('and', 'symbol') or '&'} "
+                ", " if part.strip() == "," else f" {ctx.locale.term_text('and', 'symbol') or '&'} "
             )
             continue
         out.append(_one_range(part.strip(), style_format, delimiter))

@@ -212,7 +212,7 @@ def _text(element: Element, ctx: RenderContext) -> Node | None:
             ctx.rendered += 1  # and one that prints counts as content, like a group
         return node
     if "term" in element.attrs:
-        term = ctx.locale.term(
+        term = ctx.locale.term_text(
             element.attrs["term"], element.get("form", "long"), element.get("plural") == "true"
         )
         if not term:
@@ -298,8 +298,8 @@ def _label(element: Element, ctx: RenderContext) -> Node | None:
     elif variable in ("number-of-pages", "number-of-volumes"):
         plural = numbers.first_integer(str(value)) not in (None, 1)
     else:
-        plural = numbers.is_plural(str(value), ctx.locale.term("and"))
-    term = ctx.locale.term(term_name, form, plural)
+        plural = numbers.is_plural(str(value), ctx.locale.term_text("and"))
+    term = ctx.locale.term_text(term_name, form, plural)
     if not term:
         return None
     return decorate(element, Text(term), ctx)
