@@ -232,19 +232,20 @@ def _collapse_numbers(
 
 def _author_groups(
     processor: Processor, rendered: list[tuple[Cite, Node | None]]
-) -> tuple[list[list[int]], list[str]]:
-    """Cites by the same names, gathered at the first one's place (unless sorted)."""
+) -> list[list[int]]:
+    """Indexes of cites printing the same names (no names counts as the same): in a
+    sorted citation gathered at the first one's place, otherwise only neighbours."""
     authors = [processor.author_key(cite) for cite, _ in rendered]
     sorted_cites = bool(processor.style.citation and processor.style.citation.sort)
     order: list[list[int]] = []
     by_author: dict[str, list[int]] = {}
     for index, key in enumerate(authors):
-        if key and key in by_author and (sorted_cites or order[-1] is by_author[key]):
+        if key in by_author and (sorted_cites or order[-1] is by_author[key]):
             by_author[key].append(index)
         else:
             by_author[key] = [index]
             order.append(by_author[key])
-    return order, authors
+    return order
 
 
 def _group_cites(
@@ -254,7 +255,7 @@ def _group_cites(
     group_delimiter: str,
 ) -> Node | None:
     """Cite grouping without collapsing: same-author cites side by side, names kept."""
-    groups, _ = _author_groups(processor, rendered)
+    groups = _author_groups(processor, rendered)
     return join(
         (join((_with_affixes(*rendered[i]) for i in group), group_delimiter) for group in groups),
         delimiter,
@@ -279,7 +280,7 @@ def _collapse_years(
         or context.option("cite-group-delimiter")
         or delimiter
     )
-    groups, _ = _author_groups(processor, rendered)
+    groups = _author_groups(processor, rendered)
     out: list[Node] = []
     for group in groups:
         if out:
