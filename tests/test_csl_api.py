@@ -7,7 +7,9 @@ from sphinxcontrib_highlight.styles.csl import (
     Cluster,
     Locale,
     Processor,
+    Span,
     Style,
+    Text,
     to_html,
     to_text,
 )
@@ -130,3 +132,24 @@ def test_every_value_is_escaped_and_odd_values_render() -> None:
         in html
     )
     assert to_text(entry.content, processor.quote_marks).endswith("<b>. 3. 12. February 1999.")
+
+
+def test_rich_text_tree_serialises_links_and_flip_flops() -> None:
+    """The tree is public: callers may build or decorate it, links included."""
+    tree = Span(
+        [
+            Span(
+                [Text("Title "), Span([Text("inner")], formatting={"font-style": "italic"})],
+                formatting={"font-style": "italic"},
+            ),
+            Text(" "),
+            Span([Text("doi")], link='https://doi.org/10.1000/x?a=1&b="2"'),
+            Span([Text("quoted "), Span([Text("nested")], quotes=True)], quotes=True),
+        ]
+    )
+    assert to_html(tree) == (
+        '<i>Title <span style="font-style:normal;">inner</span></i> '
+        '<a href="https://doi.org/10.1000/x?a=1&#38;b=&#34;2&#34;">doi</a>'
+        "\u201cquoted \u2018nested\u2019\u201d"
+    )
+    assert to_text(tree) == "Title inner doi\u201cquoted \u2018nested\u2019\u201d"

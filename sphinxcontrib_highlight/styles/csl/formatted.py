@@ -42,6 +42,8 @@ class Span:
     wraps the children in the locale's quote marks (outer or inner by nesting depth).
     ``nocase`` protects the children from text-case transforms. ``display`` is CSL's
     display attribute (``block``, ``left-margin``, ``right-inline``, ``indent``).
+    ``link`` makes the children a hyperlink to that URL (callers set it; the CSL
+    test suite's output has none).
     """
 
     children: list[Node] = field(default_factory=list)
@@ -310,6 +312,12 @@ _HTML_OPEN = {
 }
 
 
+def _escape_attribute(text: str) -> str:
+    return (
+        text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;").replace('"', "&#34;")
+    )
+
+
 def _close_tag(open_tag: str) -> str:
     return "</" + open_tag[1:].split(" ", 1)[0].rstrip(">") + ">"
 
@@ -348,8 +356,10 @@ def _tokens(
             continue
         inner[key] = value
         opened.append(tag)
+    if node.link:
+        opened.insert(0, f'<a href="{_escape_attribute(node.link)}">')
     if node.display:
-        opened.insert(0, f'<div class="csl-{node.display}">')
+        opened.insert(0, f'<div class="csl-{_escape_attribute(node.display)}">')
     out.extend(_Token("open", tag) for tag in opened)
     if node.quotes:
         outer = depth % 2 == 0

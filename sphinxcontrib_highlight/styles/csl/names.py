@@ -539,9 +539,10 @@ def render_names(
         return _substitute(element, ctx, source)
     if outputs:
         ctx.rendered += 1
-        for variable, _ in present:
-            if variable != "editortranslator":
-                ctx.suppressed.add(variable) if ctx.in_substitute else None
+        if ctx.in_substitute:
+            # Standing in for other names: printed once, even if the substitute's
+            # macro names the variable again.
+            ctx.suppressed.update(v for v, _ in present if v != "editortranslator")
         delimiter = element.get("delimiter") or ctx.context.options.get("names-delimiter", "")
         return decorate(element, join(outputs, delimiter), ctx)
     return _substitute(element, ctx, source)

@@ -100,6 +100,7 @@ class RenderContext:
         self.called = 0
         self.rendered = 0
         self.touched: set[str] = set()
+        #: How deep in ``<substitute>`` rendering is (names print once there).
         self.in_substitute = 0
         #: The first names the entry rendered (``subsequent-author-substitute``).
         self.names_record: Any = None
