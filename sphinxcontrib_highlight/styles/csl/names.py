@@ -4,7 +4,7 @@ A name list goes through: the effective options (style, then citation/bibliograp
 then the element), the et-al truncation (with disambiguation's added names), each name
 in its form and order (particles, initials, sort order), the "and" and delimiters,
 then the role label. Substitution marks what it rendered as suppressed for the rest
-of the entry. Rendered names are recorded on the context for disambiguation and for
+of the entry. The first names an entry prints are recorded on the context for
 ``subsequent-author-substitute``.
 """
 
@@ -48,7 +48,8 @@ class NameOptions:
 
 @dataclass
 class RenderedNames:
-    """What a ``<names>`` produced, for disambiguation and author substitution."""
+    """The first names an entry printed (or what stood in for them), kept so that
+    ``subsequent-author-substitute`` can replace them in place."""
 
     node: Span
     name_nodes: list[Span]
@@ -56,6 +57,7 @@ class RenderedNames:
 
 
 def effective_options(name_el: Element | None, ctx: RenderContext) -> NameOptions:
+    """The options inherited from the style and context, overridden by ``<name>``."""
     inherited = ctx.context.options
     # The inheritable options keep their names on <name>, except the three renamed ones.
     renamed = ("name-form", "name-delimiter", "names-delimiter")
@@ -75,6 +77,8 @@ def effective_options(name_el: Element | None, ctx: RenderContext) -> NameOption
 
 
 def is_romanesque(name: dict[str, Any]) -> bool:
+    """Latin, Greek, Cyrillic, Hebrew or Arabic script: names get spaces, initials
+    and inversion; other scripts (CJK) print family and given name run together."""
     text = (name.get("family") or "") + (name.get("given") or "")
     return bool(_ROMANESQUE.match(text))
 

@@ -1,10 +1,11 @@
 """Rendering elements: text, group, choose, label, number, macros, layouts.
 
 ``render(element, ctx)`` turns one compiled style element into a rich-text node (or
-None when it renders nothing). Names, dates and numbers have their own modules; this
-one holds the shared pipeline every rendering element goes through (content, then
-strip-periods, text-case, formatting and quotes, affixes, display) and the group
-suppression rule, counted on the context.
+None when it renders nothing). Names, dates and numbers have their own modules, and
+the steps after an element's content (``decorate``) theirs; this one holds the
+dispatcher, the render context, the cite record, and group suppression: the context
+counts variables called and printed, so a group (or macro) whose variables all came
+out empty prints nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .variables import NUMBER_VARIABLES
 
 if TYPE_CHECKING:
     from .locale import Locale
+    from .names import RenderedNames
     from .style import Context, Element, SortKey, Style
 
 POSITION_FIRST, POSITION_SUBSEQUENT, POSITION_IBID, POSITION_IBID_WITH_LOCATOR = range(4)
@@ -96,14 +98,17 @@ class RenderContext:
         self.sorting = sorting
         #: Short forms by variable, for ``form="short"`` when the item has none.
         self.abbreviations = abbreviations or {}
+        #: Variables already printed by a substitution: empty for the rest of the entry.
         self.suppressed: set[str] = set()
+        #: Variables asked for, and printed, so far (group suppression compares them).
         self.called = 0
         self.rendered = 0
+        #: Item variables read so far (what a substitution used).
         self.touched: set[str] = set()
         #: How deep in ``<substitute>`` rendering is (names print once there).
         self.in_substitute = 0
         #: The first names the entry rendered (``subsequent-author-substitute``).
-        self.names_record: Any = None
+        self.names_record: RenderedNames | None = None
         self.year_suffix_done = False
         #: Set for a cite whose author is printed elsewhere (suppress-author, collapsing).
         self.suppress_first_names = False
@@ -133,6 +138,8 @@ class RenderContext:
     # ------------------------------------------------------------ variable lookup
 
     def value(self, name: str) -> Any:
+        """A variable's value for this cite, None when empty or suppressed; the
+        variables the document decides (locator, numbers, suffixes) come from it."""
         if name in self.suppressed:
             return None
         if name == "locator":
@@ -153,15 +160,14 @@ class RenderContext:
         return value
 
     def _citation_label(self) -> str | None:
+        """citeproc-js's default trigraph label: "Asth00", "BrCh98", "DEFG26"."""
         authors = self.item.get("author") or self.item.get("editor") or []
         issued = self.item.get("issued") or {}
         parts = issued.get("date-parts") if isinstance(issued, dict) else None
         year = str(parts[0][0])[-2:] if parts and parts[0] else ""
         if not authors:
             return None
-        from .names import normalise_name
-
-        parsed = [normalise_name(a) for a in authors]
+        parsed = [names.normalise_name(a) for a in authors]
         families = [a.get("family") or a.get("literal") or "" for a in parsed]
         if len(families) == 1:
             stem = families[0][:4]
