@@ -77,6 +77,7 @@ class Processor:
         self.abbreviations = abbreviations or {}
         self.registered: list[str] = list(self.items)
         self.citation_numbers: dict[str, int] = {}
+        #: What disambiguation decided, by item (computed over the whole document).
         self.disambiguation: dict[str, Disambiguation] = {}
         self.renders_year_suffix = _count_attribute(style, "variable", "year-suffix") > 0
         self.renders_citation_number = _count_attribute(style, "variable", "citation-number") > 0
@@ -87,6 +88,7 @@ class Processor:
 
     @property
     def quote_marks(self) -> QuoteMarks:
+        """The locale's quote marks, which the serialisers need."""
         return self.locale.quote_marks()
 
     # ------------------------------------------------------------- registration
@@ -153,12 +155,14 @@ class Processor:
         return join(render(child, ctx) for child in self.style.citation.layout.children)
 
     def sort_cites(self, cites: list[Cite]) -> list[Cite]:
+        """A citation's cites in the order of the style's citation sort keys."""
         context = self.style.citation
         if context is None or not context.sort:
             return list(cites)
         return sort_by_keys(cites, context.sort, lambda c: self.context_for(c.id, "citation", c))
 
     def author_key(self, cite: Cite) -> str:
+        """The names a cite prints first: cites printing the same ones are grouped."""
         ctx = self.context_for(cite.id, "citation", cite)
         assert self.style.citation is not None
         for child in self.style.citation.layout.children:
@@ -168,11 +172,13 @@ class Processor:
         return ""
 
     def year_key(self, cite: Cite) -> str:
+        """The cite's year as collapsing compares it ("2000" in 2000a and 2000b)."""
         issued = self.items[cite.id].get("issued")
         parts = issued.get("date-parts") if isinstance(issued, dict) else None
         return str(parts[0][0]) if parts and parts[0] else str(issued)
 
     def year_suffix_letter(self, item_id: str) -> str | None:
+        """The item's year-suffix letters, if disambiguation gave it one."""
         state = self.disambiguation.get(item_id)
         return letters(state.year_suffix) if state and state.year_suffix else None
 
@@ -194,6 +200,8 @@ class Processor:
     # ------------------------------------------------------------- bibliography
 
     def bibliography(self) -> list[BibEntry]:
+        """The entries of every registered item (all items, or those the processed
+        citations cite), sorted, numbered and with repeated authors substituted."""
         context = self.style.bibliography
         if context is None:
             return []
