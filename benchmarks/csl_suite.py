@@ -109,6 +109,7 @@ def render_fixture(sections: dict[str, str]) -> str:
         raw_clusters = json.loads(sections["CITATION-ITEMS"])
     else:
         # The suite's convention: one citation of every item, in bibliography order.
+        processor.register(list(processor.items))
         raw_clusters = [[{"id": item_id} for item_id in processor.bibliography_order]]
     clusters = [
         Cluster([_cite(c) for c in cluster], index + 1)

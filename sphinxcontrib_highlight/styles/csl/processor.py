@@ -75,7 +75,9 @@ class Processor:
             self.items[item["id"]] = item
         #: Short forms by variable and full value: {"container-title": {"Journal of X": "J. X"}}.
         self.abbreviations = abbreviations or {}
-        self.registered: list[str] = list(self.items)
+        #: The items in use, first-cited first; until citations are processed (or
+        #: ``register`` is called), the bibliography lists every item.
+        self.registered: list[str] = []
         self.citation_numbers: dict[str, int] = {}
         #: What disambiguation decided, by item (computed over the whole document).
         self.disambiguation: dict[str, Disambiguation] = {}
@@ -84,7 +86,6 @@ class Processor:
         self.disambiguate_tests = _count_attribute(style, "disambiguate")
         #: The registered items in bibliography order (sorted when the style sorts).
         self.bibliography_order: list[str] = []
-        self.register(self.registered)
 
     @property
     def quote_marks(self) -> QuoteMarks:
@@ -205,6 +206,8 @@ class Processor:
         context = self.style.bibliography
         if context is None:
             return []
+        if not self.registered:
+            self.register(list(self.items))
         if not self.disambiguation:
             self.disambiguation = disambiguate.run(self, [Cite(i) for i in self.registered])
         entries: list[BibEntry] = []
