@@ -38,22 +38,26 @@ class BibEntry:
     content: Node
 
 
-def _count_attribute(style: Style, attribute: str, value: str | None = None) -> int:
-    """How many layout and macro elements have the attribute (holding the value)."""
+def _count_attribute_in(root: Element, attribute: str, value: str | None = None) -> int:
+    """How many elements under ``root`` have the attribute (holding the value)."""
 
     def walk(element: Element) -> Iterator[Element]:
         yield element
         for child in element.children:
             yield from walk(child)
 
-    roots = [c.layout for c in (style.citation, style.bibliography) if c is not None]
     return sum(
         1
-        for root in [*roots, *style.macros.values()]
         for element in walk(root)
         if (found := element.get(attribute)) is not None
         and (value is None or value in found.split())
     )
+
+
+def _count_attribute(style: Style, attribute: str, value: str | None = None) -> int:
+    """How many layout and macro elements have the attribute (holding the value)."""
+    roots = [c.layout for c in (style.citation, style.bibliography) if c is not None]
+    return sum(_count_attribute_in(r, attribute, value) for r in [*roots, *style.macros.values()])
 
 
 class Processor:
@@ -107,8 +111,14 @@ class Processor:
             ordered = sort_by_keys(
                 seen, bibliography.sort, lambda i: self.context_for(i, "bibliography")
             )
+            # Sorting by the citation number itself (directly or through a macro) keeps
+            # the first-cited numbering; any other order renumbers the entries.
             first = bibliography.sort[0]
-            if first.variable != "citation-number":
+            macro = self.style.macros.get(first.macro or "")
+            by_number = first.variable == "citation-number" or (
+                macro is not None and _count_attribute_in(macro, "variable", "citation-number") > 0
+            )
+            if not by_number:
                 self.citation_numbers = {item_id: n + 1 for n, item_id in enumerate(ordered)}
             self.bibliography_order = ordered
         else:
