@@ -461,7 +461,9 @@ def render_name_list(
                         )
                         or term_node
                     )
-                pieces.append(Text(delimiter if use_delimiter else " "))
+                # A CJK "et al." ("等") follows the last name without a space.
+                spacer = " " if _ROMANESQUE.match(term[:1]) else ""
+                pieces.append(Text(delimiter if use_delimiter else spacer))
                 pieces.append(term_node)
     node = Span(pieces)
     if name_el is not None:
