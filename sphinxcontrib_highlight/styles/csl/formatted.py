@@ -514,7 +514,19 @@ def to_text(node: Node | None, marks: QuoteMarks | None = None) -> str:
     if node is None:
         return ""
     tokens = _serialised(node, marks)
-    return "".join(t.value for t in tokens if t.kind in ("text", "qopen", "qclose"))
+    out: list[str] = []
+    opened: list[str] = []
+    for token in tokens:
+        if token.kind in ("text", "qopen", "qclose"):
+            out.append(token.value)
+        elif token.kind == "open":
+            opened.append(token.value)
+        elif token.kind == "close" and opened:
+            # A label set apart (second-field-align's left margin) is followed by a
+            # space in plain text, as citeproc-js's text format writes "[1] Author".
+            if opened.pop() == '<div class="csl-left-margin">':
+                out.append(" ")
+    return "".join(out)
 
 
 def serialised_tokens(node: Node | None, marks: QuoteMarks | None = None) -> list[tuple[str, str]]:
