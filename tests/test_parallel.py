@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -28,7 +27,7 @@ def test_parallel_equals_serial(make_app, root_copy, monkeypatch, cpus):
     """-j 4 gives the pages of -j 1: on four CPUs Sphinx writes them in parallel too; on
     two, it writes them in one process beside the extension's child (reading stays
     parallel either way)."""
-    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(background, "usable_cpus", lambda: cpus)
     serial = make_app("html", srcdir=root_copy("parallel", "serial"), freshenv=True, parallel=1)
     serial.build()
     parallel = make_app("html", srcdir=root_copy("parallel", "j4"), freshenv=True, parallel=4)

@@ -33,6 +33,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_highlight.speed import switch
+from sphinxcontrib_highlight.speed.cpus import usable_cpus
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Iterable
@@ -50,14 +51,15 @@ _running: dict[Hashable, tuple[int, BaseProcess]] = {}
 
 
 def available() -> bool:
-    """Whether a child can run beside this process: fork exists, a second CPU does, and
-    this process runs no other thread (a forked copy of a thread holding a lock, in a
-    program that embeds Sphinx, could wait for it forever)."""
+    """Whether a child can run beside this process: fork exists, a second CPU this
+    process may use does (see :mod:`.cpus`), and this process runs no other thread (a
+    forked copy of a thread holding a lock, in a program that embeds Sphinx, could wait
+    for it forever)."""
     return (
         switch.enabled()
         and "fork" in multiprocessing.get_all_start_methods()
-        and (os.cpu_count() or 1) > 1
         and threading.active_count() == 1
+        and usable_cpus() > 1
     )
 
 

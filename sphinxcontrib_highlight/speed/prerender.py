@@ -117,7 +117,7 @@ def write_beside_the_child(app: Sphinx) -> None:
     builder = app.builder
     if (
         app.parallel > 1
-        and (os.cpu_count() or 1) < FEWEST_CPUS_TO_WRITE_IN_PARALLEL
+        and background.usable_cpus() < FEWEST_CPUS_TO_WRITE_IN_PARALLEL
         and writes_page_by_page(builder)
         and background.available()
     ):
@@ -281,7 +281,7 @@ def children_for(builder: Builder) -> int:
     if not builder.parallel_ok:
         return 1
     app = getattr(builder, "_app", None) or builder.app
-    return max(1, min(int(app.parallel), (os.cpu_count() or 1) - 1))
+    return max(1, min(int(app.parallel), background.usable_cpus() - 1))
 
 
 class _LoggedElsewhere(logging.Handler):
