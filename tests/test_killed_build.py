@@ -8,12 +8,14 @@ end within a bound and looks in ``/proc`` for any process of the build still ali
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -178,3 +180,97 @@ def test_a_killed_build_leaves_no_process_and_no_open_pipe(tmp_path, signal_numb
                 os.kill(pid, signal.SIGKILL)
         if build.stdout is not None:
             build.stdout.close()
+
+
+#: A process that forks one child through the speed layer (the child only sleeps: it
+#: touches no pipe that could tell it of its parent's end), prints the child's id and
+#: its open descriptors' targets, then sleeps until killed. argv[1]: "prctl" or "watch".
+PARENT = textwrap.dedent(
+    """
+    import json, os, sys, time
+
+    from sphinxcontrib_highlight.speed import background
+
+    if sys.argv[1] == "watch":
+        background.die_with_parent_by_signal = lambda: False
+    build_output = os.readlink("/proc/self/fd/1")
+    child = background.fork(time.sleep, 600)
+    time.sleep(0.5)  # the child has set itself up
+    targets = {
+        name: os.readlink(f"/proc/{child.pid}/fd/{name}")
+        for name in os.listdir(f"/proc/{child.pid}/fd")
+    }
+    print(json.dumps({"child": child.pid, "output": build_output, "fds": targets}), flush=True)
+    time.sleep(600)
+    """
+)
+
+
+def start_parent(how: str) -> tuple[subprocess.Popen[str], dict]:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, how], stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
+    assert parent.stdout is not None
+    return parent, json.loads(parent.stdout.readline())
+
+
+@needs_proc
+@pytest.mark.parametrize("how", ["prctl", "watch"])
+def test_a_child_dies_when_its_parent_is_killed(how):
+    """By the kernel's parent-death signal, or (where there is none) by its own watch."""
+    parent, report = start_parent(how)
+    child = report["child"]
+    found = identity(child)
+    assert found is not None
+    try:
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + EOF_WITHIN
+        while alive(child, found[1]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not alive(child, found[1])
+    finally:
+        if alive(child, found[1]):
+            os.kill(child, signal.SIGKILL)
+        parent.stdout.close()
+
+
+@needs_proc
+def test_a_child_holds_none_of_the_builds_pipes():
+    """Its stdout and stderr are the null device, and the pipe the parent prints into is
+    not among its descriptors."""
+    parent, report = start_parent("prctl")
+    try:
+        fds = report["fds"]
+        assert report["output"].startswith("pipe:")
+        assert fds["1"] == fds["2"] == os.devnull
+        assert report["output"] not in fds.values()
+    finally:
+        found = identity(report["child"])
+        parent.kill()
+        parent.wait()
+        parent.stdout.close()
+        if found is not None and alive(report["child"], found[1]):
+            os.kill(report["child"], signal.SIGKILL)
+
+
+@needs_proc
+def test_the_kernel_is_asked_for_the_death_signal():
+    """On Linux the child's parent-death signal is SIGKILL (read back with prctl)."""
+    script = textwrap.dedent(
+        """
+        import ctypes
+        from sphinxcontrib_highlight.speed import background
+
+        assert background.die_with_parent_by_signal()
+        found = ctypes.c_int(0)
+        ctypes.CDLL(None).prctl(2, ctypes.byref(found), 0, 0, 0)  # PR_GET_PDEATHSIG
+        print(found.value)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
+    assert int(done.stdout) == signal.SIGKILL

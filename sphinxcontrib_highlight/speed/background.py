@@ -97,7 +97,11 @@ def die_with_parent_by_signal() -> bool:
     """
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        return bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+        unused = ctypes.c_ulong(0)
+        signalled = libc.prctl(
+            PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), unused, unused, unused
+        )
+        return bool(signalled == 0)
     except (OSError, AttributeError):  # no C library to load, or no prctl in it
         return False
 
@@ -118,7 +122,9 @@ def release_descriptors(keep: Iterable[int]) -> None:
     owns one (a pipe end of another child) may close it later, and must then close the
     null device, not a file this process opened since under the same number. The
     children print nothing (their warnings go back to the build), so output lost here
-    is none; stdin is multiprocessing's already.
+    is none; stdin is multiprocessing's already. multiprocessing's own pipe that tells
+    the parent this child ended goes too: the parent waits for its children with
+    ``join()`` without a timeout (``waitpid``), never through ``Process.sentinel``.
     """
     kept = set(keep)
     null = os.open(os.devnull, os.O_RDWR)
