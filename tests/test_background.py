@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from conftest import output_files, own_warnings, soup
-
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 from sphinxcontrib_highlight.bibliography import database as bibdata
 from sphinxcontrib_highlight.bibliography import parse as bibparse
 from sphinxcontrib_highlight.speed import background, prerender
+from sphinxcontrib_highlight.speed import cpus as speed_cpus
 from sphinxcontrib_highlight.sphinxext import transforms
 from sphinxcontrib_highlight.web import downloads
 
@@ -87,7 +87,7 @@ needs_fork = pytest.mark.skipif(
 def two_cpus(monkeypatch):
     """Children run only beside a second CPU: say there is one, so that a one-CPU machine
     tests them too."""
-    monkeypatch.setattr(background, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: 2)
 
 
 @needs_fork
@@ -221,7 +221,7 @@ def test_a_parallel_build_waits_for_the_child_and_gives_the_same_build(
     """With -j, the build prepares pages faster than the child resolves them: it waits
     for the child's result rather than resolving the page twice. (Four CPUs: Sphinx's two
     writers and its own process leave one for a child.)"""
-    monkeypatch.setattr(background, "usable_cpus", lambda: 4)
+    monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: 4)
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     taken = count_taken(monkeypatch)
     app = build_root(parallel=2)
@@ -235,7 +235,7 @@ def test_a_parallel_build_waits_for_the_child_and_gives_the_same_build(
 def build_on_cpus(build_root, monkeypatch, tmp_path, cpus: int, jobs: int):
     """Build the root with ``-j jobs`` as if the machine had ``cpus`` CPUs, the children
     starting at the first page; the app and the ids of the processes that resolved pages."""
-    monkeypatch.setattr(background, "usable_cpus", lambda: cpus)
+    monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: cpus)
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     log = tmp_path / "resolved.log"
     record_pids(monkeypatch, transforms, "resolve_page", log)
@@ -293,7 +293,7 @@ def test_with_j_2_a_child_that_cannot_start_leaves_its_pages_to_the_build(
 ):
     """If the second child cannot be forked, the build resolves that child's share of the
     pages itself (it does not wait for them from the other child) and is the same."""
-    monkeypatch.setattr(background, "usable_cpus", lambda: 5)
+    monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: 5)
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     real_fork = background.fork
     forks = []

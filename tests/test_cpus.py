@@ -85,9 +85,9 @@ def test_the_smaller_of_affinity_and_quota_counts(tmp_path, monkeypatch):
 
 
 def test_no_child_on_one_cpu(monkeypatch):
-    monkeypatch.setattr(background, "usable_cpus", lambda: 1)
+    monkeypatch.setattr(cpus, "usable_cpus", lambda: 1)
     assert not background.available()
-    monkeypatch.setattr(background, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(cpus, "usable_cpus", lambda: 2)
     assert background.available()
 
 

@@ -41,8 +41,8 @@ project = "killed"
 extensions = ["sphinxcontrib_highlight"]
 
 # The machine this runs on may have one CPU: say there are two, so that children start.
-from sphinxcontrib_highlight.speed import background
-background.usable_cpus = lambda: 2
+from sphinxcontrib_highlight.speed import background, cpus
+cpus.usable_cpus = lambda: 2
 {extra}
 
 

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from conftest import warnings
 from sphinx.util.console import strip_colors
 
-from sphinxcontrib_highlight.speed import background
+from sphinxcontrib_highlight.speed import cpus as speed_cpus
 
 
 def bodies(outdir: Path) -> dict[str, str]:
@@ -26,7 +26,7 @@ def bodies(outdir: Path) -> dict[str, str]:
 def test_parallel_equals_serial(make_app, root_copy, monkeypatch, cpus):
     """-j 4 gives the pages of -j 1, and Sphinx reads and writes in parallel whatever the
     CPUs (the extension never turns the user's -j off)."""
-    monkeypatch.setattr(background, "usable_cpus", lambda: cpus)
+    monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: cpus)
     serial = make_app("html", srcdir=root_copy("parallel", "serial"), freshenv=True, parallel=1)
     serial.build()
     parallel = make_app("html", srcdir=root_copy("parallel", "j4"), freshenv=True, parallel=4)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sphinxcontrib_highlight.bibliography import database as bibdata
-from sphinxcontrib_highlight.speed import background, prerender, switch
+from sphinxcontrib_highlight.speed import background, cpus, prerender, switch
 from sphinxcontrib_highlight.web import downloads
 
 #: Every test root that loads the extension (``bibtex-compat`` loads only
@@ -57,7 +57,7 @@ def forks(monkeypatch) -> list[int]:
 def build(make_app, root_copy, monkeypatch):
     """Build a root afresh with the speed layer on or off; the whole output tree."""
     monkeypatch.setattr(switch, "_enabled", True)  # whatever the builds set, restored after
-    monkeypatch.setattr(background, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(cpus, "usable_cpus", lambda: 2)
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     monkeypatch.setattr(prerender, "PAGES_FOR_CHILD", 1)
     monkeypatch.setattr(downloads, "Worker", partial(background.Worker, inline=0))

@@ -30,10 +30,10 @@ import stat
 import threading
 import time
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_highlight.speed import switch
-from sphinxcontrib_highlight.speed.cpus import usable_cpus
+from sphinxcontrib_highlight.speed import cpus, switch
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Iterable
@@ -59,7 +59,7 @@ def available() -> bool:
         switch.enabled()
         and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
-        and usable_cpus() > 1
+        and cpus.usable_cpus() > 1
     )
 
 
@@ -142,7 +142,7 @@ def _open_descriptors() -> list[int]:
     """This process's open file descriptors (Linux lists them in /proc, macOS in /dev/fd)."""
     for listing in ("/proc/self/fd", "/dev/fd"):
         try:
-            return [int(name) for name in os.listdir(listing)]
+            return [int(entry.name) for entry in Path(listing).iterdir()]
         except OSError:
             continue
     return list(range(min(os.sysconf("SC_OPEN_MAX"), 4096)))

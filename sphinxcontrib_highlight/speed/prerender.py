@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sphinx.builders import Builder
 
-from sphinxcontrib_highlight.speed import background
+from sphinxcontrib_highlight.speed import background, cpus
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -264,7 +264,7 @@ def children_for(builder: Builder) -> int:
         return 1
     app = getattr(builder, "_app", None) or builder.app
     jobs = int(app.parallel)
-    return max(0, min(jobs, background.usable_cpus() - 1 - jobs))
+    return max(0, min(jobs, cpus.usable_cpus() - 1 - jobs))
 
 
 class _LoggedElsewhere(logging.Handler):
