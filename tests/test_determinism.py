@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import soup, warnings
+from conftest import every_file, soup, warnings
 
 
 def outputs(outdir: Path, suffixes: tuple[str, ...]) -> dict[str, bytes]:
@@ -31,14 +31,6 @@ def test_two_builds_give_identical_bytes(make_app, root_copy):
         produced = outputs(Path(first.outdir), suffixes)
         assert produced, builder
         assert produced == outputs(Path(second.outdir), suffixes)
-
-
-def every_file(outdir: Path) -> dict[str, bytes]:
-    """Every file a build wrote, by path."""
-    return {
-        path.relative_to(outdir).as_posix(): path.read_bytes()
-        for path in sorted(outdir.rglob("*")) if path.is_file()
-    }
 
 
 def build_in_a_process(srcdir: Path, builder: str, into: Path, hash_seed: str) -> dict[str, bytes]:
