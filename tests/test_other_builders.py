@@ -88,6 +88,24 @@ def test_texinfo_list_is_an_enumerate_in_its_node(app):
         assert (f"https://doi.org/{doi}" in urls) is bool(doi), number
 
 
+@pytest.mark.sphinx("texinfo", testroot="two-lists", freshenv=True)
+def test_texinfo_citations_point_at_anchors_in_the_right_list(app):
+    """Every ``@ref`` of a citation goes to an ``@anchor`` that exists (makeinfo fails on
+    one that does not), in the item of the list whose number the citation prints."""
+    app.build()
+    assert warnings(app) == ""
+    texi = output(app, "two-lists.texi")
+    anchored_at = {}
+    for number, lines in texinfo_items(texi):
+        for anchor in re.findall(r"@anchor\{([^}]*)\}", "\n".join(lines)):
+            anchored_at[anchor] = number
+    assert [number for number, _ in texinfo_items(texi)] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    references = re.findall(r"@ref\{([^,}]*),,([^}]*)\}", texi)
+    assert len(references) == 19  # every number printed on the two pages that cite
+    assert [(target, printed) for target, printed in references
+            if anchored_at.get(target) != int(printed)] == []
+
+
 @pytest.fixture
 def epub(make_app, root_copy) -> zipfile.ZipFile:
     app = make_app("epub", srcdir=root_copy("bundled"), freshenv=True,
