@@ -83,7 +83,8 @@ def test_cite_formats(make_app, root_copy, cite_format, expected):
 
 
 #: index.rst of test-two-lists: each citation as printed, and where its numbers link.
-#: first.rst lists keys 1-6, second.rst keys 7-9 (``:start: 7``).
+#: first.rst lists keys 1-6, second.rst keys 7-10 (``:start: 7``), the last one also in
+#: first.rst.
 TWO_LISTS_CITES = [
     ("[1–3]", ["first.html#ref-yang2023specialized", "first.html#ref-price2018transition"]),
     ("[1, 2]", ["first.html#ref-yang2023specialized", "first.html#ref-finnerup2021neuropathic"]),
@@ -111,18 +112,26 @@ def test_runs_collapse_from_three_in_one_list_and_never_across_lists(app):
         TWO_LISTS_CITES
     )
     assert [a.get_text() for a in cites[0].select("a")] == ["1", "3"]
-    # The lists number as the citations say: 1-6 on one page, 7-9 on the other.
+    # The lists number as the citations say: 1-6 on one page, 7-10 on the other.
     first, second = soup(app, "first"), soup(app, "second")
     assert [li["id"] for li in first.select("ol.highlight-reference-list > li")] == [
         "ref-yang2023specialized", "ref-finnerup2021neuropathic", "ref-price2018transition",
         "ref-kohno2022spinal", "ref-inoue2018microglia", "ref-chen2018microglia",
     ]
     assert second.select_one("ol.highlight-reference-list")["start"] == "7"
-    # On the second page, its own list wins for its key; the other key links across.
+    # On the second page, its own list wins for its keys; the other key links across.
     assert [(cite.get_text(), [a["href"] for a in cite.select("a")])
             for cite in second.select(".highlight-cite")] == [
         ("[7, 1]", ["#ref-shemer2015microglia", "first.html#ref-yang2023specialized"]),
+        ("[10]", ["#ref-finnerup2021neuropathic"]),
     ]
+    # A key both lists hold: each list's item links back to the citations it numbers.
+    def backrefs(page, key):
+        return [a["href"] for a in page.select(f"li#ref-{key} a.highlight-backref")]
+    assert backrefs(first, "finnerup2021neuropathic") == [
+        "index.html#hcite-0", "index.html#hcite-1", "index.html#hcite-2",
+    ]
+    assert backrefs(second, "finnerup2021neuropathic") == ["#hcite-1"]
 
 
 @pytest.mark.sphinx("text", testroot="two-lists", freshenv=True)
