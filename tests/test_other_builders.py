@@ -29,7 +29,7 @@ def man_text(line: str) -> str:
 def test_man_page_numbers_the_list_in_its_section(app):
     app.build()
     lines = output(app, "bundled.1").splitlines()
-    assert [line for line in lines if line.startswith(".TH ")][0].startswith('.TH "BUNDLED" "1" ')
+    assert next(line for line in lines if line.startswith(".TH ")).startswith('.TH "BUNDLED" "1" ')
     assert [line for line in lines if line.startswith(".SH ")] == [
         ".SH NAME", ".SH REFERENCES", ".SH Author",
     ]
@@ -42,7 +42,7 @@ def test_man_page_numbers_the_list_in_its_section(app):
     assert [line for line in section[1:-1] if line.startswith((".INDENT", ".UNINDENT"))] == []
     tags = [index for index, line in enumerate(section) if line.startswith(".IP ")]
     assert [section[index].split()[1] for index in tags] == NUMBERS
-    for number, (begin, stop) in enumerate(zip(tags, [*tags[1:], len(section) - 1]), 1):
+    for number, (begin, stop) in enumerate(zip(tags, [*tags[1:], len(section) - 1], strict=True), 1):
         item = [man_text(line) for line in section[begin + 1 : stop]]
         assert item[0] == REFERENCES[number - 1], number
         doi = REFERENCE_DOIS[number - 1]
