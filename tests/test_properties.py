@@ -74,17 +74,21 @@ def test_loader_never_raises_on_mutated_real_entries(edits):
     entry none of them touched (nor the line break or ``@`` around it) is read as it was:
     a broken entry never takes its neighbours with it."""
     text = BUNDLED_TEXT
-    # From the end backwards, so that each position and length is one of the original
-    # text: an edit changes the original characters from its position to position+length.
+    # From the end backwards, each deletion stopping where the next edit starts: each
+    # edit then changes exactly the original characters from its position to
+    # position + length (and inserts at its position).
+    applied: list[tuple[int, int]] = []
     for position, length, insert in sorted(edits, reverse=True):
+        length = min(length, applied[-1][0] - position) if applied else length
         text = text[:position] + insert + text[position + length:]
+        applied.append((position, length))
     bibfile = parse_text(text, "mutated.bib")
     assert all(isinstance(problem, BibProblem) for problem in bibfile.problems)
     assert set(bibfile.entries) == set(bibfile.lines)
     assert len(BUNDLED_SPANS) == 15
     for key, (start, end) in BUNDLED_SPANS.items():
         if not any(position <= end and position + length >= start - 1
-                   for position, length, _ in edits):
+                   for position, length in applied):
             assert key in bibfile.entries, key
             assert form(bibfile.entries[key]) == form(BUNDLED.entries[key]), key
     for entry in bibfile.entries.values():
