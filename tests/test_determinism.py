@@ -52,12 +52,12 @@ def build_in_a_process(srcdir: Path, builder: str, into: Path, hash_seed: str) -
     [("reader", "html"), ("multipage", "latex"), ("two-lists", "text")],
 )
 def test_separate_processes_with_other_hash_seeds_give_identical_files(
-    rootdir, tmp_path, root, builder
+    root_copy, tmp_path, root, builder
 ):
     """Two sphinx-build processes with different string hashes (so any order taken from
     a set or from hashing differs between them) write the same files, byte for byte:
     every one, the search index, .buildinfo and the download files included."""
-    srcdir = rootdir / f"test-{root}"
+    srcdir = root_copy(root)
     first = build_in_a_process(srcdir, builder, tmp_path / "seed-1", "1")
     second = build_in_a_process(srcdir, builder, tmp_path / "seed-2", "2")
     assert len(first) >= 3  # text: three pages; html and latex: many more files
