@@ -9,6 +9,7 @@ there, in order.
 
 xelatex (Sphinx's ``latex_engine = "xelatex"``) typesets ``β``, ``’`` and accented names
 with the FreeFont fonts that Sphinx configures; pdflatex would need extra Greek fonts.
+
 The other styles (apa, vancouver, springer-nature) are compiled too, on one entry of each
 type (tests/data/varied.bib) in a project of several pages, each with its own list and
 in-text citations: every entry and number must be there, in order.
