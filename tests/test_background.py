@@ -403,3 +403,78 @@ def test_pages_showing_too_many_entries_are_resolved_by_the_build(
     assert any(domain.entries_shown(docname) for docname, _ in taken)
     assert not any(was_taken and domain.entries_shown(docname) for docname, was_taken in taken)
     assert result(app) == in_process_build
+
+
+def child_always_ahead(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Children start at the first page and the build waits for each page's result (as
+    it does with -j), so that a page comes from a child unless the child left it to the
+    build; each page the build resolves, and whether it took the child's result."""
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    monkeypatch.setattr(prerender, "LONGEST_WAIT", 60.0)  # a busy machine is no reason to differ
+    real_start = prerender.Prerenderer._start
+
+    def waiting(self, *args):
+        real_start(self, *args)
+        self._waits = bool(self._order)
+
+    monkeypatch.setattr(prerender.Prerenderer, "_start", waiting)
+    return count_taken(monkeypatch)
+
+
+@needs_fork
+@pytest.mark.parametrize("root", ["sphinx-warns"])
+def test_pages_on_which_sphinx_warns_come_from_the_child_unchanged(
+    build_root, in_process_build, monkeypatch
+):
+    """Sphinx warns on these pages (a missing image as it reads them, undefined labels
+    and documents as it resolves them after the extension) beside the extension's own
+    warnings: a child resolving them gives the same files and the same warnings, in the
+    same order."""
+    taken = child_always_ahead(monkeypatch)
+    app = build_root()
+    files, warned = in_process_build
+    assert [line.split(": WARNING: ")[1] for line in warned] == [
+        "image file not readable: missing.png [image.not_readable]",
+        ":hcite: key 'nobody1999' is not in the bibliography [highlight.unknown_key]",
+        "undefined label: 'no-such-label' [ref.ref]",
+        ":hcite: key 'nobody1999' is not in the bibliography [highlight.unknown_key]",
+        "undefined label: 'another-missing-label' [ref.ref]",
+        "unknown document: 'no-such-page' [ref.doc]",
+    ]
+    assert result(app) == (files, warned)
+    assert taken == [(page, True) for page in ("first", "fourth", "index", "second", "third")]
+
+
+@needs_fork
+def test_a_page_on_which_sphinx_warns_in_the_child_is_left_to_the_build(
+    make_app, root_copy, monkeypatch
+):
+    """Sphinx's own code may log while the extension resolves a page (here: its logger,
+    called from the post-transform on one page). A child keeps only the extension's
+    warnings, so it sends no result for that page: the build resolves the page itself
+    and logs everything in order, and the child goes on with the next pages."""
+    from sphinx.util import logging as sphinx_logging
+
+    real_replace = transforms.ResolveHighlight.replace
+
+    def sphinx_warns_on_second(self, placeholders):
+        docname = placeholders[0]["docname"]
+        if docname == "second":
+            sphinx_logging.getLogger("sphinx.transforms.post_transforms").warning(
+                "a warning of Sphinx's own, logged while the page resolves", location=docname,
+            )
+        return real_replace(self, placeholders)
+
+    monkeypatch.setattr(transforms.ResolveHighlight, "replace", sphinx_warns_on_second)
+    with monkeypatch.context() as patch:
+        patch.setattr(background, "available", lambda: False)
+        alone = make_app("html", srcdir=root_copy("sphinx-warns", "in-process"), freshenv=True)
+        alone.build()
+    expected = result(alone)
+    assert sum("a warning of Sphinx's own" in line for line in expected[1]) == 1
+    taken = child_always_ahead(monkeypatch)
+    app = make_app("html", srcdir=root_copy("sphinx-warns"), freshenv=True)
+    app.build()
+    assert result(app) == expected
+    assert taken == [("first", True), ("fourth", True), ("index", True), ("second", False),
+                     ("third", True)]
