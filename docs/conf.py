@@ -16,7 +16,6 @@ extensions = [
     "myst_parser",
     "_ext.reference_tables",
     "_ext.cli_help",
-    "_ext.example_style",
     "_ext.style_gallery",
 ]
 

@@ -39,7 +39,10 @@ class Warn(Enum):
     generic document (CSL's ``document`` type)."""
 
     STYLE = "style"
-    """A style name that no installed style answers to; the default style is used."""
+    """A style name that no installed style answers to (the warning names the closest CSL
+    style ids; the default style is used), or a CSL style the processor cannot wholly
+    follow, at the style's line: a macro used but not defined, an element CSL does not
+    have. What it can follow is used."""
 
     DIRECTIVE = "directive"
     """A directive option or argument that is not valid; the directive is skipped."""

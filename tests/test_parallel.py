@@ -62,7 +62,7 @@ def test_parallel_equals_serial_on_the_whole_output(make_app, root_copy, monkeyp
     """Pages with meta tags, COinS and download files (reader), and the text builder: -j 4
     on four CPUs (children resolve every page ahead and the build waits for them) writes
     every file of -j 1."""
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: 4)
     serial = make_app(builder, srcdir=root_copy(root, "serial"), freshenv=True, parallel=1)
     serial.build()
     parallel = make_app(builder, srcdir=root_copy(root, "j4"), freshenv=True, parallel=4)

@@ -26,6 +26,8 @@ from sphinxcontrib_highlight.export import formats, markup
 from sphinxcontrib_highlight.sphinxext.config import HighlightConfig
 from sphinxcontrib_highlight.sphinxext.formatting import render_entry, rendering_problems
 from sphinxcontrib_highlight.styles import find_style, style_names
+from sphinxcontrib_highlight.styles.csl_style import CslStyle
+from sphinxcontrib_highlight.styles.terms import use_language
 from sphinxcontrib_highlight.warning_types import WARNING_TYPE, Warn
 
 if TYPE_CHECKING:
@@ -71,8 +73,8 @@ def _write(text: str, output: str | None) -> None:
 def _check_style(name: str, parser: argparse.ArgumentParser) -> None:
     try:
         find_style(name)
-    except LookupError:
-        parser.error(f"no style named {name!r}; installed styles: {', '.join(style_names())}")
+    except LookupError as error:
+        parser.error(str(error).strip("'\""))
 
 
 def _article_key(bibliography: Bibliography, wanted: str | None) -> str | None:
@@ -85,7 +87,8 @@ def _article_key(bibliography: Bibliography, wanted: str | None) -> str | None:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    """Print every entry (but the article, if asked), numbered, in file order."""
+    """Print every entry (but the article, if asked), numbered, in the order the style's
+    bibliography gives (file order for a style that does not sort)."""
     bibliography = _load(args)
     _report(bibliography.problems, sys.stderr)
     if args.article and args.article not in bibliography:
@@ -97,11 +100,16 @@ def cmd_render(args: argparse.Namespace) -> int:
         if args.exclude_article or args.article
         else None
     )
-    items = [
-        (entry.key, render_entry(args.style, entry, lookup=bibliography.get).text)
-        for entry in bibliography.entries.values()
-        if entry.key != skip
-    ]
+    entries = [entry for entry in bibliography.entries.values() if entry.key != skip]
+    style = find_style(args.style)
+    if isinstance(style, CslStyle):
+        listed = style.bibliography(entries, bibliography.get)
+        items = [(entry.key, rendered.text) for entry, rendered in listed]
+    else:
+        items = [
+            (entry.key, render_entry(args.style, entry, lookup=bibliography.get).text)
+            for entry in entries
+        ]
     _write(markup.numbered_list(items, args.format), args.output)
     return 1 if _unreadable(bibliography) else 0
 
@@ -160,8 +168,13 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                        help=f"encoding of the files (default: {DEFAULT_ENCODING})")
     style = argparse.ArgumentParser(add_help=False)
     style.add_argument("--style", default=DEFAULT_STYLE,
-                       help=f"a pybtex formatting style (default: {DEFAULT_STYLE}); "
-                       f"installed: {', '.join(style_names())}")
+                       help=f"a style (default: {DEFAULT_STYLE}): any CSL style id "
+                       "(nature, ieee, chicago-author-date, ...), the path of a .csl file, "
+                       f"or one of {', '.join(style_names())}")
+    style.add_argument("--locale", metavar="LANG",
+                       help="the language of the words styles print, as Sphinx's "
+                       "language (de, zh_CN) or a CSL locale (de-AT); default: the "
+                       "style's own, else English")
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument("-o", "--output", metavar="OUT",
                         help="write to this file (UTF-8) instead of standard output")
@@ -207,6 +220,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser(prog)
     args = parser.parse_args(argv)
+    use_language(getattr(args, "locale", None))
     if hasattr(args, "style"):
         _check_style(args.style, args.parser)
     status: int = args.handler(args)

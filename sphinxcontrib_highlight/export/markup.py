@@ -10,6 +10,7 @@ backends here are small subclasses that fix just that.
 
 from __future__ import annotations
 
+import json
 import re
 from html import escape
 from typing import TYPE_CHECKING, ClassVar
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
     from pybtex.richtext import Text
 
-FORMATS = ("text", "html", "rst", "markdown")
+FORMATS = ("text", "html", "rst", "markdown", "json")
 
 
 class _Html(pybtex_html.Backend):  # type: ignore[misc]
@@ -34,6 +35,11 @@ class _Html(pybtex_html.Backend):  # type: ignore[misc]
 
     def format_protected(self, text: str) -> str:
         return text
+
+    def format_tag(self, tag_name: str, text: str) -> str:
+        if tag_name == "sc":  # small caps, from a CSL style
+            return f'<span style="font-variant:small-caps">{text}</span>' if text else ""
+        return str(super().format_tag(tag_name, text))
 
     @staticmethod
     def format_href(url: str, text: str, external: bool = False) -> str:
@@ -54,6 +60,11 @@ class _Markdown(pybtex_markdown.Backend):  # type: ignore[misc]
 
     def format_protected(self, text: str) -> str:
         return text
+
+    def format_tag(self, tag_name: str, text: str) -> str:
+        # Markdown has emphasis and strong emphasis; other formatting (small caps,
+        # super- and subscripts) prints as its text rather than as raw HTML.
+        return str(super().format_tag(tag_name, text)) if tag_name in self.tags else text
 
     def format_href(self, url: str, text: str, external: bool = False) -> str:
         if not text:
@@ -118,7 +129,18 @@ def inline(text: Text, fmt: str) -> str:
 
 
 def numbered_list(items: Sequence[tuple[str, Text]], fmt: str, start: int = 1) -> str:
-    """A numbered list of ``(key, text)`` in ``fmt``; HTML items get ``id="ref-<key>"``."""
+    """A numbered list of ``(key, text)`` in ``fmt``; HTML items get ``id="ref-<key>"``.
+
+    ``json`` is for programs: an array, in the list's order, of objects with the entry's
+    ``key``, its ``text`` as plain text, its ``html`` and its ``number``.
+    """
+    if fmt == "json":
+        records = [
+            {"key": key, "number": number, "text": inline(text, "text"),
+             "html": inline(text, "html")}
+            for number, (key, text) in enumerate(items, start)
+        ]
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     if fmt == "html":
         start_attr = f' start="{start}"' if start != 1 else ""
         lines = [f'<ol class="highlight-reference-list"{start_attr}>']

@@ -17,7 +17,7 @@ from sphinx.config import ENUM
 
 from sphinxcontrib_highlight import speed
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
-from sphinxcontrib_highlight.styles import find_style, style_names
+from sphinxcontrib_highlight.styles import find_style
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
@@ -57,13 +57,23 @@ def _string(value: Any) -> str:
 
 
 def _style(value: Any) -> str:
-    """The name of an installed style (any pybtex formatting style)."""
+    """A style's name: this package's, a pybtex style's, a CSL style id, or the path of a
+    .csl file (made absolute from the configuration directory before this runs)."""
     name = _string(value)
     try:
         find_style(name)
-    except LookupError:
-        raise ValueError(f"no style of that name; installed: {', '.join(style_names())}") from None
+    except LookupError as error:
+        raise ValueError(str(error).strip("'\"")) from None
     return name
+
+
+def csl_path(name: str, base: Path) -> str:
+    """A style name as :func:`~sphinxcontrib_highlight.styles.find_style` takes it: the
+    path of a .csl file made absolute from ``base`` (the configuration directory), any
+    other name as it is."""
+    if not name.endswith(".csl") or Path(name).is_absolute():
+        return name
+    return str((base / name).resolve())
 
 
 def _flag(value: object) -> bool:
@@ -123,13 +133,16 @@ class HighlightConfig:
     reference_style: str = _option(
         "neurosci-bull",
         frozenset({str}),
-        "Style of reference lists: any pybtex formatting style.",
+        "Style of reference lists: ``neurosci-bull``, ``springer-nature``, ``apa``, "
+        "``vancouver``, any CSL style id (``nature``, ``ieee``, ``chicago-author-date``; "
+        "the whole repository with the ``styles`` extra), the path of a ``.csl`` file "
+        "relative to ``conf.py``, or a pybtex style (``unsrt``).",
         _style,
     )
     citation_style: str = _option(
         "springer-nature",
         frozenset({str}),
-        "Style of the citation block: any pybtex formatting style.",
+        "Style of the citation block: any value ``highlight_reference_style`` takes.",
         _style,
     )
     cite_format: str = _option(
@@ -193,6 +206,10 @@ def register(app: Sphinx) -> None:
 
 def validate(app: Sphinx, config: Config) -> None:
     """Normalise each value; replace an invalid one by its default with a warning."""
+    for style_option in ("highlight_reference_style", "highlight_citation_style"):
+        value = getattr(config, style_option)
+        if isinstance(value, str):
+            setattr(config, style_option, csl_path(value, Path(app.confdir)))
     for option in config_fields():
         name = PREFIX + option.name
         raw = getattr(config, name)
@@ -203,14 +220,37 @@ def validate(app: Sphinx, config: Config) -> None:
             warn(
                 f"invalid value {raw!r} for {name}: {error}; using the default {default!r}",
                 Warn.CONFIG,
-                None,
+                _where_set(Path(app.confdir) / "conf.py", name),
             )
             setattr(config, name, default)
+    for style_option in ("highlight_reference_style", "highlight_citation_style"):
+        warn_style_problems(getattr(config, style_option))
     speed.set_enabled(config.highlight_speedups)
     # Relative to conf.py, whatever directory sphinx-build runs from.
     config.highlight_bibfiles = tuple(
         str((Path(app.confdir) / path).resolve()) for path in config.highlight_bibfiles
     )
+
+
+def _where_set(conf_py: Path, name: str) -> str | None:
+    """``conf.py:LINE`` where ``name`` is assigned; None if conf.py does not set it (a
+    ``-D`` override on the command line)."""
+    try:
+        lines = conf_py.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(lines, 1):
+        if line.lstrip().startswith(name) and "=" in line:
+            return f"{conf_py}:{number}"
+    return None
+
+
+def warn_style_problems(name: str) -> None:
+    """Warn, once a build, at its line, about each thing in the named CSL style that the
+    processor cannot follow (an undefined macro, an element CSL does not have)."""
+    style = find_style(name)
+    for line, message in getattr(style, "problems", ()):
+        warn(f"CSL style {name!r}: {message}", Warn.STYLE, f"{style.origin}:{line}", once=True)
 
 
 def get_config(config: Config) -> HighlightConfig:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sphinx.util.docutils import SphinxDirective
 
 from sphinxcontrib_highlight.sphinxext import options as opt
+from sphinxcontrib_highlight.sphinxext.config import warn_style_problems
 from sphinxcontrib_highlight.sphinxext.nodes import (
     citation_block_placeholder,
     reference_list_placeholder,
@@ -20,7 +21,7 @@ from sphinxcontrib_highlight.sphinxext.nodes import (
 from sphinxcontrib_highlight.sphinxext.records import BlockRecord, ListMode, ListRecord
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
-from sphinxcontrib_highlight.styles import find_style, style_names
+from sphinxcontrib_highlight.styles import find_style
 from sphinxcontrib_highlight.styles.terms import term
 from sphinxcontrib_highlight.warning_types import Warn
 
@@ -67,17 +68,20 @@ class _HighlightDirective(SphinxDirective):
 
     def style_name(self, options: dict[str, Any], default: str) -> str:
         """The ``:style:`` option if a style of that name exists, else ``default``."""
-        name = options.get("style", default)
+        name = str(options.get("style", default))
+        # A .csl file of the option is found as Sphinx finds a directive's files:
+        # relative to the document, or to the source directory when it starts with "/"
+        # (the configured default is already absolute, from conf.py's directory).
+        given = "style" in options and name.endswith(".csl")
+        path = self.env.relfn2path(name)[1] if given else name
         try:
-            find_style(name)
-        except LookupError:
-            installed = ", ".join(style_names())
-            self.problem(
-                f"no style named {name!r} (installed: {installed}); using {default!r}",
-                Warn.STYLE,
-            )
+            find_style(path)
+        except LookupError as error:
+            reason = str(error).strip("'\"")
+            self.problem(f"{reason}; using {default!r}", Warn.STYLE)
             return default
-        return str(name)
+        warn_style_problems(path)
+        return path
 
     @property
     def domain(self) -> HighlightDomain:

@@ -8,7 +8,7 @@ so one bad entry never stops a build.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
 
 import pybtex_docutils
 from docutils import nodes
@@ -25,19 +25,21 @@ from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
-
-    from sphinxcontrib_highlight.styles.csl_style import Lookup
     from pybtex.richtext import Text
 
-class _Backend(pybtex_docutils.Backend):  # type: ignore[misc]
+    from sphinxcontrib_highlight.styles.csl_style import Lookup
+
+class _Backend(pybtex_docutils.Backend):
     """pybtex's docutils backend, with small caps (CSL's ``font-variant``), which every
     builder writes through the ``smallcaps`` class (LaTeX defines the role)."""
 
-    tags: ClassVar[dict[str, Any]] = {
-        **pybtex_docutils.Backend.tags,
-        "sc": lambda rawsource, text, *children: nodes.inline(
-            rawsource, text, *children, classes=["smallcaps"]),
-    }
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags = {**self.tags, "sc": _small_caps}  # type: ignore[dict-item]  # called like a node class
+
+
+def _small_caps(rawsource: str, text: str, *children: nodes.Node) -> nodes.inline:
+    return nodes.inline(rawsource, text, *children, classes=["smallcaps"])
 
 
 _BACKEND = _Backend()

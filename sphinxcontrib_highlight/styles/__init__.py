@@ -1,21 +1,30 @@
-"""Styles, found by name in pybtex's registry of formatting styles.
+"""Styles, found by name: the package's own, pybtex's registry, then every CSL style.
 
 Every style is a pybtex formatting style (entry-point group ``pybtex.style.formatting``),
-so one registry serves the extension, pybtex and sphinxcontrib-bibtex, and a third-party
-package adds a style by declaring an entry point in that group. pybtex's own styles
-(``unsrt``, ``plain``, ``alpha``) work too, without the missing-field reports of ours.
+so one interface serves the extension, pybtex and sphinxcontrib-bibtex. A name is looked
+up in this order:
+
+1. the styles this package declares (``neurosci-bull``, ``springer-nature``, ``apa``,
+   ``vancouver``), CSL styles run by the package's CSL engine;
+2. pybtex's registry: pybtex's own styles (``unsrt``, ``plain``, ``alpha``) and any a
+   third-party package declares in that group;
+3. the CSL styles: an id of the CSL styles repository (``nature``, ``ieee``; a dependent
+   style runs its parent), or a path to a ``.csl`` file.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pybtex.plugin
 from pybtex.plugin import PluginNotFound
 
 from sphinxcontrib_highlight.styles.base import Rendered
+from sphinxcontrib_highlight.styles.csl.catalog import InvalidStyleError
+from sphinxcontrib_highlight.styles.csl_style import CslStyle
 
 if TYPE_CHECKING:
     from pybtex.style.formatting import BaseStyle
@@ -34,29 +43,39 @@ BUILT_IN = {
 
 
 def find_style(name: str) -> BaseStyle:
-    """The style called ``name``; ``LookupError`` if there is none.
+    """The style called ``name`` (a path to a .csl file must be absolute or relative to
+    the working directory); ``LookupError`` saying why if there is none: for an unknown
+    CSL id its message names the closest ids.
 
     Styles hold no state between entries, so one instance per name serves a whole
-    build: pybtex's lookup reads every installed package's entry points on each call.
+    build: pybtex's lookup reads every installed package's entry points on each call. A
+    .csl file is read again when it changes (sphinx-autobuild rebuilds in one process).
     """
-    return _style(name)
+    path = Path(name)
+    changed = path.stat().st_mtime_ns if name.endswith(".csl") and path.is_file() else 0
+    return _style(name, changed)
 
 
 @lru_cache(maxsize=64)
-def _style(name: str) -> BaseStyle:
+def _style(name: str, changed: int) -> BaseStyle:
     if name in BUILT_IN:
         module, _, class_name = BUILT_IN[name].partition(":")
         built_in: type[BaseStyle] = getattr(import_module(module), class_name)
         return built_in()
+    if not name.endswith(".csl"):
+        try:
+            return pybtex.plugin.find_plugin(GROUP, name)()
+        except PluginNotFound:
+            pass
     try:
-        style_class = pybtex.plugin.find_plugin(GROUP, name)
-    except PluginNotFound as error:
-        raise LookupError(f"no style named {name!r}") from error
-    return style_class()
+        return CslStyle(name)
+    except InvalidStyleError as error:
+        raise LookupError(str(error)) from error
 
 
 def style_names() -> list[str]:
-    """Every style name installed, sorted."""
+    """The styles known by a short name (this package's and pybtex's registry), sorted;
+    every CSL style id works beside them."""
     return sorted(set(pybtex.plugin.enumerate_plugin_names(GROUP)))
 
 

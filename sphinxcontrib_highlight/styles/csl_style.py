@@ -94,8 +94,10 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
         self._pybtex_arguments = kwargs
         source = catalog.find_style(id_or_path or self.csl_id, base_dir=base_dir)
         self.style_id = source.style_id
+        self.origin = source.origin
         self.csl = _compiled(source.xml)
         self.printed = _printed_variables(source.xml)
+        self.problems = style_problems(source.xml)
 
     def __getattr__(self, name: str) -> Any:
         # pybtex's plugins (sorting, labels) are set up only if pybtex's own interface asks.
@@ -127,21 +129,45 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
         A ``@set`` prints its members (found with ``lookup``, by key) one after another,
         separated by semicolons, as biblatex prints a set; CSL has no sets.
         """
+        return [rendered for _, rendered in self._rendered(entries, lookup)[0]]
+
+    def bibliography(
+        self, entries: list[Entry], lookup: Lookup | None = None
+    ) -> list[tuple[Entry, Rendered]]:
+        """The entries as the style's bibliography lists them: sorted by the style's
+        ``<sort>`` (an author-date style's alphabetical order), else in the order given."""
+        rendered, order = self._rendered(entries, lookup)
+        return [rendered[index] for index in order]
+
+    def _rendered(
+        self, entries: list[Entry], lookup: Lookup | None
+    ) -> tuple[list[tuple[Entry, Rendered]], list[int]]:
+        """Each entry with its rendering, in the order given, and the order of their
+        indexes in the style's bibliography."""
         parts = [self._items_of(entry, lookup) for entry in entries]
         items = [item for part in parts for item in part]
         language = current_language()
         locale = self.csl.default_locale or (language.replace("_", "-") if language else None)
         processor = Processor(self.csl, items, locale=locale)
         marks = processor.quote_marks
-        by_id = {entry.id: entry.content for entry in processor.bibliography()}
+        printed = processor.bibliography()
+        by_id = {entry.id: entry.content for entry in printed}
         results = []
         for entry, part in zip(entries, parts, strict=True):
             texts = [rich_text(by_id.get(item["id"]), marks) for item in part]
             text = Text(*_joined(texts)) if len(texts) > 1 else (texts[0] if texts else Text())
             missing = tuple(dict.fromkeys(name for item in part for name in self.missing(item)))
             known = known_type(entry.type)
-            results.append(Rendered(text, missing, None if known else entry.type))
-        return results
+            results.append((entry, Rendered(text, missing, None if known else entry.type)))
+        position = {entry.id: place for place, entry in enumerate(printed)}
+        unplaced = len(printed)
+        order = sorted(
+            range(len(entries)),
+            key=lambda index: min(
+                (position.get(item["id"], unplaced) for item in parts[index]), default=unplaced
+            ),
+        )
+        return results, order
 
     @staticmethod
     def _items_of(entry: Entry, lookup: Lookup | None) -> list[dict[str, Any]]:
@@ -162,6 +188,46 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
             if not any(item.get(name) for name in stand_ins):
                 lacking.append(field_name)
         return tuple(lacking)
+
+
+#: The elements CSL 1.0.2 defines; anything else in a style is a mistake the processor
+#: passes over.
+_CSL_ELEMENTS = frozenset({
+    "style", "info", "author", "contributor", "category", "id", "issn", "eissn", "issnl",
+    "link", "published", "rights", "summary", "title", "title-short", "updated", "name",
+    "email", "uri", "locale", "terms", "term", "single", "multiple", "date", "date-part",
+    "style-options", "macro", "citation", "bibliography", "sort", "key", "layout", "text",
+    "number", "names", "et-al", "substitute", "label", "group", "choose", "if", "else-if",
+    "else", "name-part", "institution", "institution-part",
+})
+
+
+@lru_cache(maxsize=32)
+def style_problems(xml: str) -> tuple[tuple[int, str], ...]:
+    """What in a style the processor cannot follow, by line: a macro used but never
+    defined, an element CSL does not have, no ``<citation>``. The style still renders
+    what it can, as citeproc-js does; these make the warnings that say why not all."""
+    # Comments blanked out, their line breaks kept, so the lines still count true.
+    xml = re.sub(r"<!--.*?-->", lambda comment: re.sub(r"[^\n]", " ", comment.group(0)),
+                 xml, flags=re.DOTALL)
+    defined = set(re.findall(r'<macro\b[^>]*\bname="([^"]*)"', xml))
+    problems = [
+        (_line(xml, match.start()), f"macro {match.group(1)!r} is not defined")
+        for match in re.finditer(r'\bmacro="([^"]*)"', xml)
+        if match.group(1) not in defined
+    ]
+    problems.extend(
+        (_line(xml, match.start()), f"<{match.group(1)}> is not a CSL element")
+        for match in re.finditer(r"<([A-Za-z][\w.-]*)", xml)
+        if match.group(1) not in _CSL_ELEMENTS
+    )
+    if not re.search(r"<citation\b", xml):
+        problems.append((1, "the style has no <citation>, which CSL requires"))
+    return tuple(sorted(set(problems)))
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
 
 
 @lru_cache(maxsize=32)

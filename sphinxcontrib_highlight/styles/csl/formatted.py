@@ -509,6 +509,9 @@ def to_html(node: Node | None, marks: QuoteMarks | None = None) -> str:
     )
 
 
+_LEFT_MARGIN = '<div class="csl-left-margin">'
+
+
 def to_text(node: Node | None, marks: QuoteMarks | None = None) -> str:
     """The tree as plain text, quotes and punctuation handled as in HTML."""
     if node is None:
@@ -521,11 +524,10 @@ def to_text(node: Node | None, marks: QuoteMarks | None = None) -> str:
             out.append(token.value)
         elif token.kind == "open":
             opened.append(token.value)
-        elif token.kind == "close" and opened:
+        elif token.kind == "close" and opened and opened.pop() == _LEFT_MARGIN:
             # A label set apart (second-field-align's left margin) is followed by a
             # space in plain text, as citeproc-js's text format writes "[1] Author".
-            if opened.pop() == '<div class="csl-left-margin">':
-                out.append(" ")
+            out.append(" ")
     return "".join(out)
 
 
