@@ -98,3 +98,20 @@ def test_unknown_configured_style_names_the_installed_ones(app):
     # The default style is used instead: the list is the published one.
     first = soup(app).select_one("ol.highlight-reference-list > li").get_text()
     assert first.startswith("Finnerup NB, Kuner R, Jensen TS.")
+
+
+@pytest.mark.parametrize("builder", ["html", "epub"])
+def test_summary_counts_the_warnings_printed(make_app, root_copy, builder):
+    """Sphinx counts a ``once`` warning each time it is logged but prints it once: the
+    summary said "21 warnings" for 12 printed when epub resolved a page three times, and
+    an entry shown twice on a page was counted twice."""
+    srcdir = root_copy("bad-bib")
+    with (srcdir / "index.rst").open("a", encoding="utf-8") as index:
+        index.write("\n.. highlight-citation:: noauthor2021\n")
+    app = make_app(builder, srcdir=srcdir, freshenv=True,
+                   confoverrides={"version": "1", "copyright": "2026"})
+    app.build()
+    printed = [line for line in lines(app) if "already registered" not in line]
+    assert any("noauthor2021" in line for line in printed)
+    registered = warnings(app).count("already registered")
+    assert app._warncount - registered == len(printed), "\n".join(printed)

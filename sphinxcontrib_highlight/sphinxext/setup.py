@@ -19,6 +19,7 @@ from sphinxcontrib_highlight.sphinxext.domain import (
 from sphinxcontrib_highlight.sphinxext.roles import CiteRole
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.transforms import ResolveHighlight, resolve_ahead
+from sphinxcontrib_highlight.sphinxext.warnings_ import forget_once_warnings
 from sphinxcontrib_highlight.styles.terms import use_language
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def register(app: Sphinx) -> None:
     app.connect("config-inited", use_bib_cache)
     app.connect("builder-inited", parse_listed_files_ahead)
     app.connect("config-inited", use_document_language)
+    app.connect("config-inited", forget_once_warnings)
 
 
 def use_bib_cache(app: Sphinx, config: Config) -> None:
