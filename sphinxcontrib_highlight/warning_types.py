@@ -40,6 +40,11 @@ class Warn(Enum):
     STYLE = "style"
     """A style name that no installed style answers to; the default style is used."""
 
+    STYLE_ERROR = "style_error"
+    """A style failed on an entry for a reason other than a missing field or a field that
+    is not valid LaTeX (a pybtex style raising an error of its own); the entry is printed
+    in a generic form."""
+
     DIRECTIVE = "directive"
     """A directive option or argument that is not valid; the directive is skipped."""
 

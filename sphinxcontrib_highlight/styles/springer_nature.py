@@ -59,7 +59,7 @@ class SpringerNatureStyle(HighlightStyle):
 
     def format_article(self, f: Fields) -> Text:
         journal = f.text("shortjournal", "journalabbrev", "journal-abbrev", "journal",
-                         "journaltitle", required=True)
+                         "journaltitle", required=True, missing_as="journal")
         return join(
             self.authors(f),
             sentence(f.text("title", required=True)),
