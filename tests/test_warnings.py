@@ -115,3 +115,50 @@ def test_summary_counts_the_warnings_printed(make_app, root_copy, builder):
     assert any("noauthor2021" in line for line in printed)
     registered = warnings(app).count("already registered")
     assert app._warncount - registered == len(printed), "\n".join(printed)
+
+
+CITED_DEEP_IN_A_PARAGRAPH = """\
+Title
+=====
+
+First line of a paragraph,
+second line, :hcite:`nobody1999`
+third line :hcite:`nobody1999` and :hcite:`nobody2000`.
+
+- an item
+  that cites :hcite:`nobody2001` on its second line
+
+.. highlight-references::
+   :cited:
+"""
+
+
+def test_a_citation_warning_points_at_its_own_line(make_app, tmp_path):
+    """docutils gives a role its paragraph's first line; the warning said line 4."""
+    (tmp_path / "conf.py").write_text('extensions = ["sphinxcontrib_highlight"]\n')
+    (tmp_path / "index.rst").write_text(CITED_DEEP_IN_A_PARAGRAPH)
+    app = make_app("html", srcdir=tmp_path, freshenv=True)
+    app.build()
+    located = sorted(
+        (re.search(r"index\.rst:(\d+): WARNING: :hcite: key '(\w+)'", line).groups())
+        for line in lines(app) if ":hcite: key" in line
+    )
+    assert located == [
+        ("5", "nobody1999"), ("6", "nobody1999"), ("6", "nobody2000"), ("9", "nobody2001"),
+    ]
+
+
+def test_a_citation_warning_points_at_its_own_line_in_myst(make_app, tmp_path):
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinxcontrib_highlight"]\n'
+    )
+    (tmp_path / "index.md").write_text(
+        "# Title\n\nFirst line,\nsecond {hcite}`nobody1999`\nthird {hcite}`nobody2000`.\n"
+    )
+    app = make_app("html", srcdir=tmp_path, freshenv=True)
+    app.build()
+    located = sorted(
+        (re.search(r"index\.md:(\d+): WARNING: :hcite: key '(\w+)'", line).groups())
+        for line in lines(app) if ":hcite: key" in line
+    )
+    assert located == [("4", "nobody1999"), ("5", "nobody2000")]

@@ -76,6 +76,13 @@ class HighlightDomain(Domain):
     def add_cite(self, record: CiteRecord) -> None:
         self.by_document("cites").setdefault(record.docname, []).append(record)
 
+    def move_cites(self, docname: str, lines: dict[str, int]) -> None:
+        """Set the line of the document's citations named by id (see :class:`.CitationLines`)."""
+        cites = self.by_document("cites").get(docname, [])
+        cites[:] = [
+            cite._replace(lineno=lines.get(cite.cite_id, cite.lineno)) for cite in cites
+        ]
+
     def add_block(self, record: BlockRecord) -> None:
         self.by_document("blocks").setdefault(record.docname, []).append(record)
 
