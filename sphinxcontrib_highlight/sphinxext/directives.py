@@ -15,6 +15,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinxcontrib_highlight.sphinxext import options as opt
 from sphinxcontrib_highlight.sphinxext.nodes import (
     citation_block_placeholder,
+    claim_id,
     reference_list_placeholder,
 )
 from sphinxcontrib_highlight.sphinxext.records import BlockRecord, ListMode, ListRecord
@@ -100,7 +101,12 @@ class CitationDirective(_HighlightDirective):
         if key is not None and len(key.split()) > 1:
             self.problem(f"expected one key, got {key!r}", Warn.UNKNOWN_KEY)
             return []
-        block_id = f"highlight-citation-{self.env.new_serialno('highlight-citation')}"
+        node = citation_block_placeholder(docname=self.env.docname)
+        block_id = claim_id(
+            self.state.document, node,
+            lambda: f"highlight-citation-{self.env.new_serialno('highlight-citation')}",
+        )
+        node["block_id"] = block_id
         self.domain.add_block(
             BlockRecord(
                 docname=self.env.docname,
@@ -112,7 +118,6 @@ class CitationDirective(_HighlightDirective):
                 heading=options.get("heading") or term("Cite this article"),
             )
         )
-        node = citation_block_placeholder(block_id=block_id, docname=self.env.docname)
         self.set_source_info(node)
         return [node]
 
