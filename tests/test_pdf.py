@@ -19,7 +19,9 @@ import os
 import re
 import shutil
 import subprocess
+import statistics
 import sys
+from pathlib import Path
 
 import pytest
 from seed import CITATION, CITATION_DOI, REFERENCE_DOIS, REFERENCES
@@ -58,8 +60,8 @@ def test_pattern_allows_only_line_breaks():
 
 
 @pytest.fixture(scope="module")
-def pdf_text(rootdir, tmp_path_factory) -> str:
-    """Build the bundled root as a user would: sphinx-build, then latexmk, then pdftotext."""
+def pdf_path(rootdir, tmp_path_factory) -> Path:
+    """Build the bundled root as a user would: sphinx-build, then latexmk."""
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         message = f"not installed: {', '.join(missing)} (bash scripts/dev test installs them)"
@@ -80,8 +82,14 @@ def pdf_text(rootdir, tmp_path_factory) -> str:
         cwd=outdir, capture_output=True, text=True, errors="replace", timeout=600, check=False,
     )
     assert latexmk.returncode == 0, latexmk.stdout[-4000:]
+    return outdir / "bundled.pdf"
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf_path) -> str:
+    """The PDF's text as pdftotext lays it out."""
     text = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(outdir / "bundled.pdf"), "-"],
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf_path), "-"],
         capture_output=True, check=True, timeout=120,
     ).stdout.decode("utf-8")
     for ligature, letters in LIGATURES.items():
@@ -114,3 +122,36 @@ def test_fourteen_references_as_published_in_order(pdf_text):
 )
 def test_special_characters_survive(pdf_text, needle):
     assert re.search(typeset_pattern(needle), pdf_text)
+
+
+def test_spaces_after_abbreviations_are_word_spaces(pdf_path):
+    """LaTeX set a sentence space after "et al." and "Neurosci." (a period after a
+    lower-case letter): within each line of the references every space must be as wide
+    as the others, whatever punctuation precedes it."""
+    layout = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf_path), "-"], capture_output=True, text=True,
+        check=True, timeout=120,
+    ).stdout
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+        layout,
+    )
+    lines: dict[str, list[tuple[float, float, str]]] = {}
+    for x_min, y_min, x_max, word in words:
+        lines.setdefault(y_min, []).append((float(x_min), float(x_max), word))
+    checked = 0
+    for line in lines.values():
+        line.sort()
+        if not any(word == "al." for _, _, word in line):
+            continue
+        # The list's number ("3.") stands apart from its text, in a box of its own.
+        starts_with_number = re.fullmatch(r"\d+\.", line[0][2]) is not None
+        gaps = [
+            (line[i][2], line[i + 1][0] - line[i][1])
+            for i in range(int(starts_with_number), len(line) - 1)
+        ]
+        usual = statistics.median(gap for _, gap in gaps)
+        wide = [(word, round(gap, 2)) for word, gap in gaps if gap > usual * 1.05 + 0.05]
+        assert wide == [], f"spaces of {usual:.2f} pt, wider after: {wide}"
+        checked += 1
+    assert checked >= 5  # the citation block and the references with "et al."
