@@ -83,3 +83,28 @@ def test_the_configuration_page_is_generated():
     page = (ROOT / "docs" / "configuration.rst").read_text(encoding="utf-8")
     assert ".. highlight-config-values::" in page
     assert ".. confval::" not in page
+
+
+def test_the_warnings_table_says_when_each_warning_comes(tmp_path):
+    """The table read the docstrings of a module that no longer holds the subtypes, and
+    printed an empty "When" for every one."""
+    from bs4 import BeautifulSoup
+    from sphinx.application import Sphinx
+
+    from sphinxcontrib_highlight.warning_types import Warn
+
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / 'docs')!r})\n"
+        'extensions = ["_ext.reference_tables"]\n'
+    )
+    (srcdir / "index.rst").write_text("Warnings\n========\n\n.. highlight-warnings-table::\n")
+    app = Sphinx(srcdir, srcdir, tmp_path / "out", tmp_path / "doctrees", "html",
+                 status=None, warning=None, freshenv=True)
+    app.build()
+    page = BeautifulSoup((tmp_path / "out" / "index.html").read_text("utf-8"), "html.parser")
+    rows = [[cell.get_text(" ", strip=True) for cell in row.select("td")]
+            for row in page.select("tbody tr")]
+    assert [name for name, _ in rows] == [f"highlight.{member.value}" for member in Warn]
+    assert all(len(when) > 20 for _, when in rows), rows

@@ -16,7 +16,8 @@ from docutils import nodes
 from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.docutils import SphinxDirective
 
-from sphinxcontrib_highlight.sphinxext import config, warnings_
+from sphinxcontrib_highlight import warning_types
+from sphinxcontrib_highlight.sphinxext import config
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -90,12 +91,12 @@ class WarningsTable(SphinxDirective):
     """Every warning subtype with its docstring and how to suppress it."""
 
     def run(self) -> list[nodes.Node]:
-        analyzer = ModuleAnalyzer.for_module(warnings_.__name__)
+        analyzer = ModuleAnalyzer.for_module(warning_types.__name__)
         docs = analyzer.find_attr_docs()
         rows = []
-        for member in warnings_.Warn:
-            name = f"{warnings_.WARNING_TYPE}.{member.value}"
-            text = " ".join(docs.get(("Warn", member.name), [""])).strip()
+        for member in warning_types.Warn:
+            name = f"{warning_types.WARNING_TYPE}.{member.value}"
+            text = " ".join(docs[("Warn", member.name)]).strip()  # each one documented
             meaning, _ = self.parse_inline(text, lineno=self.lineno)
             rows.append(
                 [
