@@ -46,7 +46,7 @@ def test_closed_lists_accept_exactly_what_they_name(name):
     validate = _option(name).metadata["validator"]
     for value in CLOSED[name]:
         validate(value if name == "cite_format" else [value])
-    with pytest.raises(ValueError, match="expected one of|allowed"):
+    with pytest.raises(ValueError, match=r"expected one of|allowed"):
         validate("numbered" if name == "cite_format" else ["wikipedia"])
 
 

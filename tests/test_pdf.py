@@ -18,13 +18,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import statistics
+import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from seed import CITATION, CITATION_DOI, REFERENCE_DOIS, REFERENCES
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 TOOLS = ("latexmk", "xelatex", "pdftotext")
 

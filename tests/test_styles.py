@@ -211,6 +211,6 @@ def test_a_style_that_fails_otherwise_says_why(monkeypatch):
     assert rendered.text.render_as("text").startswith("Doe J. A title. J 2020")
     assert rendering_problems("failing", entry, rendered) == [(
         Warn.STYLE_ERROR,
-        "entry 'fails2020': style 'failing' cannot format it (no label for this entry); "
-        "a generic form is used",
+        ("entry 'fails2020': style 'failing' cannot format it (no label for this entry); "
+         "a generic form is used"),
     )]

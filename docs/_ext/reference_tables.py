@@ -9,7 +9,6 @@ the values it accepts, and ``highlight-config-values`` describes each one as a
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -20,6 +19,8 @@ from sphinxcontrib_highlight import warning_types
 from sphinxcontrib_highlight.sphinxext import config
 
 if TYPE_CHECKING:
+    import dataclasses
+
     from sphinx.application import Sphinx
 
 

@@ -116,8 +116,8 @@ def rendering_problems(style_name: str, entry: Entry, rendered: Rendered) -> lis
     if rendered.style_error and not rendered.invalid_latex:
         problems.append((
             Warn.STYLE_ERROR,
-            f"entry {entry.key!r}: style {style_name!r} cannot format it "
-            f"({rendered.style_error}); a generic form is used",
+            (f"entry {entry.key!r}: style {style_name!r} cannot format it "
+             f"({rendered.style_error}); a generic form is used"),
         ))
     problems.extend((Warn.LINK, rejected(entry.key, address)) for address in rendered.rejected_urls)
     if rendered.unknown_type:

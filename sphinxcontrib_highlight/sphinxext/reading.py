@@ -38,7 +38,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         domain.reserve_item_ids(docname, taken)
 
 
-def _line_in_parent(placeholder: nodes.Element) -> int | None:
+def _line_in_parent(placeholder: cite_placeholder) -> int | None:
     """The citation's own line: its parent's plus the line breaks before it there (the
     n-th citation written alike for the n-th such one). MyST keeps no source as written
     for the role, so there the line breaks in the text before it count."""
@@ -58,7 +58,7 @@ def _line_in_parent(placeholder: nodes.Element) -> int | None:
     return parent.line + source.count("\n", 0, position)
 
 
-def _breaks_before(placeholder: nodes.Element) -> int:
+def _breaks_before(placeholder: cite_placeholder) -> int:
     """The line breaks in the text before ``placeholder`` in its parent (docutils and
     MyST keep a paragraph's soft line breaks in its text)."""
     parent = placeholder.parent

@@ -48,7 +48,7 @@ from sphinxcontrib_highlight.styles.terms import term
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from pybtex.database import Entry
     from sphinx.application import Sphinx
@@ -401,7 +401,7 @@ class ResolveHighlight(SphinxPostTransform):
             warn(f":hcite: key {key!r} is not in the bibliography", Warn.UNKNOWN_KEY, location)
 
 
-def _evenly_spaced_in_latex(children: list[nodes.Node]) -> list[nodes.Node]:
+def _evenly_spaced_in_latex(children: Sequence[nodes.Node]) -> list[nodes.Node]:
     """``children`` in a LaTeX group set with ``\\frenchspacing`` (see
     :meth:`ResolveHighlight.text_paragraph`)."""
     return [
