@@ -183,3 +183,83 @@ def test_convert_needs_a_known_format():
     result = run("convert", str(BUNDLED_BIBFILE), "--to", "endnote")
     assert result.returncode == 2
     assert "invalid choice: 'endnote'" in result.stderr
+
+
+PROJECT_PAGE = """\
+A project whose pages choose their styles
+=========================================
+
+.. highlight-citation:: noauthor2021
+   :style: apa
+
+.. highlight-references::
+   :style: vancouver
+
+.. highlight-references::
+   :style: no-such-style
+"""
+
+
+def _project(root_copy) -> Path:
+    """test-bad-bib with pybtex's unsrt for its lists, and pages with styles of their own."""
+    srcdir = root_copy("bad-bib")
+    with (srcdir / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('highlight_reference_style = "unsrt"\n')
+    (srcdir / "styles.rst").write_text(PROJECT_PAGE, encoding="utf-8")
+    return srcdir
+
+
+def test_check_reads_a_project_as_its_build_does(make_app, root_copy):
+    """`check` used one style, whatever conf.py and the pages chose: it said nothing of
+    unsrt's or vancouver's needs, which the build then warned about."""
+    srcdir = _project(root_copy)
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+
+    def message(line: str) -> str:
+        where, said = re.split(r"(?i): warning: ", line, maxsplit=1)
+        return f"{Path(where.split(':')[0]).name}:{where.split(':')[1]}: {said}"
+
+    built = {
+        message(line) for line in warnings(app).splitlines()
+        if "WARNING:" in line and "[highlight" in line
+    }
+    result = run("check", "--conf", str(srcdir))
+    checked = {message(line) for line in result.stdout.splitlines()}
+    assert result.returncode == 1
+    assert checked >= built, sorted(built - checked)
+    for style in ("unsrt", "vancouver"):
+        assert any(f"which style {style!r} needs" in line for line in checked), checked
+    assert any(line.startswith("styles.rst:10: highlight-references: no style named")
+               for line in checked), checked
+    # What the check adds, the build would warn about in a list of every entry.
+    assert {line for line in checked - built if "which style" in line} <= {
+        line for line in checked if "'unsrt'" in line or "'vancouver'" in line
+    }
+
+
+@pytest.mark.parametrize("where", ["here", "docs"])
+def test_check_finds_the_project_by_itself(root_copy, tmp_path, where):
+    srcdir = _project(root_copy)
+    cwd = srcdir if where == "here" else srcdir.parent
+    if where == "docs":
+        srcdir = srcdir.rename(srcdir.parent / "docs")
+    result = run("check", cwd=cwd)
+    assert result.returncode == 1
+    prefix = "" if where == "here" else "docs/"
+    assert f"{prefix}problems.bib:14: warning: entry 'noauthor2021' has no 'author', which " \
+           "style 'unsrt' needs [highlight.missing_field]" in result.stdout.splitlines()
+    assert result.stderr == f"{len(result.stdout.splitlines())} problems in 1 file\n"
+
+
+def test_check_of_a_clean_project_with_the_bundled_file(tmp_path):
+    (tmp_path / "conf.py").write_text('extensions = ["sphinxcontrib_highlight"]\n')
+    (tmp_path / "index.rst").write_text("Title\n=====\n\n.. highlight-references::\n")
+    result = run("check", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "0 problems in 1 file\n")
+
+
+def test_check_without_files_or_project_says_what_to_give(tmp_path):
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--conf DIR" in result.stderr
