@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sphinxcontrib_highlight import __version__
 from sphinxcontrib_highlight.sphinxext import config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,3 +109,157 @@ def test_the_warnings_table_says_when_each_warning_comes(tmp_path):
             for row in page.select("tbody tr")]
     assert [name for name, _ in rows] == [f"highlight.{member.value}" for member in Warn]
     assert all(len(when) > 20 for _, when in rows), rows
+
+
+# --- installing ----------------------------------------------------------------------
+
+#: A clone of the repository, as the docs name it.
+CLONE = "./sphinxcontrib-highlight"
+#: The wheel ``python -m build`` writes from the clone.
+WHEEL = f"{CLONE}/dist/sphinxcontrib_highlight-{__version__}-py3-none-any.whl"
+#: The commands that install the package today; tests/test_package.py runs each.
+WORKING = {
+    f"python -m pip install {CLONE}",
+    "python -m pip install build",
+    f"python -m build {CLONE}",
+    f"python -m pip install {WHEEL}",
+}
+#: Where install commands are written for users and contributors.
+INSTALL_PAGES = [*PAGES, ROOT / "CONTRIBUTING.md", ROOT / "benchmarks" / "README.md"]
+
+
+def _declared_packages() -> set[str]:
+    """Packages the project itself depends on (so they are on PyPI), and its extras."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = [*project["dependencies"]]
+    for extra in project["optional-dependencies"].values():
+        requirements += extra
+    return {re.split(r"[<>=!\[ ]", requirement, maxsplit=1)[0] for requirement in requirements}
+
+
+def _is_working(command: str) -> bool:
+    if command in WORKING:
+        return True
+    # The clone and, beside it, packages the project depends on (``myst-parser``).
+    clone_and = re.fullmatch(rf"python -m pip install {re.escape(CLONE)}((?: [a-z0-9-]+)+)",
+                             command)
+    if clone_and:
+        return set(clone_and[1].split()) <= _declared_packages()
+    # A contributor's editable install from the clone's root, with the project's extras.
+    editable = re.fullmatch(r'(?:\S*/)?(?:python3? -m )?pip install -e "\.\[([a-z,]+)\]"',
+                            command)
+    if editable:
+        import tomllib
+
+        extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+        return set(editable[1].split(",")) <= extras["project"]["optional-dependencies"].keys()
+    return False
+
+
+def _install_commands() -> list[tuple[str, str, str]]:
+    """Each install command of the pages: (page, command, the line it is on)."""
+    found = []
+    for page in INSTALL_PAGES:
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if not re.search(r"pip install|python -m build", line):
+                continue
+            if re.search(r"``?[^`]*pip install[^`]*``?", line):  # named in a sentence
+                found.append((page.name, "", line))
+                continue
+            command = line.split("#", 1)[0].strip().removeprefix("$ ")
+            for part in command.split("&&"):
+                if re.search(r"pip install|python -m build", part):
+                    found.append((page.name, part.strip(), line))
+    return found
+
+
+def test_every_install_command_of_the_docs_works_today():
+    """The tutorial, the usage page and the MyST tutorial said ``pip install
+    sphinxcontrib-highlight``, which fails until the package is on PyPI."""
+    commands = _install_commands()
+    assert {page for page, _, _ in commands} >= {
+        "README.md", "tutorial.rst", "tutorial-myst.md", "usage.rst",
+    }
+    for page, command, line in commands:
+        if command:
+            assert _is_working(command), f"{page}: {line}"
+        else:  # the PyPI name, only as what will work once the package is published
+            assert "not on PyPI yet" in line or "published" in line, f"{page}: {line}"
+
+
+def test_the_readme_and_the_tutorial_give_both_ways():
+    for page in ("README.md", "tutorial.rst"):
+        commands = {command for name, command, _ in _install_commands() if name == page}
+        assert commands >= WORKING, page
+
+
+# --- the tutorial, followed as a new user follows it ---------------------------------
+
+
+def _code_blocks(page: Path) -> list[tuple[str, str]]:
+    """(language, text) of each ``code-block`` of a reStructuredText page, in order."""
+    blocks = []
+    lines = page.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        start = re.fullmatch(r"\.\. code-block:: (\w+)", line)
+        if not start:
+            continue
+        body = []
+        for following in lines[index + 1 :]:
+            if following and not following.startswith("   "):
+                break
+            body.append(following[3:])
+        blocks.append((start[1], "\n".join(body).strip("\n")))
+    return blocks
+
+
+def test_the_tutorial_works_as_written(tmp_path):
+    """Each step of the tutorial, in its order: the commands with the output it shows,
+    the configuration and the directives, then a build that must not warn."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    bindir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
+    page = ROOT / "docs" / "tutorial.rst"
+    docs = tmp_path / "docs"
+    ran_check = False
+    for language, text in _code_blocks(page):
+        if language == "console":
+            command, *expected = text.splitlines()
+            command = command.removeprefix("$ ")
+            if "pip install" in command or command.startswith("python -m build"):
+                continue  # test_package.py installs the way the docs say
+            result = subprocess.run(command, shell=True, cwd=tmp_path, env=env,
+                                    capture_output=True, text=True, timeout=300, check=False)
+            assert result.returncode == 0, f"{command}\n{result.stdout}{result.stderr}"
+            for line in expected:
+                assert line in (result.stdout + result.stderr).splitlines(), (command, line)
+            ran_check |= command.startswith("sphinx-highlight check")
+        elif language == "python":
+            conf = docs / "conf.py"
+            source = conf.read_text(encoding="utf-8")
+            if text.startswith("extensions = "):
+                source = re.sub(r"(?m)^extensions = \[\]$", text, source)
+                assert text in source
+            else:
+                source += "\n" + text + "\n"
+            conf.write_text(source, encoding="utf-8")
+            if "highlight_bibfiles" in text:  # the file the tutorial offers for download
+                shutil.copy(ROOT / "docs" / "tutorial" / "references.bib", docs)
+        elif language == "rst":
+            with (docs / "index.rst").open("a", encoding="utf-8") as index:
+                index.write("\n" + text + "\n")
+    assert ran_check
+    build = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(docs),
+         str(docs / "_build" / "html")],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert build.returncode == 0, build.stderr
+    html = (docs / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    assert "Huang, Y." in html and "highlight-reference-list" in html
