@@ -263,3 +263,74 @@ def test_check_without_files_or_project_says_what_to_give(tmp_path):
     result = run("check", cwd=tmp_path)
     assert result.returncode == 2
     assert "--conf DIR" in result.stderr
+
+
+@pytest.mark.sphinx("html", testroot="bad-input", freshenv=True)
+def test_check_finds_the_keys_pages_name_that_no_file_holds(app):
+    """The how-to on Zotero says to check the keys the pages use after a new export: the
+    same warnings as the build's, at the same lines."""
+    app.build()
+
+    def located(line: str) -> str:
+        where, said = re.split(r"(?i): warning: ", line, maxsplit=1)
+        return f"{Path(where.split(':')[0]).name}:{where.split(':')[1]}: {said}"
+
+    built = {located(line) for line in warnings(app).splitlines()
+             if "[highlight.unknown_key]" in line or "[highlight.style]" in line}
+    result = run("check", "--conf", str(app.srcdir))
+    checked = {located(line) for line in result.stdout.splitlines()}
+    assert checked == built
+    assert len(checked) == 5
+
+
+SHOWN_NOT_USED_RST = """\
+Writing citations
+=================
+
+Write ``:hcite:`shown-inline``` in a sentence, or see::
+
+   :hcite:`shown-literal`
+
+.. code-block:: rst
+
+   .. highlight-citation:: shown-in-code
+      :style: no-such-style
+
+But this one is real: :hcite:`used-and-missing`.
+"""
+
+SHOWN_NOT_USED_MD = """\
+# In MyST
+
+Write `` {hcite}`shown-inline` `` or:
+
+```rst
+:hcite:`shown-fenced`
+```
+
+````markdown
+```{highlight-citation} shown-in-code
+```
+````
+
+A real one {hcite}`used-in-myst`.
+"""
+
+
+def test_check_leaves_code_and_literal_blocks_out(tmp_path):
+    """A page that shows how to cite is not citing."""
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_highlight"]\n')
+    (tmp_path / "index.rst").write_text(SHOWN_NOT_USED_RST)
+    (tmp_path / "myst.md").write_text(SHOWN_NOT_USED_MD)
+    result = run("check", cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        "index.rst:13: warning: :hcite: key 'used-and-missing' is not in the bibliography "
+        "[highlight.unknown_key]",
+        "myst.md:14: warning: :hcite: key 'used-in-myst' is not in the bibliography "
+        "[highlight.unknown_key]",
+    ]
+
+
+def test_this_documentation_passes_its_own_check():
+    result = run("check", "--conf", str(Path(__file__).parent.parent / "docs"))
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout

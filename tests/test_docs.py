@@ -169,9 +169,10 @@ def _install_commands() -> list[tuple[str, str, str]]:
                 found.append((page.name, "", line))
                 continue
             command = line.split("#", 1)[0].strip().removeprefix("$ ")
-            for part in command.split("&&"):
-                if re.search(r"pip install|python -m build", part):
-                    found.append((page.name, part.strip(), line))
+            found += [
+                (page.name, part.strip(), line) for part in command.split("&&")
+                if re.search(r"pip install|python -m build", part)
+            ]
     return found
 
 

@@ -1,15 +1,14 @@
-"""The example style of the how-to "Choosing and writing a style", registered for real.
+"""The example style of the how-to "Choosing and writing a style", used for real.
 
 The documentation renders the bundled highlight with it, so the example in the how-to
-is code that runs, not a sketch. A project of your own would put the class in its
-``conf.py`` (or in a package, registered with an entry point).
+is code that runs, not a sketch. ``conf.py`` registers it, as the how-to tells a
+project to.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pybtex.plugin
 from pybtex.richtext import Text
 
 from sphinxcontrib_highlight.styles import names
@@ -23,7 +22,6 @@ from sphinxcontrib_highlight.styles.base import (
 
 if TYPE_CHECKING:
     from pybtex.database import Person
-    from sphinx.application import Sphinx
 
 
 class AuthorYearStyle(HighlightStyle):
@@ -51,8 +49,3 @@ class AuthorYearStyle(HighlightStyle):
             ),
             sep=" ",
         )
-
-
-def setup(app: Sphinx) -> dict[str, bool]:
-    pybtex.plugin.register_plugin("pybtex.style.formatting", "author-year", AuthorYearStyle)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

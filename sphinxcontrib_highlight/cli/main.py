@@ -138,18 +138,29 @@ def check_problems(
 
 
 def _in_order(problems: Iterable[BibProblem], files: Sequence[str]) -> list[BibProblem]:
-    """Each problem once, file by file, line by line, as a compiler reports (sorted()
-    keeps ties in order); problems of other files (conf.py, pages) first."""
+    """Each problem once, file by file in the order of ``files``, line by line, as a
+    compiler reports (sorted() keeps ties in order); those of other files (conf.py) first."""
     order = {path: index for index, path in enumerate(files)}
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (order.get(p.path, -1), p.lineno or 0))
 
 
 def check_project(project: ProjectUses) -> tuple[list[BibProblem], list[str]]:
-    """The problems of a project's configuration and pages, and of its BibTeX files in
-    each style that renders them (the article alone, for a citation block); and the files."""
+    """The problems of a project's configuration and pages (keys that no file holds), and
+    of its BibTeX files in each style that renders them (the article alone, for a
+    citation block); and the files."""
     problems = list(project.problems)
     files: list[str] = []
+    every_set = list(dict.fromkeys(use.paths for use in project.uses))
+    for named in project.keys:
+        sources = [load_bibliography(paths, project.encoding)
+                   for paths in (named.sources or every_set)]
+        problems += [
+            BibProblem(Warn.UNKNOWN_KEY, f"{named.what} key {key!r} is not in the bibliography",
+                       str(named.page), named.lineno)
+            for key in named.keys
+            if not any(key in bibliography for bibliography in sources)
+        ]
     for use in project.uses:
         bibliography = load_bibliography(use.paths, project.encoding)
         files += [bibfile.path for bibfile in bibliography.files if bibfile.path not in files]
@@ -158,7 +169,7 @@ def check_project(project: ProjectUses) -> tuple[list[BibProblem], list[str]]:
             article = _article_key(bibliography, project.article)
             keys = [key or article for key in use.keys if key or article]  # type: ignore[misc]
         problems += check_problems(bibliography, use.style, keys)
-    return _in_order(problems, files), files
+    return _in_order(problems, [*map(str, project.pages), *files]), files
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -256,7 +267,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         "as path:line: warning: message [highlight.subtype]. Given no files, check the "
         "Sphinx project whose conf.py is in --conf DIR, or in . or docs/: its "
         "highlight_bibfiles (or the bundled file), in the styles its configuration and "
-        "its pages' directives use, as a build would render them. "
+        "its pages' directives use, as a build would render them, and the keys its "
+        "pages cite that no file holds. "
         "Exit status 1 if there is a problem, 0 otherwise.",
     )
     check.add_argument("--style",

@@ -4,9 +4,14 @@
 ``highlight_*`` values are checked by the validators a build uses; the pages are the
 documents Sphinx would find (``sphinx.project.Project``), and each ``highlight-citation``
 and ``highlight-references`` directive in them is found by its text, with its ``:style:``
-and ``:bibfile:``. What comes out is what a build would render: which entries of which
-files, in which style. A check of the configured style alone missed what a page's
-``:style:`` or a project's ``highlight_reference_style`` asks of the entries.
+and ``:bibfile:``, and so is each ``:hcite:`` role, with its keys. What comes out is what
+a build would render (which entries of which files, in which style) and which keys the
+pages name. A check of the configured style alone missed what a page's ``:style:`` or a
+project's ``highlight_reference_style`` asks of the entries, and no check of the files
+alone finds a key that a page names and the files lost (a new export from Zotero).
+
+Code blocks and literal blocks are left out: a page that shows how to write a directive
+is not using one.
 """
 
 from __future__ import annotations
@@ -36,6 +41,25 @@ _DIRECTIVE = re.compile(
     re.MULTILINE,
 )
 _OPTION = re.compile(r"^[ \t]*:(?P<name>[a-z-]+):[ \t]*(?P<value>.*?)[ \t]*$")
+#: The citation role, in reStructuredText or MyST.
+_ROLE = re.compile(r"(?::hcite:|\{hcite\})`(?P<keys>[^`]*)`")
+#: What opens a code or literal block in reStructuredText: its body is indented below.
+_RST_CODE = re.compile(r"^\s*\.\.\s+(?:code-block|code|sourcecode|literalinclude|highlight)::")
+#: A MyST fence that is code, not a directive (or a directive that shows code).
+_MYST_FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+
+
+class KeyUse(NamedTuple):
+    """Keys a page names, and the files that must hold them."""
+
+    page: Path
+    lineno: int
+    what: str
+    """How the build's warning begins: ``:hcite:``, ``highlight-citation:``..."""
+    keys: tuple[str, ...]
+    sources: tuple[tuple[Path, ...], ...] | None
+    """The sets of files, any of which may hold a key; None: any set the project reads
+    (a citation finds its entry in whichever list shows it)."""
 
 
 class StyleUse(NamedTuple):
@@ -54,7 +78,9 @@ class ProjectUses:
     confdir: Path
     encoding: str
     article: str | None
+    pages: list[Path] = field(default_factory=list)
     uses: list[StyleUse] = field(default_factory=list)
+    keys: list[KeyUse] = field(default_factory=list)
     problems: list[BibProblem] = field(default_factory=list)
 
 
@@ -89,8 +115,15 @@ def read_project(confdir: Path) -> ProjectUses:
         "highlight-references": values["reference_style"],
         "highlight-citation": values["citation_style"],
     }
-    for page in _pages(config, confdir):
-        project.uses += _directive_uses(page, confdir, configured, defaults, project.problems)
+    project.pages = _pages(config, confdir)
+    for page in project.pages:
+        text = _without_code(page.read_text(encoding="utf-8", errors="replace"), page.suffix)
+        _read_directives(project, page, text, configured, defaults)
+        project.keys += [
+            KeyUse(page, text.count("\n", 0, match.start()) + 1, ":hcite:",
+                   _split_keys(match["keys"]), None)
+            for match in _ROLE.finditer(text)
+        ]
     return project
 
 
@@ -140,17 +173,17 @@ def _shown(path: Path) -> Path:
         return absolute
 
 
-def _directive_uses(
+def _read_directives(
+    project: ProjectUses,
     page: Path,
-    srcdir: Path,
+    text: str,
     configured: tuple[Path, ...],
     defaults: dict[str, str],
-    problems: list[BibProblem],
-) -> list[StyleUse]:
-    """What each directive of the page renders: in its ``:style:``, from its ``:bibfile:``."""
-    text = page.read_text(encoding="utf-8", errors="replace")
+) -> None:
+    """What each directive of the page renders, in its ``:style:``, from its
+    ``:bibfile:``; the keys it names; its problems."""
     lines = text.splitlines()
-    uses = []
+    uses, keys, problems = project.uses, project.keys, project.problems
     for match in _DIRECTIVE.finditer(text):
         name = match["rst"] or match["myst"]
         lineno = text.count("\n", 0, match.start()) + 1
@@ -170,13 +203,130 @@ def _directive_uses(
         paths = configured
         if options.get("bibfile"):
             bibfile = options["bibfile"]
-            base = srcdir if bibfile.startswith("/") else page.parent
+            base = project.confdir if bibfile.startswith("/") else page.parent
             paths = (_shown(base / bibfile.lstrip("/")),)
         if name == "highlight-references":
             uses.append(StyleUse(paths, style, None))
+            body = _fence_body(lines, lineno) if match["myst"] else _content_keys(lines, lineno)
+            listed = _split_keys(options.get("keys", "")) + body
+            if listed:
+                keys.append(KeyUse(page, lineno, f"{name}:", listed, (paths,)))
         else:
-            uses.append(StyleUse(paths, style, (match["argument"].strip(),)))
-    return uses
+            key = match["argument"].strip()
+            if len(key.split()) > 1:  # as the build says it, and then skips the directive
+                problems.append(BibProblem(
+                    Warn.UNKNOWN_KEY, f"{name}: expected one key, got {key!r}", str(page), lineno,
+                ))
+                continue
+            uses.append(StyleUse(paths, style, (key,)))
+            if key:
+                keys.append(KeyUse(page, lineno, f"{name}:", (key,), (paths,)))
+
+
+def _split_keys(text: str) -> tuple[str, ...]:
+    """Keys separated by commas or spaces, as the role and ``:keys:`` take them."""
+    return tuple(key for key in text.replace(",", " ").split() if key)
+
+
+def _content_keys(lines: list[str], lineno: int) -> tuple[str, ...]:
+    """The keys of a reStructuredText ``highlight-references`` body: the indented lines
+    after its options and a blank line."""
+    body = lines[lineno:]
+    while body and _OPTION.match(body[0]):
+        body = body[1:]
+    if not body or body[0].strip():
+        return ()
+    indent = len(lines[lineno - 1]) - len(lines[lineno - 1].lstrip())
+    keys: list[str] = []
+    for line in body[1:]:
+        if line.strip() and len(line) - len(line.lstrip()) <= indent:
+            break
+        keys += _split_keys(line)
+    return tuple(keys)
+
+
+def _fence_body(lines: list[str], lineno: int) -> tuple[str, ...]:
+    """The keys of a MyST ``highlight-references`` body: the lines after its options, up
+    to the closing fence."""
+    keys: list[str] = []
+    for line in lines[lineno:]:
+        if _MYST_FENCE.match(line) or line.lstrip().startswith(":::"):
+            break
+        if not _OPTION.match(line):
+            keys += _split_keys(line)
+    return tuple(keys)
+
+
+#: Inline code (``literal`` in reStructuredText, `code` in MyST) or a role, whichever
+#: comes first: read from the left, a role's closing backquote never opens code.
+#: Neither crosses a blank line (the end of a paragraph); MyST's stays on its line, as
+#: its fences are lines of backquotes.
+_RST_INLINE_CODE = re.compile(r"(?P<role>:[\w:-]+:`[^`]*`)|``(?:(?!\n[ \t]*\n).)+?``", re.DOTALL)
+_MYST_INLINE_CODE = re.compile(r"(?P<role>\{[^}\s]+\}`[^`]*`)|(`+)[^`\n][^\n]*?\2")
+
+
+def _without_code(text: str, suffix: str) -> str:
+    """``text`` with its code and literal blocks and its inline code blanked (lines keep
+    their numbers)."""
+    lines = text.split("\n")
+    if suffix == ".md":
+        return "\n".join(
+            line if _MYST_FENCE.match(line) else _MYST_INLINE_CODE.sub(_blank, line)
+            for line in _myst_without_code(lines)
+        )
+    return _RST_INLINE_CODE.sub(_blank, "\n".join(_rst_without_code(lines)))
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Inline code as spaces, its line breaks kept; a role as it is."""
+    return match.group(0) if match["role"] else re.sub(r"[^\n]", " ", match.group(0))
+
+
+def _rst_without_code(lines: list[str]) -> list[str]:
+    kept: list[str] = []
+    code_below: int | None = None  # the indent of the line that opened a block
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        if code_below is not None and (not line.strip() or indent > code_below):
+            kept.append("")
+            continue
+        code_below = None
+        kept.append(line)
+        opens_literal = line.rstrip().endswith("::") and not line.lstrip().startswith("..")
+        if opens_literal or _RST_CODE.match(line):
+            code_below = indent
+    return kept
+
+
+def _myst_without_code(lines: list[str]) -> list[str]:
+    kept: list[str] = []
+    code_until: str | None = None  # the fence that closes the code block we are in
+    directives: list[str] = []  # the fences of the directives we are in, innermost last
+    for line in lines:
+        fence = _MYST_FENCE.match(line)
+        if code_until is not None:
+            kept.append("")
+            if fence and _closes(fence, code_until):
+                code_until = None
+            continue
+        if fence and directives and _closes(fence, directives[-1]):
+            directives.pop()
+        elif fence and fence["info"].strip().startswith("{") and not fence["info"].strip(
+        ).startswith(("{code", "{literalinclude")):
+            directives.append(fence["fence"])
+        elif fence:
+            code_until = fence["fence"]
+            kept.append("")
+            continue
+        kept.append(line)
+    return kept
+
+
+def _closes(fence: re.Match[str], opening: str) -> bool:
+    """Whether a fence line closes a block opened by ``opening`` (the same character, at
+    least as many, nothing after)."""
+    found = fence["fence"]
+    return found[0] == opening[0] and len(found) >= len(opening) and not fence["info"].strip()
 
 
 def _options(lines: list[str], lineno: int) -> dict[str, str]:
