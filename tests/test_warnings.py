@@ -25,7 +25,8 @@ def test_each_problem_is_located_and_typed(app):
         "unknown option :colour:": ("index.rst", 8, "highlight.directive"),
         "'no-such-key' is not in": ("index.rst", 11, "highlight.unknown_key"),
         "expected one key": ("index.rst", 13, "highlight.unknown_key"),
-        "takes no argument": ("index.rst", 15, "highlight.directive"),
+        "takes no argument; 'an-argument' is ignored (to list entries, give their keys in "
+        ":keys: or in the content)": ("index.rst", 15, "highlight.directive"),
         "invalid value 'zero' for option :start:": ("index.rst", 17, "highlight.directive"),
         "no style named 'no-such-style'": ("index.rst", 17, "highlight.style"),
         "'nobody1999' is not in the bibliography": ("keys.rst", 4, "highlight.unknown_key"),

@@ -39,6 +39,8 @@ class _HighlightDirective(SphinxDirective):
     has_content = True
     takes_argument: ClassVar[bool] = False
     takes_content: ClassVar[bool] = False
+    argument_hint: ClassVar[str] = ""
+    """What to write instead of an argument the directive does not take."""
 
     def checked_options(self) -> dict[str, Any]:
         """The valid options; each unknown or invalid one is reported and dropped."""
@@ -52,7 +54,9 @@ class _HighlightDirective(SphinxDirective):
             else:
                 valid[name] = value
         if self.arguments and not self.takes_argument:
-            self.problem(f"takes no argument; {self.arguments[0]!r} is ignored")
+            self.problem(
+                f"takes no argument; {self.arguments[0]!r} is ignored{self.argument_hint}"
+            )
         if self.content and not self.takes_content:
             self.problem("takes no content; it is ignored")
         return valid
@@ -126,6 +130,7 @@ class ReferencesDirective(_HighlightDirective):
     """``.. highlight-references::``: a numbered reference list."""
 
     takes_content = True
+    argument_hint = " (to list entries, give their keys in :keys: or in the content)"
     option_spec: ClassVar[dict[str, Any]] = opt.OptionSpec(
         keys=opt.lenient(opt.key_list),
         cited=opt.lenient(opt.cited_scope),
