@@ -334,3 +334,26 @@ def test_check_leaves_code_and_literal_blocks_out(tmp_path):
 def test_this_documentation_passes_its_own_check():
     result = run("check", "--conf", str(Path(__file__).parent.parent / "docs"))
     assert (result.returncode, result.stdout) == (0, ""), result.stdout
+
+
+def test_check_reports_an_invalid_setting_at_conf_py(tmp_path):
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["sphinxcontrib_highlight"]\nhighlight_cite_format = "footnote"\n'
+    )
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "conf.py: warning: invalid value 'footnote' for highlight_cite_format: expected one "
+        "of 'brackets', 'superscript', 'parentheses'; using the default 'brackets' "
+        "[highlight.config]"
+    ]
+
+
+def test_check_reports_a_conf_py_that_fails(tmp_path):
+    (tmp_path / "conf.py").write_text("raise RuntimeError('no')\n")
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("conf.py: error: ")
+    # Sphinx's own report, as sphinx-build gives it: the line of conf.py that failed.
+    assert 'conf.py", line 1, in <module>' in result.stderr
+    assert result.stderr.rstrip().endswith("RuntimeError: no")

@@ -97,12 +97,10 @@ def read_project(confdir: Path) -> ProjectUses:
     The source directory is taken to be the configuration directory, as ``sphinx-build``
     takes it without ``-c``.
     """
-    conf_path = confdir / "conf.py"
     config = Config.read(confdir.resolve(), overrides={}, tags=Tags())
-    values = _highlight_values(config, conf_path)
+    values, problems = _highlight_values(config, _shown(confdir / "conf.py"))
     project = ProjectUses(
-        confdir, values.pop("bibfile_encoding"), values.pop("article"),
-        problems=values.pop("problems"),
+        confdir, values["bibfile_encoding"], values["article"], problems=problems
     )
     configured = tuple(_shown(confdir / path) for path in values["bibfiles"]) or (
         BUNDLED_BIBFILE,
@@ -127,9 +125,11 @@ def read_project(confdir: Path) -> ProjectUses:
     return project
 
 
-def _highlight_values(config: Config, conf_path: Path) -> dict[str, Any]:
-    """Each ``highlight_*`` value (without its prefix), checked as a build checks it; an
-    invalid one is a problem and gives way to its default. ``problems`` holds those."""
+def _highlight_values(
+    config: Config, conf_path: Path
+) -> tuple[dict[str, Any], list[BibProblem]]:
+    """Each ``highlight_*`` value (by name without its prefix), checked as a build checks
+    it, and the problems: an invalid value is one, and gives way to its default."""
     values: dict[str, Any] = {}
     problems: list[BibProblem] = []
     for option in config_fields():
@@ -146,8 +146,7 @@ def _highlight_values(config: Config, conf_path: Path) -> dict[str, Any]:
                 str(conf_path),
             ))
             values[option.name] = default
-    values["problems"] = problems
-    return values
+    return values, problems
 
 
 def _pages(config: Config, srcdir: Path) -> list[Path]:
