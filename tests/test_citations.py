@@ -103,6 +103,9 @@ Cited :hcite:`mogil2020qualitative` and :hcite:`kohno2022spinal`.
 Highlight citation 0
 --------------------
 
+Highlight references 0
+----------------------
+
 Hcite 1
 -------
 

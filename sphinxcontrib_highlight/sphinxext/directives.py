@@ -153,7 +153,13 @@ class ReferencesDirective(_HighlightDirective):
             mode = ListMode.PROJECT if cited == "project" else ListMode.CITED
         else:
             mode = ListMode.ALL
-        list_id = f"{self.env.docname}#{self.env.new_serialno('highlight-list')}"
+        node = reference_list_placeholder(docname=self.env.docname)
+        anchor = claim_id(
+            self.state.document, node,
+            lambda: f"highlight-references-{self.env.new_serialno('highlight-list')}",
+        )
+        list_id = f"{self.env.docname}#{anchor.rsplit('-', 1)[1]}"  # the list's serial
+        node["list_id"] = list_id
         self.domain.add_list(
             ListRecord(
                 docname=self.env.docname,
@@ -166,6 +172,5 @@ class ReferencesDirective(_HighlightDirective):
                 start=options.get("start", 1),
             )
         )
-        node = reference_list_placeholder(list_id=list_id, docname=self.env.docname)
         self.set_source_info(node)
         return [node]
