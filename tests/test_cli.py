@@ -357,3 +357,22 @@ def test_check_reports_a_conf_py_that_fails(tmp_path):
     # Sphinx's own report, as sphinx-build gives it: the line of conf.py that failed.
     assert 'conf.py", line 1, in <module>' in result.stderr
     assert result.stderr.rstrip().endswith("RuntimeError: no")
+
+
+def test_check_reads_each_pages_bibfile_on_its_own(tmp_path):
+    """The how-to "One BibTeX file per article" checked every file as one bibliography,
+    so a reference two articles share was a duplicate key; the build reads each alone."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (tmp_path / "conf.py").write_text('extensions = ["sphinxcontrib_highlight"]\n')
+    pieces = re.split(r"\n(?=@)", BUNDLED_BIBFILE.read_text(encoding="utf-8"))
+    entries = [piece for piece in pieces if piece.startswith("@")]
+    for name, chosen in {"one": entries[:4], "two": entries[4:7] + entries[2:3]}.items():
+        (articles / f"{name}.bib").write_text("\n".join(chosen), encoding="utf-8")
+        (articles / f"{name}.rst").write_text(
+            f"{name}\n{'=' * len(name)}\n\n.. highlight-references::\n   :bibfile: {name}.bib\n"
+        )
+    together = run("check", *sorted(map(str, articles.glob("*.bib"))))
+    assert "[highlight.duplicate_key]" in together.stdout  # the files read as one
+    result = run("check", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout
