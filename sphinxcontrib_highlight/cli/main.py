@@ -28,6 +28,7 @@ from sphinxcontrib_highlight.cli.project import ProjectUses, find_confdir, read_
 from sphinxcontrib_highlight.export import formats, markup
 from sphinxcontrib_highlight.sphinxext.config import HighlightConfig
 from sphinxcontrib_highlight.sphinxext.formatting import render_entry, rendering_problems
+from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.styles import find_style, style_names
 from sphinxcontrib_highlight.warning_types import WARNING_TYPE, Warn
 
@@ -150,8 +151,16 @@ def check_project(project: ProjectUses) -> tuple[list[BibProblem], list[str]]:
     of its BibTeX files in each style that renders them (the article alone, for a
     citation block); and the files."""
     problems = list(project.problems)
-    files: list[str] = []
-    every_set = list(dict.fromkeys(use.paths for use in project.uses))
+    configured = load_bibliography(project.configured, project.encoding)
+    problems += configured.problems
+    files = [bibfile.path for bibfile in configured.files]
+    if project.article and project.article not in configured:
+        described = BibSource(tuple(map(str, project.configured)), project.encoding).describe()
+        problems.append(BibProblem(
+            Warn.UNKNOWN_KEY, f"highlight_article {project.article!r} is not in {described}",
+            str(project.confdir / "conf.py"),
+        ))
+    every_set = list(dict.fromkeys([project.configured, *(use.paths for use in project.uses)]))
     for named in project.keys:
         sources = [load_bibliography(paths, project.encoding)
                    for paths in (named.sources or every_set)]
@@ -164,9 +173,10 @@ def check_project(project: ProjectUses) -> tuple[list[BibProblem], list[str]]:
     for use in project.uses:
         bibliography = load_bibliography(use.paths, project.encoding)
         files += [bibfile.path for bibfile in bibliography.files if bibfile.path not in files]
-        keys: list[str] | None = None
-        if use.keys is not None:
-            article = _article_key(bibliography, project.article)
+        article = _article_key(bibliography, project.article)
+        if use.keys is None:  # a full list: every entry but the article
+            keys = [key for key in bibliography.keys_in_order() if key != article]
+        else:
             keys = [key or article for key in use.keys if key or article]  # type: ignore[misc]
         problems += check_problems(bibliography, use.style, keys)
     return _in_order(problems, [*map(str, project.pages), *files]), files

@@ -68,7 +68,8 @@ class StyleUse(NamedTuple):
     paths: tuple[Path, ...]
     style: str
     keys: tuple[str, ...] | None
-    """The keys shown (``""``: the article); None for every entry, as a full list."""
+    """The keys shown (``""``: the article); None for every entry but the article, as a
+    list with no keys and no ``:cited:`` shows."""
 
 
 @dataclass
@@ -78,6 +79,9 @@ class ProjectUses:
     confdir: Path
     encoding: str
     article: str | None
+    configured: tuple[Path, ...]
+    """``highlight_bibfiles`` (or the bundled file): the build reports their problems
+    whether a page shows them or not."""
     pages: list[Path] = field(default_factory=list)
     uses: list[StyleUse] = field(default_factory=list)
     keys: list[KeyUse] = field(default_factory=list)
@@ -99,29 +103,31 @@ def read_project(confdir: Path) -> ProjectUses:
     """
     config = Config.read(confdir.resolve(), overrides={}, tags=Tags())
     values, problems = _highlight_values(config, _shown(confdir / "conf.py"))
-    project = ProjectUses(
-        confdir, values["bibfile_encoding"], values["article"], problems=problems
-    )
     configured = tuple(_shown(confdir / path) for path in values["bibfiles"]) or (
         BUNDLED_BIBFILE,
     )
-    project.uses += [
-        StyleUse(configured, values["reference_style"], None),
-        StyleUse(configured, values["citation_style"], ("",)),
-    ]
+    project = ProjectUses(
+        confdir, values["bibfile_encoding"], values["article"], configured, problems=problems
+    )
     defaults = {
         "highlight-references": values["reference_style"],
         "highlight-citation": values["citation_style"],
     }
     project.pages = _pages(config, confdir)
+    whole_project_lists: list[tuple[tuple[Path, ...], str]] = []
     for page in project.pages:
         text = _without_code(page.read_text(encoding="utf-8", errors="replace"), page.suffix)
-        _read_directives(project, page, text, configured, defaults)
-        project.keys += [
+        cites = [
             KeyUse(page, text.count("\n", 0, match.start()) + 1, ":hcite:",
                    _split_keys(match["keys"]), None)
             for match in _ROLE.finditer(text)
         ]
+        page_cites = tuple(dict.fromkeys(key for cite in cites for key in cite.keys))
+        whole_project_lists += _read_directives(project, page, text, defaults, page_cites)
+        project.keys += cites
+    every_cite = tuple(dict.fromkeys(key for use in project.keys if use.what == ":hcite:"
+                                     for key in use.keys))
+    project.uses += [StyleUse(paths, style, every_cite) for paths, style in whole_project_lists]
     return project
 
 
@@ -176,13 +182,15 @@ def _read_directives(
     project: ProjectUses,
     page: Path,
     text: str,
-    configured: tuple[Path, ...],
     defaults: dict[str, str],
-) -> None:
+    page_cites: tuple[str, ...],
+) -> list[tuple[tuple[Path, ...], str]]:
     """What each directive of the page renders, in its ``:style:``, from its
-    ``:bibfile:``; the keys it names; its problems."""
+    ``:bibfile:``; the keys it names; its problems. Returns the files and style of each
+    ``:cited: project`` list, whose keys are known once every page is read."""
     lines = text.splitlines()
     uses, keys, problems = project.uses, project.keys, project.problems
+    whole_project_lists = []
     for match in _DIRECTIVE.finditer(text):
         name = match["rst"] or match["myst"]
         lineno = text.count("\n", 0, match.start()) + 1
@@ -199,17 +207,23 @@ def _read_directives(
                 str(page), lineno,
             ))
             style = defaults[name]
-        paths = configured
+        paths = project.configured
         if options.get("bibfile"):
             bibfile = options["bibfile"]
             base = project.confdir if bibfile.startswith("/") else page.parent
             paths = (_shown(base / bibfile.lstrip("/")),)
         if name == "highlight-references":
-            uses.append(StyleUse(paths, style, None))
             body = _fence_body(lines, lineno) if match["myst"] else _content_keys(lines, lineno)
             listed = _split_keys(options.get("keys", "")) + body
             if listed:
                 keys.append(KeyUse(page, lineno, f"{name}:", listed, (paths,)))
+                uses.append(StyleUse(paths, style, listed))
+            elif options.get("cited", "").strip() == "project":
+                whole_project_lists.append((paths, style))
+            elif "cited" in options:
+                uses.append(StyleUse(paths, style, page_cites))
+            else:
+                uses.append(StyleUse(paths, style, None))
         else:
             key = match["argument"].strip()
             if len(key.split()) > 1:  # as the build says it, and then skips the directive
@@ -220,6 +234,7 @@ def _read_directives(
             uses.append(StyleUse(paths, style, (key,)))
             if key:
                 keys.append(KeyUse(page, lineno, f"{name}:", (key,), (paths,)))
+    return whole_project_lists
 
 
 def _split_keys(text: str) -> tuple[str, ...]:
