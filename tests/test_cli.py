@@ -320,10 +320,10 @@ def test_check_leaves_code_and_literal_blocks_out(tmp_path):
     (tmp_path / "myst.md").write_text(SHOWN_NOT_USED_MD)
     result = run("check", cwd=tmp_path)
     assert result.stdout.splitlines() == [
-        "index.rst:13: warning: :hcite: key 'used-and-missing' is not in the bibliography "
-        "[highlight.unknown_key]",
-        "myst.md:14: warning: :hcite: key 'used-in-myst' is not in the bibliography "
-        "[highlight.unknown_key]",
+        ("index.rst:13: warning: :hcite: key 'used-and-missing' is not in the bibliography "
+        "[highlight.unknown_key]"),
+        ("myst.md:14: warning: :hcite: key 'used-in-myst' is not in the bibliography "
+        "[highlight.unknown_key]"),
     ]
 
 
@@ -339,9 +339,9 @@ def test_check_reports_an_invalid_setting_at_conf_py(tmp_path):
     result = run("check", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "conf.py: warning: invalid value 'footnote' for highlight_cite_format: expected one "
+        ("conf.py: warning: invalid value 'footnote' for highlight_cite_format: expected one "
         "of 'brackets', 'superscript', 'parentheses'; using the default 'brackets' "
-        "[highlight.config]"
+        "[highlight.config]")
     ]
 
 
@@ -402,6 +402,6 @@ def test_check_renders_only_what_the_pages_show(make_app, root_copy):
     checked = {located(line) for line in run("check", cwd=srcdir).stdout.splitlines()}
     assert checked == built
     assert [line for line in checked if "which style" in line] == [
-        "problems.bib:14: entry 'noauthor2021' has no 'author', which style 'vancouver' "
-        "needs [highlight.missing_field]"
+        ("problems.bib:14: entry 'noauthor2021' has no 'author', which style 'vancouver' "
+        "needs [highlight.missing_field]")
     ]

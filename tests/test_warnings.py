@@ -134,32 +134,25 @@ third line :hcite:`nobody1999` and :hcite:`nobody2000`.
 """
 
 
-def test_a_citation_warning_points_at_its_own_line(make_app, tmp_path):
+CITED_DEEP_IN_MYST = "# Title\n\nFirst line,\nsecond {hcite}`nobody1999`\nthird {hcite}`nobody2000`.\n"
+
+
+@pytest.mark.parametrize(("page", "extensions", "text", "expected"), [
+    ("index.rst", ["sphinxcontrib_highlight"], CITED_DEEP_IN_A_PARAGRAPH,
+     [("5", "nobody1999"), ("6", "nobody1999"), ("6", "nobody2000"), ("9", "nobody2001")]),
+    ("index.md", ["myst_parser", "sphinxcontrib_highlight"], CITED_DEEP_IN_MYST,
+     [("4", "nobody1999"), ("5", "nobody2000")]),
+])
+def test_a_citation_warning_points_at_its_own_line(
+    make_app, tmp_path, page, extensions, text, expected
+):
     """docutils gives a role its paragraph's first line; the warning said line 4."""
-    (tmp_path / "conf.py").write_text('extensions = ["sphinxcontrib_highlight"]\n')
-    (tmp_path / "index.rst").write_text(CITED_DEEP_IN_A_PARAGRAPH)
+    (tmp_path / "conf.py").write_text(f"extensions = {extensions!r}\n")
+    (tmp_path / page).write_text(text)
     app = make_app("html", srcdir=tmp_path, freshenv=True)
     app.build()
     located = sorted(
-        (re.search(r"index\.rst:(\d+): WARNING: :hcite: key '(\w+)'", line).groups())
+        (re.search(rf"{re.escape(page)}:(\d+): WARNING: :hcite: key '(\w+)'", line).groups())
         for line in lines(app) if ":hcite: key" in line
     )
-    assert located == [
-        ("5", "nobody1999"), ("6", "nobody1999"), ("6", "nobody2000"), ("9", "nobody2001"),
-    ]
-
-
-def test_a_citation_warning_points_at_its_own_line_in_myst(make_app, tmp_path):
-    (tmp_path / "conf.py").write_text(
-        'extensions = ["myst_parser", "sphinxcontrib_highlight"]\n'
-    )
-    (tmp_path / "index.md").write_text(
-        "# Title\n\nFirst line,\nsecond {hcite}`nobody1999`\nthird {hcite}`nobody2000`.\n"
-    )
-    app = make_app("html", srcdir=tmp_path, freshenv=True)
-    app.build()
-    located = sorted(
-        (re.search(r"index\.md:(\d+): WARNING: :hcite: key '(\w+)'", line).groups())
-        for line in lines(app) if ":hcite: key" in line
-    )
-    assert located == [("4", "nobody1999"), ("5", "nobody2000")]
+    assert located == expected
