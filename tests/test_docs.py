@@ -264,3 +264,32 @@ def test_the_tutorial_works_as_written(tmp_path):
     assert build.returncode == 0, build.stderr
     html = (docs / "_build" / "html" / "index.html").read_text(encoding="utf-8")
     assert "Huang, Y." in html and "highlight-reference-list" in html
+
+
+def test_the_myst_tutorial_works_as_written(tmp_path):
+    """Its configuration and its examples (the fenced ``markdown`` blocks), as a project
+    of their own: a build that must not warn."""
+    import shutil
+    import subprocess
+    import sys
+
+    text = (ROOT / "docs" / "tutorial-myst.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"(?ms)^(`{3,})(\w+)\n(.*?)\n\1$", text)
+    (python,) = [body for _, language, body in blocks if language == "python"]
+    (tmp_path / "conf.py").write_text(python + "\n", encoding="utf-8")
+    shutil.copy(ROOT / "docs" / "tutorial" / "references.bib", tmp_path)
+    examples = [body for _, language, body in blocks if language == "markdown"]
+    assert len(examples) == 4
+    (tmp_path / "index.md").write_text(
+        "# A page as the MyST tutorial writes it\n\n" + "\n\n".join(examples) + "\n",
+        encoding="utf-8",
+    )
+    build = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(tmp_path),
+         str(tmp_path / "_build")],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert build.returncode == 0, build.stderr
+    html = (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="highlight-cite"') == 2
+    assert html.count("highlight-reference-list") >= 2
