@@ -44,6 +44,11 @@ class Warn(Enum):
     follow, at the style's line: a macro used but not defined, an element CSL does not
     have. What it can follow is used."""
 
+    STYLE_ERROR = "style_error"
+    """A style failed on an entry for a reason other than a missing field or a field that
+    is not valid LaTeX (a pybtex style raising an error of its own); the entry is printed
+    in a generic form."""
+
     DIRECTIVE = "directive"
     """A directive option or argument that is not valid; the directive is skipped."""
 

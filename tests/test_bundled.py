@@ -86,6 +86,11 @@ def test_latex_numbered_list_in_place(app):
     for reference in REFERENCES:
         assert reference in plain
     assert r"259\textendash{}301" in body  # en dashes are LaTeX's, hyphens stay hyphens
+    # Even spaces after "et al." and "Neurosci.": each entry's text is set in a group with
+    # \frenchspacing, which LaTeX would otherwise widen as a sentence's end.
+    entries = re.findall(r"\{\\frenchspacing ([^\n]*)\}\n", body)
+    assert len(entries) == 1 + len(REFERENCES)
+    assert entries[0].startswith("Yang, J., Xie, S., Zhu, S. et al. Specialized")
     assert r"1274\sphinxhyphen{}1282.e6" in body
 
 

@@ -154,3 +154,60 @@ def test_runs_in_latex(app):
     assert [part.split("}")[0] for part in across.split(r"\detokenize{")[1:]] == [
         "first:ref-inoue2018microglia", "first:ref-chen2018microglia", "second:ref-shemer2015microglia",
     ]
+
+
+SLUGS_ALIKE = """\
+Hcite 0
+=======
+
+.. _ref-kohno2022spinal:
+
+A label before the list, and a heading that slugifies like an item's anchor below.
+
+Ref mogil2020qualitative
+------------------------
+
+Cited :hcite:`mogil2020qualitative` and :hcite:`kohno2022spinal`.
+
+.. highlight-citation::
+
+.. highlight-references::
+   :cited:
+
+Highlight citation 0
+--------------------
+
+Highlight references 0
+----------------------
+
+Hcite 1
+-------
+
+See :ref:`the label <ref-kohno2022spinal>`.
+"""
+
+
+def test_ids_are_unique_in_the_page_whatever_it_holds(make_app, tmp_path):
+    """A heading or a label slugified like an item's, a citation's or a block's id took
+    the same id, so a citation could jump to the heading instead of its reference."""
+    from collections import Counter
+
+    (tmp_path / "conf.py").write_text('extensions = ["sphinxcontrib_highlight"]\n')
+    (tmp_path / "index.rst").write_text(SLUGS_ALIKE)
+    app = make_app("html", srcdir=tmp_path, freshenv=True)
+    app.build()
+    page = soup(app)
+    ids = [tag["id"] for tag in page.select("[id]")]
+    assert [id_ for id_, count in Counter(ids).items() if count > 1] == []
+    items = page.select("ol.highlight-reference-list > li")
+    for cite in page.select(".highlight-cite a"):
+        target = page.find(id=cite["href"].lstrip("#"))
+        assert target in items, cite
+    for backref in page.select("a.highlight-backref"):
+        target = page.find(id=backref["href"].split("#")[1])
+        assert "highlight-cite" in target.get("class", []), backref
+    label = page.find("a", string="the label") or page.find(
+        lambda tag: tag.name == "a" and tag.get_text() == "the label")
+    assert page.find(id=label["href"].lstrip("#")).name == "p"  # the labelled paragraph
+    assert not [line for line in warnings(app).splitlines()
+                if "WARNING" in line and "already registered" not in line]

@@ -183,3 +183,225 @@ def test_convert_needs_a_known_format():
     result = run("convert", str(BUNDLED_BIBFILE), "--to", "endnote")
     assert result.returncode == 2
     assert "invalid choice: 'endnote'" in result.stderr
+
+
+PROJECT_PAGE = """\
+A project whose pages choose their styles
+=========================================
+
+.. highlight-citation:: noauthor2021
+   :style: apa
+
+.. highlight-references::
+   :style: vancouver
+
+.. highlight-references::
+   :style: no-such-style
+"""
+
+
+def _project(root_copy) -> Path:
+    """test-bad-bib with pybtex's unsrt for its lists, and pages with styles of their own."""
+    srcdir = root_copy("bad-bib")
+    with (srcdir / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('highlight_reference_style = "unsrt"\n')
+    (srcdir / "styles.rst").write_text(PROJECT_PAGE, encoding="utf-8")
+    return srcdir
+
+
+def test_check_reads_a_project_as_its_build_does(make_app, root_copy):
+    """`check` used one style, whatever conf.py and the pages chose: it said nothing of
+    unsrt's or vancouver's needs, which the build then warned about."""
+    srcdir = _project(root_copy)
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+
+    def message(line: str) -> str:
+        where, said = re.split(r"(?i): warning: ", line, maxsplit=1)
+        return f"{Path(where.split(':')[0]).name}:{where.split(':')[1]}: {said}"
+
+    built = {
+        message(line) for line in warnings(app).splitlines()
+        if "WARNING:" in line and "[highlight" in line
+    }
+    result = run("check", "--conf", str(srcdir))
+    checked = {message(line) for line in result.stdout.splitlines()}
+    assert result.returncode == 1
+    assert checked == built
+    for style in ("unsrt", "vancouver"):
+        assert any(f"which style {style!r} needs" in line for line in checked), checked
+    assert any(line.startswith("styles.rst:10: highlight-references: no style named")
+               for line in checked), checked
+
+
+@pytest.mark.parametrize("where", ["here", "docs"])
+def test_check_finds_the_project_by_itself(root_copy, tmp_path, where):
+    srcdir = _project(root_copy)
+    cwd = srcdir if where == "here" else srcdir.parent
+    if where == "docs":
+        srcdir = srcdir.rename(srcdir.parent / "docs")
+    result = run("check", cwd=cwd)
+    assert result.returncode == 1
+    prefix = "" if where == "here" else "docs/"
+    assert f"{prefix}problems.bib:14: warning: entry 'noauthor2021' has no 'author', which " \
+           "style 'unsrt' needs [highlight.missing_field]" in result.stdout.splitlines()
+    assert result.stderr == f"{len(result.stdout.splitlines())} problems in 1 file\n"
+
+
+def test_check_of_a_clean_project_with_the_bundled_file(tmp_path):
+    (tmp_path / "conf.py").write_text('extensions = ["sphinxcontrib_highlight"]\n')
+    (tmp_path / "index.rst").write_text("Title\n=====\n\n.. highlight-references::\n")
+    result = run("check", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "0 problems in 1 file\n")
+
+
+def test_check_without_files_or_project_says_what_to_give(tmp_path):
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--conf DIR" in result.stderr
+
+
+@pytest.mark.sphinx("html", testroot="bad-input", freshenv=True)
+def test_check_finds_the_keys_pages_name_that_no_file_holds(app):
+    """The how-to on Zotero says to check the keys the pages use after a new export: the
+    same warnings as the build's, at the same lines."""
+    app.build()
+
+    def located(line: str) -> str:
+        where, said = re.split(r"(?i): warning: ", line, maxsplit=1)
+        return f"{Path(where.split(':')[0]).name}:{where.split(':')[1]}: {said}"
+
+    built = {located(line) for line in warnings(app).splitlines()
+             if "[highlight.unknown_key]" in line or "[highlight.style]" in line}
+    result = run("check", "--conf", str(app.srcdir))
+    checked = {located(line) for line in result.stdout.splitlines()}
+    assert checked == built
+    assert len(checked) == 5
+
+
+SHOWN_NOT_USED_RST = """\
+Writing citations
+=================
+
+Write ``:hcite:`shown-inline``` in a sentence, or see::
+
+   :hcite:`shown-literal`
+
+.. code-block:: rst
+
+   .. highlight-citation:: shown-in-code
+      :style: no-such-style
+
+But this one is real: :hcite:`used-and-missing`.
+"""
+
+SHOWN_NOT_USED_MD = """\
+# In MyST
+
+Write `` {hcite}`shown-inline` `` or:
+
+```rst
+:hcite:`shown-fenced`
+```
+
+````markdown
+```{highlight-citation} shown-in-code
+```
+````
+
+A real one {hcite}`used-in-myst`.
+"""
+
+
+def test_check_leaves_code_and_literal_blocks_out(tmp_path):
+    """A page that shows how to cite is not citing."""
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_highlight"]\n')
+    (tmp_path / "index.rst").write_text(SHOWN_NOT_USED_RST)
+    (tmp_path / "myst.md").write_text(SHOWN_NOT_USED_MD)
+    result = run("check", cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        ("index.rst:13: warning: :hcite: key 'used-and-missing' is not in the bibliography "
+        "[highlight.unknown_key]"),
+        ("myst.md:14: warning: :hcite: key 'used-in-myst' is not in the bibliography "
+        "[highlight.unknown_key]"),
+    ]
+
+
+def test_this_documentation_passes_its_own_check():
+    result = run("check", "--conf", str(Path(__file__).parent.parent / "docs"))
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout
+
+
+def test_check_reports_an_invalid_setting_at_conf_py(tmp_path):
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["sphinxcontrib_highlight"]\nhighlight_cite_format = "footnote"\n'
+    )
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        ("conf.py: warning: invalid value 'footnote' for highlight_cite_format: expected one "
+        "of 'brackets', 'superscript', 'parentheses'; using the default 'brackets' "
+        "[highlight.config]")
+    ]
+
+
+def test_check_reports_a_conf_py_that_fails(tmp_path):
+    (tmp_path / "conf.py").write_text("raise RuntimeError('no')\n")
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("conf.py: error: ")
+    # Sphinx's own report, as sphinx-build gives it: the line of conf.py that failed.
+    assert 'conf.py", line 1, in <module>' in result.stderr
+    assert result.stderr.rstrip().endswith("RuntimeError: no")
+
+
+def test_check_reads_each_pages_bibfile_on_its_own(tmp_path):
+    """The how-to "One BibTeX file per article" checked every file as one bibliography,
+    so a reference two articles share was a duplicate key; the build reads each alone."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (tmp_path / "conf.py").write_text('extensions = ["sphinxcontrib_highlight"]\n')
+    pieces = re.split(r"\n(?=@)", BUNDLED_BIBFILE.read_text(encoding="utf-8"))
+    entries = [piece for piece in pieces if piece.startswith("@")]
+    for name, chosen in {"one": entries[:4], "two": entries[4:7] + entries[2:3]}.items():
+        (articles / f"{name}.bib").write_text("\n".join(chosen), encoding="utf-8")
+        (articles / f"{name}.rst").write_text(
+            f"{name}\n{'=' * len(name)}\n\n.. highlight-references::\n   :bibfile: {name}.bib\n"
+        )
+    together = run("check", *sorted(map(str, articles.glob("*.bib"))))
+    assert "[highlight.duplicate_key]" in together.stdout  # the files read as one
+    result = run("check", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout
+
+
+CITED_ONLY = """\
+A chapter
+=========
+
+Only one entry is cited :hcite:`noauthor2021`, and the book lists what it cites.
+
+.. highlight-references::
+   :cited: project
+   :style: vancouver
+"""
+
+
+def test_check_renders_only_what_the_pages_show(make_app, root_copy):
+    """A book's list shows the entries it cites: the others' needs are not the build's
+    warnings, so not check's either (the file's own problems are, in both)."""
+    srcdir = root_copy("bad-bib")
+    (srcdir / "index.rst").write_text(CITED_ONLY, encoding="utf-8")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+
+    def located(line: str) -> str:
+        where, said = re.split(r"(?i): warning: ", line, maxsplit=1)
+        return f"{Path(where.split(':')[0]).name}:{where.split(':')[1]}: {said}"
+
+    built = {located(line) for line in warnings(app).splitlines() if "[highlight" in line}
+    checked = {located(line) for line in run("check", cwd=srcdir).stdout.splitlines()}
+    assert checked == built
+    assert [line for line in checked if "which style" in line] == [
+        ("problems.bib:14: entry 'noauthor2021' has no 'author', which style 'vancouver' "
+        "needs [highlight.missing_field]")
+    ]

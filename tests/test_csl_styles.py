@@ -17,10 +17,10 @@ from conftest import output, soup, warnings
 
 #: citeproc-js 1.4.63 with the CSL repository's ``nature``, on the bundled entries.
 NATURE = [
-    "Finnerup, N. B., Kuner, R. & Jensen, T. S. Neuropathic pain: From mechanisms to "
-    "treatment. Physiol Rev 101, 259–301 (2021).",
-    "Price, T. J. et al. Transition to chronic pain: Opportunities for novel therapeutics. "
-    "Nat Rev Neurosci 19, 383–384 (2018).",
+    ("Finnerup, N. B., Kuner, R. & Jensen, T. S. Neuropathic pain: From mechanisms to "
+    "treatment. Physiol Rev 101, 259–301 (2021)."),
+    ("Price, T. J. et al. Transition to chronic pain: Opportunities for novel therapeutics. "
+    "Nat Rev Neurosci 19, 383–384 (2018)."),
 ]
 SHORT_BLOCK = "Yang et al. “Specialized Microglia Resolve Neuropathic Pain in the Spinal Cord” (2023)."
 

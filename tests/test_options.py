@@ -89,7 +89,6 @@ def test_configured_article(app):
 
 def test_third_party_style_from_the_registry(make_app, root_copy):
     import pybtex.plugin
-
     from pybtex.richtext import Text
     from pybtex.style import FormattedEntry
     from pybtex.style.formatting.unsrt import Style as Unsrt

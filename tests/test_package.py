@@ -2,7 +2,9 @@
 
 Slow (a build and an install from the package index), so marked ``slow``; it runs in CI
 with the rest. Nothing here uses the work tree's code: the new environment imports the
-installed wheel, and the project is built from a directory of its own.
+installed package, and the project is built from a directory of its own. The package is
+installed with the commands the docs give (``test_docs.WORKING``), from the wheel and
+from the clone.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from seed import CITATION, REFERENCES
+from test_docs import CLONE, WHEEL, WORKING
 
 from sphinxcontrib_highlight.styles import BUILT_IN
 
@@ -70,6 +73,18 @@ def dist(tmp_path_factory) -> Path:
     return out
 
 
+def test_the_docs_name_the_wheel_built(dist):
+    assert only(dist, "*.whl").name == Path(WHEEL).name
+
+
+def documented(command: str, python: Path, **paths: Path) -> list[str | Path]:
+    """A command of the docs as run here: their ``python`` is the new environment's, and
+    their clone and wheel are this tree and the wheel built from it."""
+    assert command in WORKING
+    replace = {"python": python, CLONE: paths.get("clone", ROOT), WHEEL: paths.get("wheel")}
+    return [replace.get(word) or word for word in command.split()]
+
+
 def only(directory: Path, pattern: str) -> Path:
     (found,) = directory.glob(pattern)
     return found
@@ -87,9 +102,9 @@ def test_wheel_holds_data_styles_static_and_types(dist):
         metadata = Parser().parsestr(wheel.read(info).decode("utf-8"))
         entry_points = wheel.read(only_name(names, ".dist-info/entry_points.txt")).decode()
     package = "sphinxcontrib_highlight/"
-    for name in ("data/highlight.bib", "py.typed", "static/sphinxcontrib-highlight.css",
-                 "styles/neurosci_bull.py", "styles/springer_nature.py", "cli.py",
-                 "__main__.py"):
+    for name in ("data/highlight.bib", "py.typed", "web/static/sphinxcontrib-highlight.css",
+                 "styles/neurosci_bull.py", "styles/springer_nature.py", "cli/main.py",
+                 "cli/project.py", "__main__.py"):
         assert package + name in names
     assert not [name for name in names if "/tests/" in name or name.startswith("tests/")]
     assert "sphinx-highlight = sphinxcontrib_highlight.cli.main:main" in entry_points
@@ -118,12 +133,14 @@ def test_sdist_holds_tests_docs_and_project_files(dist):
     assert not [name for name in names if name.startswith("docs/_build")]
 
 
-def test_installed_wheel_builds_a_project(dist, tmp_path):
+@pytest.mark.parametrize("way", ["wheel", "clone"])
+def test_installed_package_builds_a_project(dist, tmp_path, way):
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv)
     bindir = venv / "bin"
-    run(bindir / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        only(dist, "*.whl"))
+    source = WHEEL if way == "wheel" else CLONE
+    run(*documented(f"python -m pip install {source}", bindir / "python",
+                    wheel=only(dist, "*.whl")), cwd=tmp_path)
     project = tmp_path / "project"
     project.mkdir()
     (project / "conf.py").write_text(

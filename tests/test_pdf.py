@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -101,11 +102,23 @@ def pdf_of(srcdir: Path, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdf_text(rootdir, tmp_path_factory) -> str:
-    """The bundled root's PDF, as text."""
+def bundled_srcdir(rootdir, tmp_path_factory) -> Path:
+    """A copy of the bundled root, built to PDF by :func:`pdf_text`."""
     srcdir = tmp_path_factory.mktemp("pdf") / "bundled"
     shutil.copytree(rootdir / "test-bundled", srcdir)
-    return pdf_of(srcdir, "bundled")
+    return srcdir
+
+
+@pytest.fixture(scope="module")
+def pdf_text(bundled_srcdir) -> str:
+    """The bundled root's PDF, as text."""
+    return pdf_of(bundled_srcdir, "bundled")
+
+
+@pytest.fixture(scope="module")
+def pdf_path(pdf_text, bundled_srcdir) -> Path:
+    """The bundled root's PDF (built by :func:`pdf_text`)."""
+    return bundled_srcdir / "_build" / "latex" / "bundled.pdf"
 
 
 def test_citation_block_as_published(pdf_text):
@@ -190,3 +203,36 @@ def test_first_page_cites_a_list_of_a_later_page(styles_pdf_text):
     assert styles_pdf_text.index("Principles of Neural Science", block) < styles_pdf_text.index(
         "A thesis [4], listed on the next page."
     ) < styles_pdf_text.index(STYLE_CHAPTERS[0][0])
+
+
+def test_spaces_after_abbreviations_are_word_spaces(pdf_path):
+    """LaTeX set a sentence space after "et al." and "Neurosci." (a period after a
+    lower-case letter): within each line of the references every space must be as wide
+    as the others, whatever punctuation precedes it."""
+    layout = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf_path), "-"], capture_output=True, text=True,
+        check=True, timeout=120,
+    ).stdout
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+        layout,
+    )
+    lines: dict[str, list[tuple[float, float, str]]] = {}
+    for x_min, y_min, x_max, word in words:
+        lines.setdefault(y_min, []).append((float(x_min), float(x_max), word))
+    checked = 0
+    for line in lines.values():
+        line.sort()
+        if not any(word == "al." for _, _, word in line):
+            continue
+        # The list's number ("3.") stands apart from its text, in a box of its own.
+        starts_with_number = re.fullmatch(r"\d+\.", line[0][2]) is not None
+        gaps = [
+            (line[i][2], line[i + 1][0] - line[i][1])
+            for i in range(int(starts_with_number), len(line) - 1)
+        ]
+        usual = statistics.median(gap for _, gap in gaps)
+        wide = [(word, round(gap, 2)) for word, gap in gaps if gap > usual * 1.05 + 0.05]
+        assert wide == [], f"spaces of {usual:.2f} pt, wider after: {wide}"
+        checked += 1
+    assert checked >= 5  # the citation block and the references with "et al."

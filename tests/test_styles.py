@@ -13,7 +13,9 @@ from sphinxcontrib_highlight.bibliography.database import (
     load_bibliography,
     parse_text,
 )
-from sphinxcontrib_highlight.styles import find_style, style_names
+from sphinxcontrib_highlight.sphinxext.formatting import render_entry, rendering_problems
+from sphinxcontrib_highlight.styles import BUILT_IN, find_style, style_names
+from sphinxcontrib_highlight.warning_types import Warn
 
 VARIED = load_bibliography([Path(__file__).parent / "data" / "varied.bib"], "utf-8")
 BUNDLED = load_bibliography([BUNDLED_BIBFILE], "utf-8")
@@ -151,3 +153,64 @@ def test_missing_fields_and_unknown_types_are_reported_not_raised():
     rendered = find_style("springer-nature").render(odd)
     assert rendered.unknown_type == "software"
     assert rendered.text.render_as("text") == "Doe, J. A tool. Lab, 2020."
+
+
+def _article(key: str, **fields: str) -> Entry:
+    entry = Entry("article", fields={"title": "A title", "year": "2020", **fields})
+    entry.key = key
+    entry.add_person(Person("Doe, Jane"), "author")
+    return entry
+
+
+#: pybtex's own styles, which raise where ours report, and ours.
+EVERY_KIND_OF_STYLE = ["unsrt", "plain", "alpha", *sorted(BUILT_IN)]
+
+
+@pytest.mark.parametrize("style", EVERY_KIND_OF_STYLE)
+def test_a_missing_field_is_named_in_every_style(style):
+    """Under pybtex's styles the warning said "has no 'missing journal in KEY'"; under
+    springer-nature it asked for 'shortjournal' when the entry lacked any journal."""
+    entry = _article("nojournal2020")
+    problems = rendering_problems(style, entry, render_entry(style, entry))
+    assert problems == [(
+        Warn.MISSING_FIELD,
+        f"entry 'nojournal2020' has no 'journal', which style {style!r} needs",
+    )]
+
+
+@pytest.mark.parametrize("style", EVERY_KIND_OF_STYLE)
+@pytest.mark.parametrize("field", ["title", "note"])
+def test_a_field_that_is_not_latex_is_named_in_every_style(style, field):
+    """pybtex's syntax error was reported as a missing field named after its message
+    ("has no 'syntax error in line 1: unbalanced braces'")."""
+    entry = _article("braces2020", journal="J", **{field: "Open } brace"})
+    problems = rendering_problems(style, entry, render_entry(style, entry))
+    messages = [message for _, message in problems]
+    if field == "note" and style not in ("unsrt", "plain", "alpha"):
+        assert problems == []  # our styles print no note: nothing to warn about
+        return
+    assert [subtype for subtype, _ in problems] == [Warn.BIB_SYNTAX], messages
+    assert messages[0].startswith(
+        f"entry 'braces2020': field {field} (unbalanced braces) is not valid LaTeX;"
+    ), messages
+    assert "missing" not in messages[0] and "has no" not in messages[0]
+
+
+def test_a_style_that_fails_otherwise_says_why(monkeypatch):
+    from pybtex.exceptions import PybtexError
+
+    from sphinxcontrib_highlight.sphinxext import formatting
+
+    class Failing:
+        def format_entry(self, label, entry):
+            raise PybtexError("no label for this entry")
+
+    monkeypatch.setattr(formatting, "find_style", lambda name: Failing())
+    entry = _article("fails2020", journal="J")
+    rendered = render_entry("failing", entry)
+    assert rendered.text.render_as("text").startswith("Doe J. A title. J 2020")
+    assert rendering_problems("failing", entry, rendered) == [(
+        Warn.STYLE_ERROR,
+        ("entry 'fails2020': style 'failing' cannot format it (no label for this entry); "
+         "a generic form is used"),
+    )]

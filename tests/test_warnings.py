@@ -25,7 +25,8 @@ def test_each_problem_is_located_and_typed(app):
         "unknown option :colour:": ("index.rst", 8, "highlight.directive"),
         "'no-such-key' is not in": ("index.rst", 11, "highlight.unknown_key"),
         "expected one key": ("index.rst", 13, "highlight.unknown_key"),
-        "takes no argument": ("index.rst", 15, "highlight.directive"),
+        "takes no argument; 'an-argument' is ignored (to list entries, give their keys in "
+        ":keys: or in the content)": ("index.rst", 15, "highlight.directive"),
         "invalid value 'zero' for option :start:": ("index.rst", 17, "highlight.directive"),
         "no style named 'no-such-style'": ("index.rst", 17, "highlight.style"),
         "'nobody1999' is not in the bibliography": ("keys.rst", 4, "highlight.unknown_key"),
@@ -98,3 +99,60 @@ def test_unknown_configured_style_names_the_installed_ones(app):
     # The default style is used instead: the list is the published one.
     first = soup(app).select_one("ol.highlight-reference-list > li").get_text()
     assert first.startswith("Finnerup NB, Kuner R, Jensen TS.")
+
+
+@pytest.mark.parametrize("builder", ["html", "epub"])
+def test_summary_counts_the_warnings_printed(make_app, root_copy, builder):
+    """Sphinx counts a ``once`` warning each time it is logged but prints it once: the
+    summary said "21 warnings" for 12 printed when epub resolved a page three times, and
+    an entry shown twice on a page was counted twice."""
+    srcdir = root_copy("bad-bib")
+    with (srcdir / "index.rst").open("a", encoding="utf-8") as index:
+        index.write("\n.. highlight-citation:: noauthor2021\n")
+    app = make_app(builder, srcdir=srcdir, freshenv=True,
+                   confoverrides={"version": "1", "copyright": "2026"})
+    app.build()
+    printed = [line for line in lines(app) if "already registered" not in line]
+    assert any("noauthor2021" in line for line in printed)
+    registered = warnings(app).count("already registered")
+    assert app._warncount - registered == len(printed), "\n".join(printed)
+
+
+CITED_DEEP_IN_A_PARAGRAPH = """\
+Title
+=====
+
+First line of a paragraph,
+second line, :hcite:`nobody1999`
+third line :hcite:`nobody1999` and :hcite:`nobody2000`.
+
+- an item
+  that cites :hcite:`nobody2001` on its second line
+
+.. highlight-references::
+   :cited:
+"""
+
+
+CITED_DEEP_IN_MYST = "# Title\n\nFirst line,\nsecond {hcite}`nobody1999`\nthird {hcite}`nobody2000`.\n"
+
+
+@pytest.mark.parametrize(("page", "extensions", "text", "expected"), [
+    ("index.rst", ["sphinxcontrib_highlight"], CITED_DEEP_IN_A_PARAGRAPH,
+     [("5", "nobody1999"), ("6", "nobody1999"), ("6", "nobody2000"), ("9", "nobody2001")]),
+    ("index.md", ["myst_parser", "sphinxcontrib_highlight"], CITED_DEEP_IN_MYST,
+     [("4", "nobody1999"), ("5", "nobody2000")]),
+])
+def test_a_citation_warning_points_at_its_own_line(
+    make_app, tmp_path, page, extensions, text, expected
+):
+    """docutils gives a role its paragraph's first line; the warning said line 4."""
+    (tmp_path / "conf.py").write_text(f"extensions = {extensions!r}\n")
+    (tmp_path / page).write_text(text)
+    app = make_app("html", srcdir=tmp_path, freshenv=True)
+    app.build()
+    located = sorted(
+        (re.search(rf"{re.escape(page)}:(\d+): WARNING: :hcite: key '(\w+)'", line).groups())
+        for line in lines(app) if ":hcite: key" in line
+    )
+    assert located == expected

@@ -1,4 +1,4 @@
-"""``sphinx-highlight``: render, convert and check BibTeX files without a Sphinx project.
+"""``sphinx-highlight``: render, convert and check BibTeX files without building a project.
 
 The same loader, styles and messages as a Sphinx build, so what ``check`` reports is what
 the build would warn about, and what ``render`` prints is what the build would show.
@@ -16,22 +16,26 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from sphinx.errors import ConfigError
+
 from sphinxcontrib_highlight import __version__
 from sphinxcontrib_highlight.bibliography.database import (
     Bibliography,
     BibProblem,
     load_bibliography,
 )
+from sphinxcontrib_highlight.cli.project import ProjectUses, find_confdir, read_project
 from sphinxcontrib_highlight.export import formats, markup
 from sphinxcontrib_highlight.sphinxext.config import HighlightConfig
 from sphinxcontrib_highlight.sphinxext.formatting import render_entry, rendering_problems
+from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.styles import find_style, style_names
 from sphinxcontrib_highlight.styles.csl_style import CslStyle
 from sphinxcontrib_highlight.styles.terms import use_language
 from sphinxcontrib_highlight.warning_types import WARNING_TYPE, Warn
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
 #: The style ``render`` and ``check`` use unless told: the build's reference-list default.
 DEFAULT_STYLE = HighlightConfig().reference_style
@@ -122,29 +126,96 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 1 if _unreadable(bibliography) else 0
 
 
-def check_problems(bibliography: Bibliography, style: str) -> list[BibProblem]:
-    """Every problem of the files, then what rendering each entry in ``style`` reports."""
+def check_problems(
+    bibliography: Bibliography, style: str, keys: Iterable[str] | None = None
+) -> list[BibProblem]:
+    """Every problem of the files, then what rendering the entries (every one, or those
+    of ``keys``) in ``style`` reports."""
     problems = list(bibliography.problems)
-    for entry in bibliography.entries.values():
+    entries = (
+        bibliography.entries.values() if keys is None
+        else filter(None, (bibliography.get(key) for key in keys))
+    )
+    for entry in entries:
         path, line = bibliography.source(entry.key) or ("", None)
         rendered = render_entry(style, entry, lookup=bibliography.get)
         problems.extend(
             BibProblem(subtype, message, path, line)
             for subtype, message in rendering_problems(style, entry, rendered)
         )
-    # File by file, line by line, as a compiler reports (sorted() keeps ties in order).
-    order = {bibfile.path: index for index, bibfile in enumerate(bibliography.files)}
-    return sorted(problems, key=lambda p: (order.get(p.path, len(order)), p.lineno or 0))
+    return problems
+
+
+def _in_order(problems: Iterable[BibProblem], files: Sequence[str]) -> list[BibProblem]:
+    """Each problem once, file by file in the order of ``files``, line by line, as a
+    compiler reports (sorted() keeps ties in order); those of other files (conf.py) first."""
+    order = {path: index for index, path in enumerate(files)}
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (order.get(p.path, -1), p.lineno or 0))
+
+
+def check_project(project: ProjectUses) -> tuple[list[BibProblem], list[str]]:
+    """The problems of a project's configuration and pages (keys that no file holds), and
+    of its BibTeX files in each style that renders them (the article alone, for a
+    citation block); and the files."""
+    problems = list(project.problems)
+    configured = load_bibliography(project.configured, project.encoding)
+    problems += configured.problems
+    files = [bibfile.path for bibfile in configured.files]
+    if project.article and project.article not in configured:
+        described = BibSource(tuple(map(str, project.configured)), project.encoding).describe()
+        problems.append(BibProblem(
+            Warn.UNKNOWN_KEY, f"highlight_article {project.article!r} is not in {described}",
+            str(project.confdir / "conf.py"),
+        ))
+    every_set = list(dict.fromkeys([project.configured, *(use.paths for use in project.uses)]))
+    for named in project.keys:
+        sources = [load_bibliography(paths, project.encoding)
+                   for paths in (named.sources or every_set)]
+        problems += [
+            BibProblem(Warn.UNKNOWN_KEY, f"{named.what} key {key!r} is not in the bibliography",
+                       str(named.page), named.lineno)
+            for key in named.keys
+            if not any(key in bibliography for bibliography in sources)
+        ]
+    for use in project.uses:
+        bibliography = load_bibliography(use.paths, project.encoding)
+        files += [bibfile.path for bibfile in bibliography.files if bibfile.path not in files]
+        article = _article_key(bibliography, project.article)
+        if use.keys is None:  # a full list: every entry but the article
+            keys = [key for key in bibliography.keys_in_order() if key != article]
+        else:
+            keys = [key or article for key in use.keys if key or article]  # type: ignore[misc]
+        problems += check_problems(bibliography, use.style, keys)
+    return _in_order(problems, [*map(str, project.pages), *files]), files
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Report every problem; exit status 1 if there is one."""
-    problems = check_problems(_load(args), args.style)
+    parser: argparse.ArgumentParser = args.parser
+    if args.files and args.conf is None:
+        bibliography = _load(args)
+        files = [bibfile.path for bibfile in bibliography.files]
+        problems = _in_order(check_problems(bibliography, args.style or DEFAULT_STYLE), files)
+    else:
+        confdir = find_confdir(args.conf)
+        if args.files or args.style:
+            parser.error("a project's files and styles come from its conf.py and pages: "
+                              "give BibTeX files (and --style) or a project, not both")
+        if confdir is None or not (confdir / "conf.py").is_file():
+            where = f"{args.conf}/conf.py" if args.conf else "conf.py or docs/conf.py here"
+            parser.error(f"no BibTeX file given and no {where}; "
+                              "give files, or --conf DIR for a Sphinx project")
+        try:
+            project = read_project(confdir)
+        except ConfigError as error:  # conf.py raised, as sphinx-build would report it
+            print(f"{confdir / 'conf.py'}: error: {error}", file=sys.stderr)
+            return 1
+        problems, files = check_project(project)
     _report(problems, sys.stdout)
     count = len(problems)
-    files = len(args.files)
     print(
-        f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}",
+        f"{count} problem{'s' * (count != 1)} in {len(files)} file{'s' * (len(files) != 1)}",
         file=sys.stderr,
     )
     return 1 if problems else 0
@@ -204,14 +275,31 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                           help="the format to write")
     convert_.set_defaults(handler=cmd_convert, parser=convert_)
 
+    check_files = argparse.ArgumentParser(add_help=False)
+    check_files.add_argument(
+        "files", nargs="*", metavar="FILE.bib",
+        help="BibTeX files, read as one bibliography; none: check the Sphinx project",
+    )
+    check_files.add_argument("--encoding", default=DEFAULT_ENCODING,
+                             help=f"encoding of the files (default: {DEFAULT_ENCODING})")
     check = commands.add_parser(
-        "check", parents=[files, style],
+        "check", parents=[check_files],
         help="report every problem, as a Sphinx build would",
         description="Report every problem in the files (syntax errors, duplicate keys, "
-        "bad encodings) and every field the style needs but an entry lacks, one per line "
-        "as path:line: warning: message [highlight.subtype]. "
+        "bad encodings) and every field a style needs but an entry lacks, one per line "
+        "as path:line: warning: message [highlight.subtype]. Given no files, check the "
+        "Sphinx project whose conf.py is in --conf DIR, or in . or docs/: its "
+        "highlight_bibfiles (or the bundled file), in the styles its configuration and "
+        "its pages' directives use, as a build would render them, and the keys its "
+        "pages cite that no file holds. "
         "Exit status 1 if there is a problem, 0 otherwise.",
     )
+    check.add_argument("--style",
+                       help=f"the style to check files in (default: {DEFAULT_STYLE}); "
+                       f"installed: {', '.join(style_names())}")
+    check.add_argument("--conf", metavar="DIR",
+                       help="the directory of the project's conf.py (default: . or docs/, "
+                       "whichever has one)")
     check.set_defaults(handler=cmd_check, parser=check)
     return parser
 
@@ -221,7 +309,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     parser = build_parser(prog)
     args = parser.parse_args(argv)
     use_language(getattr(args, "locale", None))
-    if hasattr(args, "style"):
+    if getattr(args, "style", None):
         _check_style(args.style, args.parser)
     status: int = args.handler(args)
     return status

@@ -1,8 +1,9 @@
 """The extension's configuration values, declared once.
 
 Each ``highlight_*`` value is a field of :class:`HighlightConfig` carrying its default, the
-types Sphinx checks, the rebuild it triggers, a help text and a validator. Registration,
-validation and the docs' configuration table all read these fields, so they cannot drift.
+types Sphinx checks, the rebuild it triggers, a help text, a validator and the values it
+accepts (from the same constants as the validator). Registration, validation and the
+docs' configuration page all read these fields, so they cannot drift.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sphinx.config import ENUM
 
 from sphinxcontrib_highlight import speed
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
-from sphinxcontrib_highlight.styles import find_style
+from sphinxcontrib_highlight.styles import BUILT_IN, find_style, pybtex_style_names
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ PREFIX = "highlight_"
 #: The three ways an in-text citation can look.
 CITE_FORMATS = ("brackets", "superscript", "parentheses")
 
-#: Reference links a list item can carry, in the order they are shown.
+#: Reference links a list item can carry (the configured ones show in the order given).
 LINK_KINDS = ("doi", "pubmed", "scholar")
 
 Validator = Callable[[Any], Any]
@@ -104,10 +105,38 @@ def _subset_of(choices: Sequence[str]) -> Validator:
     return check
 
 
+def literals(values: Sequence[str], last: str = "or") -> str:
+    """``a``, ``b`` or ``c``, as reStructuredText."""
+    quoted = [f"``{value}``" for value in values]
+    return ", ".join(quoted[:-1]) + f" {last} " + quoted[-1] if len(quoted) > 1 else quoted[0]
+
+
+def _style_values() -> str:
+    """Read when the docs are built: pybtex's styles are found through entry points."""
+    return (
+        f"{literals(list(BUILT_IN), 'and')} (the extension's names); any style id of the CSL "
+        "styles repository (``nature``, ``ieee``…; a renamed id works too); the path of a "
+        "``.csl`` file, relative to ``conf.py``; or a pybtex style: pybtex's own are "
+        f"{literals(pybtex_style_names(), 'and')}, and a package can add more."
+    )
+
+
+Values = Callable[[], str]
+"""What a config value accepts, in words for the docs (reStructuredText)."""
+
+
 def _option(
-    default: Any, types: Any, help_text: str, validator: Validator, rebuild: str = "env"
+    default: Any,
+    types: Any,
+    help_text: str,
+    validator: Validator,
+    values: Values,
+    rebuild: str = "env",
 ) -> Any:
-    metadata = {"types": types, "help": help_text, "validator": validator, "rebuild": rebuild}
+    metadata = {
+        "types": types, "help": help_text, "validator": validator, "values": values,
+        "rebuild": rebuild,
+    }
     if isinstance(default, (list, tuple)):
         return field(default_factory=lambda: tuple(default), metadata=metadata)
     return field(default=default, metadata=metadata)
@@ -122,6 +151,7 @@ class HighlightConfig:
         frozenset({list, tuple, str}),
         "BibTeX files, relative to the configuration directory. Empty: the bundled highlight.",
         _string_list,
+        lambda: "a list of paths (one path alone may be a string).",
     )
     article: str | None = _option(
         None,
@@ -129,6 +159,7 @@ class HighlightConfig:
         "Key of the entry ``highlight-citation`` shows with no argument, and that "
         "``highlight-references`` leaves out. None: the first entry of the first file.",
         _optional_string,
+        lambda: "a key of the configured files, or ``None``.",
     )
     reference_style: str = _option(
         "neurosci-bull",
@@ -138,12 +169,14 @@ class HighlightConfig:
         "the whole repository with the ``styles`` extra), the path of a ``.csl`` file "
         "relative to ``conf.py``, or a pybtex style (``unsrt``).",
         _style,
+        _style_values,
     )
     citation_style: str = _option(
         "springer-nature",
         frozenset({str}),
         "Style of the citation block: any value ``highlight_reference_style`` takes.",
         _style,
+        _style_values,
     )
     cite_format: str = _option(
         "brackets",
@@ -151,20 +184,26 @@ class HighlightConfig:
         "How ``:hcite:`` numbers look: ``brackets`` [1], ``superscript`` ¹ or "
         "``parentheses`` (1).",
         _one_of(CITE_FORMATS),
+        lambda: f"one of {literals(CITE_FORMATS)}.",
     )
     bibfile_encoding: str = _option(
         "utf-8-sig",
         frozenset({str}),
         "Encoding of the BibTeX files (``utf-8-sig`` also accepts a byte-order mark).",
         _string,
+        lambda: "the name of an encoding Python knows, such as ``utf-8-sig`` or ``latin-1``.",
     )
     reference_links: tuple[str, ...] = _option(
         LINK_KINDS,
         frozenset({list, tuple}),
         "Links shown under each reference, as on the journal's page: ``doi`` (*Article*: "
-        "the DOI, else the entry's http(s) ``url``), ``pubmed`` (*PubMed*, when the entry "
-        "has a ``pmid``) and ``scholar`` (a *Google Scholar* lookup).",
+        "the DOI, else the entry's ``url`` if it is http(s)), ``pubmed`` (*PubMed*, when "
+        "the entry has a numeric ``pmid``) and ``scholar`` (a *Google Scholar* lookup by "
+        "title, first author and year; no network is used at build time). The text "
+        "builder prints the URLs instead of the labels.",
         _subset_of(LINK_KINDS),
+        lambda: f"a list of any of {literals(LINK_KINDS)}, shown in that order; empty "
+        "for none.",
         rebuild="env",
     )
     speedups: bool = _option(
@@ -174,6 +213,7 @@ class HighlightConfig:
         "forms of entries, pauses of the garbage collector. ``False`` gives the same "
         "output, byte for byte, more slowly: a way to rule the speed layer out.",
         _flag,
+        lambda: "``True`` or ``False``.",
         rebuild="",
     )
 

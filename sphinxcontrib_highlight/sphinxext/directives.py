@@ -16,6 +16,7 @@ from sphinxcontrib_highlight.sphinxext import options as opt
 from sphinxcontrib_highlight.sphinxext.config import warn_style_problems
 from sphinxcontrib_highlight.sphinxext.nodes import (
     citation_block_placeholder,
+    claim_id,
     reference_list_placeholder,
 )
 from sphinxcontrib_highlight.sphinxext.records import BlockRecord, ListMode, ListRecord
@@ -39,6 +40,8 @@ class _HighlightDirective(SphinxDirective):
     has_content = True
     takes_argument: ClassVar[bool] = False
     takes_content: ClassVar[bool] = False
+    argument_hint: ClassVar[str] = ""
+    """What to write instead of an argument the directive does not take."""
 
     def checked_options(self) -> dict[str, Any]:
         """The valid options; each unknown or invalid one is reported and dropped."""
@@ -52,7 +55,9 @@ class _HighlightDirective(SphinxDirective):
             else:
                 valid[name] = value
         if self.arguments and not self.takes_argument:
-            self.problem(f"takes no argument; {self.arguments[0]!r} is ignored")
+            self.problem(
+                f"takes no argument; {self.arguments[0]!r} is ignored{self.argument_hint}"
+            )
         if self.content and not self.takes_content:
             self.problem("takes no content; it is ignored")
         return valid
@@ -104,7 +109,12 @@ class CitationDirective(_HighlightDirective):
         if key is not None and len(key.split()) > 1:
             self.problem(f"expected one key, got {key!r}", Warn.UNKNOWN_KEY)
             return []
-        block_id = f"highlight-citation-{self.env.new_serialno('highlight-citation')}"
+        node = citation_block_placeholder(docname=self.env.docname)
+        block_id = claim_id(
+            self.state.document, node,
+            lambda: f"highlight-citation-{self.env.new_serialno('highlight-citation')}",
+        )
+        node["block_id"] = block_id
         self.domain.add_block(
             BlockRecord(
                 docname=self.env.docname,
@@ -116,7 +126,6 @@ class CitationDirective(_HighlightDirective):
                 heading=options.get("heading") or term("Cite this article"),
             )
         )
-        node = citation_block_placeholder(block_id=block_id, docname=self.env.docname)
         self.set_source_info(node)
         return [node]
 
@@ -125,6 +134,7 @@ class ReferencesDirective(_HighlightDirective):
     """``.. highlight-references::``: a numbered reference list."""
 
     takes_content = True
+    argument_hint = " (to list entries, give their keys in :keys: or in the content)"
     option_spec: ClassVar[dict[str, Any]] = opt.OptionSpec(
         keys=opt.lenient(opt.key_list),
         cited=opt.lenient(opt.cited_scope),
@@ -147,7 +157,13 @@ class ReferencesDirective(_HighlightDirective):
             mode = ListMode.PROJECT if cited == "project" else ListMode.CITED
         else:
             mode = ListMode.ALL
-        list_id = f"{self.env.docname}#{self.env.new_serialno('highlight-list')}"
+        node = reference_list_placeholder(docname=self.env.docname)
+        anchor = claim_id(
+            self.state.document, node,
+            lambda: f"highlight-references-{self.env.new_serialno('highlight-list')}",
+        )
+        list_id = f"{self.env.docname}#{anchor.rsplit('-', 1)[1]}"  # the list's serial
+        node["list_id"] = list_id
         self.domain.add_list(
             ListRecord(
                 docname=self.env.docname,
@@ -160,6 +176,5 @@ class ReferencesDirective(_HighlightDirective):
                 start=options.get("start", 1),
             )
         )
-        node = reference_list_placeholder(list_id=list_id, docname=self.env.docname)
         self.set_source_info(node)
         return [node]

@@ -43,7 +43,7 @@ class HighlightDomain(Domain):
 
     name = "highlight"
     label = "Highlight citations"
-    data_version = 3
+    data_version = 4
     initial_data: ClassVar[dict[str, Any]] = {  # Sphinx deep-copies it for each build
         "lists": {},
         "cites": {},
@@ -75,6 +75,18 @@ class HighlightDomain(Domain):
 
     def add_cite(self, record: CiteRecord) -> None:
         self.by_document("cites").setdefault(record.docname, []).append(record)
+
+    def move_cites(self, docname: str, lines: dict[str, int]) -> None:
+        """Set the line of the document's citations named by id (see :mod:`.reading`)."""
+        cites = self.by_document("cites").get(docname, [])
+        cites[:] = [
+            cite._replace(lineno=lines.get(cite.cite_id, cite.lineno)) for cite in cites
+        ]
+
+    def reserve_item_ids(self, docname: str, taken: tuple[str, ...]) -> None:
+        """Note the ids the document gives other things, which its lists' items avoid."""
+        lists = self.by_document("lists").get(docname, [])
+        lists[:] = [record._replace(reserved_ids=taken) for record in lists]
 
     def add_block(self, record: BlockRecord) -> None:
         self.by_document("blocks").setdefault(record.docname, []).append(record)

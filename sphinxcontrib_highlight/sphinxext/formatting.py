@@ -2,8 +2,9 @@
 
 The extension's own styles report missing fields and unknown entry types; any other
 pybtex style is called through pybtex's interface, and if it fails on an entry (pybtex
-raises on a missing field or an unknown type) the entry falls back to a generic form,
-so one bad entry never stops a build.
+raises on a missing field, a field it cannot parse, an unknown type) the entry falls back
+to a generic form, so one bad entry never stops a build. The warning names what to fix:
+the missing field pybtex's exception carries, or the field that is not valid LaTeX.
 """
 
 from __future__ import annotations
@@ -13,8 +14,14 @@ from typing import TYPE_CHECKING
 import pybtex_docutils
 from docutils import nodes
 from pybtex.exceptions import PybtexError
+from pybtex.scanner import PybtexSyntaxError
+from pybtex.style.template import FieldIsMissing
 
-from sphinxcontrib_highlight.bibliography.latex import plain_text
+from sphinxcontrib_highlight.bibliography.latex import (
+    InvalidLatexError,
+    plain_text,
+    strict_latex_text,
+)
 from sphinxcontrib_highlight.bibliography.urls import rejected
 from sphinxcontrib_highlight.speed import Recent
 from sphinxcontrib_highlight.styles import find_style
@@ -82,10 +89,33 @@ def _render(style_name: str, entry: Entry, lookup: Lookup | None) -> Rendered:
         return style.render(entry, lookup)
     try:
         return Rendered(style.format_entry("", entry).text)
+    except FieldIsMissing as error:
+        fallback = NeurosciBullStyle().render(entry, lookup)
+        return Rendered(
+            fallback.text, (error.field_name,), None, fallback.rejected_urls,
+            fallback.invalid_latex,
+        )
     except (PybtexError, KeyError, AttributeError, TypeError, ValueError) as error:
         fallback = NeurosciBullStyle().render(entry, lookup)
-        reason = str(error) or type(error).__name__
-        return Rendered(fallback.text, (reason,), fallback.unknown_type)
+        invalid = fallback.invalid_latex
+        if isinstance(error, PybtexSyntaxError) and not invalid:
+            invalid = _invalid_latex_fields(entry)  # a field the fallback does not print
+        return Rendered(
+            fallback.text, (), None, fallback.rejected_urls, invalid,
+            style_error=str(error) or type(error).__name__,
+        )
+
+
+def _invalid_latex_fields(entry: Entry) -> tuple[str, ...]:
+    """Each field that is not valid LaTeX, as ``name (why)``: pybtex's syntax error says
+    what is wrong but not in which field."""
+    invalid = []
+    for name, value in entry.fields.items():
+        try:
+            strict_latex_text(value)
+        except InvalidLatexError as error:
+            invalid.append(f"{name.lower()} ({error})")
+    return tuple(invalid)
 
 
 def rendering_problems(style_name: str, entry: Entry, rendered: Rendered) -> list[tuple[Warn, str]]:
@@ -93,11 +123,20 @@ def rendering_problems(style_name: str, entry: Entry, rendered: Rendered) -> lis
 
     One wording for the Sphinx build and ``sphinx-highlight check``, so both say the same.
     """
+    if rendered.style_error and rendered.invalid_latex:  # what the style choked on
+        outcome = f"style {style_name!r} cannot format it, so a generic form is used"
+    else:
+        outcome = "printed as plain text"
     problems: list[tuple[Warn, str]] = [
-        (Warn.BIB_SYNTAX,
-         f"entry {entry.key!r}: field {field} is not valid LaTeX; printed as plain text")
+        (Warn.BIB_SYNTAX, f"entry {entry.key!r}: field {field} is not valid LaTeX; {outcome}")
         for field in rendered.invalid_latex
     ]
+    if rendered.style_error and not rendered.invalid_latex:
+        problems.append((
+            Warn.STYLE_ERROR,
+            (f"entry {entry.key!r}: style {style_name!r} cannot format it "
+             f"({rendered.style_error}); a generic form is used"),
+        ))
     problems.extend((Warn.LINK, rejected(entry.key, address)) for address in rendered.rejected_urls)
     if rendered.unknown_type:
         problems.append((

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
     from sphinx.writers.html5 import HTML5Translator
     from sphinx.writers.text import TextTranslator
@@ -65,6 +67,18 @@ class unindexed_html(nodes.raw):  # noqa: N801
 def _visit_unindexed(translator: HTML5Translator, node: nodes.Element) -> None:
     translator.body.append(node.astext())
     raise nodes.SkipNode
+
+
+def claim_id(document: nodes.document, node: nodes.Element, next_id: Callable[[], str]) -> str:
+    """The first id from ``next_id`` that the document does not hold, registered for
+    ``node``, so that a heading or a label read later takes another one (docutils makes
+    each id unique against those it knows; a heading "Hcite 0" took ``hcite-0`` too).
+    The node that finally carries the id replaces ``node`` after reading."""
+    candidate = next_id()
+    while candidate in document.ids:
+        candidate = next_id()
+    document.ids[candidate] = node
+    return candidate
 
 
 PLACEHOLDERS = (citation_block_placeholder, reference_list_placeholder, cite_placeholder)

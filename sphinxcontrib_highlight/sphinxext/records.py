@@ -40,6 +40,9 @@ class ListRecord(NamedTuple):
     bibfiles: tuple[str, ...]
     style: str
     start: int
+    reserved_ids: tuple[str, ...] = ()
+    """Ids the document gives other things (a heading, a label) that an item's anchor
+    must not take; noted once the document is read."""
 
 
 class BlockRecord(NamedTuple):

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
     from sphinxcontrib_highlight.bibliography.database import Bibliography
 
+#: How the anchor of every list item starts: ``ref-<key>``.
+ITEM_ID_PREFIX = "ref-"
+
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
@@ -248,13 +251,15 @@ def _canonical(keys: Iterable[str], bibliography: Bibliography) -> tuple[str, ..
 def _item_ids(
     records: list[ListRecord], keys: dict[str, tuple[str, ...]]
 ) -> dict[str, tuple[str, ...]]:
-    """Stable anchors ``ref-<key>``, made unique within each document."""
+    """Stable anchors ``ref-<key>``, made unique within each document, against the ids
+    the document gives other things too."""
     used: dict[str, set[str]] = defaultdict(set)
     result = {}
     for record in records:
+        used[record.docname].update(record.reserved_ids)
         ids = []
         for number, key in enumerate(keys[record.list_id], start=record.start):
-            base = make_id(f"ref-{key}") or f"ref-{number}"
+            base = make_id(f"{ITEM_ID_PREFIX}{key}") or f"{ITEM_ID_PREFIX}{number}"
             candidate, suffix = base, 2
             while candidate in used[record.docname]:
                 candidate, suffix = f"{base}-{suffix}", suffix + 1

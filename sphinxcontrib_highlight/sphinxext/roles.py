@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.util.docutils import SphinxRole
 
-from sphinxcontrib_highlight.sphinxext.nodes import cite_placeholder
+from sphinxcontrib_highlight.sphinxext.nodes import cite_placeholder, claim_id
 from sphinxcontrib_highlight.sphinxext.records import CiteRecord
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
 from sphinxcontrib_highlight.warning_types import Warn
@@ -29,11 +29,13 @@ class CiteRole(SphinxRole):
         if not keys:
             warn(":hcite: needs at least one key", Warn.UNKNOWN_KEY, self.get_location())
             return [], []
-        cite_id = f"hcite-{self.env.new_serialno('hcite')}"
+        node = cite_placeholder(self.rawtext, keys=keys, docname=self.env.docname)
+        cite_id = claim_id(self.inliner.document, node,
+                           lambda: f"hcite-{self.env.new_serialno('hcite')}")
+        node["cite_id"] = cite_id
+        node["ids"] = [cite_id]
         domain: HighlightDomain = self.env.domains["highlight"]  # type: ignore[assignment]
         domain.add_cite(CiteRecord(self.env.docname, self.lineno, cite_id, keys))
-        node = cite_placeholder(
-            self.rawtext, cite_id=cite_id, keys=keys, docname=self.env.docname, ids=[cite_id]
-        )
         self.set_source_info(node)
         return [node], []
+

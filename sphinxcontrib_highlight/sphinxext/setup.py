@@ -16,9 +16,11 @@ from sphinxcontrib_highlight.sphinxext.domain import (
     on_env_before_read_docs,
     on_env_get_updated,
 )
+from sphinxcontrib_highlight.sphinxext.reading import on_doctree_read
 from sphinxcontrib_highlight.sphinxext.roles import CiteRole
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.transforms import ResolveHighlight, resolve_ahead
+from sphinxcontrib_highlight.sphinxext.warnings_ import forget_once_warnings
 from sphinxcontrib_highlight.styles.terms import use_language
 
 if TYPE_CHECKING:
@@ -33,6 +35,7 @@ def register(app: Sphinx) -> None:
     app.add_directive("highlight-citation", CitationDirective)
     app.add_directive("highlight-references", ReferencesDirective)
     app.add_role("hcite", CiteRole())
+    app.connect("doctree-read", on_doctree_read)
     app.add_post_transform(ResolveHighlight)
     app.connect("env-before-read-docs", on_env_before_read_docs)
     app.connect("env-get-updated", on_env_get_updated)
@@ -40,6 +43,7 @@ def register(app: Sphinx) -> None:
     app.connect("config-inited", use_bib_cache)
     app.connect("builder-inited", parse_listed_files_ahead)
     app.connect("config-inited", use_document_language)
+    app.connect("config-inited", forget_once_warnings)
 
 
 def use_bib_cache(app: Sphinx, config: Config) -> None:

@@ -48,7 +48,7 @@ from sphinxcontrib_highlight.styles.terms import term
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from pybtex.database import Entry
     from sphinx.application import Sphinx
@@ -163,13 +163,21 @@ class ResolveHighlight(SphinxPostTransform):
         return rendered
 
     def text_paragraph(self, rendered: Rendered, css_class: str, key: str) -> nodes.Element:
-        """The formatted text; for the text builder a paragraph that is never wrapped.
+        """The formatted text; for the text builder a paragraph that is never wrapped;
+        for LaTeX one in a group set with ``\\frenchspacing``.
+
+        LaTeX puts a wider, sentence-ending space after a period that follows a lower-case
+        letter, and a little more after a colon or a comma: in "et al. Specialized",
+        "Neurosci. Bull." or "Physiol Rev 2021, 101: 259" the spaces came out uneven. A
+        reference is not prose, and journals set it with even spaces, as the HTML shows.
 
         An entry with nothing a style can print (a broken entry) shows its key, so the
         list keeps its numbering and the reader sees which entry to fix.
         """
         paragraph = unwrapped_paragraph if self.builder.format == "text" else nodes.paragraph
         children = to_nodes(rendered.text) if len(rendered.text) else [nodes.Text(f"[{key}]")]
+        if self.builder.format == "latex":
+            children = _evenly_spaced_in_latex(children)
         return paragraph("", "", *children, classes=[css_class])
 
     def link(self, link_text: str, url: str, classes: list[str]) -> nodes.reference:
@@ -392,6 +400,16 @@ class ResolveHighlight(SphinxPostTransform):
                  Warn.UNLISTED_KEY, location)
         else:
             warn(f":hcite: key {key!r} is not in the bibliography", Warn.UNKNOWN_KEY, location)
+
+
+def _evenly_spaced_in_latex(children: Sequence[nodes.Node]) -> list[nodes.Node]:
+    """``children`` in a LaTeX group set with ``\\frenchspacing`` (see
+    :meth:`ResolveHighlight.text_paragraph`)."""
+    return [
+        nodes.raw("", "{\\frenchspacing ", format="latex"),
+        *children,
+        nodes.raw("", "}", format="latex"),
+    ]
 
 
 #: How docutils' HTML writers escape text and attribute values (``@`` included, to thwart

@@ -32,15 +32,33 @@ class KeptWarning(NamedTuple):
 #: The warnings this process keeps instead of logging them, if it does.
 _kept: list[KeptWarning] | None = None
 
+#: The ``once`` warnings logged in this build (see :func:`forget_once_warnings`).
+_logged_once: set[str] = set()
+
 
 def warn(message: str, subtype: Warn, location: Location | nodes.Node, *, once: bool = False) -> None:
-    """Log a located warning of type ``highlight`` with the given subtype."""
+    """Log a located warning of type ``highlight`` with the given subtype.
+
+    A ``once`` warning is logged only the first time: Sphinx would print it once but
+    count it every time (its count comes before its once-filter), so a page that the
+    epub builder resolves three times, or an entry shown twice, made the summary say
+    more warnings than it printed. Like Sphinx's filter, the message alone decides.
+    """
+    if once:
+        if message in _logged_once:
+            return
+        _logged_once.add(message)
     if _kept is not None:
         if isinstance(location, nodes.Node):  # as Sphinx would print it; a node is not sent
             location = logging.get_node_location(location)
         _kept.append(KeptWarning(message, subtype, location, once))
         return
     logger.warning(message, type=WARNING_TYPE, subtype=subtype.value, location=location, once=once)
+
+
+def forget_once_warnings(*_args: object) -> None:
+    """Start a build with no ``once`` warning logged yet (a process may run several)."""
+    _logged_once.clear()
 
 
 def keep_warnings() -> list[KeptWarning]:

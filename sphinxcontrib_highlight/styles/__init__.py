@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import import_module
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,4 +80,19 @@ def style_names() -> list[str]:
     return sorted(set(pybtex.plugin.enumerate_plugin_names(GROUP)))
 
 
-__all__ = ["BUILT_IN", "GROUP", "Rendered", "find_style", "style_names"]
+def pybtex_style_names() -> list[str]:
+    """The styles pybtex itself ships (``unsrt``, ``plain``...), sorted: the docs name
+    them apart from ours and from those other packages add."""
+    return sorted(
+        point.name for point in entry_points(group=GROUP) if point.value.startswith("pybtex.")
+    )
+
+
+__all__ = [
+    "BUILT_IN",
+    "GROUP",
+    "Rendered",
+    "find_style",
+    "pybtex_style_names",
+    "style_names",
+]

@@ -80,8 +80,15 @@ class Fields:
         """The field's value as written, stripped ('' if the entry has none)."""
         return self._values.get(name.lower(), "")
 
-    def text(self, *names_: str, required: bool = False) -> Text | None:
-        """The first present field among ``names_`` as rich text."""
+    def text(
+        self, *names_: str, required: bool = False, missing_as: str | None = None
+    ) -> Text | None:
+        """The first present field among ``names_`` as rich text.
+
+        A required field that is absent is reported as ``missing_as``, else as the first
+        name: the field a user would add (``journal``, when a style prefers the
+        abbreviation ``shortjournal`` but prints the full name too).
+        """
         for name in names_:
             value = self.value(name)
             if value:
@@ -91,7 +98,7 @@ class Fields:
                     self.invalid_latex.append(f"{name} ({error})")
                     return latex_text(value)
         if required:
-            self.missing.append(names_[0])
+            self.missing.append(missing_as or names_[0])
         return None
 
     def plain(self, *names_: str, required: bool = False) -> str:
@@ -146,3 +153,6 @@ class Rendered:
     """URLs left out because they are not http(s), such as ``javascript:``."""
     invalid_latex: tuple[str, ...] = ()
     """Fields printed as plain text because they are not valid LaTeX."""
+    style_error: str | None = None
+    """Why a style that raises (pybtex's own) could not format the entry, if it could not
+    for a reason other than a missing field; a generic form is printed instead."""
