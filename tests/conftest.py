@@ -91,3 +91,15 @@ def own_warnings(app) -> list[str]:
     with the source directory's path written ``<src>``."""
     text = warnings(app).replace(str(app.srcdir), "<src>")
     return [line for line in text.splitlines() if "already registered" not in line]
+
+
+#: Every quotation mark and apostrophe, typographic or straight, as one straight mark.
+_STRAIGHT = str.maketrans({"\u2018": '"', "\u2019": '"', "\u201c": '"', "\u201d": '"', "'": '"'})
+
+
+def straight_quotes(text: str) -> str:
+    """``text`` with every quote mark made one straight mark. CSL styles print a field's
+    quotes and apostrophes typographically and choose single or double by nesting, as
+    Zotero does ('title' at the outer level becomes “title”); a test that a field's text
+    survives as text compares both sides this way."""
+    return text.translate(_STRAIGHT)

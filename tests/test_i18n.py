@@ -15,21 +15,25 @@ LOCALE = PACKAGE / "locale"
 
 
 @pytest.mark.parametrize(
-    ("language", "heading", "et_al"),
+    ("language", "heading", "et_al", "after_name"),
     [
-        ("de", "Diesen Artikel zitieren", "u.\u00a0a."),  # the CSL German locale's term
-        ("zh_CN", "引用本文", "等."),  # a sentence closes after 等, as GB/T 7714 prints
-        ("en", "Cite this article", "et al."),
+        ("de", "Diesen Artikel zitieren", "u.\u00a0a.", " "),  # the CSL German locale's term
+        # A sentence closes after 等, as GB/T 7714 prints; CSL processors set a CJK
+        # "et al." right after a name that no delimiter precedes.
+        ("zh_CN", "引用本文", "等.", ""),
+        ("en", "Cite this article", "et al.", " "),
     ],
 )
-def test_heading_and_et_al_are_translated(make_app, root_copy, language, heading, et_al):
+def test_heading_and_et_al_are_translated(
+    make_app, root_copy, language, heading, et_al, after_name
+):
     app = make_app("html", srcdir=root_copy("bundled"), freshenv=True,
                    confoverrides={"language": language})
     app.build()
     page = soup(app)
     assert page.select_one(".highlight-citation-heading").get_text() == heading
     assert page.select_one(".highlight-citation-text").get_text().startswith(
-        f"Yang, J., Xie, S., Zhu, S. {et_al} Specialized"
+        f"Yang, J., Xie, S., Zhu, S.{after_name}{et_al} Specialized"
     )
     third = page.select("ol.highlight-reference-list > li")[2].get_text()
     assert f"Takanami K, {et_al} A spinal microglia" in third

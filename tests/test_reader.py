@@ -17,7 +17,7 @@ import pytest
 import rispy
 import sphinx
 from bs4 import BeautifulSoup
-from conftest import output, soup, warnings
+from conftest import output, soup, straight_quotes, warnings
 from jsonschema import Draft7Validator
 from pybtex.database import parse_file
 from pybtex.richtext import Text
@@ -426,9 +426,10 @@ def test_hostile_fields_are_escaped_everywhere(app):
     coins = parse_context_object(page.select_one("span.Z3988")["title"])
     assert coins["title"] == HOSTILE_TITLE
     assert coins["creators"][0]["lastName"] == '<script>alert("author")</script>'
-    copy = page.select_one("a.highlight-copy")["data-highlight-copy"]
-    assert HOSTILE_TITLE in copy
-    assert page.select_one(".highlight-citation-text").get_text().count(HOSTILE_TITLE) == 1
+    copy = straight_quotes(page.select_one("a.highlight-copy")["data-highlight-copy"])
+    assert straight_quotes(HOSTILE_TITLE) in copy
+    citation = straight_quotes(page.select_one(".highlight-citation-text").get_text())
+    assert citation.count(straight_quotes(HOSTILE_TITLE)) == 1
 
 
 @pytest.mark.sphinx("html", testroot="reader-hostile", freshenv=True)

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import quote
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pybtex.richtext import HRef, String, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
+from sphinxcontrib_highlight.bibliography.latex import InvalidLatexError, strict_latex_text
 from sphinxcontrib_highlight.bibliography.to_csl import csl_item, known_type
 from sphinxcontrib_highlight.bibliography.urls import web_url
 from sphinxcontrib_highlight.styles.base import Rendered
@@ -55,6 +57,9 @@ _TAGS = {
 #: that ends a sentence after it is not part of it.
 _URL = re.compile(r"https?://\S+?(?=[.,;:]?(?:\s|$))")
 
+#: The characters a URL keeps as they are; others are percent-encoded in a link.
+_URL_SAFE = "/:;?#@!$&'()*+,=%~._-[]"
+
 #: What an entry of each CSL type is not complete without, as the BibTeX fields a user
 #: fills in: a style that prints one of these variables needs it. Everything else a
 #: style prints (DOI, issue, pages) is optional, as reference managers treat it.
@@ -75,6 +80,15 @@ _NEEDED: dict[str, tuple[tuple[str, str], ...]] = {
     "report": (("author", "author"), ("title", "title"), ("issued", "year")),
     "article": (("author", "author"), ("title", "title"), ("issued", "year")),
 }
+#: The CSL variable a BibTeX field becomes, where its name differs.
+_VARIABLE_OF = {
+    "journal": "container-title", "journaltitle": "container-title",
+    "booktitle": "container-title", "series": "collection-title", "address": "publisher-place",
+    "location": "publisher-place", "school": "publisher", "institution": "publisher",
+    "organization": "publisher", "pages": "page", "number": "issue", "year": "issued",
+    "date": "issued", "howpublished": "publisher", "doi": "DOI", "url": "URL",
+}
+
 #: Name variables a style prints in the author's place when there is no author.
 _AUTHOR_STAND_INS = ("author", "editor", "translator", "collection-editor", "composer",
                      "director", "interviewer", "illustrator")
@@ -151,15 +165,18 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
         processor = Processor(self.csl, items, locale=locale)
         marks = processor.quote_marks
         printed = processor.bibliography()
-        by_id = {entry.id: entry.content for entry in printed}
+        by_id = {printed_entry.id: printed_entry.content for printed_entry in printed}
         results = []
         for entry, part in zip(entries, parts, strict=True):
             texts = [rich_text(by_id.get(item["id"]), marks) for item in part]
             text = Text(*_joined(texts)) if len(texts) > 1 else (texts[0] if texts else Text())
             missing = tuple(dict.fromkeys(name for item in part for name in self.missing(item)))
             known = known_type(entry.type)
-            results.append((entry, Rendered(text, missing, None if known else entry.type)))
-        position = {entry.id: place for place, entry in enumerate(printed)}
+            results.append((entry, Rendered(
+                text, missing, None if known else entry.type,
+                invalid_latex=self.invalid_latex(entry),
+            )))
+        position = {printed_entry.id: place for place, printed_entry in enumerate(printed)}
         unplaced = len(printed)
         order = sorted(
             range(len(entries)),
@@ -169,11 +186,27 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
         )
         return results, order
 
+    def invalid_latex(self, entry: Entry) -> tuple[str, ...]:
+        """Each field this style prints that is not valid LaTeX, as ``name (why)``: it is
+        printed as the mapping could read it, and the user should know."""
+        invalid = []
+        for name, value in entry.fields.items():
+            if _VARIABLE_OF.get(name.lower(), name.lower()) not in self.printed:
+                continue
+            try:
+                strict_latex_text(value)
+            except InvalidLatexError as error:
+                invalid.append(f"{name.lower()} ({error})")
+        return tuple(invalid)
+
     @staticmethod
     def _items_of(entry: Entry, lookup: Lookup | None) -> list[dict[str, Any]]:
         """The CSL items that stand for ``entry``: its own, or its set's members'."""
         if entry.type.lower() != "set":
-            return [csl_item(entry)]
+            item = csl_item(entry)
+            if item.get("id") is None:  # an entry made in code, without a key
+                item["id"] = f"entry-{id(entry)}"
+            return [item]
         keys = [key.strip() for key in entry.fields.get("entryset", "").split(",")]
         members = [lookup(key) for key in keys if key] if lookup else []
         return [csl_item(member) for member in members if member is not None]
@@ -260,22 +293,30 @@ def rich_text(node: Node | None, marks: Any = None) -> Text:
     label) is left out: the list that shows the entry numbers it."""
     stack: list[tuple[str, list[Any]]] = [("", [])]
     skipping = 0
+    pending: list[str] = []  # text of adjacent tokens: a URL may span several
+
+    def flush() -> None:
+        if pending and not skipping:
+            stack[-1][1].extend(_linked("".join(pending)))
+        pending.clear()
+
     for kind, value in serialised_tokens(node, marks):
+        if kind == "text":
+            pending.append(value)
+            continue
+        flush()
         if kind == "open":
             if value == '<div class="csl-left-margin">' or skipping:
                 skipping += 1
             stack.append((value, []))
             continue
-        if kind == "close":
-            tag, children = stack.pop()
-            if skipping:
-                skipping -= 1
-                continue
-            name = _TAGS.get(tag)
-            stack[-1][1].append(Tag(name, *children) if name and children else Text(*children))
+        tag, children = stack.pop()
+        if skipping:
+            skipping -= 1
             continue
-        if not skipping:
-            stack[-1][1].extend(_linked(value))
+        name = _TAGS.get(tag)
+        stack[-1][1].append(Tag(name, *children) if name and children else Text(*children))
+    flush()
     return Text(*stack[0][1])
 
 
@@ -289,7 +330,9 @@ def _linked(text: str) -> list[Any]:
             continue
         if match.start() > position:
             parts.append(String(text[position : match.start()]))
-        parts.append(HRef(url, String(match.group(0))))
+        # The link's target is percent-encoded where the text is not: a quote or angle
+        # bracket in a field never reaches an attribute as itself.
+        parts.append(HRef(quote(url, safe=_URL_SAFE), String(match.group(0))))
         position = match.end()
     if position < len(text):
         parts.append(String(text[position:]))
