@@ -147,6 +147,13 @@ def _is_working(command: str) -> bool:
                              command)
     if clone_and:
         return set(clone_and[1].split()) <= _declared_packages()
+    # The clone with some of the project's extras (``[styles]``: the CSL repository).
+    with_extras = re.fullmatch(rf'python -m pip install "{re.escape(CLONE)}\[([a-z,]+)\]"', command)
+    if with_extras:
+        import tomllib
+
+        extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+        return set(with_extras[1].split(",")) <= extras["project"]["optional-dependencies"].keys()
     # A contributor's editable install from the clone's root, with the project's extras.
     editable = re.fullmatch(r'(?:\S*/)?(?:python3? -m )?pip install -e "\.\[([a-z,]+)\]"',
                             command)

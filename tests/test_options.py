@@ -102,7 +102,7 @@ def test_third_party_style_from_the_registry(make_app, root_copy):
     app = make_app("html", srcdir=root_copy("options"), freshenv=True,
                    confoverrides={"highlight_reference_style": "xxx-test-shouting"})
     app.build()
-    assert items(soup(app).select("div.highlight-references")[0])[0].startswith("O. ONE. REFERENCE ONE.")
+    assert items(soup(app).select("div.highlight-references")[0])[0].startswith("OLGA ONE. REFERENCE ONE.")
 
 
 @pytest.mark.sphinx("text", testroot="printed-urls", freshenv=True)

@@ -29,7 +29,7 @@ from sphinxcontrib_highlight.export import formats, markup
 from sphinxcontrib_highlight.sphinxext.config import HighlightConfig
 from sphinxcontrib_highlight.sphinxext.formatting import render_entry, rendering_problems
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
-from sphinxcontrib_highlight.styles import find_style, style_names
+from sphinxcontrib_highlight.styles import find_style, style_error, style_names
 from sphinxcontrib_highlight.styles.csl_style import CslStyle
 from sphinxcontrib_highlight.styles.terms import use_language
 from sphinxcontrib_highlight.warning_types import WARNING_TYPE, Warn
@@ -75,10 +75,9 @@ def _write(text: str, output: str | None) -> None:
 
 
 def _check_style(name: str, parser: argparse.ArgumentParser) -> None:
-    try:
-        find_style(name)
-    except LookupError as error:
-        parser.error(str(error).strip("'\""))
+    error = style_error(name)
+    if error:
+        parser.error(error)
 
 
 def _article_key(bibliography: Bibliography, wanted: str | None) -> str | None:

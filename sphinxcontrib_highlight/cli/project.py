@@ -27,7 +27,7 @@ from sphinx.util.tags import Tags
 
 from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE, BibProblem
 from sphinxcontrib_highlight.sphinxext.config import PREFIX, config_fields, default_of
-from sphinxcontrib_highlight.styles import find_style, style_names
+from sphinxcontrib_highlight.styles import style_error
 from sphinxcontrib_highlight.warning_types import Warn
 
 #: Where ``check`` looks for a project when given neither files nor ``--conf``.
@@ -196,15 +196,13 @@ def _read_directives(
         lineno = text.count("\n", 0, match.start()) + 1
         options = _options(lines, lineno)
         style = options.get("style") or defaults[name]
-        try:
-            find_style(style)
-        except LookupError:  # as the build says it, and then does
-            installed = ", ".join(style_names())
+        if options.get("style", "").endswith(".csl"):  # as Sphinx finds a directive's files
+            base = project.confdir if style.startswith("/") else page.parent
+            style = str((base / style.lstrip("/")).resolve())
+        reason = style_error(style)
+        if reason:  # as the build says it, and then does
             problems.append(BibProblem(
-                Warn.STYLE,
-                f"{name}: no style named {style!r} (installed: {installed}); "
-                f"using {defaults[name]!r}",
-                str(page), lineno,
+                Warn.STYLE, f"{name}: {reason}; using {defaults[name]!r}", str(page), lineno,
             ))
             style = defaults[name]
         paths = project.configured

@@ -18,7 +18,7 @@ from sphinx.config import ENUM
 
 from sphinxcontrib_highlight import speed
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
-from sphinxcontrib_highlight.styles import BUILT_IN, find_style, pybtex_style_names
+from sphinxcontrib_highlight.styles import BUILT_IN, find_style, pybtex_style_names, style_error
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
@@ -61,10 +61,9 @@ def _style(value: Any) -> str:
     """A style's name: this package's, a pybtex style's, a CSL style id, or the path of a
     .csl file (made absolute from the configuration directory before this runs)."""
     name = _string(value)
-    try:
-        find_style(name)
-    except LookupError as error:
-        raise ValueError(str(error).strip("'\"")) from None
+    error = style_error(name)
+    if error:
+        raise ValueError(error)
     return name
 
 
@@ -116,7 +115,7 @@ def _style_values() -> str:
     return (
         f"{literals(list(BUILT_IN), 'and')} (the extension's names); any style id of the CSL "
         "styles repository (``nature``, ``ieee``…; a renamed id works too); the path of a "
-        "``.csl`` file, relative to ``conf.py``; or a pybtex style: pybtex's own are "
+        "CSL file, relative to the configuration directory; or a pybtex style: pybtex's own are "
         f"{literals(pybtex_style_names(), 'and')}, and a package can add more."
     )
 
@@ -166,7 +165,7 @@ class HighlightConfig:
         frozenset({str}),
         "Style of reference lists: ``neurosci-bull``, ``springer-nature``, ``apa``, "
         "``vancouver``, any CSL style id (``nature``, ``ieee``, ``chicago-author-date``; "
-        "the whole repository with the ``styles`` extra), the path of a ``.csl`` file "
+        "the whole repository with the ``styles`` extra), the path of a CSL file "
         "relative to ``conf.py``, or a pybtex style (``unsrt``).",
         _style,
         _style_values,

@@ -22,7 +22,7 @@ from sphinxcontrib_highlight.sphinxext.nodes import (
 from sphinxcontrib_highlight.sphinxext.records import BlockRecord, ListMode, ListRecord
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
-from sphinxcontrib_highlight.styles import find_style
+from sphinxcontrib_highlight.styles import style_error
 from sphinxcontrib_highlight.styles.terms import term
 from sphinxcontrib_highlight.warning_types import Warn
 
@@ -79,10 +79,8 @@ class _HighlightDirective(SphinxDirective):
         # (the configured default is already absolute, from conf.py's directory).
         given = "style" in options and name.endswith(".csl")
         path = self.env.relfn2path(name)[1] if given else name
-        try:
-            find_style(path)
-        except LookupError as error:
-            reason = str(error).strip("'\"")
+        reason = style_error(path)
+        if reason:
             self.problem(f"{reason}; using {default!r}", Warn.STYLE)
             return default
         warn_style_problems(path)

@@ -74,6 +74,16 @@ def _style(name: str, changed: int) -> BaseStyle:
         raise LookupError(str(error)) from error
 
 
+def style_error(name: str) -> str | None:
+    """Why no style answers to ``name``, as a build and the command line both say it (for
+    an unknown CSL id, naming the closest ids); None when a style does."""
+    try:
+        find_style(name)
+    except LookupError as error:
+        return str(error.args[0]) if error.args else f"no style named {name!r}"
+    return None
+
+
 def style_names() -> list[str]:
     """The styles known by a short name (this package's and pybtex's registry), sorted;
     every CSL style id works beside them."""
@@ -94,5 +104,6 @@ __all__ = [
     "Rendered",
     "find_style",
     "pybtex_style_names",
+    "style_error",
     "style_names",
 ]

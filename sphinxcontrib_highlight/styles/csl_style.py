@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import quote
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote
 
 from pybtex.richtext import HRef, String, Tag, Text
 from pybtex.style import FormattedEntry

@@ -185,7 +185,10 @@ class ReaderTools(SphinxPostTransform):
         url = doi_url(entry)
         copied_text = f"{citation} {url}" if url else citation
         stem = _file_stem(entry.key)
-        style = _file_stem(str(block.get("style", "")))
+        # A style given as the path of a .csl file is named by its file's stem: the
+        # path differs from one checkout (or build machine) to the next.
+        style_name = str(block.get("style", ""))
+        style = _file_stem(Path(style_name).stem if style_name.endswith(".csl") else style_name)
         source: downloads.Source = (tuple(block.get("bibfiles", ())), block["key"])
         extra = {f"{stem}-{style}.txt": copied_text + "\n"}
         files = self.write_downloads([entry], [source], stem, extra)

@@ -202,7 +202,7 @@ def _unknown(style_id: str, index: _Index) -> StyleNotFoundError:
     if repository_dir() is None:
         hint += (
             "; only the house styles are installed: the CSL styles repository comes with "
-            "pip install 'sphinxcontrib-highlight[styles]'"
+            "the 'styles' extra (from a clone: pip install './sphinxcontrib-highlight[styles]')"
         )
     return StyleNotFoundError(f"unknown CSL style {style_id!r}{hint}", suggestions)
 
