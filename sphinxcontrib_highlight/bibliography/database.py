@@ -37,6 +37,7 @@ from sphinxcontrib_highlight import speed
 from sphinxcontrib_highlight.bibliography import parse as bibparse
 from sphinxcontrib_highlight.bibliography.parse import (
     GROUP,
+    MONTH_MACROS,
     NEXT_CHUNK,
     ChunkProblem,
     ChunkSource,
@@ -451,7 +452,7 @@ _cache: dict[tuple[str, str], tuple[tuple[int, int], BibFile]] = {}
 
 #: Bumped whenever the database layout or what parsing produces changes: it is part of
 #: every database's name (through :func:`_content_digest`), so an old one is never read.
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9
 
 _cache_dir: Path | None = None
 
@@ -791,13 +792,13 @@ def _edits(reader: store.StoreReader, text: str) -> tuple[list[_Edit], list[str]
         piece = text[bounds[place] : bounds[place + 1]]
         following = place + 1 < len(places)
         chunk_text = piece + NEXT_CHUNK if following else piece
-        key = chunk_key(chunk_text, {})
+        key = chunk_key(chunk_text, "")
         old_key, old_line = places[place]
         if key == old_key:
             continue
         if len(edits) == _PATCH_LIMIT:
             return None
-        chunk = bibparse.parse_chunk(chunk_text, len(piece), {}, names, key)
+        chunk = bibparse.parse_chunk(chunk_text, len(piece), MONTH_MACROS, names, key)
         summary = summarize(chunk)
         old_summary = reader.summary(old_key)
         last_entry = reader.last_entry_of(old_key)

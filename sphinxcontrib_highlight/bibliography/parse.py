@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
@@ -34,7 +35,6 @@ from pybtex.database.input.bibtex import (
     month_names,
 )
 from pybtex.scanner import PybtexSyntaxError
-from pybtex.utils import CaseInsensitiveDict
 
 from sphinxcontrib_highlight.warning_types import Warn
 
@@ -135,7 +135,7 @@ class _Scanner(LowLevelParser):  # type: ignore[misc]
     stopping at the end of its chunk."""
 
     def __init__(
-        self, text: str, limit: int, macros: CaseInsensitiveDict, events: list[object]
+        self, text: str, limit: int, macros: _ChunkMacros, events: list[object]
     ) -> None:
         super().__init__(text, macros=macros)
         self._limit = limit
@@ -231,29 +231,47 @@ def iter_chunks(
     A chunk's parse depends on its text and on the ``@string`` macros defined before it,
     so both make its key. Chunks come one at a time, so a caller that stores them needs
     memory for one chunk, not for the file.
+
+    The macros known so far are kept in one mapping, updated by each chunk's own
+    definitions, and stand in the key as a running digest of those definitions: the work
+    per chunk does not grow with the macros defined before it, so a file of thousands of
+    ``@string`` macros parses in time linear in its size.
     """
-    macros: dict[str, str] = {}
+    macros = dict(MONTH_MACROS)
+    macro_state = ""
     names: NameCache = {}
     for line, piece, last in split_chunks(text):
         chunk_text = piece if last else piece + NEXT_CHUNK
-        key = chunk_key(chunk_text, macros)
+        key = chunk_key(chunk_text, macro_state)
         chunk = reusable.get(key) or parse_chunk(chunk_text, len(piece), macros, names, key)
         yield line, key, chunk
-        macros.update(chunk.macros)
+        if chunk.macros:
+            macros.update(chunk.macros)
+            macro_state = next_macro_state(macro_state, chunk.macros)
 
 
-def chunk_key(chunk_text: str, macros: dict[str, str]) -> str:
+def next_macro_state(state: str, defined: tuple[tuple[str, str], ...]) -> str:
+    """The digest of the macros known once a chunk that defines ``defined`` is read."""
+    digest = hashlib.sha1(state.encode(), usedforsecurity=False)
+    digest.update(repr(defined).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def chunk_key(chunk_text: str, macro_state: str) -> str:
+    """The key of a chunk: its text and the digest of the macros defined before it (empty
+    while no chunk defined any)."""
     digest = hashlib.sha1(chunk_text.encode("utf-8", "surrogatepass"), usedforsecurity=False)
-    if macros:
-        digest.update(repr(sorted(macros.items())).encode("utf-8", "surrogatepass"))
+    if macro_state:
+        digest.update(macro_state.encode())
     return digest.hexdigest()
 
 
 def parse_chunk(
-    text: str, limit: int, macros: dict[str, str], names: NameCache, key: str
+    text: str, limit: int, macros: Mapping[str, str], names: NameCache, key: str
 ) -> ParsedChunk:
-    """Parse the commands that start before ``limit`` in ``text``, with the macros that
-    earlier chunks defined; ``names`` holds the names parsed so far (it only saves time).
+    """Parse the commands that start before ``limit`` in ``text``, with the macros known
+    before it by lower-cased name (:data:`MONTH_MACROS` for a chunk read alone);
+    ``names`` holds the names parsed so far (it only saves time).
     ``key`` identifies the chunk's text and macros: the digests of its entries derive
     from it.
 
@@ -265,9 +283,9 @@ def parse_chunk(
     if "@" not in text[:limit]:
         return ParsedChunk((), (), ())
     try:
-        regular = _regular_entry(text, limit, _macros_read_only(macros))
+        regular = _regular_entry(text, limit, macros)
     except _Irregular:
-        return _scanned_chunk(text, limit, _known_macros(macros), macros, names, key)
+        return _scanned_chunk(text, limit, macros, names, key)
     command, entry_key, fields, at = regular
     events: list[object] = []
     lineno = text.count("\n", 0, at) + 1
@@ -275,36 +293,47 @@ def parse_chunk(
     return ParsedChunk(tuple(events), (), ())  # type: ignore[arg-type]
 
 
-#: The macros every file knows (month names), for the many chunks read while no file
-#: defined its own: building them afresh for each chunk was a tenth of parsing.
-_MONTHS = CaseInsensitiveDict(month_names)
+#: The macros every file knows, by lower-cased name.
+MONTH_MACROS: Mapping[str, str] = dict(month_names)
 
 
-def _macros_read_only(macros: dict[str, str]) -> CaseInsensitiveDict:
-    """The macros a chunk may use, not to be changed (the regular reader only reads)."""
-    return _MONTHS if not macros else _known_macros(macros)
+class _ChunkMacros:
+    """The macros pybtex's scanner sees in one chunk (it only reads and sets them):
+    those known before it, read through, and the chunk's own ``@string`` definitions,
+    kept apart.
 
+    Copying every known macro for each chunk, and comparing the copy afterwards to find
+    the chunk's definitions, made a file of thousands of macros parse in time that grew
+    with macros × chunks.
+    """
 
-def _known_macros(macros: dict[str, str]) -> CaseInsensitiveDict:
-    """A new mapping of the macros a chunk may use (the scanner adds its ``@string``s)."""
-    known = CaseInsensitiveDict(month_names)
-    known.update(macros)
-    return known
+    def __init__(self, known: Mapping[str, str]) -> None:
+        self._known = known
+        self.defined: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        lowered = name.lower()
+        if lowered in self.defined:
+            return self.defined[lowered]
+        return self._known[lowered]
+
+    def __setitem__(self, name: str, value: str) -> None:
+        self.defined[name.lower()] = value
+
+    def changed(self) -> tuple[tuple[str, str], ...]:
+        """The chunk's definitions that differ from what was known before it."""
+        return tuple((name, value) for name, value in self.defined.items()
+                     if self._known.get(name) != value)
 
 
 def _scanned_chunk(
-    text: str,
-    limit: int,
-    known: CaseInsensitiveDict,
-    macros: dict[str, str],
-    names: NameCache,
-    chunk_key: str,
+    text: str, limit: int, known: Mapping[str, str], names: NameCache, chunk_key: str
 ) -> ParsedChunk:
     """The chunk read by pybtex's scanner, problems and all."""
     events: list[object] = []
     preamble: list[str] = []
-    before = {name.lower(): value for name, value in known.items()}
-    scanner = _Scanner(text, limit, known, events)
+    macros = _ChunkMacros(known)
+    scanner = _Scanner(text, limit, macros, events)
     for command, body in scanner:
         kind = command.lower()
         if kind == "string":
@@ -319,9 +348,7 @@ def _scanned_chunk(
         serial = sum(1 for event in events if not isinstance(event, ChunkProblem))
         _add_entry(command, key, [(name, "".join(parts)) for name, parts in fields],
                    lineno, events, names, f"{chunk_key}/{serial}")
-    defined = tuple((name.lower(), value) for name, value in known.items()
-                    if before.get(name.lower()) != value)
-    return ParsedChunk(tuple(events), tuple(preamble), defined)  # type: ignore[arg-type]
+    return ParsedChunk(tuple(events), tuple(preamble), macros.changed())  # type: ignore[arg-type]
 
 
 def _add_entry(
@@ -374,7 +401,7 @@ class _Irregular(Exception):  # noqa: N818 -- a signal, not an error
 
 
 def _regular_entry(
-    text: str, limit: int, macros: CaseInsensitiveDict
+    text: str, limit: int, macros: Mapping[str, str]
 ) -> tuple[str, str, list[tuple[str, str]], int]:
     """The chunk's one entry as (type, key, fields, position of its ``@``).
 
@@ -431,7 +458,7 @@ def _match(pattern: re.Pattern[str], text: str, pos: int) -> str:
     return found.group()
 
 
-def _value(text: str, pos: int, macros: CaseInsensitiveDict) -> tuple[str, int]:
+def _value(text: str, pos: int, macros: Mapping[str, str]) -> tuple[str, int]:
     """A field's value, its parts joined, and the position after it."""
     parts = []
     while True:
@@ -446,9 +473,10 @@ def _value(text: str, pos: int, macros: CaseInsensitiveDict) -> tuple[str, int]:
             pos = number.end()
         else:
             name = _match(_NAME, text, pos)
-            if name not in macros:
+            macro = macros.get(name.lower())
+            if macro is None:
                 raise _Irregular  # the scanner reports the undefined macro
-            parts.append(macros[name])
+            parts.append(macro)
             pos += len(name)
         pos = _skip(text, pos)
         if not text.startswith("#", pos):
