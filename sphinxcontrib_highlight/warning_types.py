@@ -28,6 +28,11 @@ class Warn(Enum):
     BIB_SYNTAX = "bib_syntax"
     """A BibTeX file has a syntax error; the entries around it still load."""
 
+    BIB_EXPANSION = "bib_expansion"
+    """A BibTeX value whose ``@string`` macros expand past the bound (64 characters for
+    each character of the entry or definition that uses them, and 1,024 more): the value
+    is left out (a macro is defined as empty) and the rest of the file still loads."""
+
     DUPLICATE_KEY = "duplicate_key"
     """A key is defined twice; the first definition wins."""
 

@@ -6,9 +6,15 @@ by timing it: the count is the same on an idle machine and a loaded one.
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from pathlib import Path
 
-from sphinxcontrib_highlight.bibliography.database import parse_text
+from conftest import soup, warnings
+
+from sphinxcontrib_highlight.bibliography.database import BibFile, BibProblem, parse_text
+from sphinxcontrib_highlight.bibliography.parse import expansion_bound
+from sphinxcontrib_highlight.warning_types import Warn
 
 
 def macro_heavy(count: int) -> str:
@@ -52,3 +58,109 @@ def test_entries_see_the_macros_defined_before_them():
     entries = parse_text(text, "macros.bib").entries
     assert entries["key1"].fields["journal"] == "Journal number 1"
     assert entries["late"].fields["journal"] == "Redefined x"
+
+
+# --- macros that expand past the bound --------------------------------------------------
+
+def doubling(count: int, separator: str = "\n") -> str:
+    """A few hundred bytes of macros, each twice the one before: ``a{count}`` would be
+    2**count characters long."""
+    macros = [f'@string{{a0 = "x"}}', *(f"@string{{a{n} = a{n - 1} # a{n - 1}}}"
+                                         for n in range(1, count + 1))]
+    return separator.join(macros) + "\n"
+
+
+DOUBLING_ENTRIES = (
+    "@article{big, author = {Doe, Jane}, title = {Big}, journal = a40, year = 2020}\n"
+    "@article{after, author = {Roe, Rick}, title = {Still here}, journal = {J}, year = 2021}\n"
+)
+
+
+def expansion_problems(bibfile: BibFile) -> list[BibProblem]:
+    return [problem for problem in bibfile.problems if problem.subtype is Warn.BIB_EXPANSION]
+
+
+def test_doubling_macros_stop_at_the_bound_with_a_located_warning():
+    text = doubling(40) + DOUBLING_ENTRIES
+    bibfile = parse_text(text, "doubling.bib")
+    [problem] = expansion_problems(bibfile)
+    # a12 (4,096 characters) is the first past its line's bound of 64 x 41 + 1,024.
+    assert problem.lineno == 13
+    assert problem.message.startswith("@string macro 'a12' expands to 4,096 characters")
+    assert "defined as empty" in problem.message
+    entries = bibfile.entries
+    assert entries["big"].fields["journal"] == ""
+    assert entries["after"].fields["title"] == "Still here"
+    assert max(len(value) for entry in entries.values() for value in entry.fields.values()) < 4096
+
+
+def test_doubling_macros_on_one_line_are_bounded_by_that_line():
+    text = doubling(40, separator=" ") + DOUBLING_ENTRIES
+    bibfile = parse_text(text, "doubling.bib")
+    [problem] = expansion_problems(bibfile)
+    assert problem.lineno == 1
+    assert expansion_bound(text.index("\n") + 1) < 2**17
+    assert len(bibfile.entries["after"].fields["title"]) == len("Still here")
+
+
+def test_a_field_past_the_bound_is_left_out_and_its_entry_kept():
+    """A macro within its own line's bound, used many times by one field: the field is
+    left out, not built, and the entry keeps its other fields."""
+    big = "y" * 2_000
+    text = (f'@string{{big = "{big}"}}\n'
+            f"@misc{{many, title = {{Kept}}, note = {' # '.join(['big'] * 1000)}}}\n"
+            "@misc{small, note = big}\n")
+    bibfile = parse_text(text, "many.bib")
+    [problem] = expansion_problems(bibfile)
+    assert problem.lineno == 2
+    assert problem.message.startswith("entry 'many': field 'note' expands to 2,000,000 characters")
+    assert dict(bibfile.entries["many"].fields) == {"title": "Kept"}
+    assert bibfile.entries["small"].fields["note"] == big
+
+
+def project(tmp_path: Path, bib: bytes | str) -> Path:
+    """A Sphinx project whose one page lists every entry of ``refs.bib``."""
+    srcdir = tmp_path / "project"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text(
+        'extensions = ["sphinxcontrib_highlight"]\nhighlight_bibfiles = ["refs.bib"]\n',
+        encoding="utf-8",
+    )
+    (srcdir / "index.rst").write_text(
+        "References\n==========\n\n.. highlight-citation::\n\n.. highlight-references::\n",
+        encoding="utf-8",
+    )
+    raw = bib.encode("utf-8") if isinstance(bib, str) else bib
+    (srcdir / "refs.bib").write_bytes(raw)
+    return srcdir
+
+
+def check(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sphinxcontrib_highlight", "check", str(path)],
+        capture_output=True, text=True, encoding="utf-8", check=False, timeout=120,
+    )
+
+
+def test_doubling_macros_in_a_sphinx_build_warn_and_the_rest_renders(make_app, tmp_path):
+    srcdir = project(tmp_path, doubling(40) + DOUBLING_ENTRIES)
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    log = warnings(app)
+    assert "Traceback" not in log
+    [line] = [line for line in log.splitlines() if "bib_expansion" in line]
+    assert "refs.bib:13: WARNING: @string macro 'a12' expands to 4,096 characters" in line
+    assert line.endswith("[highlight.bib_expansion]")
+    page = soup(app)
+    assert "Still here" in page.select_one("ol.highlight-reference-list").get_text()
+    assert (Path(app.outdir) / "index.html").stat().st_size < 100_000
+
+
+def test_doubling_macros_in_check_warn_with_their_line(tmp_path):
+    path = tmp_path / "doubling.bib"
+    path.write_text(doubling(40) + DOUBLING_ENTRIES, encoding="utf-8")
+    result = check(path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{path}:13: warning: @string macro 'a12' expands to 4,096 characters" in result.stdout
+    assert "[highlight.bib_expansion]" in result.stdout

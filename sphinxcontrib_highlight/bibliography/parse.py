@@ -140,6 +140,30 @@ class _Scanner(LowLevelParser):  # type: ignore[misc]
         super().__init__(text, macros=macros)
         self._limit = limit
         self._events = events
+        self._room = expansion_bound(limit)
+
+    def parse_value(self) -> None:
+        """pybtex's value, its parts not yet joined; left out (empty) if its parts would
+        pass what is left of the chunk's bound (:func:`expansion_bound`)."""
+        lineno = self.lineno
+        super().parse_value()
+        size = sum(map(len, self.current_value))
+        if size <= self._room:
+            self._room -= size
+            return
+        self.current_value = []
+        self._events.append(ChunkProblem(Warn.BIB_EXPANSION, self._too_long(size), lineno))
+
+    def _too_long(self, size: int) -> str:
+        bound = (f"{size:,} characters, more than the {expansion_bound(self._limit):,}"
+                 " the values of these lines may expand to leave")
+        if self.current_entry_key is not None:
+            return (f"entry {self.current_entry_key!r}: field {self.current_field_name!r}"
+                    f" expands to {bound}; the field is left out")
+        if self.current_field_name is not None:
+            return (f"@string macro {self.current_field_name!r} expands to {bound};"
+                    " it is defined as empty")
+        return f"@preamble expands to {bound}; it is left out"
 
     def parse_bibliography(self) -> Iterator[tuple[str, tuple[object, ...]]]:
         """pybtex's loop, ending at the chunk's end instead of the text's."""
@@ -351,6 +375,21 @@ def _scanned_chunk(
     return ParsedChunk(tuple(events), tuple(preamble), macros.changed())  # type: ignore[arg-type]
 
 
+#: What the values of a chunk may hold, once its macros are expanded: this many
+#: characters for each character of the chunk's text, and :data:`EXPANSION_SLACK` more.
+#: A value that would pass it is left out with a warning, so a few hundred bytes of
+#: macros that double each other cannot fill memory or a page: a file's values are never
+#: more than about a hundred times its size. Real files use a fraction of it (a journal
+#: name in an entry of a few lines).
+EXPANSION_RATIO = 64
+EXPANSION_SLACK = 1024
+
+
+def expansion_bound(chunk_length: int) -> int:
+    """How many characters the values of a chunk of this length may hold in all."""
+    return EXPANSION_RATIO * chunk_length + EXPANSION_SLACK
+
+
 def _add_entry(
     command: str,
     key: str,
@@ -422,12 +461,14 @@ def _regular_entry(
     key = _match(_KEY, text, pos)
     pos += len(key)
     fields: list[tuple[str, str]] = []
+    room = expansion_bound(limit)
     while True:
         simple = _SIMPLE_FIELD.match(text, pos)
         if simple:
             braced, quoted, number = simple.group("braced", "quoted", "number")
             value = braced if braced is not None else quoted if quoted is not None else number
             fields.append((simple.group("name"), value))
+            room -= len(value)  # never below zero: the text holds the value
             pos = simple.end()
             continue
         pos = _skip(text, pos)
@@ -436,8 +477,9 @@ def _regular_entry(
             pos = _skip(text, name.end())
             if not text.startswith("=", pos):
                 raise _Irregular
-            value, pos = _value(text, pos + 1, macros)
+            value, pos = _value(text, pos + 1, macros, room)
             fields.append((name.group(), value))
+            room -= len(value)
             pos = _skip(text, pos)
         if not text.startswith(",", pos):
             break
@@ -458,9 +500,11 @@ def _match(pattern: re.Pattern[str], text: str, pos: int) -> str:
     return found.group()
 
 
-def _value(text: str, pos: int, macros: Mapping[str, str]) -> tuple[str, int]:
-    """A field's value, its parts joined, and the position after it."""
+def _value(text: str, pos: int, macros: Mapping[str, str], room: int) -> tuple[str, int]:
+    """A field's value, its parts joined, and the position after it; a value longer than
+    ``room`` is the scanner's to report (see :func:`expansion_bound`), and never joined."""
     parts = []
+    size = 0
     while True:
         pos = _skip(text, pos)
         opening = text[pos : pos + 1]
@@ -478,6 +522,9 @@ def _value(text: str, pos: int, macros: Mapping[str, str]) -> tuple[str, int]:
                 raise _Irregular  # the scanner reports the undefined macro
             parts.append(macro)
             pos += len(name)
+        size += len(parts[-1])
+        if size > room:
+            raise _Irregular
         pos = _skip(text, pos)
         if not text.startswith("#", pos):
             return "".join(parts), pos
