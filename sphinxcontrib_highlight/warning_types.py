@@ -23,7 +23,8 @@ class Warn(Enum):
     """An ``:hcite:`` key is in the bibliography but in no reference list of the project."""
 
     BIBFILE = "bibfile"
-    """A BibTeX file is missing, is not a file, or cannot be read or decoded."""
+    """A BibTeX file is missing, is not a file, or cannot be read or decoded; or a line of
+    it holds control characters (such as NUL), which are removed."""
 
     BIB_SYNTAX = "bib_syntax"
     """A BibTeX file has a syntax error; the entries around it still load."""

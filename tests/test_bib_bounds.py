@@ -6,15 +6,27 @@ by timing it: the count is the same on an idle machine and a loaded one.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import soup, warnings
 
-from sphinxcontrib_highlight.bibliography.database import BibFile, BibProblem, parse_text
+from sphinxcontrib_highlight.bibliography.database import (
+    BibFile,
+    BibProblem,
+    load_file,
+    parse_text,
+)
 from sphinxcontrib_highlight.bibliography.parse import expansion_bound
 from sphinxcontrib_highlight.warning_types import Warn
+from sphinxcontrib_highlight.web.downloads import DOWNLOAD_DIR
+
+#: What no page or download may hold: the C0 controls but tab, line feed and carriage
+#: return, and DEL.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def macro_heavy(count: int) -> str:
@@ -164,3 +176,80 @@ def test_doubling_macros_in_check_warn_with_their_line(tmp_path):
     assert "Traceback" not in result.stderr
     assert f"{path}:13: warning: @string macro 'a12' expands to 4,096 characters" in result.stdout
     assert "[highlight.bib_expansion]" in result.stdout
+
+
+# --- control characters ----------------------------------------------------------------
+
+def long_entry(number: int, title: str = "") -> str:
+    """An entry of about a kilobyte (its abstract), so a file passes 64 KiB in 70 of them."""
+    return (f"@article{{entry{number},\n  author = {{Doe, Jane}},\n"
+            f"  title = {{{title or f'Entry number {number}'}}},\n  journal = {{J}},\n"
+            f"  year = 2020,\n  abstract = {{{'Words. ' * 140}}},\n}}\n")
+
+
+PLACES = ("start", "after 64 KiB", "last entry")
+
+
+def with_controls(places: tuple[str, ...] = PLACES) -> tuple[str, list[int]]:
+    """A file with a NUL at its start, one after 64 KiB (in an entry's title) and a NUL
+    and an ESC in a field of its last entry, or those of ``places``; and their lines."""
+    text = "\x00" if "start" in places else ""
+    text += "% a file with control characters\n"
+    lines = [1] if "start" in places else []
+    number = 0
+    while len(text.encode()) < 70_000:
+        text += long_entry(number)
+        number += 1
+    if "after 64 KiB" in places:
+        lines.append(text.count("\n") + 3)  # the title's line of the next entry
+    nul = "\x00" if "after 64 KiB" in places else ""
+    text += long_entry(number, title=f"After sixty-four{nul} kilobytes")
+    text += long_entry(number + 1)
+    if "last entry" in places:
+        lines.append(text.count("\n") + 3)
+    escape = "\x00" if "last entry" in places else ""
+    text += long_entry(number + 2, title=f"The last{escape} entry{escape and chr(27)}")
+    return text, lines
+
+
+def test_control_characters_get_the_same_warning_wherever_they_are(tmp_path):
+    text, lines = with_controls()
+    path = tmp_path / "controls.bib"
+    path.write_text(text, encoding="utf-8")
+    bibfile = load_file(path, "utf-8")
+    found = [(problem.lineno, problem.subtype, problem.message) for problem in bibfile.problems]
+    nul = "control character U+0000 removed (BibTeX is text; no page or download may carry it)"
+    assert found == [
+        (lines[0], Warn.BIBFILE, nul),
+        (lines[1], Warn.BIBFILE, nul),
+        (lines[2], Warn.BIBFILE, "control characters U+0000, U+001B removed (BibTeX is text;"
+                                 " no page or download may carry them)"),
+    ]
+    titles = [entry.fields["title"] for entry in bibfile.entries.values()]
+    assert "After sixty-four kilobytes" in titles
+    assert titles[-1] == "The last entry"
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_control_characters_reach_neither_the_page_nor_the_downloads(make_app, tmp_path, place):
+    text, lines = with_controls((place,))
+    app = make_app("html", srcdir=project(tmp_path, text), freshenv=True)
+    app.build()
+    log = warnings(app)
+    assert "Traceback" not in log
+    located = [line for line in log.splitlines() if "refs.bib:" in line]
+    assert [line.split("refs.bib:")[1].split(":")[0] for line in located] == [str(lines[0])]
+    assert "control character" in located[0]
+    assert located[0].endswith("[highlight.bibfile]")
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    page = soup(app)
+    items = [item.get_text() for item in page.select("ol.highlight-reference-list > li")]
+    assert len(items) == text.count("@article") - 1  # all but the article itself
+    assert any("The last entry" in item for item in items)
+    assert not CONTROL.search(html)
+    assert not CONTROL.search(page.get_text())
+    downloads = [path for path in Path(app.outdir, DOWNLOAD_DIR).rglob("*") if path.is_file()]
+    assert downloads
+    for download in downloads:
+        assert not CONTROL.search(download.read_bytes().decode("utf-8")), download
+    assert any(b"The last entry" in path.read_bytes() for path in downloads)
