@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pybtex.database import Entry, Person
+from pybtex.database import Entry, Person, parse_string
 
 from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE, BibProblem, parse_text
 from sphinxcontrib_highlight.bibliography.latex import latex_text, plain_text
+from sphinxcontrib_highlight.bibliography.parse import ChunkProblem, iter_chunks, split_chunks
 from sphinxcontrib_highlight.sphinxext.formatting import to_nodes
 from sphinxcontrib_highlight.styles import find_style
 from sphinxcontrib_highlight.styles.base import ENTRY_TYPES
@@ -40,19 +41,55 @@ def test_loader_never_raises_on_bibtex_like_text(text):
 
 
 BUNDLED_TEXT = BUNDLED_BIBFILE.read_text(encoding="utf-8")
+BUNDLED = parse_text(BUNDLED_TEXT, "bundled.bib")
+
+
+def read(entry: Entry) -> tuple[object, ...]:
+    """What a parse gives of an entry: key, type, fields and the parts of its names."""
+    persons = [(role, [(p.first_names, p.middle_names, p.prelast_names, p.last_names,
+                        p.lineage_names) for p in people]) for role, people in entry.persons.items()]
+    return entry.key, entry.type, list(entry.fields.items()), persons
+
+
+def keys_before(text: str, unchanged: int) -> list[str]:
+    """The lower-cased keys of the entries of the chunks of ``text`` that end, with the
+    ``@`` that starts the next chunk, before ``unchanged``: nothing after it reaches them."""
+    keys = []
+    offset = 0
+    for (_line, piece, last), (_start, _key, chunk) in zip(
+        split_chunks(text), iter_chunks(text, {}), strict=True
+    ):
+        offset += len(piece)
+        if (len(text) if last else text.index("@", offset) + 1) >= unchanged:
+            break
+        keys.extend(event[0].key.lower() for event in chunk.events
+                    if not isinstance(event, ChunkProblem))
+    return keys
 
 
 @SETTINGS
 @given(st.lists(st.tuples(st.integers(0, len(BUNDLED_TEXT)), st.integers(0, 6),
                           st.text(BIBTEX_ALPHABET, max_size=3)), max_size=8))
-def test_loader_never_raises_on_mutated_real_entries(edits):
+def test_edits_to_real_entries_leave_the_entries_before_them_as_they_were(edits):
+    """Whatever the edits break, the entries before the first of them load as they did,
+    at the same lines; every line and problem points into the file; and every entry
+    renders in every style, to text or to a warning of what it lacks."""
     text = BUNDLED_TEXT
     for position, length, insert in edits:
         text = text[:position] + insert + text[position + length:]
     bibfile = parse_text(text, "mutated.bib")
+    last_line = text.count("\n") + 1
+    assert all(1 <= line <= last_line for line in bibfile.lines.values())
+    assert all(problem.lineno is None or 1 <= problem.lineno <= last_line
+               for problem in bibfile.problems)
+    unchanged = min((position for position, _, _ in edits), default=len(BUNDLED_TEXT) + 1)
+    for key in keys_before(BUNDLED_TEXT, unchanged):
+        assert bibfile.lines[key] == BUNDLED.lines[key]
+        assert read(bibfile.entries[key]) == read(BUNDLED.entries[key])
     for entry in bibfile.entries.values():
         for style in STYLES:
-            find_style(style).render(entry)
+            rendered = find_style(style).render(entry)
+            assert plain_text(rendered.text).strip() or rendered.missing_fields  # said why
 
 
 field_text = st.text(
@@ -87,3 +124,92 @@ def test_styles_never_raise_and_keep_the_title(kind, title, fields, authors):
         text = plain_text(rendered.text)
         assert " ".join(expected.split()) in " ".join(text.split()), (style, text)
         to_nodes(rendered.text)
+
+
+# --- the reader against pybtex, on valid BibTeX ----------------------------------------
+
+WORD = st.sampled_from(["Brain", "cells", "of", "the", "mouse", "\\'e", "{\\\"o}", "--",
+                        "x,y", "2020", "DNA", "$\\alpha$", "a\\&b", "é", "β", "and", "AND"])
+
+
+def spaced(words: list[str]) -> str:
+    return " ".join(words)
+
+
+braced_text = st.recursive(
+    st.lists(WORD, max_size=4).map(spaced),
+    lambda inner: st.tuples(inner, inner, st.sampled_from([" ", "\n  ", ""])).map(
+        lambda parts: f"{parts[0]}{parts[2]}{{{parts[1]}}}"),
+    max_leaves=4,
+)
+#: In quotes, braces are allowed but a quote only inside them.
+quoted_text = braced_text.map(lambda text: text.replace('"', ""))
+NAMES = st.sampled_from(["Doe, Jane", "Jane Doe", "van der Berg, Jan", "{World Health Org}",
+                         "King, Jr., Martin", "others", "Ureña Guzmán, Alba", "J.-P. Sartre",
+                         "de la Fontaine, Jean"])
+MACRO_NAMES = ("jn", "Pub", "j2", "long_name", "Month")
+
+
+@st.composite
+def value_parts(draw: st.DrawFn, macros: list[str]) -> str:
+    """A value: parts in braces, in quotes, numbers and known macros joined by ``#``."""
+    choices = [
+        braced_text.map(lambda text: f"{{{text}}}"),
+        quoted_text.map(lambda text: f'"{text}"'),
+        st.integers(0, 3000).map(str),
+        st.sampled_from([*macros, "jan", "DEC"]),
+    ]
+    parts = draw(st.lists(st.one_of(choices), min_size=1, max_size=3))
+    joiner = draw(st.sampled_from([" # ", "#", " #\n   "]))
+    return joiner.join(parts)
+
+
+@st.composite
+def valid_bibtex(draw: st.DrawFn) -> str:
+    """A file pybtex reads without a problem: macros (some defined twice), a preamble,
+    entries with unique keys and fields, names, concatenation and every kind of value."""
+    pieces: list[str] = []
+    defined: list[str] = []
+    for name in draw(st.lists(st.sampled_from(MACRO_NAMES), max_size=4)):
+        pieces.append(f"@string{{{name} = {draw(value_parts(defined))}}}")
+        defined.append(name)
+    for _ in range(draw(st.integers(0, 2))):
+        pieces.append(f"@preamble{{{draw(value_parts(defined))}}}")
+    keys = draw(st.lists(st.sampled_from(["a", "Doe2020", "x:1", "k-2", "B_3", "c.4"]),
+                         unique_by=str.lower, min_size=1, max_size=4))
+    for key in keys:
+        fields = draw(st.lists(
+            st.sampled_from(["title", "journal", "Year", "note", "author", "editor", "pages"]),
+            unique_by=str.lower, max_size=5))
+        written = []
+        for field in fields:
+            if field in ("author", "editor"):
+                value = "{" + " and ".join(draw(st.lists(NAMES, min_size=1, max_size=3))) + "}"
+            else:
+                value = draw(value_parts(defined))
+            written.append(f"{field} = {value}")
+        kind = draw(st.sampled_from(["article", "Book", "misc", "INPROCEEDINGS"]))
+        separator = draw(st.sampled_from([",\n  ", ", ", ","]))
+        end = draw(st.sampled_from(["", ",", ",\n"]))
+        body = separator.join([key, *written]) + end
+        # In parentheses a key ends only at a comma or a space, not at the ")".
+        pieces.append(f"@{kind}{{{body}}}" if draw(st.booleans()) else f"@{kind}({body}\n)")
+    gaps = st.sampled_from(["\n", "\n\n", "\n% comment\n"])
+    return "".join(piece + draw(gaps) for piece in pieces)
+
+
+@SETTINGS
+@given(valid_bibtex())
+def test_the_reader_gives_the_entries_pybtex_gives(text):
+    """The regex reader and the chunks give pybtex's entries, fields, names and preamble.
+
+    The one difference by design, a line that starts with ``@`` inside a value (where
+    the reader starts a new chunk, to recover from unbalanced braces), is not generated.
+    """
+    expected = parse_string(text, "bibtex")  # strict: a problem here is a bad generator
+    bibfile = parse_text(text, "valid.bib")
+    assert bibfile.problems == ()
+    assert [read(entry) for entry in bibfile.entries.values()] == [
+        read(entry) for entry in expected.entries.values()
+    ]
+    assert bibfile.preamble == " ".join(expected.preamble_list)  # a file's preambles, spaced

@@ -364,7 +364,7 @@ def _scanned_chunk(
             continue
         lineno = text.count("\n", 0, scanner.command_start) + 1
         if kind == "preamble":
-            preamble.append("".join(body[0]))
+            preamble.append(" ".join("".join(body[0]).split()))  # as pybtex keeps it
             continue
         key, fields = body
         if key is None:
