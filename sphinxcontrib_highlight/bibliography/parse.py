@@ -401,8 +401,7 @@ def _add_entry(
 ) -> None:
     """Append the entry's record and its problems: a field given twice (the first value
     is kept) before the record, malformed names after it."""
-    with pybtex.errors.capture() as captured:
-        record, repeated = _record(command, key, fields, names, digest)
+    record, repeated, name_errors = _record(command, key, fields, names, digest)
     events.extend(
         ChunkProblem(Warn.BIB_SYNTAX, f"entry {key!r}: field {name!r} given twice; the first is used",
                      lineno)
@@ -410,7 +409,8 @@ def _add_entry(
     )
     events.append((record, lineno))
     events.extend(
-        ChunkProblem(Warn.BIB_SYNTAX, f"in entry {key!r}: {error}", lineno) for error in captured
+        ChunkProblem(Warn.BIB_SYNTAX, f"in entry {key!r}: {error}", lineno)
+        for error in name_errors
     )
 
 
@@ -553,9 +553,11 @@ def _closing(text: str, start: int, quoted: bool) -> int:
 
 def _record(
     command: str, key: str, fields: Iterable[tuple[str, str]], names: NameCache, digest: str
-) -> tuple[EntryRecord, list[str]]:
-    """One entry's record, and the names of the fields given twice (the first is kept)."""
+) -> tuple[EntryRecord, list[str], list[Exception]]:
+    """One entry's record, the names of the fields given twice (the first is kept), and
+    what pybtex reported about its names."""
     repeated: list[str] = []
+    name_errors: list[Exception] = []
     values: list[tuple[str, str]] = []
     persons: dict[str, list[tuple[str, NameParts]]] = {}
     seen: set[str] = set()
@@ -568,12 +570,16 @@ def _record(
         value = " ".join(raw.split())
         if lowered in _PERSON_FIELDS:
             people = persons.setdefault(lowered, [])
-            people.extend((text, _name_parts(text, names)) for text in _split_names(value)
-                          if text.strip())
+            for text in _split_names(value):
+                if text.strip():
+                    parts, errors = _name_parts(text, names)
+                    people.append((text, parts))
+                    name_errors.extend(errors)
         else:
             values.append((name, value))
     person_items = tuple((role, tuple(people)) for role, people in persons.items())
-    return EntryRecord(key, command.lower(), tuple(values), person_items, digest), repeated
+    record = EntryRecord(key, command.lower(), tuple(values), person_items, digest)
+    return record, repeated, name_errors
 
 
 _AND = re.compile(" [Aa][Nn][Dd] ")
@@ -606,27 +612,25 @@ def _split_names(value: str) -> list[str]:
 NameCache = dict[str, tuple[NameParts, tuple[Exception, ...]]]
 
 
-def _name_parts(text: str, names: NameCache) -> NameParts:
-    """The parts pybtex finds in a name; a name that many entries share is parsed once.
+def _name_parts(text: str, names: NameCache) -> tuple[NameParts, tuple[Exception, ...]]:
+    """The parts pybtex finds in a name, and what it reported about the name (a
+    malformed one: too many commas); a name that many entries share is parsed once, and
+    its errors are given again, so every entry that has it is told.
 
-    pybtex reports a malformed name (too many commas) while parsing it, into the capture
-    :func:`parse_chunk` holds open; a name taken from ``names`` reports its errors again,
-    so every entry that has it is told, whichever chunks were parsed in this call.
+    pybtex reports through its public ``pybtex.errors.capture``, which does not nest:
+    nothing else may hold a capture open while names are parsed.
     """
     cached = names.get(text)
     if cached is not None:
-        for error in cached[1]:
-            pybtex.errors.report_error(error)
-        return cached[0]
-    captured = pybtex.errors.captured_errors
-    before = len(captured) if captured is not None else 0
-    person = Person(text)
+        return cached
+    with pybtex.errors.capture() as errors:
+        person = Person(text)
     parts = (
         tuple(person.first_names), tuple(person.middle_names),
         tuple(person.prelast_names), tuple(person.last_names), tuple(person.lineage_names),
     )
-    names[text] = (parts, tuple(captured[before:]) if captured is not None else ())
-    return parts
+    names[text] = (parts, tuple(errors))
+    return names[text]
 
 
 def materialize(record: EntryRecord, people: dict[str, Person]) -> Entry:
