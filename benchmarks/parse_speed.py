@@ -26,8 +26,8 @@ from pybtex.database import parse_string
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sphinxcontrib_highlight.bibliography import parse as bibparse  # noqa: E402
-from sphinxcontrib_highlight.bibliography.database import parse_text  # noqa: E402
+from sphinxcontrib_highlight.bibliography import parse as bibparse
+from sphinxcontrib_highlight.bibliography.database import parse_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -77,7 +77,7 @@ def test_entries_see_the_macros_defined_before_them():
 def doubling(count: int, separator: str = "\n") -> str:
     """A few hundred bytes of macros, each twice the one before: ``a{count}`` would be
     2**count characters long."""
-    macros = [f'@string{{a0 = "x"}}', *(f"@string{{a{n} = a{n - 1} # a{n - 1}}}"
+    macros = ['@string{a0 = "x"}', *(f"@string{{a{n} = a{n - 1} # a{n - 1}}}"
                                          for n in range(1, count + 1))]
     return separator.join(macros) + "\n"
 
@@ -222,8 +222,8 @@ def test_control_characters_get_the_same_warning_wherever_they_are(tmp_path):
     assert found == [
         (lines[0], Warn.BIBFILE, nul),
         (lines[1], Warn.BIBFILE, nul),
-        (lines[2], Warn.BIBFILE, "control characters U+0000, U+001B removed (BibTeX is text;"
-                                 " no page or download may carry them)"),
+        (lines[2], Warn.BIBFILE, ("control characters U+0000, U+001B removed (BibTeX is text;"
+                                  " no page or download may carry them)")),
     ]
     titles = [entry.fields["title"] for entry in bibfile.entries.values()]
     assert "After sixty-four kilobytes" in titles

@@ -174,8 +174,8 @@ def valid_bibtex(draw: st.DrawFn) -> str:
     for name in draw(st.lists(st.sampled_from(MACRO_NAMES), max_size=4)):
         pieces.append(f"@string{{{name} = {draw(value_parts(defined))}}}")
         defined.append(name)
-    for _ in range(draw(st.integers(0, 2))):
-        pieces.append(f"@preamble{{{draw(value_parts(defined))}}}")
+    pieces.extend(f"@preamble{{{draw(value_parts(defined))}}}"
+                  for _ in range(draw(st.integers(0, 2))))
     keys = draw(st.lists(st.sampled_from(["a", "Doe2020", "x:1", "k-2", "B_3", "c.4"]),
                          unique_by=str.lower, min_size=1, max_size=4))
     for key in keys:

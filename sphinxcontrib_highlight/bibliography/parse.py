@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
@@ -39,7 +38,7 @@ from pybtex.scanner import PybtexSyntaxError
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Mapping
 
 _PERSON_FIELDS = frozenset(role.lower() for role in Person.valid_roles)
 _NEXT_ENTRY = re.compile(r"^[ \t]*@", re.MULTILINE)
@@ -147,11 +146,12 @@ class _Scanner(LowLevelParser):  # type: ignore[misc]
         pass what is left of the chunk's bound (:func:`expansion_bound`)."""
         lineno = self.lineno
         super().parse_value()
-        size = sum(map(len, self.current_value))
+        parts: list[str] = self.current_value
+        size = sum(len(part) for part in parts)
         if size <= self._room:
             self._room -= size
             return
-        self.current_value = []
+        parts.clear()
         self._events.append(ChunkProblem(Warn.BIB_EXPANSION, self._too_long(size), lineno))
 
     def _too_long(self, size: int) -> str:

@@ -123,7 +123,7 @@ def _writer() -> Any:
             # encoding is latexcodec's public codec, as pybtex's own _encode uses it.
             if _ENCODER_CHANGES.search(text) is None:
                 return text
-            return codecs.encode(text, f"ulatex+{self.encoding}")
+            return str(codecs.encode(text, f"ulatex+{self.encoding}"))
 
         def check_braces(self, s: str) -> None:
             if not balanced_braces(s):
