@@ -253,3 +253,20 @@ def test_control_characters_reach_neither_the_page_nor_the_downloads(make_app, t
     for download in downloads:
         assert not CONTROL.search(download.read_bytes().decode("utf-8")), download
     assert any(b"The last entry" in path.read_bytes() for path in downloads)
+
+
+def test_a_file_in_utf16_is_text_not_binary(tmp_path):
+    """Every other byte of a UTF-16 file is a NUL: it is the characters that count."""
+    path = tmp_path / "utf16.bib"
+    path.write_text(long_entry(1) + long_entry(2), encoding="utf-16")
+    bibfile = load_file(path, "utf-16")
+    assert bibfile.problems == ()
+    assert list(bibfile.entries) == ["entry1", "entry2"]
+
+
+def test_a_binary_file_is_one_warning_wherever_its_control_bytes_are(tmp_path):
+    path = tmp_path / "binary.bib"
+    path.write_bytes(long_entry(1).encode() * 20 + bytes(range(256)) * 40)
+    [problem] = load_file(path, "utf-8").problems
+    assert (problem.lineno, problem.message) == (
+        1, "this is not a BibTeX file (it holds binary data)")

@@ -553,7 +553,7 @@ def _load(path: Path, name: str, encoding: str, signature: tuple[int, int]) -> B
         raw = path.read_bytes()
     except OSError as error:
         return _unreadable(name, error.strerror or str(error))
-    if _binary(raw):
+    if _binary(raw, encoding):
         return BibFile(name, {}, {}, (BibProblem(
             Warn.BIBFILE, "this is not a BibTeX file (it holds binary data)", name, 1),))
     content = _content_digest(raw, encoding)
@@ -928,11 +928,19 @@ def _control_message(names: list[str]) -> str:
             " download may carry them)")
 
 
-def _binary(raw: bytes) -> bool:
+def _binary(raw: bytes, encoding: str) -> bool:
     """Whether the file is binary data rather than text: decided by the share of control
-    bytes in all of it, so that where a stray one sits does not matter."""
-    controls = len(raw) - len(raw.translate(None, _CONTROL_BYTES))
-    return controls >= _BINARY_LEAST and controls >= _BINARY_SHARE * len(raw)
+    characters in all of it, so that where a stray one sits does not matter.
+
+    The bytes are counted first (a text file has none, and in an encoding that extends
+    ASCII they are the characters); only a file with some is decoded to count them, so
+    a UTF-16 file, whose every other byte is a NUL, is text.
+    """
+    if len(raw) - len(raw.translate(None, _CONTROL_BYTES)) < _BINARY_LEAST:
+        return False
+    text, _problem = _decoded(raw, encoding, "")
+    controls = len(text) - len(_CONTROL.sub("", text))
+    return controls >= _BINARY_LEAST and controls >= _BINARY_SHARE * len(text)
 
 
 def _without_controls(text: str, path: str) -> tuple[str, tuple[BibProblem, ...]]:
