@@ -1,4 +1,5 @@
-"""The pybtex internals this package relies on where pybtex has no public API, pinned.
+"""The pybtex internals this package relies on where pybtex has no public API, pinned:
+the BibTeX writer's ``_encode`` hook and the scanner's hooks.
 
 pyproject bounds pybtex to the versions these tests passed on: a release that changes
 one of these fails here rather than in a user's build (or, worse, silently: an override
@@ -61,3 +62,4 @@ def test_the_scanner_hooks_the_reader_overrides_are_pybtexs():
     scanner.required([scanner.EQUALS])
     scanner.parse_value()
     assert scanner.current_value == ["a", "b", "1"]
+
