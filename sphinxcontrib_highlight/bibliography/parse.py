@@ -379,8 +379,9 @@ def _scanned_chunk(
 #: characters for each character of the chunk's text, and :data:`EXPANSION_SLACK` more.
 #: A value that would pass it is left out with a warning, so a few hundred bytes of
 #: macros that double each other cannot fill memory or a page: a file's values are never
-#: more than about a hundred times its size. Real files use a fraction of it (a journal
-#: name in an entry of a few lines).
+#: more than 170 times its size (the shortest entry naming a macro, ``@a{b,c=m}`` and its
+#: line break, has ten characters). Real files use a fraction of it (a journal name in
+#: an entry of a few lines).
 EXPANSION_RATIO = 64
 EXPANSION_SLACK = 1024
 
