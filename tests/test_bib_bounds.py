@@ -270,3 +270,19 @@ def test_a_binary_file_is_one_warning_wherever_its_control_bytes_are(tmp_path):
     [problem] = load_file(path, "utf-8").problems
     assert (problem.lineno, problem.message) == (
         1, "this is not a BibTeX file (it holds binary data)")
+
+
+def test_a_files_values_stay_within_170_times_its_size():
+    """A thousand of the shortest entries, each naming a macro as long as its line allows:
+    each keeps the value, one longer is refused, and the file's values stay within the
+    documented 170 times its size."""
+    entries = [f"@a{{k{n:03},c=m}}\n" for n in range(1000)]
+    allowed = expansion_bound(len(entries[0]))
+    text = f'@string{{m = "{"m" * allowed}"}}\n' + "".join(entries)
+    bibfile = parse_text(text, "tiny.bib")
+    assert not bibfile.problems
+    assert all(len(entry.fields["c"]) == allowed for entry in bibfile.entries.values())
+    values = sum(len(entry.fields["c"]) for entry in bibfile.entries.values())
+    assert 100 * len(text) < values <= 170 * len(text)
+    longer = parse_text(f'@string{{m = "{"m" * (allowed + 1)}"}}\n' + entries[0], "long.bib")
+    assert [problem.subtype for problem in longer.problems] == [Warn.BIB_EXPANSION]
