@@ -23,10 +23,16 @@ class Warn(Enum):
     """An ``:hcite:`` key is in the bibliography but in no reference list of the project."""
 
     BIBFILE = "bibfile"
-    """A BibTeX file is missing, is not a file, or cannot be read or decoded."""
+    """A BibTeX file is missing, is not a file, or cannot be read or decoded; or a line of
+    it holds control characters (such as NUL), which are removed."""
 
     BIB_SYNTAX = "bib_syntax"
     """A BibTeX file has a syntax error; the entries around it still load."""
+
+    BIB_EXPANSION = "bib_expansion"
+    """A BibTeX value whose ``@string`` macros expand past the bound (64 characters for
+    each character of the entry or definition that uses them, and 1,024 more): the value
+    is left out (a macro is defined as empty) and the rest of the file still loads."""
 
     DUPLICATE_KEY = "duplicate_key"
     """A key is defined twice; the first definition wins."""

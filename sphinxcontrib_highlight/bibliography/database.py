@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from sphinxcontrib_highlight import speed
 from sphinxcontrib_highlight.bibliography import parse as bibparse
 from sphinxcontrib_highlight.bibliography.parse import (
     GROUP,
+    MONTH_MACROS,
     NEXT_CHUNK,
     ChunkProblem,
     ChunkSource,
@@ -451,7 +453,7 @@ _cache: dict[tuple[str, str], tuple[tuple[int, int], BibFile]] = {}
 
 #: Bumped whenever the database layout or what parsing produces changes: it is part of
 #: every database's name (through :func:`_content_digest`), so an old one is never read.
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9
 
 _cache_dir: Path | None = None
 
@@ -551,7 +553,7 @@ def _load(path: Path, name: str, encoding: str, signature: tuple[int, int]) -> B
         raw = path.read_bytes()
     except OSError as error:
         return _unreadable(name, error.strerror or str(error))
-    if b"\x00" in raw[:65536]:
+    if _binary(raw, encoding):
         return BibFile(name, {}, {}, (BibProblem(
             Warn.BIBFILE, "this is not a BibTeX file (it holds binary data)", name, 1),))
     content = _content_digest(raw, encoding)
@@ -642,9 +644,9 @@ def _parse_into_store(
     Only one chunk is in memory at a time, so a 100 MB file is parsed in the memory its
     text takes, and later builds of this content open the database instead.
     """
-    text, decode_problem = _decode(raw, encoding, name)
+    text, decode_problems = _decode(raw, encoding, name)
     older = sorted(where.parent.glob(f"{where.name}-*.sqlite"))
-    if decode_problem is None:
+    if not decode_problems:
         for earlier in older:
             patched = _patched_store(text, name, content, earlier, database)
             if patched is not None:
@@ -678,8 +680,7 @@ def _parse_into_store(
             if previous is not None and reused:
                 writer.copy_chunks(previous.path, reused)
         problems, preamble, crossrefs = assembler.finish()
-        if decode_problem:
-            problems = (decode_problem, *problems)
+        problems = (*decode_problems, *problems)
         writer.commit({
             "problems": problems, "preamble": preamble, "crossrefs": crossrefs,
             "content": content, "first": assembler.first_key, "keys": assembler.key_digest,
@@ -791,13 +792,13 @@ def _edits(reader: store.StoreReader, text: str) -> tuple[list[_Edit], list[str]
         piece = text[bounds[place] : bounds[place + 1]]
         following = place + 1 < len(places)
         chunk_text = piece + NEXT_CHUNK if following else piece
-        key = chunk_key(chunk_text, {})
+        key = chunk_key(chunk_text, "")
         old_key, old_line = places[place]
         if key == old_key:
             continue
         if len(edits) == _PATCH_LIMIT:
             return None
-        chunk = bibparse.parse_chunk(chunk_text, len(piece), {}, names, key)
+        chunk = bibparse.parse_chunk(chunk_text, len(piece), MONTH_MACROS, names, key)
         summary = summarize(chunk)
         old_summary = reader.summary(old_key)
         last_entry = reader.last_entry_of(old_key)
@@ -852,11 +853,10 @@ def _summaries_of(
 
 def _parse_bytes(raw: bytes, encoding: str, name: str, content: str) -> BibFile:
     """Parse into memory, for a build without a cache directory (or that cannot write it)."""
-    text, decode_problem = _decode(raw, encoding, name)
+    text, decode_problems = _decode(raw, encoding, name)
     with collector_paused():
         bibfile = parse_text(text, name)
-    if decode_problem:
-        bibfile.problems = (decode_problem, *bibfile.problems)
+    bibfile.problems = (*decode_problems, *bibfile.problems)
     bibfile.content = content
     return bibfile
 
@@ -873,8 +873,16 @@ def _unreadable(path: str, reason: str) -> BibFile:
     return BibFile(path, {}, {}, (BibProblem(Warn.BIBFILE, message, path),))
 
 
-def _decode(raw: bytes, encoding: str, path: str) -> tuple[str, BibProblem | None]:
-    """Decode ``raw``; undecodable bytes become U+FFFD and one located problem."""
+def _decode(raw: bytes, encoding: str, path: str) -> tuple[str, tuple[BibProblem, ...]]:
+    """Decode ``raw`` into text the parser may read, and the problems met: undecodable
+    bytes become U+FFFD and one located problem, control characters are removed, each
+    line that held one a located problem (:func:`_without_controls`)."""
+    text, problem = _decoded(raw, encoding, path)
+    text, controls = _without_controls(text, path)
+    return text, (problem, *controls) if problem else controls
+
+
+def _decoded(raw: bytes, encoding: str, path: str) -> tuple[str, BibProblem | None]:
     try:
         return raw.decode(encoding), None
     except LookupError:
@@ -892,6 +900,73 @@ def _decode(raw: bytes, encoding: str, path: str) -> tuple[str, BibProblem | Non
             path,
             lineno,
         )
+
+
+#: The C0 control characters but tab, line feed and carriage return, and DEL: never
+#: text in BibTeX, and nothing a page or a download may carry (a NUL ends a string in C
+#: and is invalid in XML).
+_CONTROL_CHARACTERS = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]))
+_CONTROL = re.compile(f"[{re.escape(_CONTROL_CHARACTERS)}]")
+_CONTROL_BYTES = _CONTROL_CHARACTERS.encode("ascii")
+
+#: A file whose bytes are this share or more control characters (and at least
+#: :data:`_BINARY_LEAST` of them) is not text at all: one problem for the file, not
+#: one for each of its lines.
+_BINARY_SHARE = 0.01
+_BINARY_LEAST = 8
+
+#: The lines with control characters reported one by one; further lines are counted in
+#: one more problem.
+_CONTROL_LINES_REPORTED = 10
+
+
+def _control_message(names: list[str]) -> str:
+    if len(names) == 1:
+        return (f"control character {names[0]} removed (BibTeX is text; no page or download"
+                " may carry it)")
+    return (f"control characters {', '.join(names)} removed (BibTeX is text; no page or"
+            " download may carry them)")
+
+
+def _binary(raw: bytes, encoding: str) -> bool:
+    """Whether the file is binary data rather than text: decided by the share of control
+    characters in all of it, so that where a stray one sits does not matter.
+
+    The bytes are counted first (a text file has none, and in an encoding that extends
+    ASCII they are the characters); only a file with some is decoded to count them, so
+    a UTF-16 file, whose every other byte is a NUL, is text.
+    """
+    if len(raw) - len(raw.translate(None, _CONTROL_BYTES)) < _BINARY_LEAST:
+        return False
+    text, _problem = _decoded(raw, encoding, "")
+    controls = len(text) - len(_CONTROL.sub("", text))
+    return controls >= _BINARY_LEAST and controls >= _BINARY_SHARE * len(text)
+
+
+def _without_controls(text: str, path: str) -> tuple[str, tuple[BibProblem, ...]]:
+    """The text without its control characters, and a located problem for each line that
+    held one (up to :data:`_CONTROL_LINES_REPORTED`, then one for the rest).
+
+    Removing them keeps every line break, so every line number after them stays right.
+    """
+    if _CONTROL.search(text) is None:
+        return text, ()
+    lines: dict[int, list[str]] = {}
+    line, counted = 1, 0
+    for found in _CONTROL.finditer(text):
+        line += text.count("\n", counted, found.start())
+        counted = found.start()
+        lines.setdefault(line, []).append(f"U+{ord(found.group()):04X}")
+    problems = [
+        BibProblem(Warn.BIBFILE, _control_message(list(dict.fromkeys(names))), path, lineno)
+        for lineno, names in list(lines.items())[:_CONTROL_LINES_REPORTED]
+    ]
+    if len(lines) > _CONTROL_LINES_REPORTED:
+        rest = list(lines)[_CONTROL_LINES_REPORTED:]
+        problems.append(BibProblem(
+            Warn.BIBFILE, f"control characters removed from {len(rest)} more lines",
+            path, rest[0]))
+    return _CONTROL.sub("", text), tuple(problems)
 
 
 _bibliographies: dict[tuple[int, ...], Bibliography] = {}

@@ -34,12 +34,11 @@ from pybtex.database.input.bibtex import (
     month_names,
 )
 from pybtex.scanner import PybtexSyntaxError
-from pybtex.utils import CaseInsensitiveDict
 
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Mapping
 
 _PERSON_FIELDS = frozenset(role.lower() for role in Person.valid_roles)
 _NEXT_ENTRY = re.compile(r"^[ \t]*@", re.MULTILINE)
@@ -135,11 +134,36 @@ class _Scanner(LowLevelParser):  # type: ignore[misc]
     stopping at the end of its chunk."""
 
     def __init__(
-        self, text: str, limit: int, macros: CaseInsensitiveDict, events: list[object]
+        self, text: str, limit: int, macros: _ChunkMacros, events: list[object]
     ) -> None:
         super().__init__(text, macros=macros)
         self._limit = limit
         self._events = events
+        self._room = expansion_bound(limit)
+
+    def parse_value(self) -> None:
+        """pybtex's value, its parts not yet joined; left out (empty) if its parts would
+        pass what is left of the chunk's bound (:func:`expansion_bound`)."""
+        lineno = self.lineno
+        super().parse_value()
+        parts: list[str] = self.current_value
+        size = sum(len(part) for part in parts)
+        if size <= self._room:
+            self._room -= size
+            return
+        parts.clear()
+        self._events.append(ChunkProblem(Warn.BIB_EXPANSION, self._too_long(size), lineno))
+
+    def _too_long(self, size: int) -> str:
+        bound = (f"{size:,} characters, more than the {expansion_bound(self._limit):,}"
+                 " the values of these lines may expand to leave")
+        if self.current_entry_key is not None:
+            return (f"entry {self.current_entry_key!r}: field {self.current_field_name!r}"
+                    f" expands to {bound}; the field is left out")
+        if self.current_field_name is not None:
+            return (f"@string macro {self.current_field_name!r} expands to {bound};"
+                    " it is defined as empty")
+        return f"@preamble expands to {bound}; it is left out"
 
     def parse_bibliography(self) -> Iterator[tuple[str, tuple[object, ...]]]:
         """pybtex's loop, ending at the chunk's end instead of the text's."""
@@ -231,29 +255,47 @@ def iter_chunks(
     A chunk's parse depends on its text and on the ``@string`` macros defined before it,
     so both make its key. Chunks come one at a time, so a caller that stores them needs
     memory for one chunk, not for the file.
+
+    The macros known so far are kept in one mapping, updated by each chunk's own
+    definitions, and stand in the key as a running digest of those definitions: the work
+    per chunk does not grow with the macros defined before it, so a file of thousands of
+    ``@string`` macros parses in time linear in its size.
     """
-    macros: dict[str, str] = {}
+    macros = dict(MONTH_MACROS)
+    macro_state = ""
     names: NameCache = {}
     for line, piece, last in split_chunks(text):
         chunk_text = piece if last else piece + NEXT_CHUNK
-        key = chunk_key(chunk_text, macros)
+        key = chunk_key(chunk_text, macro_state)
         chunk = reusable.get(key) or parse_chunk(chunk_text, len(piece), macros, names, key)
         yield line, key, chunk
-        macros.update(chunk.macros)
+        if chunk.macros:
+            macros.update(chunk.macros)
+            macro_state = next_macro_state(macro_state, chunk.macros)
 
 
-def chunk_key(chunk_text: str, macros: dict[str, str]) -> str:
+def next_macro_state(state: str, defined: tuple[tuple[str, str], ...]) -> str:
+    """The digest of the macros known once a chunk that defines ``defined`` is read."""
+    digest = hashlib.sha1(state.encode(), usedforsecurity=False)
+    digest.update(repr(defined).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def chunk_key(chunk_text: str, macro_state: str) -> str:
+    """The key of a chunk: its text and the digest of the macros defined before it (empty
+    while no chunk defined any)."""
     digest = hashlib.sha1(chunk_text.encode("utf-8", "surrogatepass"), usedforsecurity=False)
-    if macros:
-        digest.update(repr(sorted(macros.items())).encode("utf-8", "surrogatepass"))
+    if macro_state:
+        digest.update(macro_state.encode())
     return digest.hexdigest()
 
 
 def parse_chunk(
-    text: str, limit: int, macros: dict[str, str], names: NameCache, key: str
+    text: str, limit: int, macros: Mapping[str, str], names: NameCache, key: str
 ) -> ParsedChunk:
-    """Parse the commands that start before ``limit`` in ``text``, with the macros that
-    earlier chunks defined; ``names`` holds the names parsed so far (it only saves time).
+    """Parse the commands that start before ``limit`` in ``text``, with the macros known
+    before it by lower-cased name (:data:`MONTH_MACROS` for a chunk read alone);
+    ``names`` holds the names parsed so far (it only saves time).
     ``key`` identifies the chunk's text and macros: the digests of its entries derive
     from it.
 
@@ -265,9 +307,9 @@ def parse_chunk(
     if "@" not in text[:limit]:
         return ParsedChunk((), (), ())
     try:
-        regular = _regular_entry(text, limit, _macros_read_only(macros))
+        regular = _regular_entry(text, limit, macros)
     except _Irregular:
-        return _scanned_chunk(text, limit, _known_macros(macros), macros, names, key)
+        return _scanned_chunk(text, limit, macros, names, key)
     command, entry_key, fields, at = regular
     events: list[object] = []
     lineno = text.count("\n", 0, at) + 1
@@ -275,43 +317,54 @@ def parse_chunk(
     return ParsedChunk(tuple(events), (), ())  # type: ignore[arg-type]
 
 
-#: The macros every file knows (month names), for the many chunks read while no file
-#: defined its own: building them afresh for each chunk was a tenth of parsing.
-_MONTHS = CaseInsensitiveDict(month_names)
+#: The macros every file knows, by lower-cased name.
+MONTH_MACROS: Mapping[str, str] = dict(month_names)
 
 
-def _macros_read_only(macros: dict[str, str]) -> CaseInsensitiveDict:
-    """The macros a chunk may use, not to be changed (the regular reader only reads)."""
-    return _MONTHS if not macros else _known_macros(macros)
+class _ChunkMacros:
+    """The macros pybtex's scanner sees in one chunk (it only reads and sets them):
+    those known before it, read through, and the chunk's own ``@string`` definitions,
+    kept apart.
 
+    Copying every known macro for each chunk, and comparing the copy afterwards to find
+    the chunk's definitions, made a file of thousands of macros parse in time that grew
+    with macros × chunks.
+    """
 
-def _known_macros(macros: dict[str, str]) -> CaseInsensitiveDict:
-    """A new mapping of the macros a chunk may use (the scanner adds its ``@string``s)."""
-    known = CaseInsensitiveDict(month_names)
-    known.update(macros)
-    return known
+    def __init__(self, known: Mapping[str, str]) -> None:
+        self._known = known
+        self.defined: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        lowered = name.lower()
+        if lowered in self.defined:
+            return self.defined[lowered]
+        return self._known[lowered]
+
+    def __setitem__(self, name: str, value: str) -> None:
+        self.defined[name.lower()] = value
+
+    def changed(self) -> tuple[tuple[str, str], ...]:
+        """The chunk's definitions that differ from what was known before it."""
+        return tuple((name, value) for name, value in self.defined.items()
+                     if self._known.get(name) != value)
 
 
 def _scanned_chunk(
-    text: str,
-    limit: int,
-    known: CaseInsensitiveDict,
-    macros: dict[str, str],
-    names: NameCache,
-    chunk_key: str,
+    text: str, limit: int, known: Mapping[str, str], names: NameCache, chunk_key: str
 ) -> ParsedChunk:
     """The chunk read by pybtex's scanner, problems and all."""
     events: list[object] = []
     preamble: list[str] = []
-    before = {name.lower(): value for name, value in known.items()}
-    scanner = _Scanner(text, limit, known, events)
+    macros = _ChunkMacros(known)
+    scanner = _Scanner(text, limit, macros, events)
     for command, body in scanner:
         kind = command.lower()
         if kind == "string":
             continue
         lineno = text.count("\n", 0, scanner.command_start) + 1
         if kind == "preamble":
-            preamble.append("".join(body[0]))
+            preamble.append(" ".join("".join(body[0]).split()))  # as pybtex keeps it
             continue
         key, fields = body
         if key is None:
@@ -319,9 +372,23 @@ def _scanned_chunk(
         serial = sum(1 for event in events if not isinstance(event, ChunkProblem))
         _add_entry(command, key, [(name, "".join(parts)) for name, parts in fields],
                    lineno, events, names, f"{chunk_key}/{serial}")
-    defined = tuple((name.lower(), value) for name, value in known.items()
-                    if before.get(name.lower()) != value)
-    return ParsedChunk(tuple(events), tuple(preamble), defined)  # type: ignore[arg-type]
+    return ParsedChunk(tuple(events), tuple(preamble), macros.changed())  # type: ignore[arg-type]
+
+
+#: What the values of a chunk may hold, once its macros are expanded: this many
+#: characters for each character of the chunk's text, and :data:`EXPANSION_SLACK` more.
+#: A value that would pass it is left out with a warning, so a few hundred bytes of
+#: macros that double each other cannot fill memory or a page: a file's values are never
+#: more than 170 times its size (the shortest entry naming a macro, ``@a{b,c=m}`` and its
+#: line break, has ten characters). Real files use a fraction of it (a journal name in
+#: an entry of a few lines).
+EXPANSION_RATIO = 64
+EXPANSION_SLACK = 1024
+
+
+def expansion_bound(chunk_length: int) -> int:
+    """How many characters the values of a chunk of this length may hold in all."""
+    return EXPANSION_RATIO * chunk_length + EXPANSION_SLACK
 
 
 def _add_entry(
@@ -335,8 +402,7 @@ def _add_entry(
 ) -> None:
     """Append the entry's record and its problems: a field given twice (the first value
     is kept) before the record, malformed names after it."""
-    with pybtex.errors.capture() as captured:
-        record, repeated = _record(command, key, fields, names, digest)
+    record, repeated, name_errors = _record(command, key, fields, names, digest)
     events.extend(
         ChunkProblem(Warn.BIB_SYNTAX, f"entry {key!r}: field {name!r} given twice; the first is used",
                      lineno)
@@ -344,7 +410,8 @@ def _add_entry(
     )
     events.append((record, lineno))
     events.extend(
-        ChunkProblem(Warn.BIB_SYNTAX, f"in entry {key!r}: {error}", lineno) for error in captured
+        ChunkProblem(Warn.BIB_SYNTAX, f"in entry {key!r}: {error}", lineno)
+        for error in name_errors
     )
 
 
@@ -374,7 +441,7 @@ class _Irregular(Exception):  # noqa: N818 -- a signal, not an error
 
 
 def _regular_entry(
-    text: str, limit: int, macros: CaseInsensitiveDict
+    text: str, limit: int, macros: Mapping[str, str]
 ) -> tuple[str, str, list[tuple[str, str]], int]:
     """The chunk's one entry as (type, key, fields, position of its ``@``).
 
@@ -395,12 +462,14 @@ def _regular_entry(
     key = _match(_KEY, text, pos)
     pos += len(key)
     fields: list[tuple[str, str]] = []
+    room = expansion_bound(limit)
     while True:
         simple = _SIMPLE_FIELD.match(text, pos)
         if simple:
             braced, quoted, number = simple.group("braced", "quoted", "number")
             value = braced if braced is not None else quoted if quoted is not None else number
             fields.append((simple.group("name"), value))
+            room -= len(value)  # never below zero: the text holds the value
             pos = simple.end()
             continue
         pos = _skip(text, pos)
@@ -409,8 +478,9 @@ def _regular_entry(
             pos = _skip(text, name.end())
             if not text.startswith("=", pos):
                 raise _Irregular
-            value, pos = _value(text, pos + 1, macros)
+            value, pos = _value(text, pos + 1, macros, room)
             fields.append((name.group(), value))
+            room -= len(value)
             pos = _skip(text, pos)
         if not text.startswith(",", pos):
             break
@@ -431,9 +501,11 @@ def _match(pattern: re.Pattern[str], text: str, pos: int) -> str:
     return found.group()
 
 
-def _value(text: str, pos: int, macros: CaseInsensitiveDict) -> tuple[str, int]:
-    """A field's value, its parts joined, and the position after it."""
+def _value(text: str, pos: int, macros: Mapping[str, str], room: int) -> tuple[str, int]:
+    """A field's value, its parts joined, and the position after it; a value longer than
+    ``room`` is the scanner's to report (see :func:`expansion_bound`), and never joined."""
     parts = []
+    size = 0
     while True:
         pos = _skip(text, pos)
         opening = text[pos : pos + 1]
@@ -446,10 +518,14 @@ def _value(text: str, pos: int, macros: CaseInsensitiveDict) -> tuple[str, int]:
             pos = number.end()
         else:
             name = _match(_NAME, text, pos)
-            if name not in macros:
+            macro = macros.get(name.lower())
+            if macro is None:
                 raise _Irregular  # the scanner reports the undefined macro
-            parts.append(macros[name])
+            parts.append(macro)
             pos += len(name)
+        size += len(parts[-1])
+        if size > room:
+            raise _Irregular
         pos = _skip(text, pos)
         if not text.startswith("#", pos):
             return "".join(parts), pos
@@ -478,9 +554,11 @@ def _closing(text: str, start: int, quoted: bool) -> int:
 
 def _record(
     command: str, key: str, fields: Iterable[tuple[str, str]], names: NameCache, digest: str
-) -> tuple[EntryRecord, list[str]]:
-    """One entry's record, and the names of the fields given twice (the first is kept)."""
+) -> tuple[EntryRecord, list[str], list[Exception]]:
+    """One entry's record, the names of the fields given twice (the first is kept), and
+    what pybtex reported about its names."""
     repeated: list[str] = []
+    name_errors: list[Exception] = []
     values: list[tuple[str, str]] = []
     persons: dict[str, list[tuple[str, NameParts]]] = {}
     seen: set[str] = set()
@@ -493,12 +571,16 @@ def _record(
         value = " ".join(raw.split())
         if lowered in _PERSON_FIELDS:
             people = persons.setdefault(lowered, [])
-            people.extend((text, _name_parts(text, names)) for text in _split_names(value)
-                          if text.strip())
+            for text in _split_names(value):
+                if text.strip():
+                    parts, errors = _name_parts(text, names)
+                    people.append((text, parts))
+                    name_errors.extend(errors)
         else:
             values.append((name, value))
     person_items = tuple((role, tuple(people)) for role, people in persons.items())
-    return EntryRecord(key, command.lower(), tuple(values), person_items, digest), repeated
+    record = EntryRecord(key, command.lower(), tuple(values), person_items, digest)
+    return record, repeated, name_errors
 
 
 _AND = re.compile(" [Aa][Nn][Dd] ")
@@ -531,27 +613,25 @@ def _split_names(value: str) -> list[str]:
 NameCache = dict[str, tuple[NameParts, tuple[Exception, ...]]]
 
 
-def _name_parts(text: str, names: NameCache) -> NameParts:
-    """The parts pybtex finds in a name; a name that many entries share is parsed once.
+def _name_parts(text: str, names: NameCache) -> tuple[NameParts, tuple[Exception, ...]]:
+    """The parts pybtex finds in a name, and what it reported about the name (a
+    malformed one: too many commas); a name that many entries share is parsed once, and
+    its errors are given again, so every entry that has it is told.
 
-    pybtex reports a malformed name (too many commas) while parsing it, into the capture
-    :func:`parse_chunk` holds open; a name taken from ``names`` reports its errors again,
-    so every entry that has it is told, whichever chunks were parsed in this call.
+    pybtex reports through its public ``pybtex.errors.capture``, which does not nest:
+    nothing else may hold a capture open while names are parsed.
     """
     cached = names.get(text)
     if cached is not None:
-        for error in cached[1]:
-            pybtex.errors.report_error(error)
-        return cached[0]
-    captured = pybtex.errors.captured_errors
-    before = len(captured) if captured is not None else 0
-    person = Person(text)
+        return cached
+    with pybtex.errors.capture() as errors:
+        person = Person(text)
     parts = (
         tuple(person.first_names), tuple(person.middle_names),
         tuple(person.prelast_names), tuple(person.last_names), tuple(person.lineage_names),
     )
-    names[text] = (parts, tuple(captured[before:]) if captured is not None else ())
-    return parts
+    names[text] = (parts, tuple(errors))
+    return names[text]
 
 
 def materialize(record: EntryRecord, people: dict[str, Person]) -> Entry:

@@ -18,6 +18,7 @@ citation), and returns the file's text.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import json
 import re
@@ -117,9 +118,12 @@ def _writer() -> Any:
         """
 
         def _encode(self, text: str) -> str:
+            # pybtex's private hook for every value it writes (no public one exists;
+            # tests/test_pybtex_pins.py and pyproject's version range pin it). The
+            # encoding is latexcodec's public codec, as pybtex's own _encode uses it.
             if _ENCODER_CHANGES.search(text) is None:
                 return text
-            return str(super()._encode(text))
+            return str(codecs.encode(text, f"ulatex+{self.encoding}"))
 
         def check_braces(self, s: str) -> None:
             if not balanced_braces(s):
