@@ -103,14 +103,19 @@ def test_wheel_holds_data_styles_static_and_types(dist):
         entry_points = wheel.read(only_name(names, ".dist-info/entry_points.txt")).decode()
     package = "sphinxcontrib_highlight/"
     for name in ("data/highlight.bib", "py.typed", "web/static/sphinxcontrib-highlight.css",
-                 "styles/neurosci_bull.py", "styles/springer_nature.py", "cli/main.py",
-                 "cli/project.py", "__main__.py"):
+                 "styles/house.py", "styles/csl/ours/neurosci-bull.csl",
+                 "styles/csl/ours/springer-nature.csl", "styles/csl/house/apa.csl",
+                 "styles/csl/house/dependents.json", "styles/csl/locales/locales-en-US.xml",
+                 "styles/csl/locales/README.md", "cli/main.py", "cli/project.py",
+                 "__main__.py"):
         assert package + name in names
     assert not [name for name in names if "/tests/" in name or name.startswith("tests/")]
     assert "sphinx-highlight = sphinxcontrib_highlight.cli.main:main" in entry_points
     declared = _entry_point_group(entry_points, "pybtex.style.formatting")
     assert declared == BUILT_IN  # the styles found without reading entry points
-    assert metadata["License-Expression"] == "BSD-2-Clause"
+    # The CSL styles and locales it ships are CC BY-SA 3.0, with their attribution.
+    assert metadata["License-Expression"] == "BSD-2-Clause AND CC-BY-SA-3.0"
+    assert package.rstrip("/") + "-0.1.0.dist-info/licenses/sphinxcontrib_highlight/styles/csl/locales/README.md" in names
     assert metadata["Requires-Python"] == ">=3.11"
     assert metadata["Description-Content-Type"] == "text/markdown"
     assert "Framework :: Sphinx :: Extension" in metadata.get_all("Classifier")
@@ -161,7 +166,8 @@ def test_installed_package_builds_a_project(dist, tmp_path, way):
         cwd=tmp_path)
     page = BeautifulSoup((project / "_build" / "index.html").read_text("utf-8"), "html.parser")
     citation = page.select_one(".highlight-citation-text").get_text()
-    assert citation == "Doe, J. & Müller, J. An article of the user's own. J Tests 7, 11–19 (2020)."
+    # CSL prints the apostrophe typographically, as Zotero does.
+    assert citation == "Doe, J. & Müller, J. An article of the user’s own. J Tests 7, 11–19 (2020)."
     lists = page.select("ol.highlight-reference-list")
     assert [li.get_text() for li in lists[1].select(".highlight-reference-text")] == REFERENCES
     assert (project / "_build" / "_static" / "sphinxcontrib-highlight.css").is_file()
