@@ -24,8 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
@@ -492,11 +490,14 @@ def set_cache_dir(
     Sphinx's doctree directory is the natural place: it is per output, deleted by a clean
     build, and a fresh environment (``-E``) keeps it, which is harmless since the cache is
     keyed by content. ``report`` is told of each damaged database discarded (a problem
-    of subtype ``cache`` located at the BibTeX file); by default it is logged.
+    of subtype ``cache`` located at the BibTeX file); by default it is logged. The
+    temporary files a killed build left in ``path`` are removed.
     """
     global _cache_dir, _report  # one setting per process, like the in-process cache above
     _cache_dir = path
     _report = report or _log_problem
+    if path is not None and store is not None:
+        store.sweep_temporaries(path)
 
 
 def parse_ahead(paths: Iterable[Path], encoding: str) -> None:
@@ -631,14 +632,8 @@ def _recorded_database(where: Path, signature: tuple[int, int]) -> Path | None:
 def _record_signature(where: Path, signature: tuple[int, int], content: str) -> None:
     """Remember which content the file had at this modification time and size."""
     record = {"mtime_ns": signature[0], "size": signature[1], "content": content}
-    try:
-        handle, temporary = tempfile.mkstemp(dir=where.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(record, stream)
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(where.with_suffix(".json"))
-    except OSError:
-        return
+    with suppress(OSError):
+        store.write_replacing(where.with_suffix(".json"), json.dumps(record))
 
 
 def _open_reader(database: Path, name: str) -> store.StoreReader | None:
@@ -846,6 +841,9 @@ def _parse_into_store(
     except (OSError, store.DatabaseError):
         writer.abandon()
         return None
+    except BaseException:  # Ctrl-C, or anything else: no temporary database is left
+        writer.abandon()
+        raise
     if previous is not None:
         previous.close()
     _remove_older(older, database, where)
@@ -914,6 +912,9 @@ def _patched_store(
     except (OSError, store.DatabaseError):
         patcher.abandon()
         return None
+    except BaseException:  # Ctrl-C, or anything else: no temporary database is left
+        patcher.abandon()
+        raise
     return _open_store(database, name, encoding)
 
 

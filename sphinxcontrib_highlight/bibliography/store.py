@@ -21,6 +21,11 @@ the file, so opening stays as cheap for 200,000 entries as for 2,000) and, when 
 differ (the file was copied or written to since), computes the CRC again. Every read
 turns what damage can raise (SQLite errors, unpickling garbage, values of the wrong
 kind) into :class:`Damaged`, so the caller can discard the database and parse the file.
+
+Temporary files (a database being written, a record) are named ``.tmp-<pid>-…`` and
+removed when their writing fails or is interrupted (Ctrl-C included). A build killed
+outright leaves them; :func:`sweep_temporaries`, run as a build starts, removes those
+whose process is gone or that are older than :data:`STALE_AFTER`.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import pickle
 import shutil
 import sqlite3
 import tempfile
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
@@ -80,6 +86,62 @@ class Damaged(Exception):  # noqa: N818 -- a state of the file, reported as such
         self.reason = reason
 
 
+#: How temporary files in the cache directory begin: ``.tmp-<pid>-``.
+TEMPORARY_PREFIX = ".tmp-"
+
+#: A temporary file older than this (seconds) is stale whatever process made it: no
+#: write of a database takes an hour, and a process of another machine or container
+#: sharing the directory cannot be asked whether it is alive.
+STALE_AFTER = 3600
+
+
+def temporary_file(directory: Path, suffix: str) -> Path:
+    """A new empty file in ``directory`` named as this process's temporary."""
+    handle, name = tempfile.mkstemp(
+        dir=directory, prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-", suffix=suffix
+    )
+    os.close(handle)
+    return Path(name)
+
+
+def sweep_temporaries(directory: Path) -> list[Path]:
+    """Remove the temporary files a killed build left in ``directory``; return them.
+
+    One is left if it is younger than :data:`STALE_AFTER` and the process named in it
+    is alive: a concurrent build sharing the directory is writing it.
+    """
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        candidates = list(directory.glob(f"{TEMPORARY_PREFIX}*"))
+    except OSError:
+        return removed
+    for path in candidates:
+        try:
+            if now - path.stat().st_mtime < STALE_AFTER and _writer_alive(path.name):
+                continue
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
+def _writer_alive(name: str) -> bool:
+    """Whether the process named in a temporary file's name runs (a name without one,
+    from an earlier release, is left to its age)."""
+    pid_text = name[len(TEMPORARY_PREFIX):].split("-", 1)[0]
+    if not pid_text.isdigit():
+        return True
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process (or a number no process has): left to age
+    return True
+
+
 def check_path(database: Path) -> Path:
     """The record of ``database``'s size, time, inode and checksum as written."""
     return database.with_suffix(".check")
@@ -101,14 +163,19 @@ def record_check(database: Path, check: Path) -> None:
         "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "inode": stat.st_ino,
         "crc32": _crc(database),
     }
-    handle, temporary = tempfile.mkstemp(dir=check.parent, prefix=".tmp-", suffix=".check")
+    write_replacing(check, json.dumps(record))
+
+
+def write_replacing(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file and rename it to ``path``; the temporary file
+    never outlives a failure or an interruption."""
+    temporary = temporary_file(path.parent, path.suffix)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(record, stream)
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(check)
+        temporary.write_text(text, encoding="utf-8")
+        temporary.chmod(0o644)  # mkstemp's 0600 would hide it from a shared build
+        temporary.replace(path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -162,17 +229,23 @@ class _TemporaryDatabase:
 
     def __init__(self, final: Path, earlier: Path | None = None) -> None:
         final.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=".sqlite")
-        os.close(handle)
         self._final = final
-        self._temporary = Path(temporary)
-        if earlier is not None:
-            shutil.copyfile(earlier, self._temporary)
-        self._db = sqlite3.connect(temporary)
-        # A temporary file until the rename: no journal, no waiting for the disk.
-        self._db.executescript(
-            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + ("" if earlier else _SCHEMA)
-        )
+        self._temporary = temporary_file(final.parent, ".sqlite")
+        try:
+            if earlier is not None:
+                shutil.copyfile(earlier, self._temporary)
+            self._db = sqlite3.connect(self._temporary)
+        except BaseException:
+            self._temporary.unlink(missing_ok=True)
+            raise
+        try:
+            # A temporary file until the rename: no journal, no waiting for the disk.
+            self._db.executescript(
+                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + ("" if earlier else _SCHEMA)
+            )
+        except BaseException:
+            self.abandon()
+            raise
 
     def commit(self, meta: dict[str, Any]) -> None:
         """Write (or replace) these ``meta`` values and move the database into place,
@@ -189,6 +262,7 @@ class _TemporaryDatabase:
         self._temporary.replace(self._final)
 
     def abandon(self) -> None:
+        """Remove the temporary file: on any failure or interruption of the writing."""
         self._db.close()
         self._temporary.unlink(missing_ok=True)
 

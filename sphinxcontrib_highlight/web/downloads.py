@@ -98,16 +98,22 @@ def _write_once(path: Path, text: str) -> None:
 
     Names are digests of the content's sources, so an existing file is already right;
     writing through a temporary file and a rename means a reader (or a second build)
-    never sees half a file.
+    never sees half a file, and the temporary file never outlives a failure or Ctrl-C.
     """
     data = text.encode("utf-8")
     if path.is_file() and path.stat().st_size == len(data):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    Path(temporary).replace(path)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        temporary.chmod(0o644)  # mkstemp's 0600 would hide it from the web server
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 #: The writer of each running build, by builder.
