@@ -111,6 +111,7 @@ class BibFile:
         digests: Mapping[str, str] | None = None,
         key_digest: str = "",
         patched: tuple[str, frozenset[str]] | None = None,
+        database: store.StoreReader | None = None,
     ) -> None:
         self.path = path
         self.records = records
@@ -146,6 +147,13 @@ class BibFile:
         digest and the lower-cased keys of the entries that changed."""
         self._entries: Recent[str, Entry] = Recent()
         self._people: Recent[str, Person] = Recent(4 * RECENT)
+        self._database = database
+
+    def close(self) -> None:
+        """Let go of the database this parse reads, if any: a newer parse of the file
+        replaced it (a read after this opens it again)."""
+        if self._database is not None:
+            self._database.close()
 
     @property
     def entries(self) -> Mapping[str, Entry]:
@@ -565,6 +573,8 @@ def load_file(path: Path, encoding: str) -> BibFile:
         return cached[1]
     bibfile = _load(path, name, encoding, signature)
     _cache[(name, encoding)] = (signature, bibfile)
+    if cached and cached[1] is not bibfile:
+        cached[1].close()  # a process that builds again and again keeps no handle per edit
     return bibfile
 
 
@@ -686,7 +696,7 @@ def _open_store(database: Path, name: str, encoding: str) -> BibFile | None:
             str(meta["content"]), meta["first"],
             _Answered(store.StoredColumn(reader, "written"), fallback, "written_keys"),
             _Answered(store.StoredColumn(reader, "digest"), fallback, "digests"),
-            str(meta["keys"]), _patched_meta(meta.get("patched")),
+            str(meta["keys"]), _patched_meta(meta.get("patched")), reader,
         )
     except (KeyError, TypeError, ValueError) as error:
         reader.close()
@@ -1065,16 +1075,18 @@ def _decode(raw: bytes, encoding: str, path: str) -> tuple[str, BibProblem | Non
         )
 
 
-_bibliographies: dict[tuple[int, ...], Bibliography] = {}
+#: The latest bibliography of each set of files (and encoding): one per set, so a
+#: process that builds again after each edit does not keep every superseded one.
+_bibliographies: dict[tuple[tuple[str, ...], str], Bibliography] = {}
 
 
 def load_bibliography(paths: Iterable[Path], encoding: str) -> Bibliography:
     """Load several files as one bibliography (the same object while no file changes)."""
-    bibfiles = tuple(load_file(path, encoding) for path in paths)
-    identity = tuple(id(bibfile) for bibfile in bibfiles)
-    cached = _bibliographies.get(identity)
+    names = tuple(str(path) for path in paths)
+    bibfiles = tuple(load_file(Path(name), encoding) for name in names)
+    cached = _bibliographies.get((names, encoding))
     if cached is not None and all(a is b for a, b in zip(cached.files, bibfiles, strict=True)):
         return cached
     bibliography = Bibliography(bibfiles)
-    _bibliographies[identity] = bibliography
+    _bibliographies[(names, encoding)] = bibliography
     return bibliography
