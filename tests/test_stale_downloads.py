@@ -62,6 +62,34 @@ def test_an_incremental_build_leaves_the_files_of_a_clean_one(
     assert downloads_of(outdir) != before  # the edit changed what is published
 
 
+@pytest.mark.parametrize("options", [
+    {"parallel": 2},
+    {"confoverrides": {"highlight_speedups": False}},
+    {"buildername": "dirhtml"},
+], ids=["-j 2", "no speed-ups", "dirhtml"])
+def test_the_same_with_parallel_writing_without_children_and_in_folders(
+    make_app, root_copy, tmp_path, monkeypatch, options
+):
+    monkeypatch.setattr(bibdata, "_cache", {})
+    monkeypatch.setattr(bibdata, "_bibliographies", {})
+    options = {"buildername": "html", **options}
+    srcdir = root_copy("multipage")
+    app = make_app(srcdir=srcdir, freshenv=True, **options)
+    app.build()
+    before = downloads_of(Path(app.outdir))
+    edit(srcdir / "refs.bib", "title = {First paper}", "title = {First paper, revised}")
+    edit(srcdir / "chapter1.rst", "First :hcite:`charlie2022` then", "First then")
+    again = make_app(srcdir=srcdir, **options)
+    again.build()
+    after = files_of(Path(again.outdir))
+    assert downloads_of(Path(again.outdir)) != before
+    fresh = tmp_path / "fresh"
+    shutil.copytree(srcdir, fresh, ignore=shutil.ignore_patterns("_build"))
+    clean = make_app(srcdir=fresh, freshenv=True, **options)
+    clean.build()
+    assert after == files_of(Path(clean.outdir))
+
+
 def test_two_edits_in_a_row_leave_nothing_of_the_one_between(make_app, built, tmp_path):
     srcdir, outdir = built
     edit(srcdir / "refs.bib", "title = {First paper}", "title = {First paper, revised}")
