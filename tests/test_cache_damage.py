@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import count_chunk_parses, warnings
 from test_bib_cache import bodies, everything, forget_parses
+from test_incremental import edit
 
 from sphinxcontrib_highlight.bibliography import database as bibdata
 from sphinxcontrib_highlight.bibliography import store as bibstore
@@ -248,3 +249,32 @@ def test_a_damaged_cache_warns_once_and_never_fails_a_build(
     assert "highlight.cache" not in after
     forget_parses(monkeypatch)
     assert bibdata._open_store(bib_database(app), str(srcdir / "refs.bib"), "utf-8")
+
+
+def test_the_parsing_child_leaves_damage_to_the_build(cached, monkeypatch):
+    """The child that parses ahead cannot warn: it leaves a damaged database alone, and
+    the build, loading the file after it, finds the damage, warns and parses."""
+    bib, database, reported, _ = cached
+    flip(database, database.stat().st_size // 2)
+    bib.write_text(ENTRIES.replace("number 17}", "number seventeen}"), encoding="utf-8")
+    forget_parses(monkeypatch)
+    bibdata._load_files([bib], "utf-8")  # what the child runs (here, in this process)
+    assert not reported and database.exists()
+    forget_parses(monkeypatch)
+    loaded = everything(bibdata.load_file(bib, "utf-8"))
+    assert_one_cache_warning(reported, bib)
+    monkeypatch.setattr(bibdata, "_cache_dir", None)
+    forget_parses(monkeypatch)
+    assert loaded == everything(bibdata.load_file(bib, "utf-8"))
+
+
+def test_an_edit_after_damage_warns_once_in_a_build(make_app, built, monkeypatch):
+    """The .bib changed too: the child parsing ahead meets the damaged database first."""
+    srcdir, app, _ = built
+    flip(bib_database(app), bib_database(app).stat().st_size // 2)
+    edit(srcdir / "refs.bib", "title = {First paper}", "title = {First paper, revised}")
+    forget_parses(monkeypatch)
+    again = make_app("html", srcdir=srcdir)
+    again.build()
+    assert warnings(again).count("[highlight.cache]") == 1
+    assert "First paper, revised" in (Path(again.outdir) / "chapter1.html").read_text("utf-8")

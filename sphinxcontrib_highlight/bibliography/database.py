@@ -526,13 +526,15 @@ def parse_ahead(paths: Iterable[Path], encoding: str) -> None:
 
 
 def _load_files(paths: list[Path], encoding: str) -> None:
-    global _in_parsing_child  # set in a forked child that does nothing else
+    """The parsing child's work: load each file, leaving a damaged cache to the build."""
+    global _in_parsing_child  # set while a child (a forked process) parses ahead
     _in_parsing_child = True
-    for path in paths:
-        try:
-            load_file(path, encoding)
-        except _LeftToTheBuild:
-            continue
+    try:
+        for path in paths:
+            with suppress(_LeftToTheBuild):
+                load_file(path, encoding)
+    finally:
+        _in_parsing_child = False
 
 
 def _needs_parsing(path: Path, encoding: str) -> bool:
