@@ -278,3 +278,15 @@ def test_an_edit_after_damage_warns_once_in_a_build(make_app, built, monkeypatch
     again.build()
     assert warnings(again).count("[highlight.cache]") == 1
     assert "First paper, revised" in (Path(again.outdir) / "chapter1.html").read_text("utf-8")
+
+
+def test_a_superseded_parse_read_after_its_database_went_is_no_damage(cached, monkeypatch):
+    """A parse replaced by a newer one lets go of its database, which the newer parse
+    removes; should it be read after all, the file answers, and nothing is reported."""
+    bib, database, reported, fresh = cached
+    forget_parses(monkeypatch)
+    superseded = bibdata.load_file(bib, "utf-8")
+    superseded.close()
+    database.unlink()
+    assert everything(superseded) == fresh
+    assert not reported

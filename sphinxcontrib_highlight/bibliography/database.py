@@ -662,8 +662,12 @@ def _open_reader(database: Path, name: str) -> store.StoreReader | None:
 def _discard(damage: store.Damaged, name: str) -> None:
     """Remove a damaged database and report it as a problem of the file ``name``.
 
-    In the child that parses ahead, leave it: the build finds it again and warns.
+    In the child that parses ahead, leave it: the build finds it again and warns. A
+    database already gone (superseded by a newer parse, or discarded by another build)
+    is no damage to report.
     """
+    if not damage.path.exists():
+        return
     if _in_parsing_child:
         raise _LeftToTheBuild(str(damage))
     for path in (damage.path, store.check_path(damage.path)):
