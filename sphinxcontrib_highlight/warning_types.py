@@ -61,6 +61,10 @@ class Warn(Enum):
     CONFIG = "config"
     """A configuration value that is not valid; its default is used instead."""
 
+    CACHE = "cache"
+    """The on-disk cache of a parsed BibTeX file (beside the doctrees) was damaged; it was
+    discarded and the file parsed again. Nothing to fix: the next build uses the new cache."""
+
     LINK = "link"
     """A ``url`` that is not http(s) (such as ``javascript:``) or a ``pmid`` that is not a
     number; the link is left out of the page and of the downloads."""

@@ -12,24 +12,27 @@ when a cache directory is set (:func:`set_cache_dir`; the extension uses Sphinx'
 directory), as one SQLite database per file content (:mod:`.store`): the file is
 parsed into it chunk by chunk, a later build opens it and reads only the entries it
 shows, and a changed file reuses the chunks that did not change. The disk cache is only
-an accelerator: a missing, stale or corrupt database means the file is parsed again,
-never a failed build.
+an accelerator: a missing, stale or damaged database means the file is parsed again,
+never a failed build. Damage found when a database is opened, or later when an entry is
+first read from it, discards the database (reported through the function given to
+:func:`set_cache_dir`, as a ``cache`` problem of the file), and the file, parsed into
+memory, answers instead; the next build indexes it again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import pickle
+import logging
 import re
-import tempfile
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from importlib.resources import files
-from operator import itemgetter
+from itertools import islice
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import pybtex
 from pybtex.database import Entry, Person
@@ -65,6 +68,9 @@ except ImportError:  # a Python built without SQLite: every build parses, in mem
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: The research highlight and its 14 references, shipped as package data.
 BUNDLED_BIBFILE = Path(str(files("sphinxcontrib_highlight") / "data" / "highlight.bib"))
@@ -107,6 +113,7 @@ class BibFile:
         digests: Mapping[str, str] | None = None,
         key_digest: str = "",
         patched: tuple[str, frozenset[str]] | None = None,
+        database: store.StoreReader | None = None,
     ) -> None:
         self.path = path
         self.records = records
@@ -142,6 +149,13 @@ class BibFile:
         digest and the lower-cased keys of the entries that changed."""
         self._entries: Recent[str, Entry] = Recent()
         self._people: Recent[str, Person] = Recent(4 * RECENT)
+        self._database = database
+
+    def close(self) -> None:
+        """Let go of the database this parse reads, if any: a newer parse of the file
+        replaced it (a read after this opens it again)."""
+        if self._database is not None:
+            self._database.close()
 
     @property
     def entries(self) -> Mapping[str, Entry]:
@@ -458,19 +472,42 @@ CACHE_FORMAT = 9
 _cache_dir: Path | None = None
 
 
+def _log_problem(problem: BibProblem) -> None:
+    logging.getLogger(__name__).warning("%s: %s", problem.location or problem.path, problem.message)
+
+
+#: Told of each damaged database discarded (see :func:`set_cache_dir`).
+_report: Callable[[BibProblem], None] = _log_problem
+
+#: Set in the child that parses files ahead: it leaves damage for the build to find.
+_in_parsing_child = False
+
+
+class _LeftToTheBuild(Exception):  # noqa: N818 -- a signal, not an error
+    """A child that parses ahead found a damaged database: the build, which can warn,
+    finds it again, discards it and parses the file itself."""
+
+
 def _parser_version() -> str:
     return f"{CACHE_FORMAT}/{pybtex.__version__}"
 
 
-def set_cache_dir(path: Path | None) -> None:
+def set_cache_dir(
+    path: Path | None, report: Callable[[BibProblem], None] | None = None
+) -> None:
     """Keep parsed files in ``path`` across builds (None: parse each file in each process).
 
     Sphinx's doctree directory is the natural place: it is per output, deleted by a clean
     build, and a fresh environment (``-E``) keeps it, which is harmless since the cache is
-    keyed by content.
+    keyed by content. ``report`` is told of each damaged database discarded (a problem
+    of subtype ``cache`` located at the BibTeX file); by default it is logged. The
+    temporary files a killed build left in ``path`` are removed.
     """
-    global _cache_dir  # one setting per process, like the in-process cache above
+    global _cache_dir, _report  # one setting per process, like the in-process cache above
     _cache_dir = path
+    _report = report or _log_problem
+    if path is not None and store is not None:
+        store.sweep_temporaries(path)
 
 
 def parse_ahead(paths: Iterable[Path], encoding: str) -> None:
@@ -491,8 +528,15 @@ def parse_ahead(paths: Iterable[Path], encoding: str) -> None:
 
 
 def _load_files(paths: list[Path], encoding: str) -> None:
-    for path in paths:
-        load_file(path, encoding)
+    """The parsing child's work: load each file, leaving a damaged cache to the build."""
+    global _in_parsing_child  # set while a child (a forked process) parses ahead
+    _in_parsing_child = True
+    try:
+        for path in paths:
+            with suppress(_LeftToTheBuild):
+                load_file(path, encoding)
+    finally:
+        _in_parsing_child = False
 
 
 def _needs_parsing(path: Path, encoding: str) -> bool:
@@ -533,6 +577,8 @@ def load_file(path: Path, encoding: str) -> BibFile:
         return cached[1]
     bibfile = _load(path, name, encoding, signature)
     _cache[(name, encoding)] = (signature, bibfile)
+    if cached and cached[1] is not bibfile:
+        cached[1].close()  # a process that builds again and again keeps no handle per edit
     return bibfile
 
 
@@ -546,7 +592,7 @@ def _load(path: Path, name: str, encoding: str, signature: tuple[int, int]) -> B
     """
     where = _where(name, encoding)
     if where is not None:
-        stored = _open_recorded(where, name, signature)
+        stored = _open_recorded(where, name, encoding, signature)
         if stored is not None:
             return stored
     try:
@@ -560,7 +606,7 @@ def _load(path: Path, name: str, encoding: str, signature: tuple[int, int]) -> B
     if where is None:
         return _parse_bytes(raw, encoding, name, content)
     database = where.with_name(f"{where.name}-{content}.sqlite")
-    stored = _open_store(database, name)
+    stored = _open_store(database, name, encoding)
     if stored is None:
         stored = _parse_into_store(raw, encoding, name, content, database, where)
     if stored is None:  # the directory cannot be written: parse for this build only
@@ -577,10 +623,12 @@ def _where(name: str, encoding: str) -> Path | None:
     return _cache_dir / hashlib.sha256(key).hexdigest()[:16]
 
 
-def _open_recorded(where: Path, name: str, signature: tuple[int, int]) -> BibFile | None:
+def _open_recorded(
+    where: Path, name: str, encoding: str, signature: tuple[int, int]
+) -> BibFile | None:
     """The database recorded for this modification time and size, if there is one."""
     database = _recorded_database(where, signature)
-    return _open_store(database, name) if database is not None else None
+    return _open_store(database, name, encoding) if database is not None else None
 
 
 def _recorded_database(where: Path, signature: tuple[int, int]) -> Path | None:
@@ -598,34 +646,143 @@ def _recorded_database(where: Path, signature: tuple[int, int]) -> Path | None:
 def _record_signature(where: Path, signature: tuple[int, int], content: str) -> None:
     """Remember which content the file had at this modification time and size."""
     record = {"mtime_ns": signature[0], "size": signature[1], "content": content}
+    with suppress(OSError):
+        store.write_replacing(where.with_suffix(".json"), json.dumps(record))
+
+
+def _open_reader(database: Path, name: str) -> store.StoreReader | None:
+    """A reader of ``database``; None if it is gone or damaged (then it is discarded)."""
     try:
-        handle, temporary = tempfile.mkstemp(dir=where.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(record, stream)
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(where.with_suffix(".json"))
+        return store.StoreReader(database)
     except OSError:
-        return
-
-
-def _open_store(database: Path, name: str) -> BibFile | None:
-    """The parse kept in ``database``, or None if it is missing or cannot be read."""
-    try:
-        reader = store.StoreReader(database)
-        meta = reader.meta
-        if meta.get("parser") != _parser_version():  # recorded by another version
-            return None
-        return BibFile(
-            name, store.StoredEntries(reader, itemgetter(0)),
-            store.StoredEntries(reader, itemgetter(1)),
-            tuple(meta["problems"]), str(meta["preamble"]), tuple(meta["crossrefs"]),
-            str(meta["content"]), meta["first"], store.StoredColumn(reader, "written"),
-            store.StoredColumn(reader, "digest"), str(meta["keys"]),
-            _patched_meta(meta.get("patched")),
-        )
-    except (store.DatabaseError, OSError, KeyError, TypeError, pickle.UnpicklingError, EOFError,
-            AttributeError, ImportError):
         return None
+    except store.Damaged as damage:
+        _discard(damage, name)
+        return None
+
+
+def _discard(damage: store.Damaged, name: str) -> None:
+    """Remove a damaged database and report it as a problem of the file ``name``.
+
+    In the child that parses ahead, leave it: the build finds it again and warns. A
+    database already gone (superseded by a newer parse, or discarded by another build)
+    is no damage to report.
+    """
+    if not damage.path.exists():
+        return
+    if _in_parsing_child:
+        raise _LeftToTheBuild(str(damage))
+    for path in (damage.path, store.check_path(damage.path)):
+        with suppress(OSError):
+            path.unlink(missing_ok=True)
+    _report(BibProblem(
+        Warn.CACHE,
+        f"the cached parse of this file was damaged ({damage}); it was discarded and the"
+        " file parsed again",
+        name,
+        1,
+    ))
+
+
+def _open_store(database: Path, name: str, encoding: str) -> BibFile | None:
+    """The parse kept in ``database``, or None if it is missing, of another version or
+    damaged. Its mappings fall back on parsing the file if a later read fails."""
+    reader = _open_reader(database, name)
+    if reader is None:
+        return None
+    meta = reader.meta
+    if meta.get("parser") != _parser_version():  # recorded by another version
+        reader.close()
+        return None
+    fallback = _Fallback(reader, name, encoding)
+    try:
+        return BibFile(
+            name,
+            _Answered(store.StoredEntries(reader, itemgetter(0)), fallback, "records"),
+            _Answered(store.StoredEntries(reader, itemgetter(1)), fallback, "lines"),
+            tuple(meta["problems"]), str(meta["preamble"]), tuple(meta["crossrefs"]),
+            str(meta["content"]), meta["first"],
+            _Answered(store.StoredColumn(reader, "written"), fallback, "written_keys"),
+            _Answered(store.StoredColumn(reader, "digest"), fallback, "digests"),
+            str(meta["keys"]), _patched_meta(meta.get("patched")), reader,
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        reader.close()
+        _discard(store.Damaged(database, f"its record of the file is incomplete ({error!r})"), name)
+        return None
+
+
+class _Fallback:
+    """What answers for a stored parse whose database failed after it was opened: the
+    file parsed into memory, once, with the database discarded and reported."""
+
+    def __init__(self, reader: store.StoreReader, name: str, encoding: str) -> None:
+        self._reader = reader
+        self._name = name
+        self._encoding = encoding
+        self.parsed: BibFile | None = None
+
+    def take_over(self, damage: store.Damaged) -> BibFile:
+        if self.parsed is None:
+            self._reader.close()
+            _discard(damage, self._name)
+            try:
+                raw = Path(self._name).read_bytes()
+            except OSError as error:
+                self.parsed = _unreadable(self._name, error.strerror or str(error))
+            else:
+                content = _content_digest(raw, self._encoding)
+                self.parsed = _parse_bytes(raw, self._encoding, self._name, content)
+        return self.parsed
+
+
+class _Answered(Mapping[str, T]):
+    """One mapping of a stored parse (``attribute`` names it on :class:`BibFile`), read
+    from the database until a read fails, then from the file parsed into memory."""
+
+    def __init__(self, stored: Mapping[str, T], fallback: _Fallback, attribute: str) -> None:
+        self._stored = stored
+        self._fallback = fallback
+        self._pick = attrgetter(attribute)
+
+    def _ask(self, question: Callable[[Mapping[str, T]], R]) -> R:
+        if self._fallback.parsed is None:
+            try:
+                return question(self._stored)
+            except store.Damaged as damage:
+                self._fallback.take_over(damage)
+        return question(self._pick(self._fallback.parsed))
+
+    def __getitem__(self, lowered: str) -> T:
+        return self._ask(lambda mapping: mapping[lowered])
+
+    def __contains__(self, lowered: object) -> bool:
+        return self._ask(lambda mapping: lowered in mapping)
+
+    def __len__(self) -> int:
+        return self._ask(len)
+
+    def __iter__(self) -> Iterator[str]:
+        """Keys in file order; a failure halfway goes on from the same place in the parse."""
+        given = 0
+        if self._fallback.parsed is None:
+            try:
+                for lowered in self._stored:
+                    yield lowered
+                    given += 1
+                return
+            except store.Damaged as damage:
+                self._fallback.take_over(damage)
+        yield from islice(self._pick(self._fallback.parsed), given, None)
+
+    def prefetch(self, lowered_keys: Iterable[str]) -> None:
+        """Read these keys' index rows at once, while the database answers."""
+        prefetch: Any = getattr(self._stored, "prefetch", None)
+        if prefetch is not None and self._fallback.parsed is None:
+            try:
+                prefetch(lowered_keys)
+            except store.Damaged as damage:
+                self._fallback.take_over(damage)
 
 
 def _patched_meta(value: object) -> tuple[str, frozenset[str]] | None:
@@ -636,7 +793,8 @@ def _patched_meta(value: object) -> tuple[str, frozenset[str]] | None:
 
 
 def _parse_into_store(
-    raw: bytes, encoding: str, name: str, content: str, database: Path, where: Path
+    raw: bytes, encoding: str, name: str, content: str, database: Path, where: Path,
+    reuse: bool = True,
 ) -> BibFile | None:
     """Parse the file into a new database, chunk by chunk, reusing the chunks of the
     file's previous database; remove the older databases. None if it cannot be written.
@@ -646,14 +804,16 @@ def _parse_into_store(
     """
     text, decode_problems = _decode(raw, encoding, name)
     older = sorted(where.parent.glob(f"{where.name}-*.sqlite"))
-    if not decode_problems:
+    if not decode_problems and reuse:
         for earlier in older:
-            patched = _patched_store(text, name, content, earlier, database)
+            patched = _patched_store(text, name, encoding, content, earlier, database)
             if patched is not None:
                 _remove_older(older, database, where)
                 return patched
     previous, summaries = next(
-        (found for found in map(_summaries_of, older) if found is not None), (None, {})
+        (found for found in (_summaries_of(path, name) for path in older if reuse)
+         if found is not None),
+        (None, {}),
     )
     reusable = store.StoredSummaries(summaries)
     reused: list[str] = []
@@ -678,7 +838,15 @@ def _parse_into_store(
                 for lowered, entry, lineno, position in assembler.add(first_line, summary):
                     writer.add_entry(lowered, entry, lineno, key, position)
             if previous is not None and reused:
-                writer.copy_chunks(previous.path, reused)
+                try:
+                    writer.copy_chunks(previous.path, reused)
+                except store.Damaged as damage:  # index again without it
+                    writer.abandon()
+                    previous.close()
+                    _discard(damage, name)
+                    return _parse_into_store(
+                        raw, encoding, name, content, database, where, reuse=False
+                    )
         problems, preamble, crossrefs = assembler.finish()
         problems = (*decode_problems, *problems)
         writer.commit({
@@ -690,14 +858,20 @@ def _parse_into_store(
     except (OSError, store.DatabaseError):
         writer.abandon()
         return None
+    except BaseException:  # Ctrl-C, or anything else: no temporary database is left
+        writer.abandon()
+        raise
+    if previous is not None:
+        previous.close()
     _remove_older(older, database, where)
-    return _open_store(database, name)
+    return _open_store(database, name, encoding)
 
 
 def _remove_older(older: list[Path], database: Path, where: Path) -> None:
     for old in [*older, *where.parent.glob("*.pickle")]:  # .pickle: an earlier format
         if old != database:
             old.unlink(missing_ok=True)
+            store.check_path(old).unlink(missing_ok=True)
 
 
 #: At most this many changed chunks are patched into a copy of the earlier database;
@@ -706,7 +880,7 @@ _PATCH_LIMIT = 64
 
 
 def _patched_store(
-    text: str, name: str, content: str, earlier: Path, database: Path
+    text: str, name: str, encoding: str, content: str, earlier: Path, database: Path
 ) -> BibFile | None:
     """The earlier database patched to this text, if the edit allows it; else None.
 
@@ -719,15 +893,21 @@ def _patched_store(
     else is indexed again whole by :func:`_parse_into_store`. The earlier database is
     read to decide, and copied only once the edit is known to be patchable.
     """
+    reader = _open_reader(earlier, name)
+    if reader is None:
+        return None
     try:
-        reader = store.StoreReader(earlier)
         meta = reader.meta
-        if meta.get("parser") != _parser_version() or meta.get("macros", True) or meta["problems"]:
+        if meta.get("parser") != _parser_version() or meta.get("macros", True) or meta.get(
+            "problems", True
+        ):
             return None
         edits = _edits(reader, text)
-    except (store.DatabaseError, OSError, KeyError, pickle.UnpicklingError, EOFError,
-            AttributeError, ImportError):
+    except store.Damaged as damage:
+        _discard(damage, name)
         return None
+    finally:
+        reader.close()
     if edits is None:
         return None
     try:
@@ -749,7 +929,10 @@ def _patched_store(
     except (OSError, store.DatabaseError):
         patcher.abandon()
         return None
-    return _open_store(database, name)
+    except BaseException:  # Ctrl-C, or anything else: no temporary database is left
+        patcher.abandon()
+        raise
+    return _open_store(database, name, encoding)
 
 
 class _Edit(NamedTuple):
@@ -837,17 +1020,21 @@ def _same_entries(new: ChunkSummary, old: ChunkSummary) -> bool:
 
 
 def _summaries_of(
-    database: Path,
+    database: Path, name: str
 ) -> tuple[store.StoreReader, dict[str, bytes]] | None:
     """An earlier database of this file and its chunks' summaries, if it was written by
-    this parser (one of another version, or not a database, is never reused)."""
+    this parser (one of another version, or damaged, is never reused)."""
+    reader = _open_reader(database, name)
+    if reader is None:
+        return None
+    if reader.meta.get("parser") != _parser_version():
+        reader.close()
+        return None
     try:
-        reader = store.StoreReader(database)
-        if reader.meta.get("parser") != _parser_version():
-            return None
         return reader, reader.summaries()
-    except (store.DatabaseError, OSError, pickle.UnpicklingError, EOFError, AttributeError,
-            ImportError):
+    except store.Damaged as damage:
+        reader.close()
+        _discard(damage, name)
         return None
 
 
@@ -969,16 +1156,18 @@ def _without_controls(text: str, path: str) -> tuple[str, tuple[BibProblem, ...]
     return _CONTROL.sub("", text), tuple(problems)
 
 
-_bibliographies: dict[tuple[int, ...], Bibliography] = {}
+#: The latest bibliography of each set of files (and encoding): one per set, so a
+#: process that builds again after each edit does not keep every superseded one.
+_bibliographies: dict[tuple[tuple[str, ...], str], Bibliography] = {}
 
 
 def load_bibliography(paths: Iterable[Path], encoding: str) -> Bibliography:
     """Load several files as one bibliography (the same object while no file changes)."""
-    bibfiles = tuple(load_file(path, encoding) for path in paths)
-    identity = tuple(id(bibfile) for bibfile in bibfiles)
-    cached = _bibliographies.get(identity)
+    names = tuple(str(path) for path in paths)
+    bibfiles = tuple(load_file(Path(name), encoding) for name in names)
+    cached = _bibliographies.get((names, encoding))
     if cached is not None and all(a is b for a, b in zip(cached.files, bibfiles, strict=True)):
         return cached
     bibliography = Bibliography(bibfiles)
-    _bibliographies[identity] = bibliography
+    _bibliographies[(names, encoding)] = bibliography
     return bibliography

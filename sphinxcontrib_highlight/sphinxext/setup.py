@@ -20,12 +20,14 @@ from sphinxcontrib_highlight.sphinxext.reading import on_doctree_read
 from sphinxcontrib_highlight.sphinxext.roles import CiteRole
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.transforms import ResolveHighlight, resolve_ahead
-from sphinxcontrib_highlight.sphinxext.warnings_ import forget_once_warnings
+from sphinxcontrib_highlight.sphinxext.warnings_ import forget_once_warnings, warn
 from sphinxcontrib_highlight.styles.terms import use_language
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+
+    from sphinxcontrib_highlight.bibliography.database import BibProblem
 
 def register(app: Sphinx) -> None:
     """Add the config values, nodes, directives, role, domain and transform."""
@@ -55,9 +57,14 @@ def use_bib_cache(app: Sphinx, config: Config) -> None:
     runs as soon as the configuration is read (after :func:`.config.validate`), so the
     parse overlaps Sphinx loading its environment and reading the documents.
     """
-    database.set_cache_dir(Path(app.doctreedir) / "highlight-bibcache")
+    database.set_cache_dir(Path(app.doctreedir) / "highlight-bibcache", report_cache_problem)
     source = BibSource.configured(config)
     database.parse_ahead(map(Path, source.paths), source.encoding)
+
+
+def report_cache_problem(problem: BibProblem) -> None:
+    """Warn that a damaged cache of a BibTeX file was discarded, located at the file."""
+    warn(problem.message, problem.subtype, problem.location, once=True)
 
 
 def parse_listed_files_ahead(app: Sphinx) -> None:

@@ -5,7 +5,8 @@ done. So each set of files is named by a digest of what it is made from (the ent
 digests, the file stem, any extra text and this package's version) and written by a
 :class:`~.background.Worker`: a child process converts and writes while Sphinx writes
 the pages. Pages sharing the same entries share their files, and a changed entry gives
-a new name, so a file under a name never needs rewriting.
+a new name, so a file under a name never needs rewriting; the files no page links any
+more are removed when the build finishes (:mod:`.published`).
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from sphinxcontrib_highlight import __version__
 from sphinxcontrib_highlight.export import formats
 from sphinxcontrib_highlight.speed import Worker
+from sphinxcontrib_highlight.web.published import PublishedFiles
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from docutils import nodes
     from pybtex.database import Entry
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
@@ -98,16 +101,22 @@ def _write_once(path: Path, text: str) -> None:
 
     Names are digests of the content's sources, so an existing file is already right;
     writing through a temporary file and a rename means a reader (or a second build)
-    never sees half a file.
+    never sees half a file, and the temporary file never outlives a failure or Ctrl-C.
     """
     data = text.encode("utf-8")
     if path.is_file() and path.stat().st_size == len(data):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    Path(temporary).replace(path)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        temporary.chmod(0o644)  # mkstemp's 0600 would hide it from the web server
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 #: The writer of each running build, by builder.
@@ -173,3 +182,39 @@ def finish_downloads(app: Sphinx, exception: BaseException | None) -> None:
     writer = _writers.pop(app.builder, None)
     if writer is not None:
         writer.finish()
+
+
+#: What the pages of each running build link, by builder (see :mod:`.published`).
+_published: weakref.WeakKeyDictionary[Builder, PublishedFiles] = weakref.WeakKeyDictionary()
+
+
+def start_recording(app: Sphinx, builder: Builder) -> None:
+    """Sphinx event ``write-started``: note from now on which files each page links, for
+    a web builder (an embedded one, epub or HTML help, writes no downloads)."""
+    if builder.format == "html" and not getattr(builder, "embedded", False):
+        _published[builder] = PublishedFiles(builder, DOWNLOAD_DIR)
+
+
+def record_links(builder: Builder, docname: str, job: DownloadJob) -> None:
+    """Note that the page ``docname`` links the job's files."""
+    published = _published.get(builder)
+    if published is not None:
+        folder = job.folder.removeprefix(f"{DOWNLOAD_DIR}/")
+        names = [*(job.stem + fmt.suffix for fmt in formats.FORMATS.values()), *dict(job.extra)]
+        published.page(docname).update(f"{folder}/{name}" for name in names)
+
+
+def record_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Sphinx event ``doctree-resolved``: the page is written in this build, so what it
+    linked before no longer counts (it may link nothing now)."""
+    published = _published.get(app.builder)
+    if published is not None:
+        published.page(docname)
+
+
+def remove_unlinked(app: Sphinx, exception: BaseException | None) -> None:
+    """Sphinx event ``build-finished``, after the files are written: record what each
+    page links and, if the build succeeded, remove the download files none links."""
+    published = _published.pop(app.builder, None)
+    if published is not None:
+        published.finish(succeeded=exception is None)

@@ -246,6 +246,7 @@ class ReaderTools(SphinxPostTransform):
         folder = downloads.folder_for(entries, stem, extra)
         job = downloads.DownloadJob(folder, stem, tuple(sources), tuple(extra.items()))
         downloads.writer_for(self.builder, self.domain.bibliography).request(job)
+        downloads.record_links(self.builder, self.env.docname, job)
         base = self.builder.get_target_uri(self.env.docname)
         urls = {
             kind: relative_uri(base, f"{folder}/{stem}{suffix}")
@@ -295,6 +296,7 @@ def _replay_requests(builder: Builder, bibliography_of: Any, jobs: list[Any]) ->
     writer = downloads.writer_for(builder, bibliography_of)
     for job in jobs:
         writer.request(job)
+        downloads.record_links(builder, builder.env.docname, job)
 
 
 HTML_EXTRAS = PageExtra(_finish_page, downloads.keep_requests, _replay_requests)
@@ -312,6 +314,10 @@ def register(app: Sphinx) -> None:
     app.connect("builder-inited", add_html_assets)
     app.connect("html-page-context", add_meta_tags)
     app.connect("build-finished", downloads.finish_downloads)
+    app.connect("write-started", downloads.start_recording)
+    app.connect("doctree-resolved", downloads.record_page)
+    # After the children that write files and resolve pages have finished (priority 500).
+    app.connect("build-finished", downloads.remove_unlinked, priority=800)
 
 
 def add_static_path(app: Sphinx, config: Config) -> None:
