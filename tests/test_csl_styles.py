@@ -130,3 +130,15 @@ def test_cli_locale_and_path_styles(tmp_path):
     unknown = run_cli("render", bib, "--style", "natur")
     assert unknown.returncode == 2
     assert "unknown CSL style 'natur'; closest: nature" in unknown.stderr
+
+
+def test_highlight_locale_sets_the_words_of_csl_styles(make_app, root_copy):
+    """The styles' words follow ``highlight_locale``; the extension's own words (the
+    heading) still follow ``language``."""
+    app = make_app("html", srcdir=root_copy("bundled"), freshenv=True,
+                   confoverrides={"highlight_locale": "de-AT"})
+    app.build()
+    page = soup(app)
+    assert page.select_one(".highlight-citation-heading").get_text() == "Cite this article"
+    third = page.select("ol.highlight-reference-list > li")[2].get_text()
+    assert "Takanami K, u.\u00a0a. A spinal microglia" in third

@@ -185,6 +185,17 @@ class HighlightConfig:
         _one_of(CITE_FORMATS),
         lambda: f"one of {literals(CITE_FORMATS)}.",
     )
+    locale: str | None = _option(
+        None,
+        frozenset({str, type(None)}),
+        "The language of the words CSL styles print (``et al.``, ``edited by``, month "
+        "names, quotation marks), as a CSL locale such as ``de-AT`` or ``en-GB``. None: "
+        "the project's ``language``. A style that names its own language keeps it.",
+        _optional_string,
+        lambda: "None, or a language tag with a CSL locale: ``en-US``, ``en-GB``, ``de``, "
+        "``de-AT``, ``fr``, ``zh-CN`` and the other locales of the CSL project (English "
+        "where there is none).",
+    )
     bibfile_encoding: str = _option(
         "utf-8-sig",
         frozenset({str}),

@@ -75,5 +75,6 @@ def parse_listed_files_ahead(app: Sphinx) -> None:
 
 
 def use_document_language(app: Sphinx, config: Config) -> None:
-    """Styles print their words (``et al.``) in the project's ``language``."""
-    use_language(config.language)
+    """Styles print their words (``et al.``) in the project's ``language``, or in the
+    CSL locale ``highlight_locale`` names."""
+    use_language(config.language, config.highlight_locale)

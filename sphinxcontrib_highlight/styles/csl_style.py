@@ -30,7 +30,7 @@ from sphinxcontrib_highlight.bibliography.urls import web_url
 from sphinxcontrib_highlight.styles.base import Rendered
 from sphinxcontrib_highlight.styles.csl import Processor, Style, catalog
 from sphinxcontrib_highlight.styles.csl.formatted import serialised_tokens
-from sphinxcontrib_highlight.styles.terms import current_language
+from sphinxcontrib_highlight.styles.terms import current_locale
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -160,8 +160,7 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
         indexes in the style's bibliography."""
         parts = [self._items_of(entry, lookup) for entry in entries]
         items = [item for part in parts for item in part]
-        language = current_language()
-        locale = self.csl.default_locale or (language.replace("_", "-") if language else None)
+        locale = self.csl.default_locale or current_locale()
         processor = Processor(self.csl, items, locale=locale)
         marks = processor.quote_marks
         printed = processor.bibliography()

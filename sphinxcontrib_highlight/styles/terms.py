@@ -17,13 +17,17 @@ LOCALE_DIR = Path(__file__).parent.parent / "locale"
 
 _catalog: gettext.NullTranslations = gettext.NullTranslations()
 _language: str | None = None
+_locale: str | None = None
 
 
-def use_language(language: str | None) -> None:
+def use_language(language: str | None, locale: str | None = None) -> None:
     """Print the words of ``language`` (a Sphinx language code such as ``de`` or
-    ``zh_CN``) from now on; English where the catalogs have no such language."""
-    global _catalog, _language  # one language per process, as Sphinx has one per build
+    ``zh_CN``) from now on; English where the catalogs have no such language. CSL styles
+    print theirs in ``locale`` (a CSL locale such as ``de-AT``) if given, else in
+    ``language``."""
+    global _catalog, _language, _locale  # one language per process, as Sphinx has one per build
     _language = language
+    _locale = locale
     languages = [language] if language else []
     _catalog = gettext.translation(MESSAGE_CATALOG, LOCALE_DIR, languages, fallback=True)
 
@@ -33,6 +37,8 @@ def term(message: str) -> str:
     return _catalog.gettext(message)
 
 
-def current_language() -> str | None:
-    """The language chosen with :func:`use_language` (None: none was)."""
-    return _language
+def current_locale() -> str | None:
+    """The CSL locale for styles: the one :func:`use_language` was given, else its
+    language as a CSL tag (``zh_CN`` is ``zh-CN``); None if neither was."""
+    tag = _locale or _language
+    return tag.replace("_", "-") if tag else None
