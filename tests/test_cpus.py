@@ -85,6 +85,10 @@ def test_the_smaller_of_affinity_and_quota_counts(tmp_path, monkeypatch):
 
 
 def test_no_child_on_one_cpu(monkeypatch):
+    # Other tests of this process (the browser's) may leave threads, which also rule
+    # children out: here only the CPUs vary.
+    monkeypatch.setattr(background.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(background.switch, "_enabled", True)
     monkeypatch.setattr(cpus, "usable_cpus", lambda: 1)
     assert not background.available()
     monkeypatch.setattr(cpus, "usable_cpus", lambda: 2)

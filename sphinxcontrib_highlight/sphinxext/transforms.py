@@ -141,6 +141,12 @@ class ResolveHighlight(SphinxPostTransform):
         return app.builder
 
     @property
+    def words(self) -> str:
+        """The language styles print their words in, which keys the formatted entries:
+        ``highlight_locale`` if set, else the project's ``language``."""
+        return str(self.config.highlight_locale or self.config.language)
+
+    @property
     def for_html(self) -> bool:
         return self.builder.format == "html"
 
@@ -156,7 +162,7 @@ class ResolveHighlight(SphinxPostTransform):
         The warnings point at the entry in its .bib file, where the fix belongs, and come
         once however many lists show the entry.
         """
-        rendered = render_entry(style, entry, self.config.language, bibliography.get)
+        rendered = render_entry(style, entry, self.words, bibliography.get)
         location = entry_location(bibliography, entry, used_at)
         for subtype, message in rendering_problems(style, entry, rendered):
             warn(message, subtype, location, once=True)
@@ -273,7 +279,7 @@ class ResolveHighlight(SphinxPostTransform):
                 if html:
                     item += unindexed_html(html)
             else:
-                printed = rendered_plain(record.style, entry, self.config.language)
+                printed = rendered_plain(record.style, entry, self.words)
                 item += self.links_paragraph(entry, link_kinds, location_in_bib, printed)
             enumeration += item
         serial = record.list_id.rsplit("#", 1)[-1]
@@ -386,7 +392,7 @@ class ResolveHighlight(SphinxPostTransform):
                 continue
             entry = self.domain.bibliography(target.bibfiles).get(target.key)
             title = (
-                rendered_plain(target.style, entry, self.config.language) if entry is not None
+                rendered_plain(target.style, entry, self.words) if entry is not None
                 else ""
             )
             number = str(target.number)

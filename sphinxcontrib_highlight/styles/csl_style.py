@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import quote
 
 from pybtex.richtext import HRef, String, Tag, Text
 from pybtex.style import FormattedEntry
@@ -26,7 +25,7 @@ from pybtex.style.formatting import BaseStyle
 
 from sphinxcontrib_highlight.bibliography.latex import InvalidLatexError, strict_latex_text
 from sphinxcontrib_highlight.bibliography.to_csl import csl_item, known_type
-from sphinxcontrib_highlight.bibliography.urls import web_url
+from sphinxcontrib_highlight.bibliography.urls import DOI_RESOLVER, doi_url, web_url
 from sphinxcontrib_highlight.styles.base import Rendered
 from sphinxcontrib_highlight.styles.csl import Processor, Style, catalog
 from sphinxcontrib_highlight.styles.csl.formatted import serialised_tokens
@@ -56,9 +55,6 @@ _TAGS = {
 #: A URL inside rendered text (a DOI link, an item's URL), made a link; the punctuation
 #: that ends a sentence after it is not part of it.
 _URL = re.compile(r"https?://\S+?(?=[.,;:]?(?:\s|$))")
-
-#: The characters a URL keeps as they are; others are percent-encoded in a link.
-_URL_SAFE = "/:;?#@!$&'()*+,=%~._-[]"
 
 #: What an entry of each CSL type is not complete without, as the BibTeX fields a user
 #: fills in: a style that prints one of these variables needs it. Everything else a
@@ -329,9 +325,11 @@ def _linked(text: str) -> list[Any]:
             continue
         if match.start() > position:
             parts.append(String(text[position : match.start()]))
-        # The link's target is percent-encoded where the text is not: a quote or angle
-        # bracket in a field never reaches an attribute as itself.
-        parts.append(HRef(quote(url, safe=_URL_SAFE), String(match.group(0))))
+        # A DOI's link is the resolver's URL with the DOI percent-encoded, as the links
+        # line makes it; any other URL links as written (the writers escape attributes).
+        doi = url[len(DOI_RESOLVER):] if url.startswith(DOI_RESOLVER) else None
+        target = (doi_url(doi) or url) if doi else url
+        parts.append(HRef(target, String(match.group(0))))
         position = match.end()
     if position < len(text):
         parts.append(String(text[position:]))

@@ -415,11 +415,12 @@ _MERGE = {
 
 
 def _previous_text(tokens: list[_Token], index: int) -> tuple[_Token | None, bool]:
-    """The last non-empty text before ``index`` (not across an opening quote), and
+    """The last non-empty text before ``index`` (not across an opening quote, nor out of
+    a display block: a numeric style's label "1." never merges with a title "..."), and
     whether a closing quote lies in between."""
     quoted = False
     for tok in reversed(tokens[:index]):
-        if tok.kind == "qopen":
+        if tok.kind == "qopen" or (tok.kind in ("open", "close") and tok.value.startswith(("<div", "</div"))):
             return None, False
         if tok.kind == "qclose":
             quoted = True
