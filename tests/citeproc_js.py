@@ -32,7 +32,6 @@ RENDER_JS = CITEPROC_JS_DIR / "render.js"
 LOCALES_CANDIDATES = (
     ROOT / "sphinxcontrib_highlight" / "styles" / "csl" / "locales",
     ROOT.parent / "shared" / "csl-locales",
-    Path("/work/shared/csl-locales"),
 )
 
 # The styles compared, and the real BibTeX files whose entries they print.
