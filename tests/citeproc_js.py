@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -311,25 +312,28 @@ def compare(
 ) -> dict[tuple[str, Mode], Tally]:
     """Tallies by (style id, mode) of ``ours`` against ``reference`` on the same jobs.
 
-    ``ours`` renders one style at a time, so that a style it cannot print counts as all
-    its entries different (its error is kept) instead of stopping the comparison.
+    ``ours`` renders one job at a time, so that a job it cannot print counts as all its
+    entries different (the error and where it was raised are kept) and the other jobs
+    still count.
     """
     reference_results = reference(jobs)
     tallies: dict[tuple[str, Mode], Tally] = {}
-    by_style: dict[tuple[str, Mode], list[int]] = {}
-    for index, job in enumerate(jobs):
-        by_style.setdefault((job.style.style_id, job.mode), []).append(index)
-    for key, indices in by_style.items():
-        tally = tallies.setdefault(key, Tally())
-        style_jobs = [jobs[index] for index in indices]
+    for job, reference_entries in zip(jobs, reference_results, strict=True):
+        tally = tallies.setdefault((job.style.style_id, job.mode), Tally())
         try:
-            our_results = ours(style_jobs)
+            (our_entries,) = ours([job])
         except Exception as error:  # noqa: BLE001 - an engine failure is a finding, not a stop
-            tally.errors.append(f"{type(error).__name__}: {error}")
-            our_results = [[] for _ in style_jobs]
-        for index, job, our_entries in zip(indices, style_jobs, our_results, strict=True):
-            tally_job(tally, job, our_entries, reference_results[index])
+            tally.errors.append(f"{job.label}: {_described(error)}")
+            our_entries = []
+        tally_job(tally, job, our_entries, reference_entries)
     return tallies
+
+
+def _described(error: Exception) -> str:
+    """The error and the line of code that raised it."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(error).__name__}: {error}{where}"
 
 
 def overall_percent(tallies: Iterable[Tally]) -> float:
