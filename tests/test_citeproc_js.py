@@ -31,24 +31,26 @@ GOAL_OVERALL = 95.0
 # Per style, the least share (%) of identical entries (bibliography, citations) our engine
 # must keep on this sample, and whether its bibliography order must be citeproc-js's.
 # Raise a figure when the engine gets better; never lower one to let a change pass.
+# First figures: the csl-engine branch at 4922e85 (its numeric styles' bibliographies lack
+# the space citeproc-js's text format puts after a left-margin block, hence 0.7 %).
 MINIMUM_PERCENT: dict[str, tuple[float, float, bool]] = {
-    "apa": (0.0, 0.0, False),
-    "chicago-author-date": (0.0, 0.0, False),
-    "ieee": (0.0, 0.0, False),
-    "nature": (0.0, 0.0, False),
-    "cell": (0.0, 0.0, False),
-    "harvard-cite-them-right": (0.0, 0.0, False),
-    "modern-language-association": (0.0, 0.0, False),
-    "american-medical-association": (0.0, 0.0, False),
-    "american-chemical-society": (0.0, 0.0, False),
-    "nlm-citation-sequence": (0.0, 0.0, False),
-    "elsevier-vancouver": (0.0, 0.0, False),
-    "springer-basic-author-date": (0.0, 0.0, False),
-    "springer-basic-brackets": (0.0, 0.0, False),
-    "springer-vancouver-brackets": (0.0, 0.0, False),
-    "nature-publishing-group-vancouver": (0.0, 0.0, False),
+    "apa": (62.5, 96.5, True),
+    "chicago-author-date": (0.0, 86.8, True),
+    "ieee": (0.6, 100.0, True),
+    "nature": (0.6, 100.0, True),
+    "cell": (0.6, 100.0, True),
+    "harvard-cite-them-right": (96.5, 100.0, False),
+    "modern-language-association": (87.4, 100.0, True),
+    "american-medical-association": (0.6, 100.0, True),
+    "american-chemical-society": (0.6, 100.0, True),
+    "nlm-citation-sequence": (0.6, 100.0, True),
+    "elsevier-vancouver": (0.0, 100.0, True),
+    "springer-basic-author-date": (99.3, 100.0, True),
+    "springer-basic-brackets": (0.6, 100.0, True),
+    "springer-vancouver-brackets": (98.6, 100.0, True),
+    "nature-publishing-group-vancouver": (0.6, 100.0, True),
 }
-MINIMUM_OVERALL = 0.0
+MINIMUM_OVERALL = 64.4
 
 
 @pytest.fixture(scope="module")
