@@ -142,8 +142,8 @@ def _conf(variant: str) -> str:
 def _printed(bibtex: str) -> dict[str, str]:
     """Each entry as this extension prints it in a reference list, by key, escaped for
     reST: what the plain variant types in, so that it shows the same text."""
-    from sphinxcontrib_highlight.bibdata import load_bibliography
-    from sphinxcontrib_highlight.formatting import plain, render_entry
+    from sphinxcontrib_highlight.bibliography.database import load_bibliography
+    from sphinxcontrib_highlight.sphinxext.formatting import plain, render_entry
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "refs.bib")

@@ -15,14 +15,21 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 #: Bump when the layout of the data kept in Sphinx's environment changes.
-ENV_VERSION = 4
+ENV_VERSION = 5
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the extension with Sphinx."""
-    from .extension import setup_extension
+    # Each layer registers its own part; the imports wait until Sphinx loads the
+    # extension, so that importing the package (for its styles or the command line)
+    # stays cheap.
+    from sphinxcontrib_highlight import speed
+    from sphinxcontrib_highlight.sphinxext import setup as sphinx_side
+    from sphinxcontrib_highlight.web import page_extras
 
-    setup_extension(app)
+    sphinx_side.register(app)
+    page_extras.register(app)
+    speed.register(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .cli import main
+from sphinxcontrib_highlight.cli.main import main
 
 raise SystemExit(main(prog="python -m sphinxcontrib_highlight"))

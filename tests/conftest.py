@@ -55,7 +55,7 @@ def warnings(app: SphinxTestApp) -> str:
 
 def count_chunk_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the text of every chunk the loader parses from now on (not reused)."""
-    from sphinxcontrib_highlight import bibparse
+    from sphinxcontrib_highlight.bibliography import parse as bibparse
 
     parsed: list[str] = []
     real = bibparse.parse_chunk

@@ -12,14 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import output_files, own_warnings, soup
 
-from sphinxcontrib_highlight import (
-    background,
-    bibdata,
-    bibparse,
-    downloads,
-    prerender,
-    transforms,
-)
+from sphinxcontrib_highlight.bibliography import database as bibdata
+from sphinxcontrib_highlight.bibliography import parse as bibparse
+from sphinxcontrib_highlight.speed import background, prerender
+from sphinxcontrib_highlight.sphinxext import transforms
+from sphinxcontrib_highlight.web import downloads
 
 
 def record_pids(monkeypatch: pytest.MonkeyPatch, module: object, name: str, log: Path) -> None:

@@ -11,7 +11,9 @@ from bs4 import BeautifulSoup
 from conftest import count_chunk_parses
 from test_parse_paths import REAL_FILES
 
-from sphinxcontrib_highlight import bibdata, bibparse, bibstore
+from sphinxcontrib_highlight.bibliography import database as bibdata
+from sphinxcontrib_highlight.bibliography import parse as bibparse
+from sphinxcontrib_highlight.bibliography import store as bibstore
 
 
 def bodies(outdir: Path) -> dict[str, str]:
@@ -177,7 +179,7 @@ def test_python_without_sqlite_parses_in_memory(tmp_path, monkeypatch):
     bib = tmp_path / "refs.bib"
     bib.write_text("@misc{a, title={One}}\n", encoding="utf-8")
     monkeypatch.setattr(bibdata, "_cache_dir", tmp_path / "cache")
-    monkeypatch.setattr(bibdata, "bibstore", None)
+    monkeypatch.setattr(bibdata, "store", None)
     forget_parses(monkeypatch)
     assert bibdata.load_file(bib, "utf-8").entries["a"].fields["title"] == "One"
     assert not (tmp_path / "cache").exists()

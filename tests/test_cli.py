@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from conftest import warnings
 from seed import REFERENCES
 
-from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE
+from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE
 
 BAD_BIB = Path(__file__).parent / "roots" / "test-bad-bib" / "problems.bib"
 SCRIPT = Path(sys.executable).parent / "sphinx-highlight"

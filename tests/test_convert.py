@@ -10,8 +10,12 @@ import rispy
 from pybtex.database import parse_string
 from seed import REFERENCE_DOIS
 
-from sphinxcontrib_highlight import convert
-from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE, load_bibliography, parse_text
+from sphinxcontrib_highlight.bibliography.database import (
+    BUNDLED_BIBFILE,
+    load_bibliography,
+    parse_text,
+)
+from sphinxcontrib_highlight.export import formats as convert
 
 VARIED = r"""
 @preamble{"\newcommand{\noop}[1]{}"}
@@ -70,7 +74,7 @@ def test_bibtex_round_trip(bundled):
 
 
 def test_bibtex_of_one_entry_and_preamble(varied):
-    from sphinxcontrib_highlight.bibdata import Bibliography
+    from sphinxcontrib_highlight.bibliography.database import Bibliography
 
     text = convert.to_bibtex(Bibliography((varied,)))
     assert r"\newcommand{\noop}" in parse_string(text, "bibtex").preamble

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sphinxcontrib_highlight.bibdata import load_file
-from sphinxcontrib_highlight.formatting import plain, render_entry
+from sphinxcontrib_highlight.bibliography.database import load_file
+from sphinxcontrib_highlight.sphinxext.formatting import plain, render_entry
 
 GALLERY = Path(__file__).resolve().parent.parent / "docs" / "gallery.bib"
 STYLES = ["neurosci-bull", "springer-nature"]

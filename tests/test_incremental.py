@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from sphinxcontrib_highlight import background
-from sphinxcontrib_highlight.model import Packed, unpacked
+from sphinxcontrib_highlight import speed
+from sphinxcontrib_highlight.speed.packing import Packed, unpacked
 
 PAGES = ("index", "chapter1", "chapter2", "chapter3", "bibliography")
 
@@ -113,7 +113,7 @@ def test_while_a_child_parses_the_build_unpacks_and_collects(make_app, built, mo
     """A build that would wait for the child parsing a changed .bib unpacks the records
     and runs the collector's full pass first, in what would be idle time."""
     collected = []
-    monkeypatch.setattr(background, "busy", lambda: True)
+    monkeypatch.setattr(speed, "busy", lambda: True)
     monkeypatch.setattr(gc, "collect", lambda *args: collected.append(args) or 0)
     future = time.time() + 5
     os.utime(built / "refs.bib", (future, future))

@@ -14,9 +14,9 @@ from docutils import nodes
 from docutils.core import publish_doctree
 from markdown_it import MarkdownIt
 
-from sphinxcontrib_highlight.bibdata import parse_text
-from sphinxcontrib_highlight.formatting import plain, render_entry
-from sphinxcontrib_highlight.markup import numbered_list
+from sphinxcontrib_highlight.bibliography.database import parse_text
+from sphinxcontrib_highlight.export.markup import numbered_list
+from sphinxcontrib_highlight.sphinxext.formatting import plain, render_entry
 
 URL = 'https://example.org/a_(b)?q="x"&y=<z>`w`'
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import output_files, own_warnings
 
-from sphinxcontrib_highlight import bibdata, memo
+from sphinxcontrib_highlight.bibliography import database as bibdata
+from sphinxcontrib_highlight.speed import memo
 
 
 def test_recent_keeps_the_latest_items():

@@ -92,7 +92,7 @@ def test_wheel_holds_data_styles_static_and_types(dist):
                  "__main__.py"):
         assert package + name in names
     assert not [name for name in names if "/tests/" in name or name.startswith("tests/")]
-    assert "sphinx-highlight = sphinxcontrib_highlight.cli:main" in entry_points
+    assert "sphinx-highlight = sphinxcontrib_highlight.cli.main:main" in entry_points
     declared = _entry_point_group(entry_points, "pybtex.style.formatting")
     assert declared == BUILT_IN  # the styles found without reading entry points
     assert metadata["License-Expression"] == "BSD-2-Clause"
@@ -136,7 +136,7 @@ def test_installed_wheel_builds_a_project(dist, tmp_path):
                 "import sphinxcontrib_highlight as m; print(m.__file__)", cwd=tmp_path)
     assert Path(where.stdout.strip()).is_relative_to(venv)
     bundled = run(bindir / "python", "-c",
-                  "from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE as b; print(b)",
+                  "from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE as b; print(b)",
                   cwd=tmp_path).stdout.strip()
     (project / "bundled.bib").write_bytes(Path(bundled).read_bytes())
 

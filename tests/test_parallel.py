@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import warnings
 from sphinx.util.console import strip_colors
 
-from sphinxcontrib_highlight import background
+from sphinxcontrib_highlight.speed import background
 
 
 def bodies(outdir: Path) -> dict[str, str]:

@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from pybtex.database import parse_string
 from test_properties import BUNDLED_TEXT, SETTINGS, bibtex_like
 
-from sphinxcontrib_highlight import bibparse
-from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE, BibFile, parse_text
-from sphinxcontrib_highlight.convert import balanced_braces
-from sphinxcontrib_highlight.styles import latex
-from sphinxcontrib_highlight.styles.latex import decoded_simply
+from sphinxcontrib_highlight.bibliography import latex
+from sphinxcontrib_highlight.bibliography import parse as bibparse
+from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE, BibFile, parse_text
+from sphinxcontrib_highlight.bibliography.latex import decoded_simply
+from sphinxcontrib_highlight.export.formats import balanced_braces
 
 HERE = Path(__file__).parent
 REAL_FILES = sorted(
@@ -149,8 +149,8 @@ def test_downloads_joined_from_entries_equal_whole_file_writers():
 
     import rispy
 
-    from sphinxcontrib_highlight import convert
-    from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE, load_bibliography
+    from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE, load_bibliography
+    from sphinxcontrib_highlight.export import formats as convert
 
     for path in [BUNDLED_BIBFILE, HERE / "data" / "varied.bib"]:
         entries = list(load_bibliography([path], "utf-8").entries.values())
@@ -176,7 +176,7 @@ json_values = st.recursive(
 def test_indented_json_is_the_standard_librarys(value):
     import json
 
-    from sphinxcontrib_highlight.convert import _indented_json
+    from sphinxcontrib_highlight.export.formats import _indented_json
 
     assert _indented_json(value, "") == json.dumps(value, ensure_ascii=False, indent=2)
 

@@ -6,11 +6,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.database import Entry, Person
 
-from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE, BibProblem, parse_text
-from sphinxcontrib_highlight.formatting import to_nodes
+from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE, BibProblem, parse_text
+from sphinxcontrib_highlight.bibliography.latex import latex_text, plain_text
+from sphinxcontrib_highlight.sphinxext.formatting import to_nodes
 from sphinxcontrib_highlight.styles import find_style
 from sphinxcontrib_highlight.styles.base import ENTRY_TYPES
-from sphinxcontrib_highlight.styles.latex import latex_text, plain_text
 
 STYLES = ("neurosci-bull", "springer-nature", "vancouver", "apa")
 SETTINGS = settings(max_examples=150, deadline=None,

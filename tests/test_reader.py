@@ -24,7 +24,7 @@ from pybtex.richtext import Text
 from seed import CITATION, CITATION_DOI, REFERENCE_DOIS, REFERENCES
 from zotero import embedded_metadata, parse_context_object
 
-from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE
+from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "csl-data.json").read_text("utf-8"))
 

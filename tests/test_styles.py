@@ -8,7 +8,11 @@ import pytest
 from pybtex.database import Entry, Person
 from seed import CITATION, REFERENCES
 
-from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE, load_bibliography, parse_text
+from sphinxcontrib_highlight.bibliography.database import (
+    BUNDLED_BIBFILE,
+    load_bibliography,
+    parse_text,
+)
 from sphinxcontrib_highlight.styles import find_style, style_names
 
 VARIED = load_bibliography([Path(__file__).parent / "data" / "varied.bib"], "utf-8")

@@ -1,7 +1,7 @@
 """``.. highlight-cli-help:: [COMMAND]``: the command line's ``--help``, from the parser.
 
 The CLI page shows each command's help as the program prints it, generated from
-:func:`sphinxcontrib_highlight.cli.build_parser` at build time, so it cannot drift.
+:func:`sphinxcontrib_highlight.cli.main.build_parser` at build time, so it cannot drift.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from sphinxcontrib_highlight.cli import build_parser
+from sphinxcontrib_highlight.cli.main import build_parser
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -1,8 +1,8 @@
 """Doc-only directives that render reference tables from the code, so they cannot drift.
 
 ``highlight-config-table`` lists every configuration value from
-:class:`sphinxcontrib_highlight.config.HighlightConfig`; ``highlight-warnings-table``
-lists every warning subtype from :class:`sphinxcontrib_highlight.warnings_.Warn`.
+:class:`sphinxcontrib_highlight.sphinxext.config.HighlightConfig`; ``highlight-warnings-table``
+lists every warning subtype from :class:`sphinxcontrib_highlight.sphinxext.warnings_.Warn`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from docutils import nodes
 from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.docutils import SphinxDirective
 
-from sphinxcontrib_highlight import config, warnings_
+from sphinxcontrib_highlight.sphinxext import config, warnings_
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

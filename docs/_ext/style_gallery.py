@@ -16,7 +16,7 @@ from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.parsing import nested_parse_to_nodes
 
-from sphinxcontrib_highlight.bibdata import load_file
+from sphinxcontrib_highlight.bibliography.database import load_file
 from sphinxcontrib_highlight.styles import GROUP
 
 from . import gallery_pdf

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pybtex.plugin
 from pybtex.plugin import PluginNotFound
 
-from .base import HighlightStyle, Rendered
+from sphinxcontrib_highlight.styles.base import HighlightStyle, Rendered
 
 if TYPE_CHECKING:
     from pybtex.style.formatting import BaseStyle

@@ -21,10 +21,18 @@ from typing import TYPE_CHECKING
 
 from pybtex.richtext import HRef, Tag, Text
 
-from ..urls import doi_url
-from . import names
-from .base import Fields, HighlightStyle, edition, join, sentence, split_others, term
-from .neurosci_bull import eprint, repository, url
+from sphinxcontrib_highlight.bibliography.urls import doi_url
+from sphinxcontrib_highlight.styles import names
+from sphinxcontrib_highlight.styles.base import (
+    Fields,
+    HighlightStyle,
+    edition,
+    join,
+    sentence,
+    split_others,
+)
+from sphinxcontrib_highlight.styles.neurosci_bull import eprint, repository, url
+from sphinxcontrib_highlight.styles.terms import term
 
 if TYPE_CHECKING:
     from pybtex.database import Person

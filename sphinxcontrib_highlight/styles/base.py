@@ -17,29 +17,20 @@ from typing import TYPE_CHECKING, Any
 from pybtex.richtext import Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
-from sphinx.locale import get_translation
 
-from .. import memo
-from . import names
-from .latex import (
+from sphinxcontrib_highlight.bibliography.latex import (
     InvalidLatexError,
     latex_text,
     plain_text,
     strict_latex_text,
     strict_plain_text,
 )
+from sphinxcontrib_highlight.speed import per_entry
+from sphinxcontrib_highlight.styles import names
+from sphinxcontrib_highlight.styles.terms import term
 
 if TYPE_CHECKING:
     from pybtex.database import Entry, Person
-
-MESSAGE_CATALOG = "sphinxcontrib-highlight"
-_ = get_translation(MESSAGE_CATALOG)
-
-
-def term(message: str) -> str:
-    """A user-facing word in the language of the Sphinx project (English elsewhere)."""
-    return str(_(message))
-
 
 #: Entry types every style here formats; others fall back to :meth:`format_generic`.
 ENTRY_TYPES = (
@@ -72,7 +63,7 @@ TYPE_ALIASES = {
 }
 
 
-@memo.per_entry
+@per_entry
 def stripped_fields(entry: Entry) -> dict[str, str]:
     """An entry's fields by lower-cased name, stripped: a style, the links, COinS, RIS and
     CSL-JSON each ask for dozens of fields, most of them absent, and pybtex's

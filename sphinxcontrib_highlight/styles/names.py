@@ -11,7 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .latex import latex_text, plain_text
+from sphinxcontrib_highlight.bibliography.latex import latex_text, plain_text
+from sphinxcontrib_highlight.bibliography.persons import is_others
 
 if TYPE_CHECKING:
     from pybtex.database import Person
@@ -20,11 +21,6 @@ if TYPE_CHECKING:
 def decode(latex: str) -> str:
     """Plain text of a LaTeX fragment: accents decoded, braces dropped, never re-cased."""
     return plain_text(latex_text(latex))
-
-
-def is_others(person: Person) -> bool:
-    """Whether this is BibTeX's ``and others``, which stands for more authors."""
-    return not person.first_names and [n.lower() for n in person.last_names] == ["others"]
 
 
 def surname(person: Person) -> str:

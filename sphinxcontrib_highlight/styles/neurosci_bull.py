@@ -15,10 +15,18 @@ from typing import TYPE_CHECKING
 
 from pybtex.richtext import HRef, Text
 
-from ..urls import web_url
-from . import names
-from .base import Fields, HighlightStyle, edition, join, sentence, split_others, term
-from .latex import plain_text
+from sphinxcontrib_highlight.bibliography.latex import plain_text
+from sphinxcontrib_highlight.bibliography.urls import web_url
+from sphinxcontrib_highlight.styles import names
+from sphinxcontrib_highlight.styles.base import (
+    Fields,
+    HighlightStyle,
+    edition,
+    join,
+    sentence,
+    split_others,
+)
+from sphinxcontrib_highlight.styles.terms import term
 
 if TYPE_CHECKING:
     from pybtex.database import Person

@@ -13,8 +13,14 @@ from __future__ import annotations
 
 from pybtex.richtext import Text
 
-from .base import Fields, edition, join, sentence, term
-from .neurosci_bull import NeurosciBullStyle, eprint, repository, url
+from sphinxcontrib_highlight.styles.base import Fields, edition, join, sentence
+from sphinxcontrib_highlight.styles.neurosci_bull import (
+    NeurosciBullStyle,
+    eprint,
+    repository,
+    url,
+)
+from sphinxcontrib_highlight.styles.terms import term
 
 
 def nlm_pages(f: Fields) -> Text | None:

@@ -1,4 +1,4 @@
-from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE
+from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE
 
 project = "bibtex-compat"
 extensions = ["sphinxcontrib.bibtex"]

@@ -1,0 +1,442 @@
+"""Write entries as BibTeX, RIS or CSL-JSON, the formats reference managers import.
+
+One module for every writer, so the command line (``sphinx-highlight convert``), the
+pages' download links and the Zotero metadata (:mod:`.metadata`) all say the same. Every function takes a whole
+:class:`~.bibdata.Bibliography` or any iterable of entries (one entry for a single
+citation), and returns the file's text.
+
+- BibTeX is written by pybtex's own writer, so what pybtex reads back is what was loaded:
+  macros expanded, duplicates dropped, several files merged into one.
+- RIS and CSL-JSON carry plain text: LaTeX is decoded (``{\\"o}`` becomes ``ö``, braces
+  go), because neither format knows LaTeX. RIS is written by rispy, the maintained RIS
+  library, rather than by hand.
+- ``and others`` has no equivalent in RIS or CSL-JSON, so those formats list only the
+  named authors.
+- Nothing is looked up or guessed; a ``url`` that is not http(s) and a ``pmid`` that is
+  not a number are left out, so no field can smuggle a script into a reader's tool.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from json.encoder import encode_basestring as _json_string  # what dumps uses, in C
+from typing import TYPE_CHECKING, Any
+
+import rispy
+from pybtex.database import BibliographyData
+
+from sphinxcontrib_highlight.bibliography.database import Bibliography
+from sphinxcontrib_highlight.bibliography.urls import web_url
+from sphinxcontrib_highlight.speed import per_entry
+from sphinxcontrib_highlight.styles import names
+from sphinxcontrib_highlight.styles.base import TYPE_ALIASES, Fields
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import TypeAlias
+
+    from pybtex.database import Entry, Person
+
+    Entries: TypeAlias = Bibliography | Iterable[Entry]
+
+_RANGE = re.compile(r"\s*(?:--|–|—|-)\s*")
+_MONTHS = {
+    name: number
+    for number, names_ in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")),
+        start=1,
+    )
+    for name in names_
+}
+
+
+def _entries(source: Entries) -> list[Entry]:
+    if isinstance(source, Bibliography):
+        return list(source.entries.values())
+    return list(source)
+
+
+def _kind(entry: Entry) -> str:
+    """The entry type under the name the styles use (``conference`` is ``inproceedings``)."""
+    kind: str = entry.type.lower()
+    return TYPE_ALIASES.get(kind, kind)
+
+
+# --- BibTeX ----------------------------------------------------------------------------
+
+
+def to_bibtex(source: Entries) -> str:
+    """The entries as one BibTeX file, with the preambles of the files they came from."""
+    preamble = (
+        [bibfile.preamble for bibfile in source.files if bibfile.preamble]
+        if isinstance(source, Bibliography)
+        else []
+    )
+    head = str(_writer().to_string(BibliographyData(preamble=preamble))) if preamble else ""
+    unique = {entry.key: entry for entry in _entries(source)}
+    return head + "\n".join(_entry_bibtex(entry) for entry in unique.values())
+
+
+@per_entry
+def _entry_bibtex(entry: Entry) -> str:
+    """One entry as BibTeX; pybtex's writer puts a blank line between entries, as joined
+    above, so a list is written from entries converted once each."""
+    return str(_writer().to_string(BibliographyData(entries={entry.key: entry})))
+
+
+#: What pybtex's UTF-8 LaTeX encoder (``ulatex+UTF-8``) rewrites: of every character up to
+#: U+2FFF only these five; control characters and anything above are left to the encoder.
+_ENCODER_CHANGES = re.compile(r"[#%&_~\x00-\x08\x0b-\x1f]|[^\x00-\u2fff]")
+_BRACES = re.compile(r"[{}]")
+_MAX_NESTING = 100  # pybtex's own limit
+
+
+@functools.cache
+def _writer() -> Any:
+    """pybtex's BibTeX writer, made faster where its output cannot change.
+
+    Made on first use: pybtex's writer imports latexcodec, whose codec tables cost a
+    noticeable share of starting a build that writes no download.
+    """
+    from pybtex.database.output.bibtex import Writer
+
+    class FastWriter(Writer):  # type: ignore[misc]
+        """Skips the LaTeX encoder where it would change nothing, and checks braces
+        without building pybtex's tree of the value.
+
+        The encoder works character by character and was the largest single cost of
+        writing the downloads (3 ms an entry), the brace check the next: most values
+        hold none of the characters the encoder escapes and few braces.
+        """
+
+        def _encode(self, text: str) -> str:
+            if _ENCODER_CHANGES.search(text) is None:
+                return text
+            return str(super()._encode(text))
+
+        def check_braces(self, s: str) -> None:
+            if not balanced_braces(s):
+                super().check_braces(s)  # raises with pybtex's own message
+
+    return FastWriter()
+
+
+def balanced_braces(value: str) -> bool:
+    """True when pybtex's writer surely accepts ``value``: no brace group left open (a
+    ``}`` with none open is an ordinary character to BibTeX) and no deeper nesting than
+    pybtex allows. Otherwise pybtex's own check decides."""
+    depth = deepest = 0
+    for brace in _BRACES.findall(value):
+        if brace == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return depth == 0 and deepest <= _MAX_NESTING
+
+
+# --- shared by RIS and CSL-JSON --------------------------------------------------------
+
+
+def _named(people: Iterable[Person]) -> list[Person]:
+    return [person for person in people if not names.is_others(person)]
+
+
+def named_authors(entry: Entry) -> list[Person]:
+    """The authors (or, for an edited book, the editors) the data names."""
+    return _named(entry.persons.get("author") or entry.persons.get("editor") or [])
+
+
+def page_range(entry: Entry) -> tuple[str, str]:
+    """First and last page of an entry (see :func:`_page_range`)."""
+    return _page_range(Fields(entry))
+
+
+def pmid(entry: Entry) -> str:
+    """The PubMed id if it is a number ('' otherwise: no format gets a malformed one)."""
+    value = Fields(entry).plain("pmid").strip()
+    return value if value.isascii() and value.isdigit() else ""
+
+
+def year(entry: Entry) -> str:
+    """The year, from ``year`` or a biblatex ``date``."""
+    return Fields(entry).year(required=False)
+
+
+def url(entry: Entry) -> str:
+    """The entry's ``url`` if it is http(s) ('' for ``javascript:``, ``data:``, ...)."""
+    return web_url(entry.fields.get("url", "")) or ""
+
+
+def _is_corporate(person: Person) -> bool:
+    """``{World Health Organization}``: one braced last name and nothing else."""
+    parts = person.last_names
+    return (
+        not person.first_names
+        and not person.middle_names
+        and len(parts) == 1
+        and parts[0].startswith("{")
+        and parts[0].endswith("}")
+    )
+
+
+def given(person: Person) -> str:
+    """Given names as written: ``Nanna Brix``, ``J.``."""
+    return names.decode(" ".join(person.first_names + person.middle_names))
+
+
+def _page_range(f: Fields) -> tuple[str, str]:
+    """First and last page (``1274-1282.e6`` gives ``1274``, ``1282.e6``); an article
+    number is a first page with no last."""
+    pages = f.plain("pages", "eid")
+    first, _, last = _RANGE.sub("\0", pages, count=1).partition("\0")
+    return first.strip(), last.strip()
+
+
+def _date_parts(f: Fields) -> list[int]:
+    """``[year]`` or ``[year, month]`` (or with the day, from a biblatex ``date``)."""
+    date = f.plain("date")
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
+        return [int(part) for part in date.split("-")]
+    year = f.year(required=False)
+    if not year.isdigit():
+        return []
+    month = f.plain("month").strip().lower().rstrip(".")
+    number = int(month) if month.isdigit() else _MONTHS.get(month)
+    return [int(year), number] if number and 1 <= number <= 12 else [int(year)]
+
+
+# --- CSL-JSON --------------------------------------------------------------------------
+
+_CSL_TYPES = {
+    "article": "article-journal",
+    "book": "book",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "techreport": "report",
+    "misc": "document",
+    "online": "webpage",
+    # CSL's "article" is the type for preprints and other unpublished articles.
+    "preprint": "article",
+}
+
+
+def _csl_name(person: Person) -> dict[str, str]:
+    if _is_corporate(person):
+        return {"literal": names.decode(person.last_names[0])}
+    name = {
+        "family": names.decode(" ".join(person.last_names)),
+        "given": given(person),
+        "non-dropping-particle": names.decode(" ".join(person.prelast_names)),
+        "suffix": names.lineage(person),
+    }
+    return {key: value for key, value in name.items() if value}
+
+
+@per_entry
+def csl_item(entry: Entry) -> dict[str, Any]:
+    """One entry as a CSL-JSON item (the ``id`` is the BibTeX key)."""
+    f = Fields(entry)
+    kind = _kind(entry)
+    item: dict[str, Any] = {"id": entry.key, "type": _CSL_TYPES.get(kind, "document")}
+    for role in ("author", "editor"):
+        people = _named(entry.persons.get(role, []))
+        if people:
+            item[role] = [_csl_name(person) for person in people]
+    if kind == "preprint":
+        container = f.plain("journal", "journaltitle", "eprinttype", "archiveprefix",
+                           "publisher", "howpublished", "organization")
+    elif kind in ("incollection", "inproceedings"):
+        container = f.plain("booktitle")
+    else:
+        container = f.plain("journal", "journaltitle")
+    first, last = _page_range(f)
+    values = {
+        "title": f.plain("title"),
+        "container-title": container,
+        "container-title-short": f.plain("shortjournal", "journalabbrev", "journal-abbrev"),
+        "collection-title": f.plain("series"),
+        "volume": f.plain("volume"),
+        # An article's number is its issue; a report's or preprint's is its own number.
+        "issue": f.plain("number", "issue") if kind == "article" else "",
+        "number": f.plain("eprint") if kind == "preprint" else (
+            f.plain("number") if kind == "techreport" else ""),
+        "page": f"{first}-{last}" if last else first,
+        "edition": f.plain("edition"),
+        "genre": {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}.get(kind, ""),
+        "publisher": f.plain("publisher", "school", "institution", "organization",
+                            "howpublished"),
+        "publisher-place": f.plain("address", "location"),
+        "DOI": f.doi(),
+        "PMID": pmid(entry),
+        "ISBN": f.plain("isbn"),
+        "ISSN": f.plain("issn"),
+        "URL": url(entry),
+        "language": f.plain("language", "langid"),
+        "abstract": f.plain("abstract"),
+        "note": f.plain("note"),
+    }
+    item.update((key, value) for key, value in values.items() if value)
+    date = _date_parts(f)
+    if date:
+        item["issued"] = {"date-parts": [date]}
+    return item
+
+
+def to_csl_json(source: Entries) -> str:
+    """The entries as a CSL-JSON array, as Zotero, Pandoc and citeproc read it.
+
+    The text ``json.dumps(items, indent=2)`` would give, joined from each entry's own
+    text: a page's downloads hold the same entries over and over, and encoding them
+    anew for each list was a fifth of the cost of writing the downloads.
+    """
+    items = [_csl_json_text(entry) for entry in _entries(source)]
+    return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
+
+
+@per_entry
+def _csl_json_text(entry: Entry) -> str:
+    """One item as it appears, indented, in the array of :func:`to_csl_json`."""
+    return "  " + _indented_json(csl_item(entry), "  ")
+
+
+def _indented_json(value: object, indent: str) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` for a value nested at ``indent``.
+
+    With an indent, the standard library encodes in Python, not C; strings and numbers
+    encoded by its C encoder and the layout written here made CSL-JSON downloads several
+    times faster (a test holds the two to the same text).
+    """
+    if isinstance(value, str):
+        return _json_string(value)
+    inner = indent + "  "
+    if isinstance(value, dict) and value:
+        members = (
+            f"{inner}{_json_string(str(key))}: {_indented_json(item, inner)}"
+            for key, item in value.items()
+        )
+        return "{\n" + ",\n".join(members) + f"\n{indent}}}"
+    if isinstance(value, list | tuple) and value:
+        items = (f"{inner}{_indented_json(item, inner)}" for item in value)
+        return "[\n" + ",\n".join(items) + f"\n{indent}]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+# --- RIS -------------------------------------------------------------------------------
+
+_RIS_TYPES = {
+    "article": "JOUR",
+    "book": "BOOK",
+    "incollection": "CHAP",
+    "inproceedings": "CPAPER",
+    "phdthesis": "THES",
+    "mastersthesis": "THES",
+    "techreport": "RPRT",
+    "misc": "GEN",
+    "online": "ELEC",
+    # RIS has no preprint type; "unpublished work" is the nearest.
+    "preprint": "UNPB",
+}
+
+
+def inverted(person: Person) -> str:
+    """``Family, Given`` (``de Koninck, Y.``), the form RIS and Highwire tags ask for."""
+    if _is_corporate(person):
+        return names.decode(person.last_names[0])
+    family = names.surname(person)
+    first = given(person)
+    suffix = names.lineage(person)
+    return ", ".join(part for part in (family, first, suffix) if part)
+
+
+@per_entry
+def ris_record(entry: Entry) -> dict[str, Any]:
+    """One entry as a rispy record (rispy's field names, not RIS tags)."""
+    f = Fields(entry)
+    kind = _kind(entry)
+    first, last = _page_range(f)
+    date = _date_parts(f)
+    if kind in ("incollection", "inproceedings"):
+        container = f.plain("booktitle")
+    else:
+        container = f.plain("journal", "journaltitle", "eprinttype", "archiveprefix")
+    record: dict[str, Any] = {
+        "type_of_reference": _RIS_TYPES.get(kind, "GEN"),
+        "id": entry.key,
+        "authors": [inverted(p) for p in _named(entry.persons.get("author", []))],
+        "secondary_authors": [inverted(p) for p in _named(entry.persons.get("editor", []))],
+        "title": f.plain("title"),
+        "secondary_title": container,
+        "alternate_title1": f.plain("shortjournal", "journalabbrev", "journal-abbrev"),
+        "tertiary_title": f.plain("series"),
+        "year": str(date[0]) if date else "",
+        "date": "/".join(f"{part:02d}" for part in date) if len(date) > 1 else "",
+        "volume": f.plain("volume"),
+        "number": f.plain("number", "issue", "eprint"),
+        "start_page": first,
+        "end_page": last,
+        "edition": f.plain("edition"),
+        "publisher": f.plain("publisher", "school", "institution", "organization"),
+        "place_published": f.plain("address", "location"),
+        "doi": f.doi(),
+        # Reference managers put a PubMed ID in the accession number, as PubMed does.
+        "accession_number": f.plain("pmid"),
+        "issn": f.plain("isbn", "issn"),
+        "urls": [url(entry)] if url(entry) else [],
+        "language": f.plain("language", "langid"),
+        "abstract": f.plain("abstract"),
+        "notes": [note] if (note := f.plain("note")) else [],
+    }
+    return {key: value for key, value in record.items() if value}
+
+
+class _RisWriter(rispy.RisWriter):  # type: ignore[misc]
+    """rispy's writer without the ``1.``, ``2.`` line it puts before each record.
+
+    Those lines are not RIS tags; some importers skip them, stricter ones do not.
+    """
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def to_ris(source: Entries) -> str:
+    """The entries as an RIS file, one record each, in order, a blank line between.
+
+    Each record is written once (see :func:`to_csl_json`) and the file joined from them,
+    as rispy joins the records it writes.
+    """
+    return "\n".join(_ris_text(entry) for entry in _entries(source))
+
+
+@per_entry
+def _ris_text(entry: Entry) -> str:
+    return str(rispy.dumps([ris_record(entry)], implementation=_RisWriter))
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format: its writer, the suffix of its files and its media type."""
+
+    write: Callable[[Entries], str]
+    suffix: str
+    media_type: str
+    label: str
+
+
+#: Every format by the name the command line takes (``--to``).
+FORMATS: dict[str, Format] = {
+    "bibtex": Format(to_bibtex, ".bib", "application/x-bibtex", "BibTeX"),
+    "ris": Format(to_ris, ".ris", "application/x-research-info-systems", "RIS"),
+    "csl-json": Format(to_csl_json, ".csl.json", "application/vnd.citationstyles.csl+json",
+                       "CSL-JSON"),
+}

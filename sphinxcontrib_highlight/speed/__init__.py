@@ -1,0 +1,71 @@
+"""The speed layer: every trick that makes a build faster, in one place.
+
+Work done ahead in forked children (parsing a changed .bib file, writing download
+files, resolving the pages Sphinx will write next), memoized forms of entries, pauses
+of the garbage collector where a build makes many objects at once, and environment
+data kept packed as bytes. Every trick is an optimisation only: with
+``highlight_speedups = False`` none of them runs and a build writes byte-identical
+output (the tests build each root both ways).
+
+The rest of the package reaches this layer through the names below and nothing else;
+the modules here import nothing from the other layers (a test holds both rules).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sphinxcontrib_highlight.speed import background
+from sphinxcontrib_highlight.speed.background import Worker, busy
+from sphinxcontrib_highlight.speed.background import start as start_in_child
+from sphinxcontrib_highlight.speed.background import started as started_in_child
+from sphinxcontrib_highlight.speed.background import wait as wait_for_child
+from sphinxcontrib_highlight.speed.gc_pause import collector_paused
+from sphinxcontrib_highlight.speed.memo import RECENT, Recent, per_entry
+from sphinxcontrib_highlight.speed.packing import Packed, unpacked
+from sphinxcontrib_highlight.speed.prerender import (
+    PageResolver,
+    Resolved,
+    Signature,
+    finish_prerendering,
+    prerenderer_for,
+    signature,
+    write_beside_the_child,
+)
+from sphinxcontrib_highlight.speed.switch import set_enabled
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = [
+    "RECENT",
+    "Packed",
+    "PageResolver",
+    "Recent",
+    "Resolved",
+    "Signature",
+    "Worker",
+    "busy",
+    "children_available",
+    "collector_paused",
+    "per_entry",
+    "prerenderer_for",
+    "register",
+    "set_enabled",
+    "signature",
+    "start_in_child",
+    "started_in_child",
+    "unpacked",
+    "wait_for_child",
+]
+
+
+def children_available() -> bool:
+    """Whether work can be started in a child process now (see :mod:`.background`)."""
+    return background.available()
+
+
+def register(app: Sphinx) -> None:
+    """Connect the speed layer's own events: the resolving children's start and end."""
+    app.connect("builder-inited", write_beside_the_child)
+    app.connect("build-finished", finish_prerendering)

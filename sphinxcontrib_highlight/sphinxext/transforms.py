@@ -1,0 +1,508 @@
+"""Replace the placeholders with standard docutils nodes, once the project is resolved.
+
+This post-transform runs at priority 5, before Sphinx's reference resolver (10), for
+every builder. It produces only standard nodes (container, rubric, paragraph,
+enumerated_list, reference, superscript), so html, latex, text, man, texinfo and epub
+all render the result, and a list stays where its directive stands.
+
+A build that writes many pages has a child resolve the later ones with this same code,
+on its own copy of each page (:func:`resolve_page`, :mod:`.prerender`); the transform
+then puts the child's nodes in place instead of making them.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.nodes import make_refnode
+
+from sphinxcontrib_highlight.export.links import Link, doi_url, entry_links
+from sphinxcontrib_highlight.speed import (
+    PageResolver,
+    Resolved,
+    Signature,
+    collector_paused,
+    prerenderer_for,
+    signature,
+)
+from sphinxcontrib_highlight.sphinxext.formatting import (
+    plain,
+    render_entry,
+    rendered_plain,
+    rendering_problems,
+    to_nodes,
+)
+from sphinxcontrib_highlight.sphinxext.nodes import (
+    citation_block_placeholder,
+    cite_placeholder,
+    reference_list_placeholder,
+    unindexed_html,
+    unwrapped_paragraph,
+)
+from sphinxcontrib_highlight.sphinxext.sources import BibSource
+from sphinxcontrib_highlight.sphinxext.warnings_ import keep_warnings, log_kept, warn
+from sphinxcontrib_highlight.styles.terms import term
+from sphinxcontrib_highlight.warning_types import Warn
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pybtex.database import Entry
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+    from sphinxcontrib_highlight.bibliography.database import Bibliography
+    from sphinxcontrib_highlight.sphinxext.domain import HighlightDomain
+    from sphinxcontrib_highlight.sphinxext.records import ListRecord, Target
+    from sphinxcontrib_highlight.styles.base import Rendered
+
+
+class PageExtra(NamedTuple):
+    """What a layer above adds to resolved pages (the HTML pages' extras: COinS, download
+    files), so that a page a child resolves ahead gets it too, and the build replays it."""
+
+    finish_page: Callable[[nodes.document], None]
+    """Add the extras to a page just resolved (on a child's copy of the page)."""
+    keep_requests: Callable[[], list[Any]]
+    """In a child: keep the files the extras ask for in the list returned."""
+    replay_requests: Callable[[Builder, Callable[..., Any], list[Any]], None]
+    """In the build: ask again for the files a child's page asked for."""
+
+
+#: The extras of the layers above, added by their ``register``.
+PAGE_EXTRAS: list[PageExtra] = []
+
+
+def add_page_extra(extra: PageExtra) -> None:
+    """Have every resolved page get ``extra`` (once, however many apps register it)."""
+    if extra not in PAGE_EXTRAS:
+        PAGE_EXTRAS.append(extra)
+
+
+class ResolveHighlight(SphinxPostTransform):
+    """Render citation blocks, reference lists and in-text citations."""
+
+    default_priority = 5
+
+    @property
+    def domain(self) -> HighlightDomain:
+        return self.env.domains["highlight"]  # type: ignore[return-value]
+
+    def run(self, **kwargs: Any) -> None:
+        with collector_paused():  # see .collector: many objects, little garbage
+            self.render()
+
+    def render(self) -> None:
+        placeholders = page_placeholders(self.document)
+        if not placeholders:
+            return
+        ahead = prerenderer_for(self.builder)
+        ahead.page_started(self.builder, self.env.docname, page_resolver(self.env))
+        resolved = ahead.take(self.env.docname, placeholders)
+        if resolved is None:
+            self.replace(placeholders)
+        else:
+            self.adopt(placeholders, resolved)
+
+    def replace(self, placeholders: list[nodes.Element]) -> list[list[nodes.Node]]:
+        """Replace each placeholder with its nodes; return them, in the same order."""
+        replacements: list[list[nodes.Node]] = []
+        for placeholder in placeholders:
+            if isinstance(placeholder, citation_block_placeholder):
+                new = self.citation_block(placeholder)
+            elif isinstance(placeholder, reference_list_placeholder):
+                new = self.reference_list(placeholder)
+            else:
+                new = [self.citation_numbers(placeholder)]
+            placeholder.replace_self(new)
+            replacements.append(new)
+        return replacements
+
+    def adopt(self, placeholders: list[nodes.Element], resolved: Resolved) -> None:
+        """Put in place what a child made of the page (see :mod:`.prerender`): its nodes,
+        its warnings and download requests, as if this process had made them."""
+        for placeholder, new in zip(placeholders, resolved.replacements, strict=True):
+            placeholder.replace_self(new)
+        log_kept(resolved.warnings)
+        for extra in PAGE_EXTRAS:
+            extra.replay_requests(self.builder, self.domain.bibliography, resolved.downloads)
+        self.document.attributes.update(resolved.attributes)
+
+    # --- helpers ---------------------------------------------------------------------
+
+    @property
+    def builder(self) -> Builder:
+        """The running builder (Sphinx 9 deprecates ``self.app``; its own code uses ``_app``)."""
+        app = getattr(self.env, "_app", None) or self.app
+        return app.builder
+
+    @property
+    def for_html(self) -> bool:
+        return self.builder.format == "html"
+
+    def formatted(
+        self,
+        style: str,
+        entry: Entry,
+        bibliography: Bibliography,
+        used_at: tuple[str, int],
+    ) -> Rendered:
+        """The entry in ``style``, warning (once) about what had to be worked around.
+
+        The warnings point at the entry in its .bib file, where the fix belongs, and come
+        once however many lists show the entry.
+        """
+        rendered = render_entry(style, entry, self.config.language)
+        location = entry_location(bibliography, entry, used_at)
+        for subtype, message in rendering_problems(style, entry, rendered):
+            warn(message, subtype, location, once=True)
+        return rendered
+
+    def text_paragraph(self, rendered: Rendered, css_class: str, key: str) -> nodes.Element:
+        """The formatted text; for the text builder a paragraph that is never wrapped.
+
+        An entry with nothing a style can print (a broken entry) shows its key, so the
+        list keeps its numbering and the reader sees which entry to fix.
+        """
+        paragraph = unwrapped_paragraph if self.builder.format == "text" else nodes.paragraph
+        children = to_nodes(rendered.text) if len(rendered.text) else [nodes.Text(f"[{key}]")]
+        return paragraph("", "", *children, classes=[css_class])
+
+    def link(self, link_text: str, url: str, classes: list[str]) -> nodes.reference:
+        return nodes.reference(link_text, link_text, refuri=url, classes=classes)
+
+    def refnode(self, target: Target, child: nodes.Node, title: str) -> nodes.reference:
+        return make_refnode(
+            self.builder, self.env.docname, target.docname, target.item_id, child, title
+        )
+
+    # --- citation block ----------------------------------------------------------------
+
+    def citation_block(self, placeholder: nodes.Element) -> list[nodes.Node]:
+        record = self.domain_record("blocks", placeholder["docname"], placeholder["block_id"])
+        location = (record.docname, record.lineno)
+        key = self.domain.resolution.blocks.get((record.docname, record.block_id))
+        bibliography = self.domain.bibliography(record.bibfiles)
+        entry = bibliography.get(key) if key else None
+        if entry is None:
+            wanted = record.key or self.env.config.highlight_article or "the first entry"
+            warn(f"highlight-citation: key {wanted!r} is not in the bibliography",
+                 Warn.UNKNOWN_KEY, location)
+            return []
+        rendered = self.formatted(record.style, entry, bibliography, location)
+        container = nodes.container(
+            classes=["highlight-citation"], ids=[record.block_id], key=entry.key,
+            bibfiles=record.bibfiles, style=record.style,
+        )
+        container += nodes.rubric(record.heading, record.heading,
+                                  classes=["highlight-citation-heading"])
+        container += self.text_paragraph(rendered, "highlight-citation-text", entry.key)
+        printed = plain(rendered.text)
+        url = doi_url(entry)
+        if url and url not in printed:  # a style may print the DOI itself
+            container += nodes.paragraph(
+                "", "", self.link(url, url, ["highlight-doi"]), classes=["highlight-citation-doi"]
+            )
+        container["plain_text"] = printed
+        return [container]
+
+    def domain_record(self, kind: str, docname: str, record_id: str) -> Any:
+        id_field = {"blocks": "block_id", "lists": "list_id"}[kind]
+        return next(
+            record
+            for record in self.domain.by_document(kind).get(docname, [])
+            if getattr(record, id_field) == record_id
+        )
+
+    # --- reference list ----------------------------------------------------------------
+
+    def reference_list(self, placeholder: nodes.Element) -> list[nodes.Node]:
+        record: ListRecord = self.domain_record(
+            "lists", placeholder["docname"], placeholder["list_id"]
+        )
+        location = (record.docname, record.lineno)
+        bibliography = self.domain.bibliography(record.bibfiles)
+        for key in record.keys:
+            if key not in bibliography:
+                warn(f"highlight-references: key {key!r} is not in the bibliography",
+                     Warn.UNKNOWN_KEY, location)
+        shown = self.domain.resolution.lists[record.list_id]
+        if not shown.keys:
+            # Nothing to list (a :cited: list on a page that cites nothing): no empty list,
+            # which LaTeX would reject ("missing \item").
+            return []
+        enumeration = nodes.enumerated_list(
+            enumtype="arabic", prefix="", suffix=".", classes=["highlight-reference-list"]
+        )
+        if record.start != 1:
+            enumeration["start"] = record.start
+        link_kinds = tuple(self.env.config.highlight_reference_links)
+        for key, item_id, backrefs in zip(shown.keys, shown.item_ids, shown.backrefs, strict=True):
+            entry = bibliography.get(key)
+            if entry is None:  # the file changed under a stale resolution; never crash
+                continue
+            rendered = self.formatted(record.style, entry, bibliography, location)
+            # bibfiles: the HTML-only reader post-transform finds the entry from the node.
+            item = nodes.list_item(
+                "", classes=["highlight-reference"], key=key, bibfiles=record.bibfiles
+            )
+            text = self.text_paragraph(rendered, "highlight-reference-text", key)
+            if self.builder.format == "latex":
+                # LaTeX labels targets, not list items: citations link to this label.
+                text.insert(0, nodes.target("", "", ids=[item_id]))
+            else:
+                item["ids"].append(item_id)
+            item += text
+            location_in_bib = entry_location(bibliography, entry, location)
+            if self.for_html:
+                # One raw node, not a paragraph of references: see links_html.
+                html = self.links_html(entry, link_kinds, location_in_bib, backrefs)
+                if html:
+                    item += unindexed_html(html)
+            else:
+                printed = rendered_plain(record.style, entry, self.config.language)
+                item += self.links_paragraph(entry, link_kinds, location_in_bib, printed)
+            enumeration += item
+        serial = record.list_id.rsplit("#", 1)[-1]
+        container = nodes.container(
+            classes=["highlight-references"], ids=[f"highlight-references-{serial}"],
+            bibfiles=record.bibfiles,
+        )
+        container += enumeration
+        return [container]
+
+    def links(
+        self, entry: Entry, kinds: tuple[str, ...], location: str | tuple[str, int]
+    ) -> list[Link]:
+        """The entry's Article, PubMed and Scholar links, warning (once) about bad fields."""
+        links, problems = entry_links(entry, kinds)
+        for problem in problems:
+            warn(problem, Warn.LINK, location, once=True)
+        return links
+
+    def links_paragraph(
+        self,
+        entry: Entry,
+        kinds: tuple[str, ...],
+        location: str | tuple[str, int],
+        printed: str,
+    ) -> list[nodes.Element]:
+        """The links for PDF, text and man pages, where a reader sees a link's text, not
+        its target: the DOI and PubMed links show their URLs, and the Scholar lookup, a
+        long query URL that means nothing on paper, is left out, as is a URL the entry's
+        text (``printed``) already shows."""
+        links = [
+            link for link in self.links(entry, kinds, location)
+            if link.kind != "scholar" and link.url not in printed
+        ]
+        if not links:
+            return []
+        # Unwrapped in text output too: a URL broken over two lines is no URL.
+        kind = unwrapped_paragraph if self.builder.format == "text" else nodes.paragraph
+        paragraph = kind(classes=["highlight-reference-links"])
+        for index, link in enumerate(links):
+            if index:
+                paragraph += nodes.Text(" ")
+            paragraph += self.link(link.url, link.url, [f"highlight-link-{link.kind}"])
+        return [paragraph]
+
+    def links_html(
+        self,
+        entry: Entry,
+        kinds: tuple[str, ...],
+        location: str | tuple[str, int],
+        backrefs: tuple[tuple[str, str], ...],
+    ) -> str:
+        """The links line of a web page: labelled links, then a ``↩`` back to each
+        citation of the item, lettered if several.
+
+        Written as the HTML that Sphinx's writer makes of a paragraph of references
+        (the same classes, attributes and escaping), as one raw node: a line of nodes
+        per item made the writer and the search indexer a tenth of a full build.
+        """
+        anchors = [
+            _anchor(link.label, link.url, f"highlight-link-{link.kind} reference external")
+            for link in self.links(entry, kinds, location)
+        ]
+        title = term("back to the citation")
+        for index, (docname, cite_id) in enumerate(backrefs):
+            label = "↩" if len(backrefs) == 1 else f"↩{chr(ord('a') + index % 26)}"
+            href = (
+                f"#{cite_id}" if docname == self.env.docname
+                else f"{self.builder.get_relative_uri(self.env.docname, docname)}#{cite_id}"
+            )
+            anchors.append(_anchor(
+                f"<span>{_encode(label)}</span>", href,
+                "highlight-backref reference internal", title, label_is_html=True,
+            ))
+        if not anchors:
+            return ""
+        return f'<p class="highlight-reference-links">{" ".join(anchors)}</p>\n'
+
+    # --- in-text citations -------------------------------------------------------------
+
+    def citation_numbers(self, placeholder: nodes.Element) -> nodes.Node:
+        location = placeholder
+        targets = self.domain.resolution.targets(placeholder["docname"], placeholder["cite_id"])
+        parts: list[nodes.Node] = []
+        for index, group in enumerate(_groups(placeholder["keys"], targets)):
+            if index:
+                parts.append(nodes.Text(", "))
+            parts.extend(self.number_group(group, location))
+        cite_format = self.env.config.highlight_cite_format
+        wrapper: nodes.Element
+        if cite_format == "superscript":
+            wrapper = nodes.superscript("", "", *parts)
+        else:
+            opening, closing = ("(", ")") if cite_format == "parentheses" else ("[", "]")
+            wrapper = nodes.inline("", "", nodes.Text(opening), *parts, nodes.Text(closing))
+        wrapper["ids"] = placeholder["ids"]
+        wrapper["classes"] = ["highlight-cite"]
+        return wrapper
+
+    def number_group(
+        self, group: list[tuple[str, Target | None]], location: nodes.Node
+    ) -> list[nodes.Node]:
+        parts: list[nodes.Node] = []
+        for index, (key, target) in enumerate(group):
+            if index:  # a group of two is a range: first and last
+                parts.append(nodes.Text("–"))
+            if target is None:
+                self.unresolved(key, location)
+                parts.append(nodes.Text("?"))
+                continue
+            entry = self.domain.bibliography(target.bibfiles).get(target.key)
+            title = (
+                rendered_plain(target.style, entry, self.config.language) if entry is not None
+                else ""
+            )
+            number = str(target.number)
+            parts.append(self.refnode(target, nodes.Text(number), title))
+        return parts
+
+    def unresolved(self, key: str, location: nodes.Node) -> None:
+        configured = BibSource.configured(self.env.config).paths
+        if key in self.domain.bibliography(configured):
+            warn(f":hcite: key {key!r} is in no reference list of the project",
+                 Warn.UNLISTED_KEY, location)
+        else:
+            warn(f":hcite: key {key!r} is not in the bibliography", Warn.UNKNOWN_KEY, location)
+
+
+#: How docutils' HTML writers escape text and attribute values (``@`` included, to thwart
+#: address harvesters), so that the links line reads exactly as a paragraph would.
+_HTML_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", '"': "&quot;", ">": "&gt;", "@": "&#64;"}
+)
+
+
+def _encode(text: str) -> str:
+    return text.translate(_HTML_ESCAPES)
+
+
+def _anchor(
+    label: str, href: str, classes: str, title: str | None = None, *, label_is_html: bool = False
+) -> str:
+    """``<a>`` as Sphinx's HTML writer makes it of a reference node: attributes sorted."""
+    title_attribute = f' title="{_encode(title)}"' if title else ""
+    text = label if label_is_html else _encode(label)
+    return f'<a class="{classes}" href="{_encode(href)}"{title_attribute}>{text}</a>'
+
+
+def page_placeholders(document: nodes.document) -> list[nodes.Element]:
+    """The page's placeholders in the order they are resolved: citation blocks, lists,
+    in-text citations (a citation's tooltip and numbers come from its list)."""
+    return [
+        *document.findall(citation_block_placeholder),
+        *document.findall(reference_list_placeholder),
+        *document.findall(cite_placeholder),
+    ]
+
+
+def page_resolver(env: BuildEnvironment) -> PageResolver:
+    """What a child needs to resolve this build's pages (see :mod:`.prerender`)."""
+    domain: HighlightDomain = env.domains["highlight"]  # type: ignore[assignment]
+    return PageResolver(
+        domain.documents_with_citations, domain.written_with_citations,
+        domain.entries_shown, partial(resolve_page, env), keep_side_effects,
+    )
+
+
+def keep_side_effects() -> tuple[list[Any], list[Any]]:
+    """In a child that resolves pages ahead: keep the warnings and the download requests
+    that resolving makes, for the build to replay when it takes the page."""
+    requests: list[Any] = []
+    for extra in PAGE_EXTRAS:
+        requests = extra.keep_requests()
+    return keep_warnings(), requests
+
+
+def resolve_ahead(app: Sphinx, builder: Builder) -> None:
+    """Sphinx event ``write-started``: let children resolve the pages to write."""
+    prerenderer_for(builder).write_started(builder, page_resolver(builder.env))
+
+
+def resolve_page(
+    env: BuildEnvironment, docname: str
+) -> tuple[Signature, list[list[nodes.Node]], dict[str, Any]]:
+    """Resolve a page on a doctree of its own, as the build would: for a child that
+    resolves pages ahead (see :mod:`.prerender`). Returns its placeholders' signature,
+    the nodes that replaced them and the attributes set on its document."""
+    document = env.get_doctree(docname)
+    env.prepare_settings(docname)
+    placeholders = page_placeholders(document)
+    page_signature = signature(placeholders)
+    before = dict(document.attributes)
+    replacements = ResolveHighlight(document).replace(placeholders)
+    for extra in PAGE_EXTRAS:
+        extra.finish_page(document)
+    attributes = {
+        name: value for name, value in document.attributes.items()
+        if name not in before or before[name] != value
+    }
+    return page_signature, replacements, attributes
+
+
+def entry_location(
+    bibliography: Bibliography, entry: Entry, used_at: tuple[str, int]
+) -> str | tuple[str, int]:
+    """Where a warning about an entry points: its line in the .bib file, where the fix
+    belongs, or the directive that uses it when the entry's source is unknown."""
+    source = bibliography.source(entry.key)
+    return f"{source[0]}:{source[1]}" if source else used_at
+
+
+def _groups(
+    keys: tuple[str, ...], targets: tuple[Target | None, ...]
+) -> list[list[tuple[str, Target | None]]]:
+    """Split the citation into runs to print: ``1–3`` for three or more in a row.
+
+    Targets in one list are sorted by number; a run of three or more consecutive numbers
+    becomes a two-item group (first and last) printed with an en dash.
+    """
+    pairs = list(zip(keys, targets, strict=False))
+    resolved = [pair for pair in pairs if pair[1] is not None]
+    same_list = len({pair[1].list_id for pair in resolved if pair[1]}) <= 1
+    if same_list:
+        resolved.sort(key=lambda pair: pair[1].number if pair[1] else 0)
+    groups: list[list[tuple[str, Target | None]]] = []
+    run: list[tuple[str, Target | None]] = []
+    for pair in resolved:
+        if run and same_list and pair[1] and run[-1][1] and pair[1].number == run[-1][1].number + 1:
+            run.append(pair)
+            continue
+        groups.extend(_close(run))
+        run = [pair]
+    groups.extend(_close(run))
+    groups.extend([pair] for pair in pairs if pair[1] is None)
+    return groups
+
+
+def _close(run: list[tuple[str, Target | None]]) -> list[list[tuple[str, Target | None]]]:
+    if len(run) >= 3:
+        return [[run[0], run[-1]]]
+    return [[pair] for pair in run]

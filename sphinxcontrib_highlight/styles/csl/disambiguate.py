@@ -1,0 +1,197 @@
+"""Disambiguation of in-text cites: add names, add given names, year suffixes, and the
+``disambiguate`` condition, in CSL's order.
+
+Two items are ambiguous when their first-position cites render the same text. Each
+method is tried only on the items still ambiguous after the previous ones; a method
+that separates nothing is undone, so cites do not grow for no gain.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from .formatted import plain
+from .render import Cite, Disambiguation
+
+if TYPE_CHECKING:
+    from .processor import Processor
+
+
+def _render_key(processor: Processor, item_id: str, state: Disambiguation) -> str:
+    node = processor.render_cite(Cite(item_id), state)
+    return plain(node)
+
+
+def _names_of(processor: Processor, item_id: str, state: Disambiguation) -> list[tuple[str, list[str]]]:
+    ctx = processor.context_for(item_id, "citation", Cite(item_id), state)
+    from .render import render
+
+    assert processor.style.citation is not None
+    for child in processor.style.citation.layout.children:
+        render(child, ctx)
+    return ctx.rendered_names
+
+
+def _ambiguous_groups(processor: Processor, ids: list[str], states: dict[str, Disambiguation]) -> list[list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for item_id in ids:
+        groups[_render_key(processor, item_id, states[item_id])].append(item_id)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _name_count(processor: Processor, item_id: str) -> int:
+    item = processor.items[item_id]
+    counts = [len(v) for k, v in item.items() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    return max(counts, default=0)
+
+
+def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
+    context = processor.style.citation
+    ids: list[str] = []
+    for cite in cites:
+        if cite.id in processor.items and cite.id not in ids:
+            ids.append(cite.id)
+    states = {item_id: Disambiguation() for item_id in processor.items}
+    if context is None:
+        return states
+    add_names = context.option("disambiguate-add-names") == "true"
+    add_givenname = context.option("disambiguate-add-givenname") == "true"
+    add_year_suffix = context.option("disambiguate-add-year-suffix") == "true"
+    rule = context.option("givenname-disambiguation-rule", "by-cite")
+
+    if add_givenname and rule != "by-cite":
+        _global_givenames(processor, ids, states, rule or "all-names")
+
+    for group in _ambiguous_groups(processor, ids, states):
+        remaining = group
+        if add_names:
+            remaining = _add_names(processor, remaining, states, add_givenname and rule == "by-cite")
+        if add_givenname and len(remaining) > 1 and rule == "by-cite":
+            remaining = _add_givenname_by_cite(processor, remaining, states)
+    if add_year_suffix:
+        groups = _ambiguous_groups(processor, ids, states)
+        order = processor._bibliography_order or ids
+        for group in groups:
+            members = sorted(group, key=lambda i: order.index(i) if i in order else len(order))
+            for number, item_id in enumerate(members, start=1):
+                states[item_id].year_suffix = number
+    for group in _ambiguous_groups(processor, ids, states):
+        for item_id in group:
+            states[item_id].disambiguate = True
+    return states
+
+
+def _class_sizes(processor: Processor, group: list[str], states: dict[str, Disambiguation]) -> dict[str, int]:
+    """For each item, how many items of the group render as it does."""
+    keys = {i: _render_key(processor, i, states[i]) for i in group}
+    counts: dict[str, int] = defaultdict(int)
+    for key in keys.values():
+        counts[key] += 1
+    return {i: counts[keys[i]] for i in group}
+
+
+def _add_names(processor: Processor, group: list[str], states: dict[str, Disambiguation], with_givennames: bool) -> list[str]:
+    """Show more names until the cites differ, expanding given names at each step when
+    the by-cite rule allows; an item nothing separates keeps the fewest names that
+    already made it as distinct as it gets."""
+    most = max(_name_count(processor, i) for i in group)
+    original = {i: states[i].et_al_use_first for i in group}
+    history: dict[str, list[int]] = {i: [] for i in group}
+    unresolved = list(group)
+    for shown in range(1, most + 1):
+        for item_id in unresolved:
+            states[item_id].et_al_use_first = shown
+        if with_givennames:
+            _expand_givennames(processor, group, unresolved, states, shown)
+        sizes = _class_sizes(processor, group, states)
+        for item_id in group:
+            history[item_id].append(sizes[item_id])
+        unresolved = [i for i in unresolved if sizes[i] > 1]
+        if not unresolved:
+            break
+    for item_id in unresolved:
+        sizes = history[item_id]
+        if sizes[-1] == sizes[0]:
+            states[item_id].et_al_use_first = original[item_id]
+        else:
+            states[item_id].et_al_use_first = 1 + sizes.index(sizes[-1])
+    return unresolved
+
+
+def _expand_givennames(processor: Processor, group: list[str], targets: list[str], states: dict[str, Disambiguation], shown: int) -> None:
+    """Given-name steps on the first ``shown`` names of the targets, kept only when
+    they separate more cites of the group."""
+    for index in range(shown):
+        for level in (1, 2):
+            before = sum(_class_sizes(processor, group, states).values())
+            saved = {i: dict(states[i].name_levels) for i in targets}
+            for item_id in targets:
+                states[item_id].name_levels[index] = max(level, states[item_id].name_levels.get(index, 0))
+            if sum(_class_sizes(processor, group, states).values()) >= before:
+                for item_id in targets:
+                    states[item_id].name_levels = saved[item_id]
+
+
+def _add_givenname_by_cite(processor: Processor, group: list[str], states: dict[str, Disambiguation]) -> list[str]:
+    """Expand given names, name by name and step by step, keeping only steps that
+    separate more cites."""
+    for index in range(max(_name_count(processor, i) for i in group)):
+        for level in (1, 2):
+            sizes = _class_sizes(processor, group, states)
+            unresolved = [i for i in group if sizes[i] > 1]
+            if not unresolved:
+                return []
+            saved = {i: dict(states[i].name_levels) for i in unresolved}
+            for item_id in unresolved:
+                states[item_id].name_levels[index] = max(level, states[item_id].name_levels.get(index, 0))
+            after = _class_sizes(processor, group, states)
+            if sum(after.values()) >= sum(sizes.values()):
+                for item_id in unresolved:
+                    states[item_id].name_levels = saved[item_id]
+    sizes = _class_sizes(processor, group, states)
+    return [i for i in group if sizes[i] > 1]
+
+
+def _family_key(name: dict) -> str:
+    from .names import normalise_name
+
+    parsed = normalise_name(name)
+    return " ".join(p for p in (parsed.get("non-dropping-particle"), parsed.get("family") or parsed.get("literal")) if p)
+
+
+def _given_key(name: dict) -> str:
+    return "".join(ch for ch in (name.get("given") or "") if ch.isalnum())
+
+
+def _global_givenames(processor: Processor, ids: list[str], states: dict[str, Disambiguation], rule: str) -> None:
+    """Rules other than by-cite: any two people sharing a family name are told apart,
+    with initials when those differ, else (unless the rule stops at initials) in full."""
+    people: dict[str, set[str]] = defaultdict(set)
+    for item_id in ids:
+        for value in processor.items[item_id].values():
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                for name in value:
+                    people[_family_key(name)].add(_given_key(name))
+    with_initials = rule.endswith("with-initials")
+    primary_only = rule.startswith("primary")
+    for item_id in ids:
+        state = states[item_id]
+        for value in processor.items[item_id].values():
+            if not (isinstance(value, list) and value and isinstance(value[0], dict)):
+                continue
+            for index, name in enumerate(value):
+                if primary_only and index > 0:
+                    break
+                givens = people.get(_family_key(name), set())
+                if len(givens) <= 1:
+                    continue
+                own = _given_key(name)
+                initial_unique = sum(1 for g in givens if g[:1] == own[:1]) == 1
+                if initial_unique:
+                    level = 1
+                elif with_initials:
+                    continue
+                else:
+                    level = 2
+                state.name_levels[index] = max(state.name_levels.get(index, 0), level)

@@ -1,0 +1,476 @@
+"""Names: ``<names>``, ``<name>``, ``<name-part>``, ``<et-al>``, ``<substitute>``.
+
+A name list goes through: the effective options (style, then citation/bibliography,
+then the element), the et-al truncation (with disambiguation's added names), each name
+in its form and order (particles, initials, sort order), the "and" and delimiters,
+then the role label. Substitution marks what it rendered as suppressed for the rest
+of the entry. Rendered names are recorded on the context for disambiguation and for
+``subsequent-author-substitute``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .formatted import Node, Span, Text, affixed, is_empty, join, parse_markup, plain
+from .style import Element
+from .textcase import apply_text_case, strip_periods
+
+if TYPE_CHECKING:
+    from .render import RenderContext
+
+_ROMANESQUE = re.compile(r"^[\s\u0000-\u036f\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0590-\u05ff\u0600-\u06ff\u1e00-\u1fff\u2000-\u206f\u2018-\u201f'\"\-.,]*$")
+
+
+@dataclass
+class NameOptions:
+    """The effective attributes of one ``<name>`` rendering."""
+
+    attrs: dict[str, str]
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self.attrs.get(key, default)
+
+    def integer(self, key: str) -> int | None:
+        value = self.attrs.get(key)
+        return int(value) if value and value.strip().isdigit() else None
+
+
+@dataclass
+class RenderedNames:
+    """What a ``<names>`` produced, for disambiguation and author substitution."""
+
+    node: Span
+    name_nodes: list[Span]
+    name_texts: list[str]
+
+
+def effective_options(name_el: Element | None, ctx: RenderContext) -> NameOptions:
+    inherited = ctx.context.options
+    attrs: dict[str, str] = {}
+    for key in ("and", "delimiter-precedes-et-al", "delimiter-precedes-last", "et-al-min", "et-al-use-first",
+                "et-al-use-last", "et-al-subsequent-min", "et-al-subsequent-use-first", "initialize",
+                "initialize-with", "name-as-sort-order", "sort-separator"):
+        if key in inherited:
+            attrs[key] = inherited[key]
+    if "name-form" in inherited:
+        attrs["form"] = inherited["name-form"]
+    if "name-delimiter" in inherited:
+        attrs["delimiter"] = inherited["name-delimiter"]
+    if name_el is not None:
+        attrs.update(name_el.attrs)
+    return NameOptions(attrs)
+
+
+# --------------------------------------------------------------------- name parts
+
+
+def is_romanesque(name: dict[str, Any]) -> bool:
+    text = (name.get("family") or "") + (name.get("given") or "")
+    return bool(_ROMANESQUE.match(text))
+
+
+def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
+    """Split particles out of family and given names, as citeproc-js does."""
+    name = {k: v for k, v in raw.items() if v not in (None, "")}
+    if "literal" in name or raw.get("parse-names") in (False, "false"):
+        return name
+    family = name.get("family")
+    if isinstance(family, str) and "non-dropping-particle" not in name:
+        match = re.match(r"^((?:[a-z\u00e0-\u00ff][\w\u2019']*[\s\u2019']+|[a-z]+[\u2019']|(?:d|l|de|da|di|du)')+)(.+)$", family)
+        if match and match.group(2).strip():
+            particle = match.group(1)
+            if particle.endswith(" "):
+                particle = particle.rstrip()
+            name["non-dropping-particle"] = particle
+            name["family"] = match.group(2).strip()
+    given = name.get("given")
+    if isinstance(given, str) and "dropping-particle" not in name:
+        match = re.match(r"^(.*?\S)\s+((?:[a-z\u00e0-\u00ff][\w']*\s*)+)$", given)
+        if match and not match.group(2).strip().endswith("."):
+            name["given"] = match.group(1)
+            name["dropping-particle"] = match.group(2).strip()
+    if isinstance(given, str) and "suffix" not in name and "," in name.get("given", ""):
+        head, tail = name["given"].split(",", 1)
+        if tail.strip() and tail.strip()[0] == "!":
+            pass
+        elif tail.strip():
+            name["given"], name["suffix"] = head.strip(), tail.strip()
+    return name
+
+
+def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bool) -> str:
+    """Given names as initials, as citeproc-js writes them.
+
+    A single letter is an initial; a longer word ending in a period ("Ph.") is an
+    abbreviation kept whole; other words become their first letter unless
+    ``initialize="false"``; lower-case words (particles) stay as they are."""
+    tokens = re.findall(r"[^\s.]+\.?|\.", given)
+    pieces: list[tuple[str, str]] = []
+    bare_terminator = initialize_with.rstrip()
+    for token in tokens:
+        if token == ".":
+            continue
+        bare = token.rstrip(".")
+        parts = bare.split("-") if "-" in bare else [bare]
+        if len(parts) > 1 and all(p and p[0].isupper() for p in parts):
+            if do_initialize or all(len(p) == 1 for p in parts):
+                joiner = "-" if hyphen else ""
+                pieces.append(("initial", joiner.join(p[0] + bare_terminator for p in parts) + initialize_with[len(bare_terminator):]))
+            else:
+                pieces.append(("word", bare))
+            continue
+        if bare[:1].islower():
+            pieces.append(("word", bare))
+        elif len(bare) == 1 or token.endswith("."):
+            pieces.append(("initial", bare + initialize_with))
+        elif do_initialize:
+            pieces.append(("initial", bare[0] + initialize_with))
+        else:
+            pieces.append(("word", bare))
+    out = ""
+    previous = ""
+    for kind, text in pieces:
+        if out and not out.endswith(" ") and (kind == "word" or previous == "word"):
+            out += " "
+        out += text
+        previous = kind
+    return out.strip()
+
+
+def _part_element(name_el: Element | None, part: str) -> Element | None:
+    if name_el is None:
+        return None
+    return next((c for c in name_el.children_named("name-part") if c.get("name") == part), None)
+
+
+def _space_join(parts: list[Node | None]) -> Node | None:
+    kept = [p for p in parts if not is_empty(p)]
+    out: list[Node] = []
+    for p in kept:
+        if out:
+            previous = plain(out[-1])
+            if not (previous.endswith("'") or previous.endswith("\u2019") or previous.endswith("-")):
+                out.append(Text(" "))
+        out.append(p)  # type: ignore[arg-type]
+    return Span(out) if out else None
+
+
+def is_inverted(raw: dict[str, Any], options: NameOptions, index: int) -> bool:
+    """Whether this name prints family name first (sort order, with a given name)."""
+    order = options.get("name-as-sort-order")
+    if not (order == "all" or (order == "first" and index == 0)):
+        return False
+    name = normalise_name(raw)
+    return "literal" not in name and bool(name.get("given")) and bool(name.get("family")) and is_romanesque(name)
+
+
+def _part_group(pieces: list[tuple[str | None, bool]], part_el: Element | None, ctx: RenderContext, tail: str = "") -> Node | None:
+    """Name pieces joined by spaces; those flagged take the name-part's formatting and
+    text-case one by one, and the name-part's affixes wrap the whole group."""
+    nodes: list[Node | None] = []
+    for text, styled in pieces:
+        if not text:
+            continue
+        node: Node = parse_markup(text)
+        if styled and part_el is not None:
+            if part_el.text_case:
+                apply_text_case(node, part_el.text_case, ctx.english)
+            if part_el.formatting:
+                node = Span([node], formatting=dict(part_el.formatting))
+        nodes.append(node)
+    group = _space_join(nodes)
+    if group is None:
+        return None
+    if tail:
+        group = Span([group, Text(tail)])
+    if part_el is None:
+        return group
+    return affixed(group, part_el.prefix, part_el.suffix)
+
+
+def render_name(raw: dict[str, Any], options: NameOptions, name_el: Element | None, ctx: RenderContext, index: int, level: int) -> Node | None:
+    """One person or organisation, in the form and order the options ask for.
+
+    ``level`` is the given-name expansion disambiguation chose: 1 shows initials (or
+    the given name when the style does not initialise), 2 shows full given names."""
+    name = normalise_name(raw)
+    family_el = _part_element(name_el, "family")
+    given_el = _part_element(name_el, "given")
+    if "literal" in name:
+        return _part_group([(str(name["literal"]), True)], family_el, ctx)
+    family = name.get("family")
+    given = name.get("given")
+    if not family and not given:
+        return None
+    if not family:
+        return _part_group([(given, True)], given_el, ctx)
+    form = options.get("form", "long")
+    if form == "short" and level >= 1:
+        form = "long"
+    initialize_with = options.get("initialize-with")
+    if level >= 2:
+        initialize_with = None
+    romanesque = is_romanesque(name)
+    given_text = given
+    hyphen = ctx.style.option("initialize-with-hyphen", "true") != "false"
+    if given and initialize_with is not None and romanesque:
+        given_text = initialize(given, initialize_with, options.get("initialize", "true") != "false", hyphen)
+    ndp = name.get("non-dropping-particle")
+    dp = name.get("dropping-particle")
+    suffix = name.get("suffix")
+    if not romanesque:
+        family_node = _part_group([(family, True)], family_el, ctx)
+        if form == "short" or not given:
+            return family_node
+        given_node = _part_group([(given, True)], given_el, ctx)
+        return Span([n for n in (family_node, given_node) if n is not None])
+    if form == "short" or not given_text:
+        tail = " " + suffix if suffix and form != "short" and not given_text else ""
+        return _part_group([(ndp, True), (family, True)], family_el, ctx, tail)
+    demote = ctx.style.option("demote-non-dropping-particle", "display-and-sort")
+    if not (is_inverted(raw, options, index) or ctx.sorting is not None):
+        given_part = _part_group([(given_text, True)], given_el, ctx)
+        tail = ((", " if name.get("comma-suffix") else " ") + suffix) if suffix else ""
+        family_part = _part_group([(dp, False), (ndp, True), (family, True)], family_el, ctx, tail)
+        return _space_join([given_part, family_part])
+    separator = options.get("sort-separator", ", ")
+    if demote == "display-and-sort":
+        family_part = _part_group([(family, True)], family_el, ctx)
+        given_part = _part_group([(given_text, True), (dp, True), (ndp, True)], given_el, ctx)
+    else:
+        family_part = _part_group([(ndp, True), (family, True)], family_el, ctx)
+        given_part = _part_group([(given_text, True), (dp, True)], given_el, ctx)
+    pieces: list[Node] = [family_part] if family_part else []
+    if given_part:
+        pieces += [Text(separator), given_part]
+    if suffix:
+        pieces += [Text(separator + suffix)]
+    return Span(pieces)
+
+
+def name_sort_key(raw: dict[str, Any], ctx: RenderContext) -> str:
+    name = normalise_name(raw)
+    if "literal" in name:
+        return str(name["literal"])
+    demote = ctx.style.option("demote-non-dropping-particle", "display-and-sort")
+    family = name.get("family", "")
+    ndp = name.get("non-dropping-particle", "")
+    dp = name.get("dropping-particle", "")
+    given = name.get("given", "")
+    if demote in ("sort-only", "display-and-sort"):
+        parts = [family, dp, ndp, given]
+        parts = [family, " ".join(p for p in (given, dp, ndp) if p)]
+    else:
+        parts = [" ".join(p for p in (ndp, family) if p), " ".join(p for p in (given, dp) if p)]
+    return "\u0001".join(p for p in parts if p) + ("\u0001" + name["suffix"] if name.get("suffix") else "")
+
+
+# ----------------------------------------------------------------------- the list
+
+
+def _et_al_limits(options: NameOptions, ctx: RenderContext, count: int) -> tuple[int, bool]:
+    """How many names to show, and whether et-al-use-last applies."""
+    et_al_min = options.integer("et-al-min")
+    use_first = options.integer("et-al-use-first")
+    cite = ctx.cite
+    if ctx.mode == "citation" and cite is not None and cite.position >= 1:
+        et_al_min = options.integer("et-al-subsequent-min") or et_al_min
+        use_first = options.integer("et-al-subsequent-use-first") or use_first
+    if ctx.sorting is not None:
+        key = ctx.sorting
+        if getattr(key, "names_min", None) is not None:
+            et_al_min = key.names_min
+        if getattr(key, "names_use_first", None) is not None:
+            use_first = key.names_use_first
+    if et_al_min is None or use_first is None or count < et_al_min:
+        return count, False
+    shown = use_first
+    if ctx.disambiguation.et_al_use_first is not None:
+        shown = max(shown, ctx.disambiguation.et_al_use_first)
+    shown = min(shown, count)
+    if shown >= count:
+        return count, False
+    use_last = options.get("et-al-use-last") == "true"
+    if ctx.sorting is not None and getattr(ctx.sorting, "names_use_last", None) is not None:
+        use_last = ctx.sorting.names_use_last
+    return shown, use_last and count >= shown + 2
+
+
+def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, name_el: Element | None, et_al_el: Element | None, ctx: RenderContext, variable: str) -> tuple[Node | None, list[Span], list[str]]:
+    count = len(names_list)
+    shown, use_last = _et_al_limits(options, ctx, count)
+    truncated = shown < count
+    if options.get("form") == "count":
+        return (Text(str(shown)) if shown else None), [], []
+    if ctx.sorting is not None:
+        keys = [plain(render_name(n, options, name_el, ctx, i, 0)) for i, n in enumerate(names_list[:shown])]
+        return Text("\u0002".join(keys)), [], keys
+    delimiter = options.get("delimiter", ", ")
+    and_option = options.get("and")
+    and_word = None
+    if and_option == "text":
+        and_word = ctx.locale.term("and") or "and"
+    elif and_option == "symbol":
+        and_word = "&"
+    rendered: list[Span] = []
+    texts: list[str] = []
+    levels = ctx.disambiguation.name_levels
+    for index, raw in enumerate(names_list[:shown]):
+        level = levels.get(index, ctx.disambiguation.givenname_level)
+        node = render_name(raw, options, name_el, ctx, index, level)
+        if node is None:
+            continue
+        holder = Span([node])
+        rendered.append(holder)
+        texts.append(plain(node))
+    if not rendered:
+        return None, [], []
+    pieces: list[Node] = []
+    for i, holder in enumerate(rendered):
+        if i == 0:
+            pieces.append(holder)
+            continue
+        is_last = i == len(rendered) - 1
+        if is_last and and_word and not truncated:
+            precedes = options.get("delimiter-precedes-last", "contextual")
+            inverted_previous = is_inverted(names_list[i - 1], options, i - 1)
+            use_delimiter = (
+                precedes == "always"
+                or (precedes == "contextual" and len(rendered) >= 3)
+                or (precedes == "after-inverted-name" and inverted_previous)
+            )
+            pieces.append(Text((delimiter if use_delimiter else " ") + and_word + " "))
+        else:
+            pieces.append(Text(delimiter))
+        pieces.append(holder)
+    if truncated:
+        if use_last:
+            last = render_name(names_list[-1], options, name_el, ctx, count - 1, 0)
+            if last is not None:
+                pieces.append(Text(delimiter + "\u2026 "))
+                pieces.append(last)
+        else:
+            term_name = et_al_el.get("term", "et-al") if et_al_el is not None else "et-al"
+            term = ctx.locale.term(term_name or "et-al")
+            if term:
+                precedes = options.get("delimiter-precedes-et-al", "contextual")
+                inverted_previous = is_inverted(names_list[shown - 1], options, shown - 1)
+                use_delimiter = (
+                    precedes == "always"
+                    or (precedes == "contextual" and shown >= 2)
+                    or (precedes == "after-inverted-name" and inverted_previous)
+                )
+                term_node: Node = Text(term)
+                if et_al_el is not None and (et_al_el.formatting or et_al_el.prefix or et_al_el.suffix):
+                    term_node = affixed(Span([term_node], formatting=dict(et_al_el.formatting)), et_al_el.prefix, et_al_el.suffix) or term_node
+                pieces.append(Text(delimiter if use_delimiter else " "))
+                pieces.append(term_node)
+    node = Span(pieces)
+    if name_el is not None:
+        content = Span([node], formatting=dict(name_el.formatting)) if name_el.formatting else node
+        node = affixed(content, name_el.prefix, name_el.suffix)  # type: ignore[assignment]
+    return node, rendered, texts
+
+
+def _label_node(label_el: Element | None, term_name: str, plural: bool, ctx: RenderContext) -> Node | None:
+    if label_el is None:
+        return None
+    plural = {"always": True, "never": False}.get(label_el.get("plural", "contextual") or "", plural)
+    term = ctx.locale.term(term_name, label_el.get("form", "long"), plural)
+    if not term:
+        return None
+    node: Node = Text(term)
+    if label_el.strip_periods:
+        strip_periods(node)
+    if label_el.text_case:
+        apply_text_case(node, label_el.text_case, ctx.english)
+    if label_el.formatting:
+        node = Span([node], formatting=dict(label_el.formatting))
+    return affixed(node, label_el.prefix, label_el.suffix)
+
+
+def render_names(element: Element, ctx: RenderContext, inherited: Element | None = None) -> Node | None:
+    """A ``<names>`` element, substituting when every variable is empty."""
+    from .render import decorate, render
+
+    source = inherited if inherited is not None else element
+    name_el = element.child("name") or (inherited.child("name") if inherited is not None else None)
+    et_al_el = element.child("et-al") or (inherited.child("et-al") if inherited is not None else None)
+    label_el = element.child("label") or (inherited.child("label") if inherited is not None else None)
+    label_owner = element if element.child("label") is not None else source
+    label_first = False
+    if label_el is not None and name_el is not None:
+        order = [c.tag for c in label_owner.children]
+        label_first = "label" in order and "name" in order and order.index("label") < order.index("name")
+    options = effective_options(name_el, ctx)
+    variables = element.get("variable", "").split()
+    ctx.called += 1
+    if ctx.suppress_first_names and inherited is None:
+        ctx.suppress_first_names = False
+        return None
+    present = [(v, ctx.value(v)) for v in variables]
+    present = [(v, value) for v, value in present if isinstance(value, list) and value]
+    if (
+        len(present) == 2
+        and {v for v, _ in present} == {"editor", "translator"}
+        and present[0][1] == present[1][1]
+        and ctx.locale.term("editortranslator")
+    ):
+        present = [("editortranslator", present[0][1])]
+    outputs: list[Node] = []
+    total_names = 0
+    for variable, names_list in present:
+        value = names_list
+        node, holders, texts = render_name_list(value, options, name_el, et_al_el, ctx, variable)
+        if node is None:
+            continue
+        if options.get("form") == "count":
+            total_names += int(plain(node))
+            continue
+        if ctx.names_record is None:
+            ctx.names_record = RenderedNames(Span([node]), holders, texts)
+            node = ctx.names_record.node
+        label = _label_node(label_el, variable, len(value) > 1, ctx) if ctx.sorting is None else None
+        if label is not None:
+            node = Span([label, node] if label_first else [node, label])
+        outputs.append(node)
+        ctx.record_names(variable, texts)
+    if options.get("form") == "count":
+        if total_names:
+            ctx.rendered += 1
+            return decorate(element, Text(str(total_names)), ctx)
+        return _substitute(element, ctx, source)
+    if outputs:
+        ctx.rendered += 1
+        for variable, _ in present:
+            if variable != "editortranslator":
+                ctx.suppressed.add(variable) if ctx.in_substitute else None
+        delimiter = element.get("delimiter") or ctx.context.options.get("names-delimiter", "")
+        return decorate(element, join(outputs, delimiter), ctx)
+    return _substitute(element, ctx, source)
+
+
+def _substitute(element: Element, ctx: RenderContext, source: Element) -> Node | None:
+    from .render import decorate, render
+
+    substitute = element.child("substitute")
+    if substitute is None:
+        return None
+    for child in substitute.children:
+        before = set(ctx.touched)
+        ctx.in_substitute += 1
+        called, rendered_count = ctx.called, ctx.rendered
+        if child.tag == "names":
+            node = render_names(child, ctx, inherited=source)
+        else:
+            node = render(child, ctx)
+        ctx.in_substitute -= 1
+        if node is not None and not is_empty(node):
+            ctx.suppressed |= ctx.touched - before
+            ctx.rendered = max(ctx.rendered, rendered_count + 1)
+            return decorate(element, node, ctx)
+        ctx.called, ctx.rendered = called, rendered_count
+    return None

@@ -1,0 +1,175 @@
+"""Numbers: numeric detection, plurals, ordinals, roman numerals, page ranges."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .formatted import Node, Text
+
+if TYPE_CHECKING:
+    from .render import RenderContext
+
+_AFFIXED_NUMBER = r"[A-Za-z]*\d+[A-Za-z]*"
+_NUMERIC = re.compile(rf"^\s*{_AFFIXED_NUMBER}(?:\s*(?:[-\u2013,&]|and)\s*{_AFFIXED_NUMBER})*\s*$")
+_PIECES = re.compile(r"(\s*(?:\\-|[-\u2013,&])\s*|\s+and\s+)")
+_ROMAN = re.compile(r"^[ivxlcdm]+$", re.I)
+
+
+def is_numeric(value: str) -> bool:
+    """CSL's is-numeric: numbers with letter affixes, separated by - , or &."""
+    return bool(_NUMERIC.match(value.replace("\\-", "-")))
+
+
+def first_integer(value: str) -> int | None:
+    match = re.search(r"\d+", value)
+    return int(match.group()) if match else None
+
+
+def is_plural(value: str) -> bool:
+    """A value holds several numbers: a range, a list, or an "and"."""
+    tokens = [t for t in _PIECES.split(value) if t.strip()]
+    numbers = [t for t in tokens if not _PIECES.fullmatch(t)]
+    if len(numbers) < 2:
+        return False
+    if any(t.strip() == "\\-" for t in tokens):
+        return False
+    return all(re.search(r"\d", n) or _ROMAN.match(n.strip()) for n in numbers)
+
+
+def letters(number: int) -> str:
+    """Year-suffix letters: 1 -> a, 26 -> z, 27 -> aa."""
+    out = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        out = chr(ord("a") + remainder) + out
+    return out
+
+
+def roman(number: int) -> str:
+    if number <= 0 or number >= 4000:
+        return str(number)
+    table = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+             (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for size, glyph in table:
+        while number >= size:
+            out += glyph
+            number -= size
+    return out
+
+
+def format_integer(number: int, form: str, ctx: RenderContext, gender: str | None = None) -> str:
+    if form == "ordinal":
+        return f"{number}{ctx.locale.ordinal_suffix(number, gender)}"
+    if form == "long-ordinal":
+        word = ctx.locale.long_ordinal(number, gender)
+        return word if word else f"{number}{ctx.locale.ordinal_suffix(number, gender)}"
+    if form == "roman":
+        return roman(number)
+    return str(number)
+
+
+def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> Node:
+    """A ``<number>``: each number in the value formatted, separators kept."""
+    if not is_numeric(value):
+        return Text(value.replace("\\-", "-"))
+    gender = ctx.locale.term_gender(variable) if variable else None
+    if variable == "page" or (variable == "locator" and ctx.cite and (ctx.cite.label or "page") == "page"):
+        if form == "numeric":
+            return page_range(value, ctx)
+    out = []
+    for token in _PIECES.split(value):
+        if not token:
+            continue
+        if _PIECES.fullmatch(token):
+            stripped = token.strip()
+            if stripped in ("-", "\u2013"):
+                out.append("\u2013" if variable != "locator" else "-")
+            elif stripped == "\\-":
+                out.append("-")
+            elif stripped == ",":
+                out.append(", ")
+            else:
+                out.append(f" {stripped} ")
+            continue
+        match = re.fullmatch(r"([A-Za-z]*)(\d+)([A-Za-z]*)", token.strip())
+        if match and not match.group(1) and not match.group(3):
+            out.append(format_integer(int(match.group(2)), form, ctx, gender))
+        else:
+            out.append(token.strip())
+    return Text("".join(out))
+
+
+# ---------------------------------------------------------------------- page ranges
+
+_RANGE = re.compile(r"^([A-Za-z]*\d*[A-Za-z]+)?(\d+)\s*(?:\\?-|\u2013)+\s*([A-Za-z]*\d*[A-Za-z]+)?(\d+)$")
+
+
+def page_range(value: str, ctx: RenderContext) -> Node:
+    """A page value with each range written in the style's page-range-format."""
+    style_format = ctx.style.option("page-range-format")
+    delimiter = ctx.locale.term("page-range-delimiter") or "\u2013"
+    parts = re.split(r"(\s*[,&]\s*)", value)
+    out = []
+    for part in parts:
+        if re.fullmatch(r"\s*[,&]\s*", part):
+            out.append(part.strip() + " " if part.strip() == "," else " & ")
+            continue
+        out.append(_one_range(part.strip(), style_format, delimiter))
+    return Text("".join(out))
+
+
+def _one_range(text: str, style_format: str | None, delimiter: str) -> str:
+    if "\\-" in text:
+        return text.replace("\\-", "-")
+    match = _RANGE.match(text)
+    if not match:
+        roman_range = re.fullmatch(r"([ivxlcdm]+)\s*[-\u2013]\s*([ivxlcdm]+)", text, re.I)
+        return f"{roman_range.group(1)}{delimiter}{roman_range.group(2)}" if roman_range else text
+    prefix1, first, prefix2, second = match.group(1) or "", match.group(2), match.group(3) or "", match.group(4)
+    if prefix2 and prefix2 != prefix1:
+        return f"{prefix1}{first}-{prefix2}{second}"
+    if not prefix2 and prefix1 and style_format is not None:
+        return f"{prefix1}{first}-{second}"
+    if style_format is None:
+        return f"{prefix1}{first}{delimiter}{prefix2}{second}"
+    if len(second) < len(first):
+        second = first[: len(first) - len(second)] + second
+    if int(second) < int(first):
+        return f"{prefix1}{first}{delimiter}{prefix2}{match.group(4)}"
+    formatted = _format_second(first, second, style_format)
+    return f"{prefix1}{first}{delimiter}{prefix2 if style_format == 'expanded' or formatted == second else ''}{formatted}"
+
+
+def _minimal(first: str, second: str, keep: int) -> str:
+    if len(first) != len(second):
+        return second
+    common = 0
+    while common < len(first) and first[common] == second[common]:
+        common += 1
+    kept = second[common:]
+    if len(kept) < keep:
+        kept = second[-keep:] if len(second) >= keep else second
+    return kept
+
+
+def _format_second(first: str, second: str, style_format: str) -> str:
+    if style_format == "expanded":
+        return second
+    if style_format == "minimal":
+        return _minimal(first, second, 1)
+    if style_format == "minimal-two":
+        return _minimal(first, second, 2)
+    if style_format in ("chicago", "chicago-15", "chicago-16"):
+        number = int(first)
+        if number < 100 or number % 100 == 0:
+            return second
+        if number % 100 < 10:
+            return _minimal(first, second, 1)
+        if style_format != "chicago-16" and len(first) == 4:
+            changed = len(_minimal(first, second, 1))
+            if changed >= 3:
+                return second
+        return _minimal(first, second, 2)
+    return second

@@ -1,0 +1,146 @@
+"""A CSL style parsed once into element objects the renderer walks.
+
+Each XML element becomes an ``Element`` whose rendering attributes (affixes,
+formatting, quotes, text-case, display) are read once here, so rendering a thousand
+entries does not re-read XML. Inheritable name options are collected per context
+(``citation``/``bibliography``) on top of the style's own.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from .locale import NS, LocaleSource
+
+FORMATTING_ATTRIBUTES = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
+
+#: Name options that ``<style>``, ``<citation>`` and ``<bibliography>`` pass down to
+#: every ``<names>``/``<name>`` (CSL 1.0.2, "Inheritable Name Options").
+INHERITABLE_NAME_OPTIONS = (
+    "and",
+    "delimiter-precedes-et-al",
+    "delimiter-precedes-last",
+    "et-al-min",
+    "et-al-use-first",
+    "et-al-use-last",
+    "et-al-subsequent-min",
+    "et-al-subsequent-use-first",
+    "initialize",
+    "initialize-with",
+    "name-as-sort-order",
+    "sort-separator",
+    "name-form",
+    "name-delimiter",
+    "names-delimiter",
+)
+
+
+@dataclass
+class Element:
+    """One style element with its attributes and children, pre-read for rendering."""
+
+    tag: str
+    attrs: dict[str, str]
+    children: list[Element] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.prefix = self.attrs.get("prefix", "")
+        self.suffix = self.attrs.get("suffix", "")
+        self.delimiter = self.attrs.get("delimiter", "")
+        self.formatting = {k: self.attrs[k] for k in FORMATTING_ATTRIBUTES if k in self.attrs}
+        self.quotes = self.attrs.get("quotes") == "true"
+        self.text_case = self.attrs.get("text-case")
+        self.strip_periods = self.attrs.get("strip-periods") == "true"
+        self.display = self.attrs.get("display")
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self.attrs.get(name, default)
+
+    def child(self, tag: str) -> Element | None:
+        return next((c for c in self.children if c.tag == tag), None)
+
+    def children_named(self, tag: str) -> list[Element]:
+        return [c for c in self.children if c.tag == tag]
+
+    @classmethod
+    def from_xml(cls, node: ET.Element) -> Element:
+        tag = node.tag.replace(NS, "")
+        return cls(tag, dict(node.attrib), [cls.from_xml(c) for c in node if isinstance(c.tag, str)])
+
+
+@dataclass
+class SortKey:
+    variable: str | None
+    macro: str | None
+    ascending: bool
+    names_min: int | None
+    names_use_first: int | None
+    names_use_last: bool | None
+
+
+@dataclass
+class Context:
+    """``<citation>`` or ``<bibliography>``: layout, sort keys and options."""
+
+    name: str
+    layout: Element
+    sort: list[SortKey]
+    options: dict[str, str]
+
+    def option(self, name: str, default: str | None = None) -> str | None:
+        return self.options.get(name, default)
+
+
+class Style:
+    """A parsed independent CSL style."""
+
+    def __init__(self, root: ET.Element):
+        self.attrs = dict(root.attrib)
+        self.style_class = self.attrs.get("class", "in-text")
+        self.default_locale = self.attrs.get("default-locale")
+        self.macros: dict[str, Element] = {}
+        self.locales: list[LocaleSource] = []
+        self.citation: Context | None = None
+        self.bibliography: Context | None = None
+        style_name_options = {k: v for k, v in self.attrs.items() if k in INHERITABLE_NAME_OPTIONS}
+        for node in root:
+            if not isinstance(node.tag, str):
+                continue
+            tag = node.tag.replace(NS, "")
+            if tag == "macro":
+                self.macros[node.get("name", "")] = Element.from_xml(node)
+            elif tag == "locale":
+                self.locales.append(LocaleSource.from_element(node))
+            elif tag in ("citation", "bibliography"):
+                element = Element.from_xml(node)
+                layout = element.child("layout") or Element("layout", {})
+                sort_el = element.child("sort")
+                keys = [self._sort_key(k) for k in sort_el.children] if sort_el else []
+                options = dict(style_name_options)
+                options.update(element.attrs)
+                context = Context(tag, layout, keys, options)
+                setattr(self, tag, context)
+
+    @staticmethod
+    def _sort_key(key: Element) -> SortKey:
+        def integer(name: str) -> int | None:
+            value = key.get(name)
+            return int(value) if value and value.isdigit() else None
+
+        use_last = key.get("names-use-last")
+        return SortKey(
+            key.get("variable"),
+            key.get("macro"),
+            key.get("sort", "ascending") != "descending",
+            integer("names-min"),
+            integer("names-use-first"),
+            None if use_last is None else use_last == "true",
+        )
+
+    @classmethod
+    def parse(cls, xml_text: str) -> Style:
+        return cls(ET.fromstring(xml_text.strip().lstrip("\ufeff").encode("utf-8")))
+
+    def option(self, name: str, default: str | None = None) -> str | None:
+        return self.attrs.get(name, default)

@@ -1,0 +1,175 @@
+"""The download files of a page: BibTeX, RIS and CSL-JSON, written beside the build.
+
+A page needs only the URLs of its files; nobody reads the files until the build is
+done. So each set of files is named by a digest of what it is made from (the entries'
+digests, the file stem, any extra text and this package's version) and written by a
+:class:`~.background.Worker`: a child process converts and writes while Sphinx writes
+the pages. Pages sharing the same entries share their files, and a changed entry gives
+a new name, so a file under a name never needs rewriting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import weakref
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from sphinxcontrib_highlight import __version__
+from sphinxcontrib_highlight.export import formats
+from sphinxcontrib_highlight.speed import Worker
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from pybtex.database import Entry
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+
+    from sphinxcontrib_highlight.bibliography.database import Bibliography
+
+#: Where downloads go in the HTML output, beside Sphinx's own ``_downloads``.
+DOWNLOAD_DIR = "_downloads/highlight"
+
+#: Part of every digest: bump when what a file holds changes in a way the version does not say.
+FILES_FORMAT = 1
+
+Source = tuple[tuple[str, ...], str]
+"""Where an entry comes from: the files of its bibliography and its key."""
+
+
+class DownloadJob(NamedTuple):
+    """One set of files to write: ``folder/stem.bib`` and so on, plus ``extra`` files."""
+
+    folder: str
+    stem: str
+    sources: tuple[Source, ...]
+    extra: tuple[tuple[str, str], ...]
+
+
+def folder_for(entries: Sequence[Entry], stem: str, extra: dict[str, str]) -> str:
+    """The folder, relative to the output, named by a digest of everything its files hold:
+    the entries' types, keys, fields and names (so an edit that changes none of them,
+    such as spacing, keeps the name), the stem, the extra files and this version."""
+    digest = hashlib.sha1(f"{FILES_FORMAT}\0{__version__}\0{stem}\0".encode(), usedforsecurity=False)
+    for entry in entries:
+        digest.update(_identity(entry).encode("utf-8", "surrogatepass"))
+    for name, text in sorted(extra.items()):
+        digest.update(f"{name}\0{text}\0".encode("utf-8", "surrogatepass"))
+    return f"{DOWNLOAD_DIR}/{digest.hexdigest()[:16]}"
+
+
+def _identity(entry: Entry) -> str:
+    """Everything of an entry a download file is made from, as text."""
+    parts = [entry.type, entry.key or ""]
+    parts.extend(f"{name}={value}" for name, value in entry.fields.items())
+    for role, people in entry.persons.items():
+        parts.append(role)
+        parts.extend(
+            "|".join(" ".join(names) for names in (
+                person.first_names, person.middle_names, person.prelast_names,
+                person.last_names, person.lineage_names,
+            ))
+            for person in people
+        )
+    return "\0".join(parts) + "\0\1"
+
+
+def write_files(
+    bibliography_of: Callable[[tuple[str, ...]], Bibliography], outdir: str, job: DownloadJob
+) -> None:
+    """Convert the job's entries into every format and write them, with its extra files."""
+    entries = [
+        entry
+        for entry in (bibliography_of(bibfiles).get(key) for bibfiles, key in job.sources)
+        if entry is not None
+    ]
+    contents = {f"{job.stem}{fmt.suffix}": fmt.write(entries) for fmt in formats.FORMATS.values()}
+    contents.update(job.extra)
+    for name, text in contents.items():
+        _write_once(Path(outdir, job.folder, name), text)
+
+
+def _write_once(path: Path, text: str) -> None:
+    """Write UTF-8 ``text`` atomically, unless the file already holds it.
+
+    Names are digests of the content's sources, so an existing file is already right;
+    writing through a temporary file and a rename means a reader (or a second build)
+    never sees half a file.
+    """
+    data = text.encode("utf-8")
+    if path.is_file() and path.stat().st_size == len(data):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    Path(temporary).replace(path)
+
+
+#: The writer of each running build, by builder.
+_writers: weakref.WeakKeyDictionary[Builder, DownloadWriter] = weakref.WeakKeyDictionary()
+
+#: The jobs this process's pages requested, if it keeps them (see :func:`keep_requests`).
+_kept: list[DownloadJob] | None = None
+
+
+class DownloadWriter:
+    """Writes a build's download files, each set once, in a child process if it can."""
+
+    def __init__(
+        self, bibliography_of: Callable[[tuple[str, ...]], Bibliography], outdir: str
+    ) -> None:
+        self._write = partial(write_files, bibliography_of, outdir)
+        self._worker = Worker(self._write)
+        self._outdir = outdir
+        self._folders: set[str] = set()
+
+    def request(self, job: DownloadJob) -> None:
+        """Have the job's files written, unless this build or an earlier one wrote them."""
+        if _kept is not None:
+            _kept.append(job)
+        if job.folder in self._folders:
+            return
+        self._folders.add(job.folder)
+        folder = Path(self._outdir, job.folder)
+        names = [*(job.stem + fmt.suffix for fmt in formats.FORMATS.values()), *dict(job.extra)]
+        if all((folder / name).is_file() for name in names):
+            return
+        if _kept is not None:
+            self._write(job)
+        else:
+            self._worker.submit(job)
+
+    def finish(self) -> None:
+        self._worker.finish()
+
+
+def keep_requests() -> list[DownloadJob]:
+    """From now on, write requested files at once, in this process, and keep the jobs in
+    the list returned: a child that resolves pages ahead (:mod:`.prerender`) writes a
+    page's files before it sends the page, and the jobs with it; the build requests them
+    when it takes the page and finds them written (or writes what is missing)."""
+    global _kept  # set once, in a forked child that does nothing else
+    _kept = []
+    return _kept
+
+
+def writer_for(
+    builder: Builder, bibliography_of: Callable[[tuple[str, ...]], Bibliography]
+) -> DownloadWriter:
+    """The download writer of the build ``builder`` is running, made on first use."""
+    writer = _writers.get(builder)
+    if writer is None:
+        writer = _writers[builder] = DownloadWriter(bibliography_of, str(builder.outdir))
+    return writer
+
+
+def finish_downloads(app: Sphinx, exception: BaseException | None) -> None:
+    """Sphinx event ``build-finished``: every file is written before the build ends."""
+    writer = _writers.pop(app.builder, None)
+    if writer is not None:
+        writer.finish()
