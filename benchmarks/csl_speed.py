@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import citeproc_js  # from tests/, once its folder is on the path
 from generate import make_entry
 
-from sphinxcontrib_highlight.bibdata import parse_text
+from sphinxcontrib_highlight.bibliography.database import parse_text
 from sphinxcontrib_highlight.styles.csl.catalog import StyleSource, find_style
 
 if TYPE_CHECKING:

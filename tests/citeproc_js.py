@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from sphinxcontrib_highlight.bibdata import BUNDLED_BIBFILE, load_bibliography
+from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE, load_bibliography
 from sphinxcontrib_highlight.styles.csl.catalog import StyleSource, find_style
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,20 +212,10 @@ def our_engine() -> Renderer:
 
 
 def csl_items(entries: Iterable[Any]) -> list[dict[str, Any]]:
-    """BibTeX entries as CSL-JSON items: the one place that picks the BibTeX->CSL mapping.
+    """BibTeX entries as CSL-JSON items, by the mapping the styles use."""
+    from sphinxcontrib_highlight.bibliography.to_csl import csl_items
 
-    The mapping of the ``bib2csl`` branch (``sphinxcontrib_highlight.bibliography.to_csl``)
-    replaces the download converter's once it is merged.
-    """
-    try:
-        from sphinxcontrib_highlight.bibliography.to_csl import (  # type: ignore[import-not-found]
-            csl_items as mapped,
-        )
-    except ImportError:
-        from sphinxcontrib_highlight.convert import csl_item
-
-        return [csl_item(entry) for entry in entries]
-    items: list[dict[str, Any]] = mapped(entries)
+    items: list[dict[str, Any]] = csl_items(entries)
     return items
 
 
