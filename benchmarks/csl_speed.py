@@ -1,12 +1,12 @@
 """How fast our CSL engine prints the 2,000-entry benchmark corpus, beside citeproc-js and citeproc-py.
 
-    python benchmarks/csl_speed.py [--entries 2000] [--style apa] [--repeat 3]
+    python benchmarks/csl_speed.py [--entries 2000] [--style apa] [--repeat 3] [--modes ...]
 
 The corpus is ``generate.py``'s (the same seed, so the same entries as the build
 benchmarks), read by the project's BibTeX loader and mapped to CSL-JSON as the
 comparison does (``tests/citeproc_js.py``). Each processor prints the bibliography of all
-the entries, then a citation of each entry alone, as plain text; the best of ``--repeat``
-runs counts. citeproc-js is timed inside node (building its engine included, which Zotero
+the entries, and a citation of each entry alone (``--modes`` picks one), as plain text;
+the best of ``--repeat`` runs counts. citeproc-js is timed inside node (building its engine included, which Zotero
 also pays once per style) and from outside (node's start and the JSON both ways added).
 citeproc-py is only measured where it is installed (``pip install citeproc-py``; it is no
 dependency of the project) and is left out of the ratios when it fails on the style.
@@ -68,7 +68,9 @@ def time_citeproc_js(jobs: list[citeproc_js.Job], repeat: int) -> tuple[float, f
     return min(inside), min(outside)
 
 
-def time_citeproc_py(style: StyleSource, items: tuple[dict[str, Any], ...], repeat: int) -> float:
+def time_citeproc_py(
+    style: StyleSource, items: tuple[dict[str, Any], ...], modes: list[str], repeat: int
+) -> float:
     """citeproc-py printing the same bibliography and citations (ImportError: not installed)."""
     from citeproc import (
         Citation,
@@ -86,9 +88,11 @@ def time_citeproc_py(style: StyleSource, items: tuple[dict[str, Any], ...], repe
         citations = [Citation([CitationItem(str(item["id"]))]) for item in items]
         for citation in citations:
             bibliography.register(citation)
-        for citation in citations:
-            bibliography.cite(citation, lambda item: None)
-        bibliography.bibliography()
+        if "citation" in modes:
+            for citation in citations:
+                bibliography.cite(citation, lambda item: None)
+        if "bibliography" in modes:
+            bibliography.bibliography()
 
     return best_of(repeat, run)
 
@@ -98,6 +102,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--entries", type=int, default=2000)
     parser.add_argument("--style", default="apa")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--modes", nargs="+", choices=citeproc_js.MODES,
+                        default=list(citeproc_js.MODES))
     return parser.parse_args()
 
 
@@ -105,8 +111,8 @@ def main() -> int:
     arguments = _arguments()
     style = find_style(arguments.style)
     items = corpus(arguments.entries)
-    jobs = [citeproc_js.Job(style, items, mode) for mode in citeproc_js.MODES]
-    print(f"{len(items)} entries in {style.style_id}: bibliography and a citation of each, "
+    jobs = [citeproc_js.Job(style, items, mode) for mode in arguments.modes]
+    print(f"{len(items)} entries in {style.style_id}, {' and '.join(arguments.modes)}, "
           f"best of {arguments.repeat}")
     ours = time_ours(jobs, arguments.repeat)
     print(f"  ours (Python):                      {ours:7.2f} s")
@@ -118,7 +124,7 @@ def main() -> int:
     else:
         print(f"  citeproc-js: not run ({reason})")
     try:
-        python = time_citeproc_py(style, items, arguments.repeat)
+        python = time_citeproc_py(style, items, arguments.modes, arguments.repeat)
     except ImportError:
         print("  citeproc-py: not installed (pip install citeproc-py)")
     except Exception as error:  # noqa: BLE001 - citeproc-py not printing a style is a result
