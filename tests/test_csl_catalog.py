@@ -200,8 +200,15 @@ def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:
 
 
 def test_a_missing_file_is_not_found(tmp_path: Path) -> None:
-    with pytest.raises(StyleNotFoundError, match="no CSL style file"):
+    with pytest.raises(StyleNotFoundError, match="no CSL style file") as caught:
         find_style("missing.csl", base_dir=tmp_path)
+    assert caught.value.suggestions == []
+
+
+def test_a_missing_file_named_as_a_style_id_names_the_id(tmp_path: Path) -> None:
+    with pytest.raises(StyleNotFoundError, match="the style id is 'nature'") as caught:
+        find_style("nature.csl", base_dir=tmp_path)
+    assert caught.value.suggestions == ["nature"]
 
 
 @needs_repository

@@ -168,7 +168,10 @@ def find_style(id_or_path: str, *, base_dir: Path | None = None) -> StyleSource:
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
         if not path.is_file():
-            raise StyleNotFoundError(f"no CSL style file at {path}", [])
+            # "apa.csl" meant as the id "apa" is a likely slip: name the id.
+            known = [path.stem] if path.stem in _index().ids else []
+            hint = f"; the style id is {known[0]!r}" if known else ""
+            raise StyleNotFoundError(f"no CSL style file at {path}{hint}", known)
         return _from_file(path)
     # Style ids are lower case; "Nature" is taken for "nature".
     style_id = _strip_style_url(id_or_path.strip()).lower()
