@@ -230,12 +230,12 @@ def bib_items(path: Path, limit: int | None = None) -> tuple[dict[str, Any], ...
 
 def jobs_for(
     styles: Iterable[str], bib_files: Iterable[Path], limit: int | None = None,
-    modes: Iterable[Mode] = MODES,
+    modes: Iterable[Mode] = MODES, output_format: Literal["text", "html"] = "text",
 ) -> list[Job]:
     """Every style printing every file's items, in every mode."""
     corpora = [(path.name, bib_items(path, limit)) for path in bib_files]
     return [
-        Job(find_style(style_id), items, mode, label=name)
+        Job(find_style(style_id), items, mode, output_format, label=name)
         for style_id in styles
         for mode in modes
         for name, items in corpora
