@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sphinxcontrib_highlight.styles.csl import Cite, Cluster, Processor, Style, to_html  # noqa: E402
+from sphinxcontrib_highlight.styles.csl import Cite, Cluster, Processor, Style, to_html
 
 FIXTURES = ROOT / "tests" / "data" / "csl-test-suite" / "processor-tests" / "humans"
 PASSING = ROOT / "tests" / "data" / "csl-test-suite" / "passing.txt"
-_SECTION = re.compile(r">>=+\s*([A-Z-]+)\s*=+>>\n?(.*?)\n?<<=+\s*\1\s*=+<<", re.S)
+_SECTION = re.compile(r">>=+\s*([A-Z-]+)\s*=+>>\n?(.*?)\n?<<=+\s*\1\s*=+<<", re.DOTALL)
 
 
 def read_fixture(path: Path) -> dict[str, str]:
@@ -58,7 +58,11 @@ def _citations_mode(style_xml: str, items: list, calls: list, mode: str) -> str:
     previous: dict[str, str] = {}
     order: list[str] = []
     outputs: dict[str, str] = {}
+    states: dict[str, object] = {}
+    previous_states: dict[str, object] = {}
+    previous_notes: dict[str, int] = {}
     for position, (citation, pre, post) in enumerate(calls):
+        previous_notes = dict(notes)
         cid = citation.get("citationID") or f"CITATION-{position}"
         known[cid] = citation
         notes[cid] = int(citation.get("properties", {}).get("noteIndex", 0) or 0)
@@ -67,16 +71,29 @@ def _citations_mode(style_xml: str, items: list, calls: list, mode: str) -> str:
         order = [c for c, _ in pre] + [cid] + [c for c, _ in post]
         processor = Processor(Style.parse(style_xml), items)
         clusters = [
-            Cluster([_cite(i) for i in known[c].get("citationItems", [])], notes.get(c, 0), c) for c in order
+            Cluster([_cite(i) for i in known[c].get("citationItems", [])], notes.get(c, 0), c)
+            for c in order
         ]
-        previous = outputs
-        outputs = dict(zip(order, _render_clusters(processor, clusters)))
+        previous, previous_states = outputs, states
+        outputs = dict(zip(order, _render_clusters(processor, clusters), strict=False))
+        numbered = processor.renders_citation_number
+        states = {
+            i: (repr(d), processor.citation_numbers.get(i) if numbered else None)
+            for i, d in processor.disambiguation.items()
+        }
         last = cid
     if mode == "bibliography":
         return _bibliography(processor)
+    # citeproc-js reports a citation as updated when its text changed, when it moved to
+    # another note in a style that prints note numbers, or when what disambiguation or
+    # numbering decided for one of its items changed.
     lines = []
     for index, cid in enumerate(order):
-        marker = ">>" if cid == last or previous.get(cid) != outputs[cid] else ".."
+        ids = [str(i["id"]) for i in known[cid].get("citationItems", [])]
+        touched = any(states.get(i) != previous_states.get(i) for i in ids)
+        moved = previous_notes.get(cid) != notes.get(cid)
+        touched = touched or (moved and "first-reference-note-number" in style_xml)
+        marker = ">>" if cid == last or touched or previous.get(cid) != outputs[cid] else ".."
         lines.append(f"{marker}[{index}] {outputs[cid]}")
     return "\n".join(lines)
 
@@ -91,8 +108,13 @@ def render_fixture(sections: dict[str, str]) -> str:
     if sections.get("CITATION-ITEMS"):
         raw_clusters = json.loads(sections["CITATION-ITEMS"])
     else:
-        raw_clusters = [[{"id": item_id} for item_id in processor.items]]
-    clusters = [Cluster([_cite(c) for c in cluster], index + 1) for index, cluster in enumerate(raw_clusters)]
+        # The suite's convention: one citation of every item, in bibliography order.
+        processor.register(list(processor.items))
+        raw_clusters = [[{"id": item_id} for item_id in processor.bibliography_order]]
+    clusters = [
+        Cluster([_cite(c) for c in cluster], index + 1)
+        for index, cluster in enumerate(raw_clusters)
+    ]
     if mode == "citation":
         return "\n".join(_render_clusters(processor, clusters))
     if sections.get("CITATION-ITEMS"):
@@ -126,11 +148,17 @@ def fixture_paths(group: str | None = None) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--group", help="only fixtures whose name starts with GROUP_")
-    parser.add_argument("--verbose", metavar="FIXTURE", help="show expected and actual output of one fixture")
+    parser.add_argument(
+        "--verbose", metavar="FIXTURE", help="show expected and actual output of one fixture"
+    )
     parser.add_argument("--failures", action="store_true", help="list failing fixtures")
-    parser.add_argument("--write-passing", action="store_true", help="rewrite the committed list of passes")
+    parser.add_argument(
+        "--write-passing", action="store_true", help="rewrite the committed list of passes"
+    )
     args = parser.parse_args(argv)
     if args.verbose:
         path = FIXTURES / (args.verbose.removesuffix(".txt") + ".txt")
@@ -151,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.failures or args.group:
             print("FAIL", path.stem)
     for group in sorted(totals, key=lambda g: -totals[g]):
-        print(f"{group:14} {passes[group]:4d}/{totals[group]:<4d} {100 * passes[group] / totals[group]:5.1f} %")
+        print(
+            f"{group:14} {passes[group]:4d}/{totals[group]:<4d} {100 * passes[group] / totals[group]:5.1f} %"
+        )
     total, passed = sum(totals.values()), sum(passes.values())
     print(f"{'overall':14} {passed:4d}/{total:<4d} {100 * passed / max(total, 1):5.1f} %")
     if args.write_passing:

@@ -35,7 +35,8 @@ class Warn(Enum):
     """An entry lacks a field its style needs; what is there is still rendered."""
 
     UNKNOWN_TYPE = "unknown_type"
-    """An entry type the style has no form for; a generic form is used instead."""
+    """An entry type neither BibTeX nor biblatex defines; the entry is printed as a
+    generic document (CSL's ``document`` type)."""
 
     STYLE = "style"
     """A style name that no installed style answers to; the default style is used."""

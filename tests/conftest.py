@@ -78,6 +78,14 @@ def output_files(outdir: Path) -> dict[str, bytes]:
     return files
 
 
+def every_file(outdir: Path) -> dict[str, bytes]:
+    """Every file of a build's output directory, by path."""
+    return {
+        path.relative_to(outdir).as_posix(): path.read_bytes()
+        for path in sorted(Path(outdir).rglob("*")) if path.is_file()
+    }
+
+
 def own_warnings(app) -> list[str]:
     """The build's warnings, less those of registering Sphinx's nodes again in one process,
     with the source directory's path written ``<src>``."""

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from conftest import output_files, own_warnings, soup
+from sphinx.builders.html import StandaloneHTMLBuilder
 
 from sphinxcontrib_highlight.bibliography import database as bibdata
 from sphinxcontrib_highlight.bibliography import parse as bibparse
 from sphinxcontrib_highlight.speed import background, prerender
+from sphinxcontrib_highlight.speed import cpus as speed_cpus
 from sphinxcontrib_highlight.sphinxext import transforms
 from sphinxcontrib_highlight.web import downloads
 
@@ -85,7 +87,7 @@ needs_fork = pytest.mark.skipif(
 def two_cpus(monkeypatch):
     """Children run only beside a second CPU: say there is one, so that a one-CPU machine
     tests them too."""
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: 2)
 
 
 @needs_fork
@@ -217,9 +219,9 @@ def test_a_parallel_build_waits_for_the_child_and_gives_the_same_build(
     build_root, root, in_process_build, monkeypatch
 ):
     """With -j, the build prepares pages faster than the child resolves them: it waits
-    for the child's result rather than resolving the page twice. (Four CPUs: on two,
-    Sphinx would write in one process.)"""
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    for the child's result rather than resolving the page twice. (Four CPUs: Sphinx's two
+    writers and its own process leave one for a child.)"""
+    monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: 4)
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     taken = count_taken(monkeypatch)
     app = build_root(parallel=2)
@@ -233,7 +235,7 @@ def test_a_parallel_build_waits_for_the_child_and_gives_the_same_build(
 def build_on_cpus(build_root, monkeypatch, tmp_path, cpus: int, jobs: int):
     """Build the root with ``-j jobs`` as if the machine had ``cpus`` CPUs, the children
     starting at the first page; the app and the ids of the processes that resolved pages."""
-    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: cpus)
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     log = tmp_path / "resolved.log"
     record_pids(monkeypatch, transforms, "resolve_page", log)
@@ -247,9 +249,10 @@ def test_with_j_2_two_children_share_the_pages(
     build_root, in_process_build, monkeypatch, tmp_path
 ):
     """With -j N the build only prepares pages and waits for them: N children (at most
-    one per CPU beside the build's) resolve alternate pages, and the build is the same."""
+    one per CPU that Sphinx's writers and its own process leave free) resolve alternate
+    pages, and the build is the same."""
     taken = count_taken(monkeypatch)
-    app, resolvers = build_on_cpus(build_root, monkeypatch, tmp_path, cpus=3, jobs=2)
+    app, resolvers = build_on_cpus(build_root, monkeypatch, tmp_path, cpus=5, jobs=2)
     assert result(app)[0] == in_process_build[0]
     assert len(resolvers) == 2 and os.getpid() not in resolvers
     assert taken and all(was_taken for _, was_taken in taken)
@@ -257,25 +260,30 @@ def test_with_j_2_two_children_share_the_pages(
 
 @needs_fork
 @pytest.mark.parametrize("root", ["parallel"])  # many pages
-def test_with_j_2_on_two_cpus_the_build_writes_beside_one_child(
+def test_with_j_2_on_two_cpus_sphinx_writes_in_parallel_and_no_child_resolves(
     build_root, in_process_build, monkeypatch, tmp_path
 ):
-    """On two CPUs the child takes the second: -j 2 reads in parallel, writes in one
-    process beside one child, and gives the same build."""
+    """The user's -j stands: on two CPUs Sphinx's two writers and its own process take
+    every CPU, so no child resolves pages, and the pages are written by several
+    processes (the build writes the first itself, its workers the rest)."""
+    writers = tmp_path / "writers.log"
+    record_pids(monkeypatch, StandaloneHTMLBuilder, "write_doc", writers)
     app, resolvers = build_on_cpus(build_root, monkeypatch, tmp_path, cpus=2, jobs=2)
-    assert app.builder.parallel_ok is False
-    assert len(resolvers) == 1 and os.getpid() not in resolvers
+    assert app.builder.allow_parallel is True
+    assert app.builder.parallel_ok is True
+    assert resolvers == set()  # no child resolved a page: the build resolved them all
+    assert len(pids(writers) - {os.getpid()}) >= 1
     assert result(app)[0] == in_process_build[0]
 
 
 @needs_fork
 @pytest.mark.parametrize("root", ["parallel"])  # many pages
-def test_with_j_3_on_three_cpus_two_children_resolve(build_root, monkeypatch, tmp_path):
-    """The build's own process keeps a CPU: with three CPUs and -j 3, Sphinx writes in
-    parallel and two children resolve pages, not three."""
-    app, resolvers = build_on_cpus(build_root, monkeypatch, tmp_path, cpus=3, jobs=3)
+def test_with_j_3_on_five_cpus_one_child_resolves(build_root, monkeypatch, tmp_path):
+    """Children take only the CPUs Sphinx leaves free: with five CPUs and -j 3, its three
+    writers and its own process take four, and one child resolves pages."""
+    app, resolvers = build_on_cpus(build_root, monkeypatch, tmp_path, cpus=5, jobs=3)
     assert app.builder.parallel_ok is True
-    assert len(resolvers) == 2 and os.getpid() not in resolvers
+    assert len(resolvers) == 1 and os.getpid() not in resolvers
 
 
 @needs_fork
@@ -285,7 +293,7 @@ def test_with_j_2_a_child_that_cannot_start_leaves_its_pages_to_the_build(
 ):
     """If the second child cannot be forked, the build resolves that child's share of the
     pages itself (it does not wait for them from the other child) and is the same."""
-    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: 5)
     monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
     real_fork = background.fork
     forks = []
@@ -395,3 +403,78 @@ def test_pages_showing_too_many_entries_are_resolved_by_the_build(
     assert any(domain.entries_shown(docname) for docname, _ in taken)
     assert not any(was_taken and domain.entries_shown(docname) for docname, was_taken in taken)
     assert result(app) == in_process_build
+
+
+def child_always_ahead(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Children start at the first page and the build waits for each page's result (as
+    it does with -j), so that a page comes from a child unless the child left it to the
+    build; each page the build resolves, and whether it took the child's result."""
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    monkeypatch.setattr(prerender, "LONGEST_WAIT", 60.0)  # a busy machine is no reason to differ
+    real_start = prerender.Prerenderer._start
+
+    def waiting(self, *args):
+        real_start(self, *args)
+        self._waits = bool(self._order)
+
+    monkeypatch.setattr(prerender.Prerenderer, "_start", waiting)
+    return count_taken(monkeypatch)
+
+
+@needs_fork
+@pytest.mark.parametrize("root", ["sphinx-warns"])
+def test_pages_on_which_sphinx_warns_come_from_the_child_unchanged(
+    build_root, in_process_build, monkeypatch
+):
+    """Sphinx warns on these pages (a missing image as it reads them, undefined labels
+    and documents as it resolves them after the extension) beside the extension's own
+    warnings: a child resolving them gives the same files and the same warnings, in the
+    same order."""
+    taken = child_always_ahead(monkeypatch)
+    app = build_root()
+    files, warned = in_process_build
+    assert [line.split(": WARNING: ")[1] for line in warned] == [
+        "image file not readable: missing.png [image.not_readable]",
+        ":hcite: key 'nobody1999' is not in the bibliography [highlight.unknown_key]",
+        "undefined label: 'no-such-label' [ref.ref]",
+        ":hcite: key 'nobody1999' is not in the bibliography [highlight.unknown_key]",
+        "undefined label: 'another-missing-label' [ref.ref]",
+        "unknown document: 'no-such-page' [ref.doc]",
+    ]
+    assert result(app) == (files, warned)
+    assert taken == [(page, True) for page in ("first", "fourth", "index", "second", "third")]
+
+
+@needs_fork
+def test_a_page_on_which_sphinx_warns_in_the_child_is_left_to_the_build(
+    make_app, root_copy, monkeypatch
+):
+    """Sphinx's own code may log while the extension resolves a page (here: its logger,
+    called from the post-transform on one page). A child keeps only the extension's
+    warnings, so it sends no result for that page: the build resolves the page itself
+    and logs everything in order, and the child goes on with the next pages."""
+    from sphinx.util import logging as sphinx_logging
+
+    real_replace = transforms.ResolveHighlight.replace
+
+    def sphinx_warns_on_second(self, placeholders):
+        docname = placeholders[0]["docname"]
+        if docname == "second":
+            sphinx_logging.getLogger("sphinx.transforms.post_transforms").warning(
+                "a warning of Sphinx's own, logged while the page resolves", location=docname,
+            )
+        return real_replace(self, placeholders)
+
+    monkeypatch.setattr(transforms.ResolveHighlight, "replace", sphinx_warns_on_second)
+    with monkeypatch.context() as patch:
+        patch.setattr(background, "available", lambda: False)
+        alone = make_app("html", srcdir=root_copy("sphinx-warns", "in-process"), freshenv=True)
+        alone.build()
+    expected = result(alone)
+    assert sum("a warning of Sphinx's own" in line for line in expected[1]) == 1
+    taken = child_always_ahead(monkeypatch)
+    app = make_app("html", srcdir=root_copy("sphinx-warns"), freshenv=True)
+    app.build()
+    assert result(app) == expected
+    assert taken == [("first", True), ("fourth", True), ("index", True), ("second", False),
+                     ("third", True)]

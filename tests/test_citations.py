@@ -80,3 +80,77 @@ def test_cite_formats(make_app, root_copy, cite_format, expected):
     cite = soup(app, "chapter1").select(".highlight-cite")[1]
     assert cite.get_text() == expected
     assert cite.name == ("sup" if cite_format == "superscript" else "span")
+
+
+#: index.rst of test-two-lists: each citation as printed, and where its numbers link.
+#: first.rst lists keys 1-6, second.rst keys 7-10 (``:start: 7``), the last one also in
+#: first.rst.
+TWO_LISTS_CITES = [
+    ("[1–3]", ["first.html#ref-yang2023specialized", "first.html#ref-price2018transition"]),
+    ("[1, 2]", ["first.html#ref-yang2023specialized", "first.html#ref-finnerup2021neuropathic"]),
+    ("[1–3, 5, 6]", ["first.html#ref-yang2023specialized", "first.html#ref-price2018transition",
+                     "first.html#ref-inoue2018microglia", "first.html#ref-chen2018microglia"]),
+    ("[1, 3–5]", ["first.html#ref-yang2023specialized", "first.html#ref-price2018transition",
+                  "first.html#ref-inoue2018microglia"]),
+    ("[7, 1, 8]", ["second.html#ref-shemer2015microglia", "first.html#ref-yang2023specialized",
+                   "second.html#ref-rothhammer2018microglial"]),
+    ("[5, 6, 7]", ["first.html#ref-inoue2018microglia", "first.html#ref-chen2018microglia",
+                   "second.html#ref-shemer2015microglia"]),
+]
+
+
+@pytest.mark.sphinx("html", testroot="two-lists", freshenv=True)
+def test_runs_collapse_from_three_in_one_list_and_never_across_lists(app):
+    """Three consecutive numbers print as a range, exactly two as two numbers, and a gap
+    ends the run. Keys of two lists (on two pages) are neither sorted nor joined into a
+    range across the lists: each number links to its own list's item."""
+    app.build()
+    assert warnings(app) == ""
+    index = soup(app)
+    cites = index.select(".highlight-cite")
+    assert [(cite.get_text(), [a["href"] for a in cite.select("a")]) for cite in cites] == (
+        TWO_LISTS_CITES
+    )
+    assert [a.get_text() for a in cites[0].select("a")] == ["1", "3"]
+    # The lists number as the citations say: 1-6 on one page, 7-10 on the other.
+    first, second = soup(app, "first"), soup(app, "second")
+    assert [li["id"] for li in first.select("ol.highlight-reference-list > li")] == [
+        "ref-yang2023specialized", "ref-finnerup2021neuropathic", "ref-price2018transition",
+        "ref-kohno2022spinal", "ref-inoue2018microglia", "ref-chen2018microglia",
+    ]
+    assert second.select_one("ol.highlight-reference-list")["start"] == "7"
+    # On the second page, its own list wins for its keys; the other key links across.
+    assert [(cite.get_text(), [a["href"] for a in cite.select("a")])
+            for cite in second.select(".highlight-cite")] == [
+        ("[7, 1]", ["#ref-shemer2015microglia", "first.html#ref-yang2023specialized"]),
+        ("[10]", ["#ref-finnerup2021neuropathic"]),
+    ]
+    # A key both lists hold: each list's item links back to the citations it numbers.
+    def backrefs(page, key):
+        return [a["href"] for a in page.select(f"li#ref-{key} a.highlight-backref")]
+    assert backrefs(first, "finnerup2021neuropathic") == [
+        "index.html#hcite-0", "index.html#hcite-1", "index.html#hcite-2",
+    ]
+    assert backrefs(second, "finnerup2021neuropathic") == ["#hcite-1"]
+
+
+@pytest.mark.sphinx("text", testroot="two-lists", freshenv=True)
+def test_runs_in_plain_text(app):
+    app.build()
+    text = (app.outdir / "index.txt").read_text(encoding="utf-8")
+    printed = [line[line.rindex(" [") + 1 :] for line in text.splitlines() if line.endswith("].")]
+    assert printed == [f"{cite}." for cite, _ in TWO_LISTS_CITES]
+
+
+@pytest.mark.sphinx("latex", testroot="two-lists", freshenv=True)
+def test_runs_in_latex(app):
+    app.build()
+    tex = (app.outdir / "two-lists.tex").read_text(encoding="utf-8")
+    three = tex[tex.index("Three in a row"):].split("\n", 1)[0]
+    assert three.count(r"\hyperref") == 2
+    assert r"{\sphinxcrossref{1}}}\textendash{}{\hyperref[\detokenize{first:ref-price2018transition}]" in three
+    across = tex[tex.index("Across the two lists, in a row"):].split("\n", 1)[0]
+    assert r"\textendash" not in across
+    assert [part.split("}")[0] for part in across.split(r"\detokenize{")[1:]] == [
+        "first:ref-inoue2018microglia", "first:ref-chen2018microglia", "second:ref-shemer2015microglia",
+    ]

@@ -141,7 +141,7 @@ def test_check_reports_every_problem_with_its_line():
     assert reported == [
         (14, "missing_field"),  # no author
         (20, "duplicate_key"),
-        (24, "unknown_type"),  # @patent
+        (24, "unknown_type"),  # @gadget
         (30, "bib_syntax"),  # a field given twice
         (40, "bib_syntax"),  # the unbalanced brace
         (40, "missing_field"),  # what the broken entry lost: title, journal and year

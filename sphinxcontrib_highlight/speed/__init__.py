@@ -30,7 +30,6 @@ from sphinxcontrib_highlight.speed.prerender import (
     finish_prerendering,
     prerenderer_for,
     signature,
-    write_beside_the_child,
 )
 from sphinxcontrib_highlight.speed.switch import set_enabled
 
@@ -66,6 +65,5 @@ def children_available() -> bool:
 
 
 def register(app: Sphinx) -> None:
-    """Connect the speed layer's own events: the resolving children's start and end."""
-    app.connect("builder-inited", write_beside_the_child)
+    """Connect the speed layer's own event: the resolving children's end."""
     app.connect("build-finished", finish_prerendering)

@@ -10,47 +10,150 @@ does each meanwhile.
 The main process waits for a child only when it needs the child's result, and never
 relies on it: a database the child did not write is parsed in the main process, and
 download files are written there if the child failed. So the worst case is the time a
-build took without children. Children are daemons: if the build stops, they stop.
+build took without children.
+
+A child never outlives its build, nor holds what the build holds open. A build killed
+by a CI runner (SIGTERM, SIGKILL) runs no exit handler, so the child is told by the
+kernel (Linux's parent-death signal) or, where that does not exist, watches for the day
+its parent changes. And a child lets go of every pipe and socket it inherited but does
+not use, its standard output and error first: ``sphinx-build … | tee log`` ends when
+the build ends, and a child blocked on a pipe sees its other end close.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import stat
 import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_highlight.speed import switch
+from sphinxcontrib_highlight.speed import cpus, switch
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Hashable
-    from multiprocessing.connection import Connection
+    from collections.abc import Callable, Hashable, Iterable
     from multiprocessing.process import BaseProcess
     from multiprocessing.sharedctypes import Synchronized
+
+#: Linux's ``prctl`` option that sends a signal to a process when its parent ends.
+PR_SET_PDEATHSIG = 1
+
+#: Where no signal can be had, how often a child checks that its parent lives, in seconds.
+PARENT_CHECK_INTERVAL = 0.2
 
 #: Each task's child and the process that started it (only that one may wait for it).
 _running: dict[Hashable, tuple[int, BaseProcess]] = {}
 
 
 def available() -> bool:
-    """Whether a child can run beside this process: fork exists, a second CPU does, and
-    this process runs no other thread (a forked copy of a thread holding a lock, in a
-    program that embeds Sphinx, could wait for it forever)."""
+    """Whether a child can run beside this process: fork exists, a second CPU this
+    process may use does (see :mod:`.cpus`), and this process runs no other thread (a
+    forked copy of a thread holding a lock, in a program that embeds Sphinx, could wait
+    for it forever)."""
     return (
         switch.enabled()
         and "fork" in multiprocessing.get_all_start_methods()
-        and (os.cpu_count() or 1) > 1
         and threading.active_count() == 1
+        and cpus.usable_cpus() > 1
     )
 
 
 def fork(target: Callable[..., Any], *args: Any) -> BaseProcess:
-    """Start ``target(*args)`` in a forked daemon child (OSError if none can start)."""
+    """Start ``target(*args)`` in a forked daemon child (OSError if none can start).
+
+    The child keeps the pipe ends among ``args`` and lets go of every other pipe and
+    socket, and dies with this process (see the module's docstring).
+    """
+    used = [arg.fileno() for arg in args if isinstance(arg, Connection)]
     child = multiprocessing.get_context("fork").Process(
-        target=target, args=args, daemon=True, name="sphinxcontrib-highlight"
+        target=_in_child, args=(os.getpid(), used, target, *args), daemon=True,
+        name="sphinxcontrib-highlight",
     )
     child.start()
     return child
+
+
+def _in_child(parent: int, used: list[int], target: Callable[..., Any], *args: Any) -> None:
+    """The child's first steps, before ``target(*args)``: tie its life to ``parent``'s,
+    then let go of what it does not use."""
+    if not die_with_parent_by_signal():
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent ended before the child could ask to follow it
+        os._exit(1)
+    release_descriptors(keep=used)
+    target(*args)
+
+
+def die_with_parent_by_signal() -> bool:
+    """Ask the kernel to kill this process when its parent ends (Linux); whether it can.
+
+    SIGKILL, as the child has nothing to save: the build redoes whatever it did not
+    finish, and a killed build redoes everything.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        unused = ctypes.c_ulong(0)
+        signalled = libc.prctl(
+            PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), unused, unused, unused
+        )
+        return bool(signalled == 0)
+    except (OSError, AttributeError):  # no C library to load, or no prctl in it
+        return False
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """Where the kernel cannot signal it: end this process once its parent has ended
+    (it is then adopted by another, and ``getppid`` changes)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_INTERVAL)
+    os._exit(1)
+
+
+def release_descriptors(keep: Iterable[int]) -> None:
+    """Point standard output and error, and every pipe and socket this process inherited
+    but does not ``keep``, at the null device.
+
+    Each descriptor is replaced rather than closed: an object of the copied build that
+    owns one (a pipe end of another child) may close it later, and must then close the
+    null device, not a file this process opened since under the same number. The
+    children print nothing (their warnings go back to the build), so output lost here
+    is none; stdin is multiprocessing's already. multiprocessing's own pipe that tells
+    the parent this child ended goes too: the parent waits for its children with
+    ``join()`` without a timeout (``waitpid``), never through ``Process.sentinel``.
+    """
+    kept = set(keep)
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for descriptor in _open_descriptors():
+            if descriptor == null or descriptor in kept:
+                continue
+            if descriptor in (1, 2) or _is_pipe_or_socket(descriptor):
+                os.dup2(null, descriptor)
+    finally:
+        os.close(null)
+
+
+def _open_descriptors() -> list[int]:
+    """This process's open file descriptors (Linux lists them in /proc, macOS in /dev/fd)."""
+    for listing in ("/proc/self/fd", "/dev/fd"):
+        try:
+            return [int(entry.name) for entry in Path(listing).iterdir()]
+        except OSError:
+            continue
+    return list(range(min(os.sysconf("SC_OPEN_MAX"), 4096)))
+
+
+def _is_pipe_or_socket(descriptor: int) -> bool:
+    try:
+        mode = os.fstat(descriptor).st_mode
+    except OSError:  # not open (the listing's own descriptor, or a gap in the range)
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
 def pipe() -> tuple[Connection, Connection]:

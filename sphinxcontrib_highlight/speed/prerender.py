@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sphinx.builders import Builder
 
-from sphinxcontrib_highlight.speed import background
+from sphinxcontrib_highlight.speed import background, cpus
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -58,10 +58,6 @@ MOST_ENTRIES_A_PAGE = 1000
 
 #: How long a build that waits for the child (with ``-j``) waits for one page, in seconds.
 LONGEST_WAIT = 2.0
-
-#: With fewer CPUs, a build given ``-j`` writes its pages in one process (see
-#: :func:`write_beside_the_child`).
-FEWEST_CPUS_TO_WRITE_IN_PARALLEL = 3
 
 Signature = list[tuple[str, dict[str, Any]]]
 """What a page's placeholders are: each one's node name and attributes, in order."""
@@ -102,26 +98,6 @@ def writes_page_by_page(builder: Builder) -> bool:
     single-page HTML assemble documents and resolve only the assembled ones: a child
     would resolve pages none of them takes."""
     return type(builder).write_documents is Builder.write_documents
-
-
-def write_beside_the_child(app: Sphinx) -> None:
-    """Sphinx event ``builder-inited``: on a machine with two CPUs, write the pages in one
-    process even with ``-j`` (Sphinx still reads them in parallel).
-
-    With ``-j``, Sphinx writes in worker processes while its own process prepares every
-    page for them; the child that resolves pages ahead then competes with those workers
-    for the second CPU. Measured at 2,000 entries on two CPUs: ``-j 2`` took 5.6 s, ``-j 1``
-    4.8 s, and ``-j 2`` writing in one process beside the child 4.5 s. The output is the
-    same either way. With more CPUs, or where no child can run, Sphinx's choice stands.
-    """
-    builder = app.builder
-    if (
-        app.parallel > 1
-        and (os.cpu_count() or 1) < FEWEST_CPUS_TO_WRITE_IN_PARALLEL
-        and writes_page_by_page(builder)
-        and background.available()
-    ):
-        builder.allow_parallel = False  # type: ignore[misc]  # a class default, set for this build
 
 
 def signature(placeholders: list[nodes.Element]) -> Signature:
@@ -166,12 +142,14 @@ class Prerenderer:
     def _start(self, builder: Builder, later: list[str], resolver: PageResolver) -> None:
         if not background.available() or not later:
             return
+        shares = children_for(builder)
+        if shares == 0:
+            return
         try:
             self._at = background.shared_counter(-1)
         except OSError:
             return
         indexed = list(enumerate(later))
-        shares = children_for(builder)
         self._receivers = [
             self._fork(builder, resolver, indexed[share::shares]) for share in range(shares)
         ]
@@ -272,16 +250,21 @@ class Prerenderer:
 
 
 def children_for(builder: Builder) -> int:
-    """How many children resolve pages: one beside a build that writes its pages itself;
-    with ``-j N``, where the build only prepares pages and waits for them, N, but no more
-    than the CPUs beside the build's own. The build's process, which prepares and indexes
-    every page before a writer gets it, is the slowest link of a parallel build: a child
-    that takes its CPU slows the build (on two CPUs, ``-j 2`` with two children took
-    5.9 s, with one 5.7 s)."""
+    """How many children resolve pages: one beside a build that writes its pages itself
+    (:func:`.background.available` saw a second CPU for it).
+
+    With ``-j N``, Sphinx writes in N worker processes while its own process prepares
+    every page for them; children take the resolving off that process, but only on the
+    CPUs Sphinx's N + 1 processes leave free, and no more than N. Where none is free the
+    children only compete with the writers: at 2,000 entries on two CPUs, ``-j 2`` took
+    5.66 s with no child, 5.6 s with one and 5.9 s with two (benchmarks/README.md). The
+    user's ``-j`` always stands: Sphinx's own writers are never turned off for a child.
+    """
     if not builder.parallel_ok:
         return 1
     app = getattr(builder, "_app", None) or builder.app
-    return max(1, min(int(app.parallel), (os.cpu_count() or 1) - 1))
+    jobs = int(app.parallel)
+    return max(0, min(jobs, cpus.usable_cpus() - 1 - jobs))
 
 
 class _LoggedElsewhere(logging.Handler):

@@ -8,7 +8,7 @@ so one bad entry never stops a build.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pybtex_docutils
 from docutils import nodes
@@ -18,20 +18,36 @@ from sphinxcontrib_highlight.bibliography.latex import plain_text
 from sphinxcontrib_highlight.bibliography.urls import rejected
 from sphinxcontrib_highlight.speed import Recent
 from sphinxcontrib_highlight.styles import find_style
-from sphinxcontrib_highlight.styles.base import HighlightStyle, Rendered
-from sphinxcontrib_highlight.styles.neurosci_bull import NeurosciBullStyle
+from sphinxcontrib_highlight.styles.base import Rendered
+from sphinxcontrib_highlight.styles.csl_style import CslStyle
+from sphinxcontrib_highlight.styles.house import NeurosciBullStyle
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
+
+    from sphinxcontrib_highlight.styles.csl_style import Lookup
     from pybtex.richtext import Text
 
-_BACKEND = pybtex_docutils.Backend()
+class _Backend(pybtex_docutils.Backend):  # type: ignore[misc]
+    """pybtex's docutils backend, with small caps (CSL's ``font-variant``), which every
+    builder writes through the ``smallcaps`` class (LaTeX defines the role)."""
+
+    tags: ClassVar[dict[str, Any]] = {
+        **pybtex_docutils.Backend.tags,
+        "sc": lambda rawsource, text, *children: nodes.inline(
+            rawsource, text, *children, classes=["smallcaps"]),
+    }
+
+
+_BACKEND = _Backend()
 _rendered: Recent[tuple[str, str, int], tuple[Entry, Rendered]] = Recent()
 _plain: Recent[tuple[str, str, int], tuple[Entry, str]] = Recent()
 
 
-def render_entry(style_name: str, entry: Entry, language: str = "en") -> Rendered:
+def render_entry(
+    style_name: str, entry: Entry, language: str = "en", lookup: Lookup | None = None
+) -> Rendered:
     """The entry formatted in the named style (cached for the entry's lifetime).
 
     ``language`` only keys the cache: styles translate their words (``et al.``) through
@@ -41,7 +57,7 @@ def render_entry(style_name: str, entry: Entry, language: str = "en") -> Rendere
     cached = _rendered.get(cache_key)
     if cached is not None and cached[0] is entry:
         return cached[1]
-    rendered = _render(style_name, entry)
+    rendered = _render(style_name, entry, lookup)
     _rendered[cache_key] = (entry, rendered)
     return rendered
 
@@ -58,14 +74,14 @@ def rendered_plain(style_name: str, entry: Entry, language: str = "en") -> str:
     return text
 
 
-def _render(style_name: str, entry: Entry) -> Rendered:
+def _render(style_name: str, entry: Entry, lookup: Lookup | None) -> Rendered:
     style = find_style(style_name)
-    if isinstance(style, HighlightStyle):
-        return style.render(entry)
+    if isinstance(style, CslStyle):
+        return style.render(entry, lookup)
     try:
         return Rendered(style.format_entry("", entry).text)
     except (PybtexError, KeyError, AttributeError, TypeError, ValueError) as error:
-        fallback = NeurosciBullStyle().render(entry)
+        fallback = NeurosciBullStyle().render(entry, lookup)
         reason = str(error) or type(error).__name__
         return Rendered(fallback.text, (reason,), fallback.unknown_type)
 
@@ -85,8 +101,8 @@ def rendering_problems(style_name: str, entry: Entry, rendered: Rendered) -> lis
         problems.append((
             Warn.UNKNOWN_TYPE,
             (
-                f"entry {entry.key!r}: style {style_name!r} has no form for type "
-                f"@{rendered.unknown_type}; a generic form is used"
+                f"entry {entry.key!r}: @{rendered.unknown_type} is no BibTeX or biblatex "
+                f"entry type; style {style_name!r} prints it as a generic document"
             ),
         ))
     if rendered.missing_fields:

@@ -156,7 +156,7 @@ class ResolveHighlight(SphinxPostTransform):
         The warnings point at the entry in its .bib file, where the fix belongs, and come
         once however many lists show the entry.
         """
-        rendered = render_entry(style, entry, self.config.language)
+        rendered = render_entry(style, entry, self.config.language, bibliography.get)
         location = entry_location(bibliography, entry, used_at)
         for subtype, message in rendering_problems(style, entry, rendered):
             warn(message, subtype, location, once=True)
@@ -251,8 +251,9 @@ class ResolveHighlight(SphinxPostTransform):
                 "", classes=["highlight-reference"], key=key, bibfiles=record.bibfiles
             )
             text = self.text_paragraph(rendered, "highlight-reference-text", key)
-            if self.builder.format == "latex":
-                # LaTeX labels targets, not list items: citations link to this label.
+            if self.builder.format in ("latex", "texinfo"):
+                # LaTeX labels targets, not list items, and Texinfo anchors only targets:
+                # citations link to this target.
                 text.insert(0, nodes.target("", "", ids=[item_id]))
             else:
                 item["ids"].append(item_id)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pybtex.plugin
 from pybtex.plugin import PluginNotFound
 
-from sphinxcontrib_highlight.styles.base import HighlightStyle, Rendered
+from sphinxcontrib_highlight.styles.base import Rendered
 
 if TYPE_CHECKING:
     from pybtex.style.formatting import BaseStyle
@@ -26,10 +26,10 @@ GROUP = "pybtex.style.formatting"
 #: two equal), imported directly: reading every installed package's entry points took a
 #: tenth of a build that rewrote one page.
 BUILT_IN = {
-    "neurosci-bull": "sphinxcontrib_highlight.styles.neurosci_bull:NeurosciBullStyle",
-    "springer-nature": "sphinxcontrib_highlight.styles.springer_nature:SpringerNatureStyle",
-    "vancouver": "sphinxcontrib_highlight.styles.vancouver:VancouverStyle",
-    "apa": "sphinxcontrib_highlight.styles.apa:APAStyle",
+    "neurosci-bull": "sphinxcontrib_highlight.styles.house:NeurosciBullStyle",
+    "springer-nature": "sphinxcontrib_highlight.styles.house:SpringerNatureStyle",
+    "vancouver": "sphinxcontrib_highlight.styles.house:VancouverStyle",
+    "apa": "sphinxcontrib_highlight.styles.house:APAStyle",
 }
 
 
@@ -60,4 +60,4 @@ def style_names() -> list[str]:
     return sorted(set(pybtex.plugin.enumerate_plugin_names(GROUP)))
 
 
-__all__ = ["BUILT_IN", "GROUP", "HighlightStyle", "Rendered", "find_style", "style_names"]
+__all__ = ["BUILT_IN", "GROUP", "Rendered", "find_style", "style_names"]

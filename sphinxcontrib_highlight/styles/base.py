@@ -1,22 +1,16 @@
-"""The base of the extension's styles: pybtex formatting styles that report what is missing.
+"""What every style shares: a rendered entry with its problems, and a view of an entry.
 
-A style here is a real pybtex formatting style (``pybtex.style.formatting``), so pybtex and
-sphinxcontrib-bibtex can use it. On top of pybtex's interface it offers
-:meth:`HighlightStyle.render`, which also says which fields were missing and whether the
-entry type had to fall back to a generic form, so the extension can warn without stopping.
-
-Styles compose their text from :class:`Fields`, a view of one entry that decodes LaTeX,
-strips braces, never changes case, and notes each required field that is absent.
+:class:`Rendered` is what formatting an entry gives the Sphinx side and the command line:
+the rich text and what had to be worked around (missing fields, an unknown type), so
+they can warn without stopping. :class:`Fields` is a view of one entry's fields that
+decodes LaTeX, strips braces and never changes case; the files readers download and the
+metadata on pages read entries through it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-from pybtex.richtext import Text
-from pybtex.style import FormattedEntry
-from pybtex.style.formatting import BaseStyle
+from typing import TYPE_CHECKING
 
 from sphinxcontrib_highlight.bibliography.latex import (
     InvalidLatexError,
@@ -26,13 +20,12 @@ from sphinxcontrib_highlight.bibliography.latex import (
     strict_plain_text,
 )
 from sphinxcontrib_highlight.speed import per_entry
-from sphinxcontrib_highlight.styles import names
-from sphinxcontrib_highlight.styles.terms import term
 
 if TYPE_CHECKING:
     from pybtex.database import Entry, Person
+    from pybtex.richtext import Text
 
-#: Entry types every style here formats; others fall back to :meth:`format_generic`.
+#: The entry types of classic BibTeX and the common biblatex ones.
 ENTRY_TYPES = (
     "article",
     "book",
@@ -153,115 +146,3 @@ class Rendered:
     """URLs left out because they are not http(s), such as ``javascript:``."""
     invalid_latex: tuple[str, ...] = ()
     """Fields printed as plain text because they are not valid LaTeX."""
-
-
-def edition(f: Fields) -> str | None:
-    """``5th ed.`` for a numeric edition; a written one (``Revised``) as it is."""
-    value = f.plain("edition")
-    if not value:
-        return None
-    if value.isdigit():
-        number = int(value)
-        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-        return f"{number}{suffix} {term('ed.')}"
-    return value
-
-
-def join(*parts: Text | str | None, sep: str = "") -> Text:
-    """Join the parts that are present (as ``Text(sep).join``, which first wraps ``sep``
-    in a Text of its own that the result then takes apart again)."""
-    joined: list[Text | str] = []
-    for part in parts:
-        if part:
-            if joined and sep:
-                joined.append(sep)
-            joined.append(part)
-    return Text(*joined)
-
-
-def sentence(*parts: Text | str | None, sep: str = ", ") -> Text:
-    """Join the parts that are present and end with a period (unless one is there)."""
-    text = join(*parts, sep=sep)
-    return text.add_period() if text else text
-
-
-class HighlightStyle(BaseStyle):  # type: ignore[misc]
-    """A pybtex formatting style whose entry forms are methods ``format_<type>``."""
-
-    default_sorting_style = "none"
-    default_label_style = "number"
-
-    #: What pybtex's ``BaseStyle.__init__`` sets up: its name, label and sorting plugins.
-    _PYBTEX_PLUGINS = frozenset({
-        "name_style", "label_style", "sorting_style", "format_name", "format_labels",
-        "sort", "abbreviate_names", "min_crossrefs",
-    })
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """Defer pybtex's plugin lookup until pybtex's own interface needs a plugin.
-
-        ``BaseStyle.__init__`` finds three plugins through the installed packages' entry
-        points, a tenth of a build that rewrites one page; :meth:`render` never uses
-        them, and pybtex's ``format_entries`` (sphinxcontrib-bibtex calls it) gets them
-        on first use through :meth:`__getattr__`.
-        """
-        self._plugin_arguments = (args, kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        if name not in HighlightStyle._PYBTEX_PLUGINS or "_plugin_arguments" not in vars(self):
-            raise AttributeError(name)
-        args, kwargs = self.__dict__.pop("_plugin_arguments")
-        BaseStyle.__init__(self, *args, **kwargs)
-        return getattr(self, name)
-
-    def format_entry(self, label: str, entry: Entry, bib_data: Any = None) -> FormattedEntry:
-        """pybtex's interface: the entry's text, missing fields rendered as absent."""
-        return FormattedEntry(entry.key, self.render(entry).text, label)
-
-    def render(self, entry: Entry) -> Rendered:
-        """Format ``entry``, saying which fields were missing and if its type was unknown."""
-        fields = Fields(entry)
-        kind = TYPE_ALIASES.get(entry.type.lower(), entry.type.lower())
-        formatter = getattr(self, f"format_{kind}", None) if kind in ENTRY_TYPES else None
-        unknown = None if formatter else entry.type
-        text = (formatter or self.format_generic)(fields)
-        return Rendered(
-            text,
-            tuple(dict.fromkeys(fields.missing)),
-            unknown,
-            tuple(fields.rejected_urls),
-            tuple(dict.fromkeys(fields.invalid_latex)),
-        )
-
-    # Each style defines format_<type> for ENTRY_TYPES; this is the fallback for the rest.
-    def format_generic(self, f: Fields) -> Text:
-        """Authors, title, where it appeared, year: whatever of them the entry has."""
-        return join(
-            sentence(self.authors(f, required=False)),
-            sentence(f.text("title")),
-            sentence(
-                f.text("journal", "journaltitle", "booktitle", "howpublished", "publisher",
-                       "institution", "school", "organization"),
-                f.year(required=False),
-            ),
-            sep=" ",
-        )
-
-    def authors(self, f: Fields, required: bool = True) -> Text | None:
-        """The author list (or the editors, for an edited book) in this style's form."""
-        people = f.persons("author") or f.persons("editor")
-        if not people:
-            if required:
-                f.missing.append("author")
-            return None
-        return Text(self.format_people(people))
-
-    def format_people(self, people: list[Person]) -> str:
-        """The printed list of ``people``; each style decides where ``et al.`` starts."""
-        raise NotImplementedError
-
-
-def split_others(people: list[Person]) -> tuple[list[Person], bool]:
-    """The named people, and whether ``and others`` said there are more."""
-    named = [person for person in people if not names.is_others(person)]
-    return named, len(named) < len(people)

@@ -16,12 +16,14 @@ MESSAGE_CATALOG = "sphinxcontrib-highlight"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
 
 _catalog: gettext.NullTranslations = gettext.NullTranslations()
+_language: str | None = None
 
 
 def use_language(language: str | None) -> None:
     """Print the words of ``language`` (a Sphinx language code such as ``de`` or
     ``zh_CN``) from now on; English where the catalogs have no such language."""
-    global _catalog  # one language per process, as Sphinx has one per build
+    global _catalog, _language  # one language per process, as Sphinx has one per build
+    _language = language
     languages = [language] if language else []
     _catalog = gettext.translation(MESSAGE_CATALOG, LOCALE_DIR, languages, fallback=True)
 
@@ -29,3 +31,8 @@ def use_language(language: str | None) -> None:
 def term(message: str) -> str:
     """A user-facing word in the language chosen with :func:`use_language`."""
     return _catalog.gettext(message)
+
+
+def current_language() -> str | None:
+    """The language chosen with :func:`use_language` (None: none was)."""
+    return _language

@@ -14,4 +14,16 @@ from .processor import BibEntry, Processor
 from .render import Cite
 from .style import Style
 
-__all__ = ["BibEntry", "Cite", "Cluster", "Locale", "Processor", "QuoteMarks", "Span", "Style", "Text", "to_html", "to_text"]
+__all__ = [
+    "BibEntry",
+    "Cite",
+    "Cluster",
+    "Locale",
+    "Processor",
+    "QuoteMarks",
+    "Span",
+    "Style",
+    "Text",
+    "to_html",
+    "to_text",
+]

@@ -30,6 +30,8 @@ from pathlib import Path
 
 CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
 HOUSE_DIR = Path(__file__).with_name("house")
+#: The package's own styles (its journals' house styles), written for it, not copied.
+OWN_DIR = Path(__file__).parent / "ours"
 HOUSE_DEPENDENTS = HOUSE_DIR / "dependents.json"
 HOUSE_RENAMED = HOUSE_DIR / "renamed-styles.json"
 # The package that ships the CSL styles repository, and the folder of it that holds the styles.
@@ -135,7 +137,7 @@ def _index() -> _Index:
         independent |= _styles_in(repository)
         dependent_files |= _styles_in(repository / "dependent")
         renamed |= _read_renamed(repository / "renamed-styles.json")
-    house = _styles_in(HOUSE_DIR)
+    house = _styles_in(HOUSE_DIR) | _styles_in(OWN_DIR)
     independent |= house
     for style_id in house:
         dependent_files.pop(style_id, None)

@@ -63,11 +63,13 @@ def test(branch: Element, ctx: RenderContext) -> bool:
             results += [_is_uncertain(v, ctx) for v in values]
         elif attribute == "locator":
             label = (ctx.cite.label or "page") if ctx.cite and ctx.cite.locator else None
-            results += [label == v or (v == "sub-verbo" and label == "sub verbo") for v in values]
+            results += [label == v for v in values]
         elif attribute == "position":
             results += [_position(v, ctx) for v in values]
         elif attribute == "disambiguate":
-            results.append(ctx.disambiguation.disambiguate == (raw == "true"))
+            ctx.disambiguate_tests += 1
+            switched_on = ctx.disambiguate_tests <= ctx.disambiguation.disambiguate
+            results.append(switched_on == (raw == "true"))
     if not results:
         return False
     match = branch.get("match", "all")

@@ -6,10 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .numbers import letters
-from .formatted import Node, Span, Text, affixed, join, parse_markup
+from .decorate import decorate
+from .formatted import Node, Span, Text, join, parse_markup
 from .style import Element
-from .textcase import apply_text_case, strip_periods
 
 if TYPE_CHECKING:
     from .render import RenderContext
@@ -27,7 +26,7 @@ class DateValue:
     season: Any = None
 
     def get(self, part: str) -> int:
-        return getattr(self, part)
+        return {"year": self.year, "month": self.month, "day": self.day}[part]
 
 
 @dataclass
@@ -52,9 +51,9 @@ def _date_value(parts: list[Any], season: Any = None) -> DateValue | None:
     if numbers[0] == 0 and not any(numbers[1:3]):
         return None
     month = numbers[1]
-    if 13 <= month <= 16 or 21 <= month <= 24:
-        season, month = (month - 12 if month <= 16 else month - 20), 0
-    elif month > 12:
+    if 13 <= month <= 24:
+        season, month = (month - 13) % 4 + 1, 0
+    elif month > 12 or month < 0:
         month = 0
     return DateValue(numbers[0], month, numbers[2] if month else 0, season)
 
@@ -77,7 +76,12 @@ def parse_date(value: Any) -> ParsedDate | None:
             # An empty or zero second date is an open range ("1987–").
             end = _date_value(parts[1]) if parts[1] else None
             end = end or DateValue()
-            if (end.year, end.month, end.day, end.season) == (start.year, start.month, start.day, start.season):
+            if (end.year, end.month, end.day, end.season) == (
+                start.year,
+                start.month,
+                start.day,
+                start.season,
+            ):
                 end = None
         if start is None and not value.get("literal"):
             return None
@@ -92,10 +96,16 @@ def parse_date(value: Any) -> ParsedDate | None:
             match = _RAW.match(piece)
             if not match:
                 return ParsedDate(None, None, str(raw), circa)
-            values.append(_date_value([match.group(1), match.group(2) or 0, match.group(3) or 0], value.get("season")))
+            values.append(
+                _date_value(
+                    [match.group(1), match.group(2) or 0, match.group(3) or 0], value.get("season")
+                )
+            )
         return ParsedDate(values[0], values[1] if len(values) > 1 else None, None, circa)
     if value.get("season") and value.get("year"):
-        return ParsedDate(DateValue(_integer(value["year"]), 0, 0, value["season"]), None, None, circa)
+        return ParsedDate(
+            DateValue(_integer(value["year"]), 0, 0, value["season"]), None, None, circa
+        )
     return None
 
 
@@ -140,15 +150,15 @@ def _part_elements(element: Element, ctx: RenderContext) -> tuple[list[Element],
             continue
         attrs = dict(child.attrib)
         if name in overrides:
-            for key, val in overrides[name].attrs.items():
-                if key not in ("prefix", "suffix"):
-                    attrs[key] = val
+            # The style may restyle a localized part, never re-affix it.
+            attrs.update(
+                {k: v for k, v in overrides[name].attrs.items() if k not in ("prefix", "suffix")}
+            )
         parts.append(Element("date-part", attrs))
     return parts, localized.get("delimiter", "")
 
 
 def render_date(element: Element, ctx: RenderContext) -> Node | None:
-    from .render import decorate
 
     variable = element.get("variable", "")
     ctx.called += 1
@@ -169,17 +179,20 @@ def render_date(element: Element, ctx: RenderContext) -> Node | None:
     if not present:
         return None
     ctx.rendered += 1
+    content: Node | None
     if end is None:
         content = join((_render_part(p, start, ctx, variable) for p in present), delimiter)
     elif end.year == 0:
+        # An open range: the start and the range delimiter.
         year_part = next((p for p in present if p.get("name") == "year"), present[-1])
-        content = join((_render_part(p, start, ctx, variable) for p in present), delimiter)
-        content = Span([content, Text(year_part.get("range-delimiter", "\u2013") or "\u2013")]) if content else None
+        opened = join((_render_part(p, start, ctx, variable) for p in present), delimiter)
+        content = (
+            Span([opened, Text(year_part.get("range-delimiter", "\u2013") or "\u2013")])
+            if opened
+            else None
+        )
     else:
         content = _render_range(present, start, end, delimiter, ctx, variable)
-    if element.get("form"):
-        # Localized formats: the locale's affixes stay, the style's date wraps them.
-        pass
     return decorate(element, content, ctx)
 
 
@@ -193,7 +206,14 @@ def _has_part(date: DateValue, name: str) -> bool:
     return False
 
 
-def _render_range(parts: list[Element], start: DateValue, end: DateValue, delimiter: str, ctx: RenderContext, variable: str) -> Node | None:
+def _render_range(
+    parts: list[Element],
+    start: DateValue,
+    end: DateValue,
+    delimiter: str,
+    ctx: RenderContext,
+    variable: str,
+) -> Node | None:
     names = [p.get("name", "") for p in parts]
     differing = next((n for n in PART_ORDER if n in names and start.get(n) != end.get(n)), None)
     if differing is None and start.season != end.season and "month" in names:
@@ -204,18 +224,47 @@ def _render_range(parts: list[Element], start: DateValue, end: DateValue, delimi
     level = PART_ORDER.index(differing)
     ranged = [i for i, n in enumerate(names) if PART_ORDER.index(n) >= level]
     first, last = ranged[0], ranged[-1]
-    range_delimiter = next(p.get("range-delimiter", "\u2013") for p in parts if p.get("name") == differing)
+    range_delimiter = next(
+        p.get("range-delimiter", "\u2013") for p in parts if p.get("name") == differing
+    )
     if end.year == 0:
-        range_delimiter = next(p.get("range-delimiter", "\u2013") for p in parts if p.get("name") == differing)
+        range_delimiter = next(
+            p.get("range-delimiter", "\u2013") for p in parts if p.get("name") == differing
+        )
     before = [_render_part(p, start, ctx, variable) for p in parts[:first]]
-    start_block = [_render_part(p, start, ctx, variable, drop_suffix=(i == last)) for i, p in enumerate(parts) if first <= i <= last]
-    end_block = [_render_part(p, end, ctx, variable, drop_prefix=(i == first)) for i, p in enumerate(parts) if first <= i <= last]
+    start_block = [
+        _render_part(p, start, ctx, variable, drop_suffix=(i == last))
+        for i, p in enumerate(parts)
+        if first <= i <= last
+    ]
+    end_block = [
+        _render_part(p, end, ctx, variable, drop_prefix=(i == first))
+        for i, p in enumerate(parts)
+        if first <= i <= last
+    ]
     after = [_render_part(p, start, ctx, variable) for p in parts[last + 1 :]]
-    middle = Span([x for x in (join(start_block, delimiter), Text(range_delimiter), join(end_block, delimiter)) if x is not None])
+    middle = Span(
+        [
+            x
+            for x in (
+                join(start_block, delimiter),
+                Text(range_delimiter),
+                join(end_block, delimiter),
+            )
+            if x is not None
+        ]
+    )
     return join([*before, middle, *after], delimiter)
 
 
-def _render_part(part: Element, date: DateValue, ctx: RenderContext, variable: str, drop_prefix: bool = False, drop_suffix: bool = False) -> Node | None:
+def _render_part(
+    part: Element,
+    date: DateValue,
+    ctx: RenderContext,
+    variable: str,
+    drop_prefix: bool = False,
+    drop_suffix: bool = False,
+) -> Node | None:
     name = part.get("name", "")
     form = part.get("form")
     text: str | None = None
@@ -228,20 +277,18 @@ def _render_part(part: Element, date: DateValue, ctx: RenderContext, variable: s
         else:
             text = str(abs(year))
             if year < 0:
-                text += ctx.locale.term("bc") or "BC"
+                text += ctx.locale.term_text("bc") or "BC"
             elif year < 1000:
-                text += ctx.locale.term("ad") or "AD"
-        if variable == "issued" and ctx.disambiguation.year_suffix and not ctx.style_renders_year_suffix:
-            if not ctx.year_suffix_done:
-                text += letters(ctx.disambiguation.year_suffix)
-                ctx.year_suffix_done = True
+                text += ctx.locale.term_text("ad") or "AD"
+        if variable == "issued":
+            text += ctx.implicit_year_suffix()
     elif name == "month":
         if date.month == 0:
             if date.season is None:
                 return None
             season = date.season
             number = _integer(season)
-            text = ctx.locale.term(f"season-{number:02d}") if 1 <= number <= 4 else str(season)
+            text = ctx.locale.term_text(f"season-{number:02d}") if 1 <= number <= 4 else str(season)
             if text is None:
                 return None
         else:
@@ -251,7 +298,9 @@ def _render_part(part: Element, date: DateValue, ctx: RenderContext, variable: s
             elif form == "numeric-leading-zeros":
                 text = f"{date.month:02d}"
             else:
-                text = ctx.locale.term(f"month-{date.month:02d}", "short" if form == "short" else "long") or str(date.month)
+                text = ctx.locale.term_text(
+                    f"month-{date.month:02d}", "short" if form == "short" else "long"
+                ) or str(date.month)
     elif name == "day":
         if not date.day:
             return None
@@ -269,11 +318,4 @@ def _render_part(part: Element, date: DateValue, ctx: RenderContext, variable: s
             text = str(date.day)
     if not text:
         return None
-    node: Node = Text(text)
-    if part.strip_periods:
-        strip_periods(node)
-    if part.text_case:
-        apply_text_case(node, part.text_case, ctx.english)
-    if part.formatting or part.quotes:
-        node = Span([node], formatting=dict(part.formatting), quotes=part.quotes)
-    return affixed(node, "" if drop_prefix else part.prefix, "" if drop_suffix else part.suffix)
+    return decorate(part, Text(text), ctx, prefix=not drop_prefix, suffix=not drop_suffix)

@@ -9,7 +9,7 @@ that separates nothing is undone, so cites do not grow for no gain.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .formatted import plain
 from .render import Cite, Disambiguation
@@ -18,31 +18,39 @@ if TYPE_CHECKING:
     from .processor import Processor
 
 
-def _render_key(processor: Processor, item_id: str, state: Disambiguation) -> str:
-    node = processor.render_cite(Cite(item_id), state)
+def _render_key(
+    processor: Processor, item_id: str, state: Disambiguation, position: int = 0
+) -> str:
+    node = processor.render_cite(Cite(item_id, position=position), state, for_comparison=True)
     return plain(node)
 
 
-def _names_of(processor: Processor, item_id: str, state: Disambiguation) -> list[tuple[str, list[str]]]:
-    ctx = processor.context_for(item_id, "citation", Cite(item_id), state)
-    from .render import render
-
-    assert processor.style.citation is not None
-    for child in processor.style.citation.layout.children:
-        render(child, ctx)
-    return ctx.rendered_names
-
-
-def _ambiguous_groups(processor: Processor, ids: list[str], states: dict[str, Disambiguation]) -> list[list[str]]:
+def _ambiguous_groups(
+    processor: Processor, ids: list[str], states: dict[str, Disambiguation], position: int = 0
+) -> list[list[str]]:
     groups: dict[str, list[str]] = defaultdict(list)
     for item_id in ids:
-        groups[_render_key(processor, item_id, states[item_id])].append(item_id)
+        groups[_render_key(processor, item_id, states[item_id], position)].append(item_id)
     return [g for g in groups.values() if len(g) > 1]
+
+
+def _merged(first: list[list[str]], second: list[list[str]]) -> list[list[str]]:
+    """Groups sharing an item joined into one (ambiguous in either form)."""
+    merged: list[set[str]] = []
+    for group in first + second:
+        joined = set(group)
+        for existing in [m for m in merged if m & joined]:
+            joined |= existing
+            merged.remove(existing)
+        merged.append(joined)
+    return [sorted(m) for m in merged]
 
 
 def _name_count(processor: Processor, item_id: str) -> int:
     item = processor.items[item_id]
-    counts = [len(v) for k, v in item.items() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    counts = [
+        len(v) for k, v in item.items() if isinstance(v, list) and v and isinstance(v[0], dict)
+    ]
     return max(counts, default=0)
 
 
@@ -66,23 +74,54 @@ def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
     for group in _ambiguous_groups(processor, ids, states):
         remaining = group
         if add_names:
-            remaining = _add_names(processor, remaining, states, add_givenname and rule == "by-cite")
+            remaining = _add_names(
+                processor, remaining, states, add_givenname and rule == "by-cite"
+            )
         if add_givenname and len(remaining) > 1 and rule == "by-cite":
             remaining = _add_givenname_by_cite(processor, remaining, states)
     if add_year_suffix:
         groups = _ambiguous_groups(processor, ids, states)
-        order = processor._bibliography_order or ids
+        if context.option("et-al-subsequent-min"):
+            # citeproc-js gives suffixes to cites that only read alike in the
+            # shortened form later cites take.
+            groups = _merged(groups, _ambiguous_groups(processor, ids, states, position=1))
+        order = processor.bibliography_order or ids
         for group in groups:
             members = sorted(group, key=lambda i: order.index(i) if i in order else len(order))
             for number, item_id in enumerate(members, start=1):
                 states[item_id].year_suffix = number
-    for group in _ambiguous_groups(processor, ids, states):
-        for item_id in group:
-            states[item_id].disambiguate = True
+    for level in range(1, processor.disambiguate_tests + 1):
+        for group in _ambiguous_groups(processor, ids, states):
+            for item_id in group:
+                states[item_id].disambiguate = level
+    _subsequent_forms(processor, cites, states)
     return states
 
 
-def _class_sizes(processor: Processor, group: list[str], states: dict[str, Disambiguation]) -> dict[str, int]:
+def _subsequent_forms(
+    processor: Processor, cites: list[Cite], states: dict[str, Disambiguation]
+) -> None:
+    """Cites printed in a later position ("Doe, supra") that read alike take the
+    ``disambiguate`` condition too, as citeproc-js decides on the printed form."""
+    if not processor.disambiguate_tests or not any(c.position >= 1 for c in cites):
+        return
+    groups: dict[str, list[str]] = defaultdict(list)
+    for item_id in dict.fromkeys(c.id for c in cites if c.id in processor.items):
+        cite = Cite(item_id, position=1, near_note=False)
+        groups[plain(processor.render_cite(cite, states[item_id], for_comparison=True))].append(
+            item_id
+        )
+    later = {c.id for c in cites if c.position >= 1}
+    for group in groups.values():
+        if len(group) > 1:
+            # Compared with every cited item, flagged only where printed that way.
+            for item_id in later.intersection(group):
+                states[item_id].disambiguate = max(states[item_id].disambiguate, 1)
+
+
+def _class_sizes(
+    processor: Processor, group: list[str], states: dict[str, Disambiguation]
+) -> dict[str, int]:
     """For each item, how many items of the group render as it does."""
     keys = {i: _render_key(processor, i, states[i]) for i in group}
     counts: dict[str, int] = defaultdict(int)
@@ -91,11 +130,15 @@ def _class_sizes(processor: Processor, group: list[str], states: dict[str, Disam
     return {i: counts[keys[i]] for i in group}
 
 
-def _add_names(processor: Processor, group: list[str], states: dict[str, Disambiguation], with_givennames: bool) -> list[str]:
+def _add_names(
+    processor: Processor, group: list[str], states: dict[str, Disambiguation], with_givennames: bool
+) -> list[str]:
     """Show more names until the cites differ, expanding given names at each step when
     the by-cite rule allows; an item nothing separates keeps the fewest names that
     already made it as distinct as it gets."""
     most = max(_name_count(processor, i) for i in group)
+    if most == 0:
+        return group
     original = {i: states[i].et_al_use_first for i in group}
     history: dict[str, list[int]] = {i: [] for i in group}
     unresolved = list(group)
@@ -111,15 +154,21 @@ def _add_names(processor: Processor, group: list[str], states: dict[str, Disambi
         if not unresolved:
             break
     for item_id in unresolved:
-        sizes = history[item_id]
-        if sizes[-1] == sizes[0]:
+        steps = history[item_id]
+        if steps[-1] == steps[0]:
             states[item_id].et_al_use_first = original[item_id]
         else:
-            states[item_id].et_al_use_first = 1 + sizes.index(sizes[-1])
+            states[item_id].et_al_use_first = 1 + steps.index(steps[-1])
     return unresolved
 
 
-def _expand_givennames(processor: Processor, group: list[str], targets: list[str], states: dict[str, Disambiguation], shown: int) -> None:
+def _expand_givennames(
+    processor: Processor,
+    group: list[str],
+    targets: list[str],
+    states: dict[str, Disambiguation],
+    shown: int,
+) -> None:
     """Given-name steps on the first ``shown`` names of the targets, kept only when
     they separate more cites of the group."""
     for index in range(shown):
@@ -127,13 +176,17 @@ def _expand_givennames(processor: Processor, group: list[str], targets: list[str
             before = sum(_class_sizes(processor, group, states).values())
             saved = {i: dict(states[i].name_levels) for i in targets}
             for item_id in targets:
-                states[item_id].name_levels[index] = max(level, states[item_id].name_levels.get(index, 0))
+                states[item_id].name_levels[index] = max(
+                    level, states[item_id].name_levels.get(index, 0)
+                )
             if sum(_class_sizes(processor, group, states).values()) >= before:
                 for item_id in targets:
                     states[item_id].name_levels = saved[item_id]
 
 
-def _add_givenname_by_cite(processor: Processor, group: list[str], states: dict[str, Disambiguation]) -> list[str]:
+def _add_givenname_by_cite(
+    processor: Processor, group: list[str], states: dict[str, Disambiguation]
+) -> list[str]:
     """Expand given names, name by name and step by step, keeping only steps that
     separate more cites."""
     for index in range(max(_name_count(processor, i) for i in group)):
@@ -144,7 +197,9 @@ def _add_givenname_by_cite(processor: Processor, group: list[str], states: dict[
                 return []
             saved = {i: dict(states[i].name_levels) for i in unresolved}
             for item_id in unresolved:
-                states[item_id].name_levels[index] = max(level, states[item_id].name_levels.get(index, 0))
+                states[item_id].name_levels[index] = max(
+                    level, states[item_id].name_levels.get(index, 0)
+                )
             after = _class_sizes(processor, group, states)
             if sum(after.values()) >= sum(sizes.values()):
                 for item_id in unresolved:
@@ -153,28 +208,37 @@ def _add_givenname_by_cite(processor: Processor, group: list[str], states: dict[
     return [i for i in group if sizes[i] > 1]
 
 
-def _family_key(name: dict) -> str:
+def _family_key(name: dict[str, Any]) -> str:
     from .names import normalise_name
 
     parsed = normalise_name(name)
-    return " ".join(p for p in (parsed.get("non-dropping-particle"), parsed.get("family") or parsed.get("literal")) if p)
+    return " ".join(
+        p
+        for p in (
+            parsed.get("non-dropping-particle"),
+            parsed.get("family") or parsed.get("literal"),
+        )
+        if p
+    )
 
 
-def _given_key(name: dict) -> str:
+def _given_key(name: dict[str, Any]) -> str:
     return "".join(ch for ch in (name.get("given") or "") if ch.isalnum())
 
 
-def _global_givenames(processor: Processor, ids: list[str], states: dict[str, Disambiguation], rule: str) -> None:
+def _global_givenames(
+    processor: Processor, ids: list[str], states: dict[str, Disambiguation], rule: str
+) -> None:
     """Rules other than by-cite: any two people sharing a family name are told apart,
     with initials when those differ, else (unless the rule stops at initials) in full."""
+    with_initials = rule.endswith("with-initials")
+    primary_only = rule.startswith("primary")
     people: dict[str, set[str]] = defaultdict(set)
     for item_id in ids:
         for value in processor.items[item_id].values():
             if isinstance(value, list) and value and isinstance(value[0], dict):
-                for name in value:
+                for name in value[:1] if primary_only else value:
                     people[_family_key(name)].add(_given_key(name))
-    with_initials = rule.endswith("with-initials")
-    primary_only = rule.startswith("primary")
     for item_id in ids:
         state = states[item_id]
         for value in processor.items[item_id].values():

@@ -12,7 +12,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .formatted import QuoteMarks
@@ -73,32 +73,36 @@ class LocaleSource:
                         multiple = (multiple_el.text or "") if multiple_el is not None else single
                     else:
                         single = multiple = term.text or ""
+                    if not single.strip():
+                        single = multiple = ""  # an element holding only layout whitespace
                     key = (term.get("name", ""), term.get("form", "long"))
-                    entry = Term(single, multiple, term.get("gender"), term.get("gender-form"), term.get("match"))
+                    entry = Term(
+                        single,
+                        multiple,
+                        term.get("gender"),
+                        term.get("gender-form"),
+                        term.get("match"),
+                    )
                     existing = source.terms.setdefault(key, [])
                     existing[:] = [t for t in existing if t.gender_form != entry.gender_form]
                     existing.append(entry)
         return source
 
 
-@lru_cache(maxsize=None)
+@cache
 def _primary_dialects() -> dict[str, str]:
-    with open(LOCALES_DIR / "locales.json", encoding="utf-8") as handle:
-        return json.load(handle)["primary-dialects"]
+    with (LOCALES_DIR / "locales.json").open(encoding="utf-8") as handle:
+        dialects: dict[str, str] = json.load(handle)["primary-dialects"]
+    return dialects
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_locale_file(tag: str) -> LocaleSource | None:
-    """The shipped locale for a language tag, trying its primary dialect too."""
-    candidates = [tag]
-    primary = _primary_dialects().get(tag.split("-")[0])
-    if primary:
-        candidates.append(primary)
-    for candidate in candidates:
-        path = LOCALES_DIR / f"locales-{candidate}.xml"
-        if path.exists():
-            return LocaleSource.from_element(ET.parse(path).getroot())
-    return None
+    """The shipped locale file for exactly this language tag, if there is one."""
+    path = LOCALES_DIR / f"locales-{tag}.xml"
+    if not path.exists():
+        return None
+    return LocaleSource.from_element(ET.parse(path).getroot())
 
 
 class Locale:
@@ -108,9 +112,7 @@ class Locale:
         self.lang = lang
         self.sources = sources
         # Ordinal terms from the style replace the whole base set (CSL 1.0.1).
-        self._ordinal_sources = next(
-            ([s] for s in sources if s.has_ordinals), sources
-        )
+        self._ordinal_sources = next(([s] for s in sources if s.has_ordinals), sources)
 
     @classmethod
     def for_style(cls, lang: str, style_locales: list[LocaleSource]) -> Locale:
@@ -118,15 +120,24 @@ class Locale:
         chain: list[LocaleSource] = []
         for wanted in (lang, primary, None):
             chain += [s for s in style_locales if s.lang == wanted]
-        for tag in (lang, "en-US"):
-            source = load_locale_file(tag)
-            if source is not None and source not in chain:
+        # The exact file (de-AT), the language's primary dialect (de-DE), then en-US.
+        seen: set[str] = set()
+        for tag in (lang, _primary_dialects().get(primary, ""), "en-US"):
+            source = load_locale_file(tag) if tag and tag not in seen else None
+            seen.add(tag)
+            if source is not None:
                 chain.append(source)
         return cls(lang, chain)
 
     # ------------------------------------------------------------------ terms
 
-    def _find(self, name: str, form: str, gender: str | None = None, sources: list[LocaleSource] | None = None) -> Term | None:
+    def _find(
+        self,
+        name: str,
+        form: str,
+        gender: str | None = None,
+        sources: list[LocaleSource] | None = None,
+    ) -> Term | None:
         for candidate_form in FORM_FALLBACK.get(form, (form, "long")):
             for source in sources or self.sources:
                 terms = source.terms.get((name, candidate_form))
@@ -142,7 +153,9 @@ class Locale:
                 return terms[0]
         return None
 
-    def term(self, name: str, form: str = "long", plural: bool = False, gender: str | None = None) -> str | None:
+    def term_text(
+        self, name: str, form: str = "long", plural: bool = False, gender: str | None = None
+    ) -> str | None:
         """A term's text, or None when no locale defines it."""
         found = self._find(name, form, gender)
         if found is None:
@@ -169,19 +182,27 @@ class Locale:
                     continue
                 target = int(name[-2:])
                 chosen = next((t for t in terms if gender and t.gender_form == gender), None)
-                chosen = chosen or next((t for t in terms if t.gender_form is None), None) or terms[0]
+                chosen = chosen or next((t for t in terms if t.gender_form is None), None)
+                if chosen is None:
+                    continue
                 match = chosen.match or ("last-digit" if target < 10 else "last-two-digits")
-                value = {"whole-number": number, "last-two-digits": number % 100, "last-digit": number % 10}[match]
+                value = {
+                    "whole-number": number,
+                    "last-two-digits": number % 100,
+                    "last-digit": number % 10,
+                }[match]
                 if value == target and (best is None or rank[match] > best[0]):
                     best = (rank[match], chosen)
             if best is not None:
                 return best[1].single
-        found = self._find("ordinal", "long", gender, self._ordinal_sources) or self._find("ordinal", "long", gender)
+        found = self._find("ordinal", "long", gender, self._ordinal_sources) or self._find(
+            "ordinal", "long", gender
+        )
         return found.single if found else ""
 
     def long_ordinal(self, number: int, gender: str | None = None) -> str | None:
         if 1 <= number <= 10:
-            return self.term(f"long-ordinal-{number:02d}", "long", False, gender)
+            return self.term_text(f"long-ordinal-{number:02d}", "long", False, gender)
         return None
 
     # ------------------------------------------------------------ dates, options
@@ -200,9 +221,9 @@ class Locale:
 
     def quote_marks(self) -> QuoteMarks:
         return QuoteMarks(
-            self.term("open-quote") or "\u201c",
-            self.term("close-quote") or "\u201d",
-            self.term("open-inner-quote") or "\u2018",
-            self.term("close-inner-quote") or "\u2019",
+            self.term_text("open-quote") or "\u201c",
+            self.term_text("close-quote") or "\u201d",
+            self.term_text("open-inner-quote") or "\u2018",
+            self.term_text("close-inner-quote") or "\u2019",
             self.option("punctuation-in-quote") == "true",
         )

@@ -4,7 +4,7 @@ A name list goes through: the effective options (style, then citation/bibliograp
 then the element), the et-al truncation (with disambiguation's added names), each name
 in its form and order (particles, initials, sort order), the "and" and delimiters,
 then the role label. Substitution marks what it rendered as suppressed for the rest
-of the entry. Rendered names are recorded on the context for disambiguation and for
+of the entry. The first names an entry prints are recorded on the context for
 ``subsequent-author-substitute``.
 """
 
@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
+from .decorate import decorate
 from .formatted import Node, Span, Text, affixed, is_empty, join, parse_markup, plain
-from .style import Element
-from .textcase import apply_text_case, strip_periods
+from .style import INHERITABLE_NAME_OPTIONS
+from .textcase import apply_text_case
 
 if TYPE_CHECKING:
     from .render import RenderContext
+    from .style import Element
 
-_ROMANESQUE = re.compile(r"^[\s\u0000-\u036f\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0590-\u05ff\u0600-\u06ff\u1e00-\u1fff\u2000-\u206f\u2018-\u201f'\"\-.,]*$")
+_ROMANESQUE = re.compile(
+    r"^[\s\u0000-\u036f\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0590-\u05ff\u0600-\u06ff\u1e00-\u1fff\u2000-\u206f\u2018-\u201f'\"\-.,]*$"
+)
 
 
 @dataclass
@@ -30,6 +34,10 @@ class NameOptions:
 
     attrs: dict[str, str]
 
+    @overload
+    def get(self, key: str) -> str | None: ...
+    @overload
+    def get(self, key: str, default: str) -> str: ...
     def get(self, key: str, default: str | None = None) -> str | None:
         return self.attrs.get(key, default)
 
@@ -40,7 +48,8 @@ class NameOptions:
 
 @dataclass
 class RenderedNames:
-    """What a ``<names>`` produced, for disambiguation and author substitution."""
+    """The first names an entry printed (or what stood in for them), kept so that
+    ``subsequent-author-substitute`` can replace them in place."""
 
     node: Span
     name_nodes: list[Span]
@@ -48,13 +57,13 @@ class RenderedNames:
 
 
 def effective_options(name_el: Element | None, ctx: RenderContext) -> NameOptions:
+    """The options inherited from the style and context, overridden by ``<name>``."""
     inherited = ctx.context.options
-    attrs: dict[str, str] = {}
-    for key in ("and", "delimiter-precedes-et-al", "delimiter-precedes-last", "et-al-min", "et-al-use-first",
-                "et-al-use-last", "et-al-subsequent-min", "et-al-subsequent-use-first", "initialize",
-                "initialize-with", "name-as-sort-order", "sort-separator"):
-        if key in inherited:
-            attrs[key] = inherited[key]
+    # The inheritable options keep their names on <name>, except the three renamed ones.
+    renamed = ("name-form", "name-delimiter", "names-delimiter")
+    attrs = {
+        k: inherited[k] for k in INHERITABLE_NAME_OPTIONS if k in inherited and k not in renamed
+    }
     if "name-form" in inherited:
         attrs["form"] = inherited["name-form"]
     if "name-delimiter" in inherited:
@@ -67,9 +76,23 @@ def effective_options(name_el: Element | None, ctx: RenderContext) -> NameOption
 # --------------------------------------------------------------------- name parts
 
 
+#: A letter of a script that separates name parts with spaces (Latin, Greek, Cyrillic).
+_ROMANESQUE_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u1e00-\u1fff]")
+
+
 def is_romanesque(name: dict[str, Any]) -> bool:
-    text = (name.get("family") or "") + (name.get("given") or "")
-    return bool(_ROMANESQUE.match(text))
+    """Whether the name is written in a script whose parts are spaced and initialised.
+
+    As citeproc-js decides: a family name holding such a letter (or, failing that, a
+    given name starting with one) is; a name in Chinese or Japanese script is not. A
+    character that is neither (a replacement character from a wrongly decoded file)
+    does not make a Latin name non-romanesque.
+    """
+    family = name.get("family") or ""
+    given = name.get("given") or ""
+    if _ROMANESQUE.match(family + given):
+        return True
+    return bool(_ROMANESQUE_LETTER.search(family) or _ROMANESQUE_LETTER.match(given))
 
 
 def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
@@ -78,12 +101,18 @@ def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
     if "literal" in name or raw.get("parse-names") in (False, "false"):
         return name
     family = name.get("family")
+    if isinstance(family, str) and len(family) > 2 and family[0] == family[-1] == '"':
+        name["family"] = family[1:-1]  # a quoted family name is taken as it is
+        family = None
     if isinstance(family, str) and "non-dropping-particle" not in name:
-        match = re.match(r"^((?:[a-z\u00e0-\u00ff][\w\u2019']*[\s\u2019']+|[a-z]+[\u2019']|(?:d|l|de|da|di|du)')+)(.+)$", family)
+        match = re.match(
+            r"^((?:[\u2019']?[a-z\u00e0-\u00ff][\w\u2019'.]*\s+|[a-z]+[\u2019']|[a-z]+-)+)(\S.*)$",
+            family,
+        )
         if match and match.group(2).strip():
-            particle = match.group(1)
-            if particle.endswith(" "):
-                particle = particle.rstrip()
+            particle = match.group(1).rstrip()
+            if particle[-1] in "\u2019'" and match.group(1).endswith(" "):
+                particle += " "  # "de’ Frinkle" keeps its space, "d’Wander" has none
             name["non-dropping-particle"] = particle
             name["family"] = match.group(2).strip()
     given = name.get("given")
@@ -93,11 +122,12 @@ def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
             name["given"] = match.group(1)
             name["dropping-particle"] = match.group(2).strip()
     if isinstance(given, str) and "suffix" not in name and "," in name.get("given", ""):
-        head, tail = name["given"].split(",", 1)
-        if tail.strip() and tail.strip()[0] == "!":
-            pass
-        elif tail.strip():
-            name["given"], name["suffix"] = head.strip(), tail.strip()
+        head, tail = (part.strip() for part in name["given"].split(",", 1))
+        if tail:
+            # "John, Jr." carries the suffix; "John, !Jr." asks for a comma before it.
+            name["given"], name["suffix"] = head, tail.lstrip("!").strip()
+            if tail.startswith("!"):
+                name["comma-suffix"] = True
     return name
 
 
@@ -118,7 +148,13 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
         if len(parts) > 1 and all(p and p[0].isupper() for p in parts):
             if do_initialize or all(len(p) == 1 for p in parts):
                 joiner = "-" if hyphen else ""
-                pieces.append(("initial", joiner.join(p[0] + bare_terminator for p in parts) + initialize_with[len(bare_terminator):]))
+                pieces.append(
+                    (
+                        "initial",
+                        joiner.join(p[0] + bare_terminator for p in parts)
+                        + initialize_with[len(bare_terminator) :],
+                    )
+                )
             else:
                 pieces.append(("word", bare))
             continue
@@ -127,7 +163,15 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
         elif len(bare) == 1 or token.endswith("."):
             pieces.append(("initial", bare + initialize_with))
         elif do_initialize:
-            pieces.append(("initial", bare[0] + initialize_with))
+            # "TSerendorjiin" -> "Ts.": capitals after the first letter stay, lowered,
+            # when lower-case letters follow them (citeproc-js).
+            capitals = re.match(r"[^\W\d_a-z]*", bare[1:]).group()  # type: ignore[union-attr]
+            extra = (
+                capitals.lower()
+                if capitals and len(capitals) < len(bare) - 1 and capitals.isupper()
+                else ""
+            )
+            pieces.append(("initial", bare[0] + extra + initialize_with))
         else:
             pieces.append(("word", bare))
     out = ""
@@ -138,6 +182,24 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
         out += text
         previous = kind
     return out.strip()
+
+
+_MARKED_WORD = re.compile(r"<(b|i|sc|sup|sub)>([^<]+)</\1>")
+
+
+def _initialize_marked_up(
+    given: str, initialize_with: str, do_initialize: bool, hyphen: bool
+) -> str:
+    """Initials of a given name that may hold markup: a marked-up word's initial
+    keeps the word's markup ("<b>John</b> Q." -> "<b>J.</b> Q.")."""
+    if "<" not in given:
+        return initialize(given, initialize_with, do_initialize, hyphen)
+    result = initialize(re.sub(r"<[^>]+>", "", given), initialize_with, do_initialize, hyphen)
+    for match in _MARKED_WORD.finditer(given):
+        tag, word = match.group(1), match.group(2)
+        initial = initialize(word, initialize_with, do_initialize, hyphen)
+        result = result.replace(initial, f"<{tag}>{initial}</{tag}>", 1)
+    return result
 
 
 def _part_element(name_el: Element | None, part: str) -> Element | None:
@@ -152,7 +214,7 @@ def _space_join(parts: list[Node | None]) -> Node | None:
     for p in kept:
         if out:
             previous = plain(out[-1])
-            if not (previous.endswith("'") or previous.endswith("\u2019") or previous.endswith("-")):
+            if previous and not (previous[-1] in "'\u2019-" or previous[-1].isspace()):
                 out.append(Text(" "))
         out.append(p)  # type: ignore[arg-type]
     return Span(out) if out else None
@@ -164,22 +226,33 @@ def is_inverted(raw: dict[str, Any], options: NameOptions, index: int) -> bool:
     if not (order == "all" or (order == "first" and index == 0)):
         return False
     name = normalise_name(raw)
-    return "literal" not in name and bool(name.get("given")) and bool(name.get("family")) and is_romanesque(name)
+    return (
+        "literal" not in name
+        and bool(name.get("given"))
+        and bool(name.get("family"))
+        and is_romanesque(name)
+    )
 
 
-def _part_group(pieces: list[tuple[str | None, bool]], part_el: Element | None, ctx: RenderContext, tail: str = "") -> Node | None:
-    """Name pieces joined by spaces; those flagged take the name-part's formatting and
-    text-case one by one, and the name-part's affixes wrap the whole group."""
+def _part_group(
+    pieces: list[tuple[str | None, Element | None]],
+    part_el: Element | None,
+    ctx: RenderContext,
+    tail: str = "",
+) -> Node | None:
+    """Name pieces joined by spaces, each with the formatting and text-case of the
+    name-part it belongs to (a particle keeps its own part's look wherever it stands);
+    ``part_el``'s affixes wrap the whole group."""
     nodes: list[Node | None] = []
-    for text, styled in pieces:
+    for text, style_el in pieces:
         if not text:
             continue
         node: Node = parse_markup(text)
-        if styled and part_el is not None:
-            if part_el.text_case:
-                apply_text_case(node, part_el.text_case, ctx.english)
-            if part_el.formatting:
-                node = Span([node], formatting=dict(part_el.formatting))
+        if style_el is not None:
+            if style_el.text_case:
+                apply_text_case(node, style_el.text_case, ctx.language)
+            if style_el.formatting:
+                node = Span([node], formatting=dict(style_el.formatting))
         nodes.append(node)
     group = _space_join(nodes)
     if group is None:
@@ -191,7 +264,14 @@ def _part_group(pieces: list[tuple[str | None, bool]], part_el: Element | None, 
     return affixed(group, part_el.prefix, part_el.suffix)
 
 
-def render_name(raw: dict[str, Any], options: NameOptions, name_el: Element | None, ctx: RenderContext, index: int, level: int) -> Node | None:
+def render_name(
+    raw: dict[str, Any],
+    options: NameOptions,
+    name_el: Element | None,
+    ctx: RenderContext,
+    index: int,
+    level: int,
+) -> Node | None:
     """One person or organisation, in the form and order the options ask for.
 
     ``level`` is the given-name expansion disambiguation chose: 1 shows initials (or
@@ -200,13 +280,13 @@ def render_name(raw: dict[str, Any], options: NameOptions, name_el: Element | No
     family_el = _part_element(name_el, "family")
     given_el = _part_element(name_el, "given")
     if "literal" in name:
-        return _part_group([(str(name["literal"]), True)], family_el, ctx)
+        return _part_group([(str(name["literal"]), family_el)], family_el, ctx)
     family = name.get("family")
     given = name.get("given")
     if not family and not given:
         return None
     if not family:
-        return _part_group([(given, True)], given_el, ctx)
+        return _part_group([(given, given_el)], given_el, ctx)
     form = options.get("form", "long")
     if form == "short" and level >= 1:
         form = "long"
@@ -217,32 +297,38 @@ def render_name(raw: dict[str, Any], options: NameOptions, name_el: Element | No
     given_text = given
     hyphen = ctx.style.option("initialize-with-hyphen", "true") != "false"
     if given and initialize_with is not None and romanesque:
-        given_text = initialize(given, initialize_with, options.get("initialize", "true") != "false", hyphen)
+        given_text = _initialize_marked_up(
+            given, initialize_with, options.get("initialize", "true") != "false", hyphen
+        )
     ndp = name.get("non-dropping-particle")
     dp = name.get("dropping-particle")
     suffix = name.get("suffix")
     if not romanesque:
-        family_node = _part_group([(family, True)], family_el, ctx)
+        family_node = _part_group([(family, family_el)], family_el, ctx)
         if form == "short" or not given:
             return family_node
-        given_node = _part_group([(given, True)], given_el, ctx)
+        given_node = _part_group([(given, given_el)], given_el, ctx)
         return Span([n for n in (family_node, given_node) if n is not None])
     if form == "short" or not given_text:
         tail = " " + suffix if suffix and form != "short" and not given_text else ""
-        return _part_group([(ndp, True), (family, True)], family_el, ctx, tail)
+        return _part_group([(ndp, family_el), (family, family_el)], family_el, ctx, tail)
     demote = ctx.style.option("demote-non-dropping-particle", "display-and-sort")
     if not (is_inverted(raw, options, index) or ctx.sorting is not None):
-        given_part = _part_group([(given_text, True)], given_el, ctx)
+        given_part = _part_group([(given_text, given_el)], given_el, ctx)
         tail = ((", " if name.get("comma-suffix") else " ") + suffix) if suffix else ""
-        family_part = _part_group([(dp, False), (ndp, True), (family, True)], family_el, ctx, tail)
+        family_part = _part_group(
+            [(dp, None), (ndp, family_el), (family, family_el)], family_el, ctx, tail
+        )
         return _space_join([given_part, family_part])
     separator = options.get("sort-separator", ", ")
     if demote == "display-and-sort":
-        family_part = _part_group([(family, True)], family_el, ctx)
-        given_part = _part_group([(given_text, True), (dp, True), (ndp, True)], given_el, ctx)
+        family_part = _part_group([(family, family_el)], family_el, ctx)
+        given_part = _part_group(
+            [(given_text, given_el), (dp, given_el), (ndp, family_el)], given_el, ctx
+        )
     else:
-        family_part = _part_group([(ndp, True), (family, True)], family_el, ctx)
-        given_part = _part_group([(given_text, True), (dp, True)], given_el, ctx)
+        family_part = _part_group([(ndp, family_el), (family, family_el)], family_el, ctx)
+        given_part = _part_group([(given_text, given_el), (dp, given_el)], given_el, ctx)
     pieces: list[Node] = [family_part] if family_part else []
     if given_part:
         pieces += [Text(separator), given_part]
@@ -265,7 +351,9 @@ def name_sort_key(raw: dict[str, Any], ctx: RenderContext) -> str:
         parts = [family, " ".join(p for p in (given, dp, ndp) if p)]
     else:
         parts = [" ".join(p for p in (ndp, family) if p), " ".join(p for p in (given, dp) if p)]
-    return "\u0001".join(p for p in parts if p) + ("\u0001" + name["suffix"] if name.get("suffix") else "")
+    return "\u0001".join(p for p in parts if p) + (
+        "\u0001" + name["suffix"] if name.get("suffix") else ""
+    )
 
 
 # ----------------------------------------------------------------------- the list
@@ -279,11 +367,11 @@ def _et_al_limits(options: NameOptions, ctx: RenderContext, count: int) -> tuple
     if ctx.mode == "citation" and cite is not None and cite.position >= 1:
         et_al_min = options.integer("et-al-subsequent-min") or et_al_min
         use_first = options.integer("et-al-subsequent-use-first") or use_first
-    if ctx.sorting is not None:
-        key = ctx.sorting
-        if getattr(key, "names_min", None) is not None:
+    key = ctx.sorting
+    if key is not None:
+        if key.names_min is not None:
             et_al_min = key.names_min
-        if getattr(key, "names_use_first", None) is not None:
+        if key.names_use_first is not None:
             use_first = key.names_use_first
     if et_al_min is None or use_first is None or count < et_al_min:
         return count, False
@@ -294,25 +382,50 @@ def _et_al_limits(options: NameOptions, ctx: RenderContext, count: int) -> tuple
     if shown >= count:
         return count, False
     use_last = options.get("et-al-use-last") == "true"
-    if ctx.sorting is not None and getattr(ctx.sorting, "names_use_last", None) is not None:
-        use_last = ctx.sorting.names_use_last
+    if key is not None and key.names_use_last is not None:
+        use_last = key.names_use_last
     return shown, use_last and count >= shown + 2
 
 
-def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, name_el: Element | None, et_al_el: Element | None, ctx: RenderContext, variable: str) -> tuple[Node | None, list[Span], list[str]]:
+def _without_others(names_list: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
+    """The names before a closing ``others``, and whether there was one.
+
+    BibTeX's ``and others`` says a list goes on; Zotero's import and pandoc keep it as a
+    last name whose literal is ``others``, which citeproc-js prints as a name. Here it
+    means what its author meant: the list is cut there and ends in the style's et-al
+    term (a deliberate difference, documented with the others).
+    """
+    if names_list and str(names_list[-1].get("literal", "")).strip().lower() == "others":
+        return names_list[:-1], True
+    return names_list, False
+
+
+def render_name_list(
+    names_list: list[dict[str, Any]],
+    options: NameOptions,
+    name_el: Element | None,
+    et_al_el: Element | None,
+    ctx: RenderContext,
+    variable: str,
+) -> tuple[Node | None, list[Span], list[str]]:
+    names_list, more = _without_others(names_list)
     count = len(names_list)
     shown, use_last = _et_al_limits(options, ctx, count)
-    truncated = shown < count
+    truncated = shown < count or more
+    use_last = use_last and not more
     if options.get("form") == "count":
         return (Text(str(shown)) if shown else None), [], []
     if ctx.sorting is not None:
-        keys = [plain(render_name(n, options, name_el, ctx, i, 0)) for i, n in enumerate(names_list[:shown])]
+        sorted_names = names_list[:shown] + (names_list[-1:] if use_last else [])
+        keys = [
+            plain(render_name(n, options, name_el, ctx, i, 0)) for i, n in enumerate(sorted_names)
+        ]
         return Text("\u0002".join(keys)), [], keys
     delimiter = options.get("delimiter", ", ")
     and_option = options.get("and")
     and_word = None
     if and_option == "text":
-        and_word = ctx.locale.term("and") or "and"
+        and_word = ctx.locale.term_text("and") or "and"
     elif and_option == "symbol":
         and_word = "&"
     rendered: list[Span] = []
@@ -354,7 +467,7 @@ def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, nam
                 pieces.append(last)
         else:
             term_name = et_al_el.get("term", "et-al") if et_al_el is not None else "et-al"
-            term = ctx.locale.term(term_name or "et-al")
+            term = ctx.locale.term_text(term_name or "et-al")
             if term:
                 precedes = options.get("delimiter-precedes-et-al", "contextual")
                 inverted_previous = is_inverted(names_list[shown - 1], options, shown - 1)
@@ -364,47 +477,60 @@ def render_name_list(names_list: list[dict[str, Any]], options: NameOptions, nam
                     or (precedes == "after-inverted-name" and inverted_previous)
                 )
                 term_node: Node = Text(term)
-                if et_al_el is not None and (et_al_el.formatting or et_al_el.prefix or et_al_el.suffix):
-                    term_node = affixed(Span([term_node], formatting=dict(et_al_el.formatting)), et_al_el.prefix, et_al_el.suffix) or term_node
-                pieces.append(Text(delimiter if use_delimiter else " "))
+                if et_al_el is not None and (
+                    et_al_el.formatting or et_al_el.prefix or et_al_el.suffix
+                ):
+                    term_node = (
+                        affixed(
+                            Span([term_node], formatting=dict(et_al_el.formatting)),
+                            et_al_el.prefix,
+                            et_al_el.suffix,
+                        )
+                        or term_node
+                    )
+                # A CJK "et al." ("等") follows the last name without a space.
+                spacer = " " if _ROMANESQUE.match(term[:1]) else ""
+                pieces.append(Text(delimiter if use_delimiter else spacer))
                 pieces.append(term_node)
     node = Span(pieces)
     if name_el is not None:
         content = Span([node], formatting=dict(name_el.formatting)) if name_el.formatting else node
-        node = affixed(content, name_el.prefix, name_el.suffix)  # type: ignore[assignment]
+        node = affixed(content, name_el.prefix, name_el.suffix)
     return node, rendered, texts
 
 
-def _label_node(label_el: Element | None, term_name: str, plural: bool, ctx: RenderContext) -> Node | None:
+def _label_node(
+    label_el: Element | None, term_name: str, plural: bool, ctx: RenderContext
+) -> Node | None:
     if label_el is None:
         return None
-    plural = {"always": True, "never": False}.get(label_el.get("plural", "contextual") or "", plural)
-    term = ctx.locale.term(term_name, label_el.get("form", "long"), plural)
-    if not term:
-        return None
-    node: Node = Text(term)
-    if label_el.strip_periods:
-        strip_periods(node)
-    if label_el.text_case:
-        apply_text_case(node, label_el.text_case, ctx.english)
-    if label_el.formatting:
-        node = Span([node], formatting=dict(label_el.formatting))
-    return affixed(node, label_el.prefix, label_el.suffix)
+    plural = {"always": True, "never": False}.get(
+        label_el.get("plural", "contextual") or "", plural
+    )
+    term = ctx.locale.term_text(term_name, label_el.get("form", "long"), plural)
+    return decorate(label_el, Text(term), ctx) if term else None
 
 
-def render_names(element: Element, ctx: RenderContext, inherited: Element | None = None) -> Node | None:
+def render_names(
+    element: Element, ctx: RenderContext, inherited: Element | None = None
+) -> Node | None:
     """A ``<names>`` element, substituting when every variable is empty."""
-    from .render import decorate, render
 
     source = inherited if inherited is not None else element
     name_el = element.child("name") or (inherited.child("name") if inherited is not None else None)
-    et_al_el = element.child("et-al") or (inherited.child("et-al") if inherited is not None else None)
-    label_el = element.child("label") or (inherited.child("label") if inherited is not None else None)
+    et_al_el = element.child("et-al") or (
+        inherited.child("et-al") if inherited is not None else None
+    )
+    label_el = element.child("label") or (
+        inherited.child("label") if inherited is not None else None
+    )
     label_owner = element if element.child("label") is not None else source
     label_first = False
     if label_el is not None and name_el is not None:
         order = [c.tag for c in label_owner.children]
-        label_first = "label" in order and "name" in order and order.index("label") < order.index("name")
+        label_first = (
+            "label" in order and "name" in order and order.index("label") < order.index("name")
+        )
     options = effective_options(name_el, ctx)
     variables = element.get("variable", "").split()
     ctx.called += 1
@@ -417,7 +543,7 @@ def render_names(element: Element, ctx: RenderContext, inherited: Element | None
         len(present) == 2
         and {v for v, _ in present} == {"editor", "translator"}
         and present[0][1] == present[1][1]
-        and ctx.locale.term("editortranslator")
+        and ctx.locale.term_text("editortranslator")
     ):
         present = [("editortranslator", present[0][1])]
     outputs: list[Node] = []
@@ -433,11 +559,12 @@ def render_names(element: Element, ctx: RenderContext, inherited: Element | None
         if ctx.names_record is None:
             ctx.names_record = RenderedNames(Span([node]), holders, texts)
             node = ctx.names_record.node
-        label = _label_node(label_el, variable, len(value) > 1, ctx) if ctx.sorting is None else None
+        label = (
+            _label_node(label_el, variable, len(value) > 1, ctx) if ctx.sorting is None else None
+        )
         if label is not None:
             node = Span([label, node] if label_first else [node, label])
         outputs.append(node)
-        ctx.record_names(variable, texts)
     if options.get("form") == "count":
         if total_names:
             ctx.rendered += 1
@@ -445,16 +572,17 @@ def render_names(element: Element, ctx: RenderContext, inherited: Element | None
         return _substitute(element, ctx, source)
     if outputs:
         ctx.rendered += 1
-        for variable, _ in present:
-            if variable != "editortranslator":
-                ctx.suppressed.add(variable) if ctx.in_substitute else None
+        if ctx.in_substitute:
+            # Standing in for other names: printed once, even if the substitute's
+            # macro names the variable again.
+            ctx.suppressed.update(v for v, _ in present if v != "editortranslator")
         delimiter = element.get("delimiter") or ctx.context.options.get("names-delimiter", "")
         return decorate(element, join(outputs, delimiter), ctx)
     return _substitute(element, ctx, source)
 
 
 def _substitute(element: Element, ctx: RenderContext, source: Element) -> Node | None:
-    from .render import decorate, render
+    from .render import render
 
     substitute = element.child("substitute")
     if substitute is None:
@@ -468,9 +596,16 @@ def _substitute(element: Element, ctx: RenderContext, source: Element) -> Node |
         else:
             node = render(child, ctx)
         ctx.in_substitute -= 1
+        if child.tag == "text" and "term" in child.attrs and (node is None or is_empty(node)):
+            return None  # citeproc-js: an empty term still ends the substitution
         if node is not None and not is_empty(node):
             ctx.suppressed |= ctx.touched - before
             ctx.rendered = max(ctx.rendered, rendered_count + 1)
+            if ctx.names_record is None:
+                # What stands in for the names counts as them for author substitution.
+                holder = Span([node])
+                ctx.names_record = RenderedNames(holder, [holder], [plain(node)])
+                node = holder
             return decorate(element, node, ctx)
         ctx.called, ctx.rendered = called, rendered_count
     return None

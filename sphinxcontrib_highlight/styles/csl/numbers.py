@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .formatted import Node, Text
+from .formatted import Node, Text, unescape
 
 if TYPE_CHECKING:
     from .render import RenderContext
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 _AFFIXED_NUMBER = r"[A-Za-z]*\d+[A-Za-z]*"
 _NUMERIC = re.compile(rf"^\s*{_AFFIXED_NUMBER}(?:\s*(?:[-\u2013,&]|and)\s*{_AFFIXED_NUMBER})*\s*$")
 _PIECES = re.compile(r"(\s*(?:\\-|[-\u2013,&])\s*|\s+and\s+)")
-_ROMAN = re.compile(r"^[ivxlcdm]+$", re.I)
+_ROMAN = re.compile(r"^[ivxlcdm]+$", re.IGNORECASE)
 
 
 def is_numeric(value: str) -> bool:
@@ -26,8 +26,11 @@ def first_integer(value: str) -> int | None:
     return int(match.group()) if match else None
 
 
-def is_plural(value: str) -> bool:
-    """A value holds several numbers: a range, a list, or an "and"."""
+def is_plural(value: str, and_term: str | None = None) -> bool:
+    """A value holds several numbers: a range, a list, or an "and" (also the
+    locale's word for it)."""
+    if and_term:
+        value = re.sub(rf"\s+{re.escape(and_term)}\s+", " and ", value)
     tokens = [t for t in _PIECES.split(value) if t.strip()]
     numbers = [t for t in tokens if not _PIECES.fullmatch(t)]
     if len(numbers) < 2:
@@ -49,8 +52,21 @@ def letters(number: int) -> str:
 def roman(number: int) -> str:
     if number <= 0 or number >= 4000:
         return str(number)
-    table = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-             (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    table = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ]
     out = ""
     for size, glyph in table:
         while number >= size:
@@ -72,12 +88,12 @@ def format_integer(number: int, form: str, ctx: RenderContext, gender: str | Non
 
 def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> Node:
     """A ``<number>``: each number in the value formatted, separators kept."""
+    value = unescape(value)
     if not is_numeric(value):
         return Text(value.replace("\\-", "-"))
     gender = ctx.locale.term_gender(variable) if variable else None
-    if variable == "page" or (variable == "locator" and ctx.cite and (ctx.cite.label or "page") == "page"):
-        if form == "numeric":
-            return page_range(value, ctx)
+    if ctx.is_page(variable) and form == "numeric":
+        return page_range(value, ctx)
     out = []
     for token in _PIECES.split(value):
         if not token:
@@ -85,11 +101,13 @@ def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> N
         if _PIECES.fullmatch(token):
             stripped = token.strip()
             if stripped in ("-", "\u2013"):
-                out.append("\u2013" if variable != "locator" else "-")
+                out.append("\u2013")
             elif stripped == "\\-":
                 out.append("-")
             elif stripped == ",":
                 out.append(", ")
+            elif stripped == "&":
+                out.append(f" {ctx.locale.term_text('and', 'symbol') or '&'} ")
             else:
                 out.append(f" {stripped} ")
             continue
@@ -103,18 +121,22 @@ def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> N
 
 # ---------------------------------------------------------------------- page ranges
 
-_RANGE = re.compile(r"^([A-Za-z]*\d*[A-Za-z]+)?(\d+)\s*(?:\\?-|\u2013)+\s*([A-Za-z]*\d*[A-Za-z]+)?(\d+)$")
+_RANGE = re.compile(
+    r"^([A-Za-z]*\d*[A-Za-z]+)?(\d+)\s*(?:\\?-|\u2013)+\s*([A-Za-z]*\d*[A-Za-z]+)?(\d+)$"
+)
 
 
 def page_range(value: str, ctx: RenderContext) -> Node:
     """A page value with each range written in the style's page-range-format."""
     style_format = ctx.style.option("page-range-format")
-    delimiter = ctx.locale.term("page-range-delimiter") or "\u2013"
+    delimiter = ctx.locale.term_text("page-range-delimiter") or "\u2013"
     parts = re.split(r"(\s*[,&]\s*)", value)
     out = []
     for part in parts:
         if re.fullmatch(r"\s*[,&]\s*", part):
-            out.append(part.strip() + " " if part.strip() == "," else " & ")
+            out.append(
+                ", " if part.strip() == "," else f" {ctx.locale.term_text('and', 'symbol') or '&'} "
+            )
             continue
         out.append(_one_range(part.strip(), style_format, delimiter))
     return Text("".join(out))
@@ -125,9 +147,14 @@ def _one_range(text: str, style_format: str | None, delimiter: str) -> str:
         return text.replace("\\-", "-")
     match = _RANGE.match(text)
     if not match:
-        roman_range = re.fullmatch(r"([ivxlcdm]+)\s*[-\u2013]\s*([ivxlcdm]+)", text, re.I)
+        roman_range = re.fullmatch(r"([ivxlcdm]+)\s*[-\u2013]\s*([ivxlcdm]+)", text, re.IGNORECASE)
         return f"{roman_range.group(1)}{delimiter}{roman_range.group(2)}" if roman_range else text
-    prefix1, first, prefix2, second = match.group(1) or "", match.group(2), match.group(3) or "", match.group(4)
+    prefix1, first, prefix2, second = (
+        match.group(1) or "",
+        match.group(2),
+        match.group(3) or "",
+        match.group(4),
+    )
     if prefix2 and prefix2 != prefix1:
         return f"{prefix1}{first}-{prefix2}{second}"
     if not prefix2 and prefix1 and style_format is not None:

@@ -9,18 +9,22 @@ cite of the document, and renders citations and bibliography entries as rich-tex
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from . import disambiguate
 from .citations import Cluster, assign_positions, render_cluster
-from .formatted import Node, QuoteMarks, Span, Text, affixed, join, plain
+from .formatted import Node, QuoteMarks, Span, Text, affixed, is_empty, join, plain, trim_end
 from .locale import Locale
 from .numbers import letters
 from .render import Cite, Disambiguation, RenderContext, render
 from .sort import sort_by_keys
-from .style import Style
 from .variables import normalise_item
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from .names import RenderedNames
+    from .style import Element, Style
 
 #: What citeproc-js prints for an item the style renders as nothing.
 NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
@@ -34,36 +38,62 @@ class BibEntry:
     content: Node
 
 
-def _uses_variable(style: Style, name: str) -> bool:
-    def walk(element) -> bool:
-        if element.get("variable") and name in element.get("variable", "").split():
-            return True
-        return any(walk(c) for c in element.children)
+def _count_attribute_in(root: Element, attribute: str, value: str | None = None) -> int:
+    """How many elements under ``root`` have the attribute (holding the value)."""
 
-    layouts = [c.layout for c in (style.citation, style.bibliography) if c is not None]
-    return any(walk(e) for e in [*layouts, *style.macros.values()])
+    def walk(element: Element) -> Iterator[Element]:
+        yield element
+        for child in element.children:
+            yield from walk(child)
+
+    return sum(
+        1
+        for element in walk(root)
+        if (found := element.get(attribute)) is not None
+        and (value is None or value in found.split())
+    )
+
+
+def _count_attribute(style: Style, attribute: str, value: str | None = None) -> int:
+    """How many layout and macro elements have the attribute (holding the value)."""
+    roots = [c.layout for c in (style.citation, style.bibliography) if c is not None]
+    return sum(_count_attribute_in(r, attribute, value) for r in [*roots, *style.macros.values()])
 
 
 class Processor:
     """Renders one style over one set of items."""
 
-    def __init__(self, style: Style, items: Iterable[dict[str, Any]], *, locale: str | None = None, abbreviations: dict | None = None):
+    def __init__(
+        self,
+        style: Style,
+        items: Iterable[dict[str, Any]],
+        *,
+        locale: str | None = None,
+        abbreviations: dict[str, dict[str, str]] | None = None,
+    ):
         self.style = style
         self.locale = Locale.for_style(locale or style.default_locale or "en-US", style.locales)
         self.items: dict[str, dict[str, Any]] = {}
         for raw in items:
             item = normalise_item(raw)
             self.items[item["id"]] = item
+        #: Short forms by variable and full value: {"container-title": {"Journal of X": "J. X"}}.
         self.abbreviations = abbreviations or {}
-        self.registered: list[str] = list(self.items)
+        #: The items in use, first-cited first; until citations are processed (or
+        #: ``register`` is called), the bibliography lists every item.
+        self.registered: list[str] = []
         self.citation_numbers: dict[str, int] = {}
+        #: What disambiguation decided, by item (computed over the whole document).
         self.disambiguation: dict[str, Disambiguation] = {}
-        self.renders_year_suffix = _uses_variable(style, "year-suffix")
-        self._bibliography_order: list[str] = []
-        self.register(self.registered)
+        self.renders_year_suffix = _count_attribute(style, "variable", "year-suffix") > 0
+        self.renders_citation_number = _count_attribute(style, "variable", "citation-number") > 0
+        self.disambiguate_tests = _count_attribute(style, "disambiguate")
+        #: The registered items in bibliography order (sorted when the style sorts).
+        self.bibliography_order: list[str] = []
 
     @property
     def quote_marks(self) -> QuoteMarks:
+        """The locale's quote marks, which the serialisers need."""
         return self.locale.quote_marks()
 
     # ------------------------------------------------------------- registration
@@ -78,15 +108,25 @@ class Processor:
         self.citation_numbers = {item_id: n + 1 for n, item_id in enumerate(seen)}
         bibliography = self.style.bibliography
         if bibliography is not None and bibliography.sort:
-            ordered = sort_by_keys(seen, bibliography.sort, lambda i: self.context_for(i, "bibliography"))
+            ordered = sort_by_keys(
+                seen, bibliography.sort, lambda i: self.context_for(i, "bibliography")
+            )
+            # Sorting by the citation number itself (directly or through a macro) keeps
+            # the first-cited numbering; any other order renumbers the entries.
             first = bibliography.sort[0]
-            if not (first.variable == "citation-number"):
+            macro = self.style.macros.get(first.macro or "")
+            by_number = first.variable == "citation-number" or (
+                macro is not None and _count_attribute_in(macro, "variable", "citation-number") > 0
+            )
+            if not by_number:
                 self.citation_numbers = {item_id: n + 1 for n, item_id in enumerate(ordered)}
-            self._bibliography_order = ordered
+            self.bibliography_order = ordered
         else:
-            self._bibliography_order = list(seen)
+            self.bibliography_order = list(seen)
 
-    def context_for(self, item_id: str, mode: str, cite: Cite | None = None, state: Disambiguation | None = None) -> RenderContext:
+    def context_for(
+        self, item_id: str, mode: str, cite: Cite | None = None, state: Disambiguation | None = None
+    ) -> RenderContext:
         context = self.style.citation if mode == "citation" else self.style.bibliography
         assert context is not None
         ctx = RenderContext(
@@ -97,29 +137,43 @@ class Processor:
             cite,
             state if state is not None else self.disambiguation.get(item_id),
             self.citation_numbers.get(item_id),
+            abbreviations=self.abbreviations,
         )
         ctx.style_renders_year_suffix = self.renders_year_suffix
         return ctx
 
     # ---------------------------------------------------------------- citations
 
-    def render_cite(self, cite: Cite, state: Disambiguation | None = None, suppress_names: bool = False) -> Node | None:
-        """One cite's layout content, without the cite's own prefix and suffix."""
+    def render_cite(
+        self,
+        cite: Cite,
+        state: Disambiguation | None = None,
+        suppress_names: bool = False,
+        for_comparison: bool = False,
+    ) -> Node | None:
+        """One cite's layout content, without the cite's own prefix and suffix.
+
+        ``for_comparison`` renders the form disambiguation compares, which leaves out
+        the accessed date as citeproc-js does."""
         if cite.id not in self.items:
             return None
         ctx = self.context_for(cite.id, "citation", cite, state)
+        if for_comparison:
+            ctx.suppressed.add("accessed")
         if suppress_names or cite.suppress_author:
-            ctx.suppress_first_names = True  # type: ignore[attr-defined]
+            ctx.suppress_first_names = True
         assert self.style.citation is not None
         return join(render(child, ctx) for child in self.style.citation.layout.children)
 
     def sort_cites(self, cites: list[Cite]) -> list[Cite]:
+        """A citation's cites in the order of the style's citation sort keys."""
         context = self.style.citation
         if context is None or not context.sort:
             return list(cites)
         return sort_by_keys(cites, context.sort, lambda c: self.context_for(c.id, "citation", c))
 
     def author_key(self, cite: Cite) -> str:
+        """The names a cite prints first: cites printing the same ones are grouped."""
         ctx = self.context_for(cite.id, "citation", cite)
         assert self.style.citation is not None
         for child in self.style.citation.layout.children:
@@ -129,11 +183,13 @@ class Processor:
         return ""
 
     def year_key(self, cite: Cite) -> str:
+        """The cite's year as collapsing compares it ("2000" in 2000a and 2000b)."""
         issued = self.items[cite.id].get("issued")
         parts = issued.get("date-parts") if isinstance(issued, dict) else None
         return str(parts[0][0]) if parts and parts[0] else str(issued)
 
     def year_suffix_letter(self, item_id: str) -> str | None:
+        """The item's year-suffix letters, if disambiguation gave it one."""
         state = self.disambiguation.get(item_id)
         return letters(state.year_suffix) if state and state.year_suffix else None
 
@@ -141,31 +197,44 @@ class Processor:
         """Every cluster of a document, positions and disambiguation computed over all."""
         order: list[str] = [cite.id for cluster in clusters for cite in cluster.cites]
         self.register(order)
-        near = int(self.style.citation.option("near-note-distance", "5") or 5) if self.style.citation else 5
+        near = (
+            int(self.style.citation.option("near-note-distance", "5") or 5)
+            if self.style.citation
+            else 5
+        )
         assign_positions(clusters, near)
-        self.disambiguation = disambiguate.run(self, [c for cluster in clusters for c in cluster.cites])
+        self.disambiguation = disambiguate.run(
+            self, [c for cluster in clusters for c in cluster.cites]
+        )
         return [render_cluster(self, cluster) for cluster in clusters]
 
     # ------------------------------------------------------------- bibliography
 
     def bibliography(self) -> list[BibEntry]:
+        """The entries of every registered item (all items, or those the processed
+        citations cite), sorted, numbered and with repeated authors substituted."""
         context = self.style.bibliography
         if context is None:
             return []
+        if not self.registered:
+            self.register(list(self.items))
         if not self.disambiguation:
             self.disambiguation = disambiguate.run(self, [Cite(i) for i in self.registered])
         entries: list[BibEntry] = []
         previous_names = None
         substitute = context.option("subsequent-author-substitute")
         rule = context.option("subsequent-author-substitute-rule", "complete-all")
-        for item_id in self._bibliography_order:
+        for item_id in self.bibliography_order:
             ctx = self.context_for(item_id, "bibliography")
-            content = self._render_entry(ctx) or Text(NO_PRINTED_FORM)
+            content = self._render_entry(ctx)
+            if content is None:
+                continue
             if substitute is not None:
                 current = ctx.names_record
+                snapshot = _snapshot(current)  # before substitution empties it
                 if current is not None and previous_names is not None:
                     _substitute_author(current, previous_names, substitute, rule or "complete-all")
-                previous_names = _snapshot(ctx.names_record)
+                previous_names = snapshot
             entries.append(BibEntry(item_id, content))
         return entries
 
@@ -180,24 +249,43 @@ class Processor:
                 return None
             first = affixed(kept[0], layout.prefix, "")
             rest = affixed(join(kept[1:]), "", layout.suffix)
-            node: Node = Span([n for n in (Span([first], display="left-margin") if first else None,
-                                           Span([rest], display="right-inline") if rest else None) if n is not None])
+            if rest is not None:
+                trim_end(rest)  # citeproc-js trims the right-hand block only
+            node: Node = Span(
+                [
+                    n
+                    for n in (
+                        Span([first], display="left-margin") if first else None,
+                        Span([rest], display="right-inline") if rest else None,
+                    )
+                    if n is not None
+                ]
+            )
             return node
-        body = join(parts)
+        kept = [p for p in parts if p is not None and not is_empty(p)]
+        body = join(kept)
         if body is None:
             return None
+        suffix = layout.suffix
+        last = kept[-1]
+        if suffix and isinstance(last, Span) and last.display:
+            # citeproc-js ends the last display block with the layout suffix.
+            last.children.append(Text(suffix))
+            suffix = ""
         if layout.formatting:
             body = Span([body], formatting=dict(layout.formatting))
-        return affixed(body, layout.prefix, layout.suffix)
+        return affixed(body, layout.prefix, suffix)
 
 
-def _snapshot(record) -> tuple[list[str], str] | None:
+def _snapshot(record: RenderedNames | None) -> tuple[list[str], str] | None:
     if record is None:
         return None
     return list(record.name_texts), plain(record.node)
 
 
-def _substitute_author(current, previous: tuple[list[str], str] | None, text: str, rule: str) -> None:
+def _substitute_author(
+    current: RenderedNames, previous: tuple[list[str], str] | None, text: str, rule: str
+) -> None:
     """Replace names repeated from the previous entry, by CSL's substitute rules."""
     if previous is None:
         return
@@ -216,6 +304,5 @@ def _substitute_author(current, previous: tuple[list[str], str] | None, text: st
                 holder.children = [Text(text)]
             else:
                 break
-    elif rule == "partial-first":
-        if names and previous_names and names[0] == previous_names[0]:
-            current.name_nodes[0].children = [Text(text)]
+    elif rule == "partial-first" and names and previous_names and names[0] == previous_names[0]:
+        current.name_nodes[0].children = [Text(text)]

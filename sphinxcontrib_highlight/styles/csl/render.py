@@ -1,10 +1,11 @@
 """Rendering elements: text, group, choose, label, number, macros, layouts.
 
 ``render(element, ctx)`` turns one compiled style element into a rich-text node (or
-None when it renders nothing). Names, dates and numbers have their own modules; this
-one holds the shared pipeline every rendering element goes through (content, then
-strip-periods, text-case, formatting and quotes, affixes, display) and the group
-suppression rule, counted on the context.
+None when it renders nothing). Names, dates and numbers have their own modules, and
+the steps after an element's content (``decorate``) theirs; this one holds the
+dispatcher, the render context, the cite record, and group suppression: the context
+counts variables called and printed, so a group (or macro) whose variables all came
+out empty prints nothing.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import conditions, dates, names, numbers
-from .formatted import Node, Span, Text, affixed, is_empty, join, leaves, parse_markup, plain
-from .style import Element
-from .textcase import apply_text_case, strip_periods
-from .variables import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES
+from .decorate import decorate
+from .formatted import Node, Text, join, leaves, parse_markup, unescape
+from .variables import NUMBER_VARIABLES
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from .locale import Locale
-    from .style import Context, Style
+    from .names import RenderedNames
+    from .style import Context, Element, SortKey, Style
 
 POSITION_FIRST, POSITION_SUBSEQUENT, POSITION_IBID, POSITION_IBID_WITH_LOCATOR = range(4)
 
@@ -35,7 +38,8 @@ class Cite:
     prefix: str | None = None
     suffix: str | None = None
     suppress_author: bool = False
-    author_only: bool = False
+    #: A position the caller asserts (0 first ... 3 ibid-with-locator), kept as given.
+    fixed_position: int | None = None
     position: int = POSITION_FIRST
     near_note: bool = False
     note_number: int | None = None
@@ -44,14 +48,16 @@ class Cite:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Cite:
         locator = data.get("locator")
+        label = data.get("label")
         return cls(
             id=str(data["id"]),
             locator=None if locator in (None, "") else str(locator),
-            label=data.get("label"),
+            # CSL 1.0 spelt the label "sub verbo"; the term is "sub-verbo" now.
+            label="sub-verbo" if label == "sub verbo" else label,
             prefix=data.get("prefix"),
             suffix=data.get("suffix"),
             suppress_author=bool(data.get("suppress-author")),
-            author_only=bool(data.get("author-only")),
+            fixed_position=data.get("position"),
         )
 
 
@@ -63,7 +69,9 @@ class Disambiguation:
     givenname_level: int = 0
     name_levels: dict[int, int] = field(default_factory=dict)
     year_suffix: int | None = None
-    disambiguate: bool = False
+    #: How many of the style's ``disambiguate`` tests (in rendering order) are true:
+    #: citeproc-js turns them on one at a time until the cites differ.
+    disambiguate: int = 0
 
 
 class RenderContext:
@@ -78,7 +86,8 @@ class RenderContext:
         cite: Cite | None = None,
         disambiguation: Disambiguation | None = None,
         citation_number: int | None = None,
-        sorting: Any = None,
+        sorting: SortKey | None = None,
+        abbreviations: dict[str, dict[str, str]] | None = None,
     ):
         self.style = style
         self.locale = locale
@@ -89,26 +98,50 @@ class RenderContext:
         self.disambiguation = disambiguation or Disambiguation()
         self.citation_number = citation_number
         self.sorting = sorting
+        #: Short forms by variable, for ``form="short"`` when the item has none.
+        self.abbreviations = abbreviations or {}
+        #: Variables already printed by a substitution: empty for the rest of the entry.
         self.suppressed: set[str] = set()
+        #: Variables asked for, and printed, so far (group suppression compares them).
         self.called = 0
         self.rendered = 0
+        #: Item variables read so far (what a substitution used).
         self.touched: set[str] = set()
+        #: How deep in ``<substitute>`` rendering is (names print once there).
         self.in_substitute = 0
         #: The first names the entry rendered (``subsequent-author-substitute``).
-        self.names_record: Any = None
-        #: Every name list rendered, as plain strings (disambiguation compares them).
-        self.rendered_names: list[tuple[str, list[str]]] = []
+        self.names_record: RenderedNames | None = None
         self.year_suffix_done = False
         #: Set for a cite whose author is printed elsewhere (suppress-author, collapsing).
         self.suppress_first_names = False
+        #: ``disambiguate`` tests met so far in this rendering.
+        self.disambiguate_tests = 0
         self.style_renders_year_suffix = True
 
-    def record_names(self, variable: str, texts: list[str]) -> None:
-        self.rendered_names.append((variable, texts))
+    def implicit_year_suffix(self) -> str:
+        """The year-suffix letters for the first year or label, when the style never
+        prints the year-suffix variable itself (citeproc-js adds them there)."""
+        suffix = self.disambiguation.year_suffix
+        if not suffix or self.style_renders_year_suffix or self.year_suffix_done:
+            return ""
+        self.year_suffix_done = True
+        return numbers.letters(suffix)
+
+    def is_page(self, variable: str) -> bool:
+        """Whether a variable holds pages (the page, or a locator labelled page)."""
+        if variable == "page":
+            return True
+        return (
+            variable == "locator"
+            and self.cite is not None
+            and (self.cite.label or "page") == "page"
+        )
 
     # ------------------------------------------------------------ variable lookup
 
     def value(self, name: str) -> Any:
+        """A variable's value for this cite, None when empty or suppressed; the
+        variables the document decides (locator, numbers, suffixes) come from it."""
         if name in self.suppressed:
             return None
         if name == "locator":
@@ -129,13 +162,15 @@ class RenderContext:
         return value
 
     def _citation_label(self) -> str | None:
+        """citeproc-js's default trigraph label: "Asth00", "BrCh98", "DEFG26"."""
         authors = self.item.get("author") or self.item.get("editor") or []
         issued = self.item.get("issued") or {}
         parts = issued.get("date-parts") if isinstance(issued, dict) else None
         year = str(parts[0][0])[-2:] if parts and parts[0] else ""
         if not authors:
             return None
-        families = [a.get("family") or a.get("literal") or "" for a in authors]
+        parsed = [names.normalise_name(a) for a in authors]
+        families = [a.get("family") or a.get("literal") or "" for a in parsed]
         if len(families) == 1:
             stem = families[0][:4]
         elif len(families) <= 3:
@@ -145,34 +180,37 @@ class RenderContext:
         return stem + year
 
     @property
-    def english(self) -> bool:
+    def language(self) -> str:
+        """The item's language, else the locale's: what text-case follows."""
         language = self.item.get("language")
-        lang = (language or self.locale.lang or "en").lower()
-        return lang.startswith("en") if language else (self.locale.lang or "en").lower().startswith("en")
+        return str(language) if language else self.locale.lang or "en"
 
 
 # ---------------------------------------------------------------- the shared pipeline
 
 
-def decorate(element: Element, content: Node | None, ctx: RenderContext, *, case: bool = True) -> Node | None:
-    """Strip periods, text-case, formatting and quotes, affixes, display."""
-    if is_empty(content):
-        return None
-    assert content is not None
-    if element.strip_periods:
-        strip_periods(content)
-    if case and element.text_case:
-        apply_text_case(content, element.text_case, ctx.english)
-    if element.formatting or element.quotes:
-        content = Span([content], formatting=dict(element.formatting), quotes=element.quotes)
-    content = affixed(content, element.prefix, element.suffix)
-    if element.display and content is not None:
-        content = Span([content], display=element.display)
-    return content
-
-
 def render_children(element: Element, ctx: RenderContext, delimiter: str = "") -> Node | None:
-    return join((render(child, ctx) for child in element.children), delimiter)
+    return join(_rendered_children(element, ctx), delimiter)
+
+
+def _rendered_children(element: Element, ctx: RenderContext) -> Iterator[Node | None]:
+    """Each child rendered; a ``choose`` gives the children of its chosen branch one by
+    one, so the enclosing group puts its delimiter between them, as citeproc-js does
+    (APA's ``<group delimiter=" "><choose><if>…<number/><label/>`` prints "5th ed.")."""
+    for child in element.children:
+        if child.tag == "choose":
+            branch = _chosen_branch(child, ctx)
+            if branch is not None:
+                yield from _rendered_children(branch, ctx)
+        else:
+            yield render(child, ctx)
+
+
+def _chosen_branch(element: Element, ctx: RenderContext) -> Element | None:
+    for branch in element.children:
+        if branch.tag == "else" or conditions.test(branch, ctx):
+            return branch
+    return None
 
 
 def render(element: Element, ctx: RenderContext) -> Node | None:
@@ -187,14 +225,25 @@ def render_layout(layout: Element, ctx: RenderContext) -> Node | None:
 
 def _text(element: Element, ctx: RenderContext) -> Node | None:
     if "variable" in element.attrs:
-        return decorate(element, text_variable(element.attrs["variable"], element.get("form", "long"), ctx), ctx)
+        return decorate(
+            element, text_variable(element.attrs["variable"], element.get("form", "long"), ctx), ctx
+        )
     if "macro" in element.attrs:
         macro = ctx.style.macros.get(element.attrs["macro"])
         if macro is None:
             return None
-        return decorate(element, render_children(macro, ctx), ctx)
+        called, rendered = ctx.called, ctx.rendered
+        content = render_children(macro, ctx)
+        if ctx.called > called and ctx.rendered == rendered:
+            return None  # citeproc-js: a macro whose variables are all empty is empty
+        node = decorate(element, content, ctx)
+        if node is not None:
+            ctx.rendered += 1  # and one that prints counts as content, like a group
+        return node
     if "term" in element.attrs:
-        term = ctx.locale.term(element.attrs["term"], element.get("form", "long"), element.get("plural") == "true")
+        term = ctx.locale.term_text(
+            element.attrs["term"], element.get("form", "long"), element.get("plural") == "true"
+        )
         if not term:
             return None
         node = parse_markup(term)
@@ -207,24 +256,27 @@ def _text(element: Element, ctx: RenderContext) -> Node | None:
 
 
 def text_variable(variable: str, form: str, ctx: RenderContext) -> Node | None:
-    """A variable's value as rich text, counted for group suppression."""
-    ctx.called += 1
+    """A variable's value as rich text, counted for group suppression (except the
+    year-suffix, which citeproc-js never lets empty a group)."""
+    if variable != "year-suffix":
+        ctx.called += 1
     value = None
     if form == "short":
         value = ctx.value(variable + "-short")
-        if value is None and variable == "title":
-            value = ctx.value("shortTitle")
     if value is None:
         value = ctx.value(variable)
+        if form == "short" and isinstance(value, str):
+            value = ctx.abbreviations.get(variable, {}).get(value, value)
     if value is None:
         return None
     ctx.rendered += 1
-    if variable == "page" or (variable == "locator" and ctx.cite and (ctx.cite.label or "page") == "page"):
-        return numbers.page_range(str(value), ctx)
-    if variable == "citation-label" and ctx.disambiguation.year_suffix and not ctx.style_renders_year_suffix:
-        if not ctx.year_suffix_done:
-            ctx.year_suffix_done = True
-            return Text(str(value) + numbers.letters(ctx.disambiguation.year_suffix))
+    if ctx.is_page(variable):
+        return numbers.page_range(unescape(str(value)), ctx)
+    if variable in NUMBER_VARIABLES and numbers.is_numeric(str(value)):
+        # Numbers print their ranges with en dashes ("3–4") even through <text>.
+        return numbers.render_number(str(value), "numeric", variable, ctx)
+    if variable == "citation-label":
+        return Text(str(value) + ctx.implicit_year_suffix())
     if isinstance(value, (int, float)):
         return Text(str(value))
     if isinstance(value, str):
@@ -240,14 +292,16 @@ def _group(element: Element, ctx: RenderContext) -> Node | None:
     content = render_children(element, ctx, element.delimiter)
     if ctx.called > called and ctx.rendered == rendered:
         return None
-    return decorate(element, content, ctx)
+    node = decorate(element, content, ctx)
+    if node is not None:
+        # citeproc-js: a nested group that prints counts as content for its parent.
+        ctx.rendered += 1
+    return node
 
 
 def _choose(element: Element, ctx: RenderContext) -> Node | None:
-    for branch in element.children:
-        if branch.tag == "else" or conditions.test(branch, ctx):
-            return render_children(branch, ctx)
-    return None
+    branch = _chosen_branch(element, ctx)
+    return render_children(branch, ctx) if branch is not None else None
 
 
 def _label(element: Element, ctx: RenderContext) -> Node | None:
@@ -271,8 +325,8 @@ def _label(element: Element, ctx: RenderContext) -> Node | None:
     elif variable in ("number-of-pages", "number-of-volumes"):
         plural = numbers.first_integer(str(value)) not in (None, 1)
     else:
-        plural = numbers.is_plural(str(value))
-    term = ctx.locale.term(term_name, form, plural)
+        plural = numbers.is_plural(str(value), ctx.locale.term_text("and"))
+    term = ctx.locale.term_text(term_name, form, plural)
     if not term:
         return None
     return decorate(element, Text(term), ctx)
@@ -285,7 +339,11 @@ def _number(element: Element, ctx: RenderContext) -> Node | None:
     if value is None:
         return None
     ctx.rendered += 1
-    return decorate(element, numbers.render_number(str(value), element.get("form", "numeric"), variable, ctx), ctx)
+    return decorate(
+        element,
+        numbers.render_number(str(value), element.get("form", "numeric"), variable, ctx),
+        ctx,
+    )
 
 
 def _date(element: Element, ctx: RenderContext) -> Node | None:
@@ -305,17 +363,3 @@ _HANDLERS = {
     "date": _date,
     "names": _names,
 }
-
-__all__ = [
-    "Cite",
-    "Disambiguation",
-    "RenderContext",
-    "render",
-    "render_layout",
-    "decorate",
-    "text_variable",
-    "DATE_VARIABLES",
-    "NAME_VARIABLES",
-    "NUMBER_VARIABLES",
-    "plain",
-]

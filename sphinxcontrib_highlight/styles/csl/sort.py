@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from . import dates, numbers
 from .formatted import parse_markup, plain
@@ -17,14 +17,20 @@ from .names import name_sort_key
 from .variables import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .render import RenderContext
-    from .style import Context, SortKey
+    from .style import SortKey
 
 
 def _fold(text: str) -> str:
-    """Case- and accent-insensitive, leading punctuation ignored."""
+    """Case- and accent-insensitive; punctuation counts as a space."""
     decomposed = unicodedata.normalize("NFKD", text)
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c) and not unicodedata.category(c).startswith("P"))
+    kept = "".join(
+        " " if unicodedata.category(c).startswith("P") else c
+        for c in decomposed
+        if not unicodedata.combining(c)
+    )
     return " ".join(kept.split()).lower()
 
 
@@ -43,8 +49,9 @@ def key_value(key: SortKey, ctx: RenderContext) -> Any:
                 from .names import _et_al_limits, effective_options
 
                 options = effective_options(None, ctx)
-                shown, _ = _et_al_limits(options, ctx, len(value))
-                return "\u0002".join(_fold(name_sort_key(n, ctx)) for n in value[:shown])
+                shown, use_last = _et_al_limits(options, ctx, len(value))
+                sorted_names = value[:shown] + (value[-1:] if use_last else [])
+                return "\u0002".join(_fold(name_sort_key(n, ctx)) for n in sorted_names)
             if variable in DATE_VARIABLES:
                 return dates.sort_key(value)
             if variable in NUMBER_VARIABLES:
@@ -68,11 +75,13 @@ def key_value(key: SortKey, ctx: RenderContext) -> Any:
 def _compare(a: Any, b: Any) -> int:
     if isinstance(a, int) and isinstance(b, int):
         return (a > b) - (a < b)
-    a, b = str(a), str(b)
-    return (a > b) - (a < b)
+    first, second = str(a), str(b)
+    return (first > second) - (first < second)
 
 
-def sort_by_keys(entries: list[Any], keys: list[SortKey], make_context: Callable[[Any], RenderContext]) -> list[Any]:
+def sort_by_keys(
+    entries: list[Any], keys: list[SortKey], make_context: Callable[[Any], RenderContext]
+) -> list[Any]:
     """Entries sorted stably by the keys; ``make_context`` renders one entry."""
     if not keys:
         return list(entries)

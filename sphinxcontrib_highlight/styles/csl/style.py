@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from typing import overload
 
 from .locale import NS, LocaleSource
 
-FORMATTING_ATTRIBUTES = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
+FORMATTING_ATTRIBUTES = (
+    "font-style",
+    "font-variant",
+    "font-weight",
+    "text-decoration",
+    "vertical-align",
+)
 
 #: Name options that ``<style>``, ``<citation>`` and ``<bibliography>`` pass down to
 #: every ``<names>``/``<name>`` (CSL 1.0.2, "Inheritable Name Options").
@@ -54,6 +61,10 @@ class Element:
         self.strip_periods = self.attrs.get("strip-periods") == "true"
         self.display = self.attrs.get("display")
 
+    @overload
+    def get(self, name: str) -> str | None: ...
+    @overload
+    def get(self, name: str, default: str) -> str: ...
     def get(self, name: str, default: str | None = None) -> str | None:
         return self.attrs.get(name, default)
 
@@ -66,7 +77,9 @@ class Element:
     @classmethod
     def from_xml(cls, node: ET.Element) -> Element:
         tag = node.tag.replace(NS, "")
-        return cls(tag, dict(node.attrib), [cls.from_xml(c) for c in node if isinstance(c.tag, str)])
+        return cls(
+            tag, dict(node.attrib), [cls.from_xml(c) for c in node if isinstance(c.tag, str)]
+        )
 
 
 @dataclass
@@ -88,6 +101,10 @@ class Context:
     sort: list[SortKey]
     options: dict[str, str]
 
+    @overload
+    def option(self, name: str) -> str | None: ...
+    @overload
+    def option(self, name: str, default: str) -> str: ...
     def option(self, name: str, default: str | None = None) -> str | None:
         return self.options.get(name, default)
 
@@ -142,5 +159,9 @@ class Style:
     def parse(cls, xml_text: str) -> Style:
         return cls(ET.fromstring(xml_text.strip().lstrip("\ufeff").encode("utf-8")))
 
+    @overload
+    def option(self, name: str) -> str | None: ...
+    @overload
+    def option(self, name: str, default: str) -> str: ...
     def option(self, name: str, default: str | None = None) -> str | None:
         return self.attrs.get(name, default)

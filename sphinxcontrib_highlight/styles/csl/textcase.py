@@ -8,14 +8,120 @@ lower-cased except first and last and after a colon, words with capitals kept.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from .formatted import Node, leaves
+from .formatted import Node, Text, leaves
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+#: Words title case leaves in lower case: CSL's stop words, the prepositions
+#: citeproc-js adds to them, and name particles.
 STOP_WORDS = frozenset(
-    "a an and as at but by down for from in into nor of on onto or over so the till to up via with yet".split()
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "down",
+        "for",
+        "from",
+        "in",
+        "into",
+        "nor",
+        "of",
+        "on",
+        "onto",
+        "or",
+        "over",
+        "so",
+        "the",
+        "till",
+        "to",
+        "up",
+        "via",
+        "with",
+        "yet",
+        "about",
+        "above",
+        "across",
+        "afore",
+        "after",
+        "against",
+        "along",
+        "alongside",
+        "amid",
+        "amidst",
+        "among",
+        "amongst",
+        "anenst",
+        "apropos",
+        "apud",
+        "around",
+        "aside",
+        "astride",
+        "athwart",
+        "atop",
+        "barring",
+        "before",
+        "behind",
+        "below",
+        "beneath",
+        "beside",
+        "besides",
+        "between",
+        "beyond",
+        "circa",
+        "despite",
+        "during",
+        "except",
+        "forenenst",
+        "given",
+        "inside",
+        "lest",
+        "like",
+        "modulo",
+        "near",
+        "next",
+        "notwithstanding",
+        "off",
+        "out",
+        "per",
+        "plus",
+        "pro",
+        "qua",
+        "sans",
+        "since",
+        "than",
+        "through",
+        "thru",
+        "throughout",
+        "thruout",
+        "toward",
+        "towards",
+        "under",
+        "underneath",
+        "until",
+        "unto",
+        "upon",
+        "versus",
+        "vs",
+        "v",
+        "within",
+        "without",
+        "de",
+        "d’",
+        "von",
+        "van",
+        "et",
+        "ca",
+    ]
 )
 
-_WORD = re.compile(r"[\w\u2019'\-\.]+|[^\w\s]+|\s+", re.UNICODE)
+_WORD = re.compile(r"[\w\u2019'`\-\.]+|[^\w\s]+|\s+", re.UNICODE)
 
 
 def strip_periods(node: Node) -> None:
@@ -23,39 +129,48 @@ def strip_periods(node: Node) -> None:
         leaf.text = leaf.text.replace(".", "")
 
 
-def apply_text_case(node: Node, case: str | None, english: bool = True) -> None:
-    """Apply one CSL text-case value to the tree in place."""
+def _upper(text: str, turkic: bool) -> str:
+    return (text.replace("i", "\u0130") if turkic else text).upper()
+
+
+def _lower(text: str, turkic: bool) -> str:
+    return (text.replace("I", "\u0131") if turkic else text).lower()
+
+
+def apply_text_case(node: Node, case: str | None, language: str = "en") -> None:
+    """Apply one CSL text-case value to the tree in place.
+
+    ``language`` is the item's language (else the locale's): title case applies to
+    English only, and Turkish and Azerbaijani dot their capital I."""
     if not case:
         return
+    english = language.lower().startswith("en")
+    turkic = language.lower()[:2] in ("tr", "az")
     items = list(leaves(node))
     if case == "lowercase":
         for leaf, protected in items:
             if not protected:
-                leaf.text = leaf.text.lower()
+                leaf.text = _lower(leaf.text, turkic)
     elif case == "uppercase":
         for leaf, protected in items:
             if not protected:
-                leaf.text = leaf.text.upper()
+                leaf.text = _upper(leaf.text, turkic)
     elif case == "capitalize-first":
         _capitalize_first(items)
     elif case == "sentence":
         whole = "".join(leaf.text for leaf, protected in items if not protected)
-        if whole and whole.upper() == whole and any(c.isalpha() for c in whole):
-            for leaf, protected in items:
-                if not protected:
-                    leaf.text = leaf.text.lower()
+        all_caps = whole.upper() == whole
+        for leaf, protected in items:
+            if not protected:
+                leaf.text = re.sub(r"\w+", lambda m: _sentence_word(m.group(), all_caps), leaf.text)
         _capitalize_first(items)
     elif case == "capitalize-all":
         _words(items, lambda word, first, last, after_colon: _cap(word))
     elif case == "title" and english:
-        whole = "".join(leaf.text for leaf, protected in items if not protected)
-        all_caps = whole.upper() == whole
 
         def title_word(word: str, first: bool, last: bool, after_colon: bool) -> str:
-            if all_caps:
-                word = word.lower()
             if word.lower() in STOP_WORDS and not first and not last and not after_colon:
-                return word if not all_caps else word.lower()
+                return word
             if word.lower() == word:
                 return _cap(word)
             return word
@@ -63,16 +178,29 @@ def apply_text_case(node: Node, case: str | None, english: bool = True) -> None:
         _words(items, title_word)
 
 
+def _sentence_word(word: str, all_caps: bool) -> str:
+    """Sentence case lowers capitalised words; acronyms stay unless all is capitals."""
+    if all_caps or (word[:1].isupper() and word[1:].lower() == word[1:]):
+        return word.lower()
+    return word
+
+
 def _cap(word: str) -> str:
+    """The first letter in upper case, Latin script only (β-carotine stays)."""
     for i, ch in enumerate(word):
         if ch.isalpha():
+            if ord(ch) > 0x24F:
+                return word
             return word[:i] + ch.upper() + word[i + 1 :]
         if ch.isdigit():
             return word
     return word
 
 
-def _capitalize_first(items: list) -> None:
+Leaves = list[tuple[Text, bool]]
+
+
+def _capitalize_first(items: Leaves) -> None:
     for leaf, protected in items:
         if not leaf.text.strip():
             continue
@@ -85,12 +213,11 @@ def _capitalize_first(items: list) -> None:
             return
 
 
-def _words(items: list, transform) -> None:
+def _words(items: Leaves, transform: Callable[[str, bool, bool, bool], str]) -> None:
     """Call transform(word, is_first, is_last, after_colon) on each word."""
     tokens: list[tuple[int, str, bool]] = []  # (leaf index, token, protected)
     for index, (leaf, protected) in enumerate(items):
-        for token in _WORD.findall(leaf.text):
-            tokens.append((index, token, protected))
+        tokens.extend((index, token, protected) for token in _WORD.findall(leaf.text))
     word_positions = [k for k, (_, tok, _) in enumerate(tokens) if re.match(r"\w", tok)]
     if not word_positions:
         return
@@ -101,10 +228,14 @@ def _words(items: list, transform) -> None:
         if re.match(r"\w", token):
             if not protected:
                 parts = token.split("-")
-                token = "-".join(
-                    transform(part, k == first_word and n == 0, k == last_word, after_colon) if part else part
-                    for n, part in enumerate(parts)
-                )
+                if len(parts) == 1:
+                    token = transform(token, k == first_word, k == last_word, after_colon)
+                else:
+                    # A compound's first part is capitalised even when a stop word.
+                    token = "-".join(
+                        transform(part, n == 0, False, False) if len(part) > 1 or n == 0 else part
+                        for n, part in enumerate(parts)
+                    )
             after_colon = False
         elif token.strip() and token.strip()[-1] in ":?!":
             after_colon = True

@@ -6,30 +6,123 @@ import re
 from typing import Any
 
 NAME_VARIABLES = frozenset(
-    """author chair collection-editor compiler composer container-author contributor curator
-    director editor editorial-director editor-translator executive-producer guest host
-    illustrator interviewer narrator organizer original-author performer producer recipient
-    reviewed-author script-writer series-creator translator""".split()
+    [
+        "author",
+        "chair",
+        "collection-editor",
+        "compiler",
+        "composer",
+        "container-author",
+        "contributor",
+        "curator",
+        "director",
+        "editor",
+        "editorial-director",
+        "editor-translator",
+        "executive-producer",
+        "guest",
+        "host",
+        "illustrator",
+        "interviewer",
+        "narrator",
+        "organizer",
+        "original-author",
+        "performer",
+        "producer",
+        "recipient",
+        "reviewed-author",
+        "script-writer",
+        "series-creator",
+        "translator",
+    ]
 )
 
 DATE_VARIABLES = frozenset(
-    "accessed available-date event-date issued original-date submitted container".split()
+    [
+        "accessed",
+        "available-date",
+        "event-date",
+        "issued",
+        "original-date",
+        "submitted",
+        "container",
+    ]
 )
 
 NUMBER_VARIABLES = frozenset(
-    """chapter-number citation-number collection-number edition first-reference-note-number
-    issue locator number number-of-pages number-of-volumes page page-first part-number
-    printing-number section supplement-number version volume""".split()
+    [
+        "chapter-number",
+        "citation-number",
+        "collection-number",
+        "edition",
+        "first-reference-note-number",
+        "issue",
+        "locator",
+        "number",
+        "number-of-pages",
+        "number-of-volumes",
+        "page",
+        "page-first",
+        "part-number",
+        "printing-number",
+        "section",
+        "supplement-number",
+        "version",
+        "volume",
+    ]
 )
 
 STANDARD_VARIABLES = frozenset(
-    """abstract annote archive archive_collection archive_location archive-place authority
-    call-number citation-key citation-label collection-title container-title
-    container-title-short dimensions division DOI event event-title event-place genre ISBN
-    ISSN jurisdiction keyword language license medium note original-publisher
-    original-publisher-place original-title part-title PMCID PMID publisher publisher-place
-    references reviewed-genre reviewed-title scale section source status title title-short
-    URL volume-title year-suffix""".split()
+    [
+        "abstract",
+        "annote",
+        "archive",
+        "archive_collection",
+        "archive_location",
+        "archive-place",
+        "authority",
+        "call-number",
+        "citation-key",
+        "citation-label",
+        "collection-title",
+        "container-title",
+        "container-title-short",
+        "dimensions",
+        "division",
+        "DOI",
+        "event",
+        "event-title",
+        "event-place",
+        "genre",
+        "ISBN",
+        "ISSN",
+        "jurisdiction",
+        "keyword",
+        "language",
+        "license",
+        "medium",
+        "note",
+        "original-publisher",
+        "original-publisher-place",
+        "original-title",
+        "part-title",
+        "PMCID",
+        "PMID",
+        "publisher",
+        "publisher-place",
+        "references",
+        "reviewed-genre",
+        "reviewed-title",
+        "scale",
+        "section",
+        "source",
+        "status",
+        "title",
+        "title-short",
+        "URL",
+        "volume-title",
+        "year-suffix",
+    ]
 )
 
 #: Old CSL-JSON spellings some data still uses.
@@ -74,7 +167,11 @@ def _read_note_fields(item: dict[str, Any]) -> None:
             item.setdefault(key, {"raw": value})
         elif key in NAME_VARIABLES:
             family, _, given = value.partition("||")
-            name = {"family": family.strip(), "given": given.strip()} if given else {"literal": family.strip()}
+            name = (
+                {"family": family.strip(), "given": given.strip()}
+                if given
+                else {"literal": family.strip()}
+            )
             item.setdefault(key, []).append(name)
         elif key in NUMBER_VARIABLES or key in STANDARD_VARIABLES:
             item.setdefault(key, value)

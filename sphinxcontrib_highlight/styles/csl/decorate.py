@@ -1,0 +1,41 @@
+"""The steps every CSL rendering element takes after producing its content.
+
+Kept apart from ``render`` so that names, dates and numbers use the same steps without
+importing the element dispatcher.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .formatted import Node, Span, affixed, is_empty
+from .textcase import apply_text_case, strip_periods
+
+if TYPE_CHECKING:
+    from .render import RenderContext
+    from .style import Element
+
+
+def decorate(
+    element: Element,
+    content: Node | None,
+    ctx: RenderContext,
+    *,
+    prefix: bool = True,
+    suffix: bool = True,
+) -> Node | None:
+    """Strip periods, text-case, formatting and quotes, affixes, display: the steps
+    every rendering element takes in this order. A date range drops the affixes
+    where its two halves meet (``prefix``/``suffix`` false)."""
+    if content is None or is_empty(content):
+        return None
+    if element.strip_periods:
+        strip_periods(content)
+    if element.text_case:
+        apply_text_case(content, element.text_case, ctx.language)
+    if element.formatting or element.quotes:
+        content = Span([content], formatting=dict(element.formatting), quotes=element.quotes)
+    content = affixed(content, element.prefix if prefix else "", element.suffix if suffix else "")
+    if element.display and content is not None:
+        content = Span([content], display=element.display)
+    return content

@@ -1,0 +1,233 @@
+"""CSL styles as pybtex formatting styles: one interface for every style the package runs.
+
+The Sphinx side, the command line, pybtex and sphinxcontrib-bibtex all format entries
+through pybtex's style interface (``format_entry``, and :meth:`render` for what had to be
+worked around). A :class:`CslStyle` answers it by running a CSL style through the
+package's own CSL engine (:mod:`sphinxcontrib_highlight.styles.csl`): each pybtex entry
+becomes a CSL-JSON item (:mod:`sphinxcontrib_highlight.bibliography.to_csl`), the engine
+renders the bibliography entry, and its rich text becomes pybtex rich text, which every
+builder already knows how to write.
+
+A list is rendered in one pass (:meth:`CslStyle.render_list`), so what CSL decides
+across entries — year suffixes, subsequent-author substitution, citation numbers — comes
+out as a reference manager prints it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pybtex.richtext import HRef, String, Tag, Text
+from pybtex.style import FormattedEntry
+from pybtex.style.formatting import BaseStyle
+
+from sphinxcontrib_highlight.bibliography.to_csl import csl_item, known_type
+from sphinxcontrib_highlight.bibliography.urls import web_url
+from sphinxcontrib_highlight.styles.base import Rendered
+from sphinxcontrib_highlight.styles.csl import Processor, Style, catalog
+from sphinxcontrib_highlight.styles.csl.formatted import serialised_tokens
+from sphinxcontrib_highlight.styles.terms import current_language
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+
+    from pybtex.database import Entry
+
+    from sphinxcontrib_highlight.styles.csl.formatted import Node
+
+    #: Finds an entry of the same bibliography by key (None if there is none).
+    Lookup = Callable[[str], Entry | None]
+
+#: The CSL engine's formatting, as the tags pybtex's rich text and its docutils backend
+#: know (small caps is added by the Sphinx side's backend).
+_TAGS = {
+    "<i>": "em",
+    "<b>": "strong",
+    "<sup>": "sup",
+    "<sub>": "sub",
+    '<span style="font-variant:small-caps;">': "sc",
+}
+
+#: A URL inside rendered text (a DOI link, an item's URL), made a link; the punctuation
+#: that ends a sentence after it is not part of it.
+_URL = re.compile(r"https?://\S+?(?=[.,;:]?(?:\s|$))")
+
+#: What an entry of each CSL type is not complete without, as the BibTeX fields a user
+#: fills in: a style that prints one of these variables needs it. Everything else a
+#: style prints (DOI, issue, pages) is optional, as reference managers treat it.
+_NEEDED: dict[str, tuple[tuple[str, str], ...]] = {
+    "article-journal": (("author", "author"), ("title", "title"),
+                        ("container-title", "journal"), ("issued", "year")),
+    "article-magazine": (("author", "author"), ("title", "title"),
+                         ("container-title", "journal"), ("issued", "year")),
+    "article-newspaper": (("author", "author"), ("title", "title"),
+                          ("container-title", "journal"), ("issued", "year")),
+    "book": (("author", "author"), ("title", "title"), ("issued", "year")),
+    "chapter": (("author", "author"), ("title", "title"),
+                ("container-title", "booktitle"), ("issued", "year")),
+    "paper-conference": (("author", "author"), ("title", "title"),
+                         ("container-title", "booktitle"), ("issued", "year")),
+    "thesis": (("author", "author"), ("title", "title"), ("publisher", "school"),
+               ("issued", "year")),
+    "report": (("author", "author"), ("title", "title"), ("issued", "year")),
+    "article": (("author", "author"), ("title", "title"), ("issued", "year")),
+}
+#: Name variables a style prints in the author's place when there is no author.
+_AUTHOR_STAND_INS = ("author", "editor", "translator", "collection-editor", "composer",
+                     "director", "interviewer", "illustrator")
+
+
+class CslStyle(BaseStyle):  # type: ignore[misc]
+    """A CSL style, run by the package's CSL engine, behind pybtex's style interface."""
+
+    #: The style's id or path, for subclasses that stand for one style (the house styles).
+    csl_id: ClassVar[str] = ""
+
+    default_sorting_style = "none"
+    default_label_style = "number"
+
+    def __init__(self, id_or_path: str = "", *, base_dir: Path | None = None, **kwargs: Any) -> None:
+        """Find the style (``LookupError`` naming the closest ids if there is none)."""
+        self._pybtex_arguments = kwargs
+        source = catalog.find_style(id_or_path or self.csl_id, base_dir=base_dir)
+        self.style_id = source.style_id
+        self.csl = _compiled(source.xml)
+        self.printed = _printed_variables(source.xml)
+
+    def __getattr__(self, name: str) -> Any:
+        # pybtex's plugins (sorting, labels) are set up only if pybtex's own interface asks.
+        if name.startswith("_") or "_pybtex_arguments" not in vars(self):
+            raise AttributeError(name)
+        BaseStyle.__init__(self, **self.__dict__.pop("_pybtex_arguments"))
+        return getattr(self, name)
+
+    def format_entry(self, label: str, entry: Entry, bib_data: Any = None) -> FormattedEntry:
+        """pybtex's interface: the entry's text."""
+        return FormattedEntry(entry.key, self.render(entry).text, label)
+
+    def format_entries(self, entries: Sequence[Entry]) -> list[FormattedEntry]:
+        """pybtex's interface for a whole list (sphinxcontrib-bibtex calls it)."""
+        rendered = self.render_list(list(entries))
+        return [
+            FormattedEntry(entry.key, result.text, str(number))
+            for number, (entry, result) in enumerate(zip(entries, rendered, strict=True), 1)
+        ]
+
+    def render(self, entry: Entry, lookup: Lookup | None = None) -> Rendered:
+        """The entry on its own, as the style's bibliography prints it."""
+        return self.render_list([entry], lookup)[0]
+
+    def render_list(self, entries: list[Entry], lookup: Lookup | None = None) -> list[Rendered]:
+        """Each entry as the style's bibliography prints it within this list, in the
+        order given (citation numbers follow it).
+
+        A ``@set`` prints its members (found with ``lookup``, by key) one after another,
+        separated by semicolons, as biblatex prints a set; CSL has no sets.
+        """
+        parts = [self._items_of(entry, lookup) for entry in entries]
+        items = [item for part in parts for item in part]
+        language = current_language()
+        locale = self.csl.default_locale or (language.replace("_", "-") if language else None)
+        processor = Processor(self.csl, items, locale=locale)
+        marks = processor.quote_marks
+        by_id = {entry.id: entry.content for entry in processor.bibliography()}
+        results = []
+        for entry, part in zip(entries, parts, strict=True):
+            texts = [rich_text(by_id.get(item["id"]), marks) for item in part]
+            text = Text(*_joined(texts)) if len(texts) > 1 else (texts[0] if texts else Text())
+            missing = tuple(dict.fromkeys(name for item in part for name in self.missing(item)))
+            known = known_type(entry.type)
+            results.append(Rendered(text, missing, None if known else entry.type))
+        return results
+
+    @staticmethod
+    def _items_of(entry: Entry, lookup: Lookup | None) -> list[dict[str, Any]]:
+        """The CSL items that stand for ``entry``: its own, or its set's members'."""
+        if entry.type.lower() != "set":
+            return [csl_item(entry)]
+        keys = [key.strip() for key in entry.fields.get("entryset", "").split(",")]
+        members = [lookup(key) for key in keys if key] if lookup else []
+        return [csl_item(member) for member in members if member is not None]
+
+    def missing(self, item: dict[str, Any]) -> tuple[str, ...]:
+        """The BibTeX fields the entry lacks that this style prints for its type."""
+        lacking = []
+        for variable, field_name in _NEEDED.get(item["type"], (("title", "title"),)):
+            if variable not in self.printed:
+                continue
+            stand_ins = _AUTHOR_STAND_INS if variable == "author" else (variable,)
+            if not any(item.get(name) for name in stand_ins):
+                lacking.append(field_name)
+        return tuple(lacking)
+
+
+@lru_cache(maxsize=32)
+def _printed_variables(xml: str) -> frozenset[str]:
+    """Every variable the style's XML names (``variable="author editor"`` gives both)."""
+    return frozenset(
+        name for group in re.findall(r'\bvariable="([^"]*)"', xml) for name in group.split()
+    )
+
+
+@lru_cache(maxsize=32)
+def _compiled(xml: str) -> Style:
+    """A style parsed and compiled once per process, however many builds use it."""
+    return Style.parse(xml)
+
+
+def _joined(texts: list[Text]) -> list[Text | str]:
+    """Rich texts one after another, separated as biblatex separates a set's members."""
+    joined: list[Text | str] = []
+    for text in texts:
+        if joined:
+            joined.append("; ")
+        joined.append(text)
+    return joined
+
+
+def rich_text(node: Node | None, marks: Any = None) -> Text:
+    """The engine's output as pybtex rich text: italics, bold, small caps, super- and
+    subscripts, and links for the URLs it prints. A left-margin block (a numeric style's
+    label) is left out: the list that shows the entry numbers it."""
+    stack: list[tuple[str, list[Any]]] = [("", [])]
+    skipping = 0
+    for kind, value in serialised_tokens(node, marks):
+        if kind == "open":
+            if value == '<div class="csl-left-margin">' or skipping:
+                skipping += 1
+            stack.append((value, []))
+            continue
+        if kind == "close":
+            tag, children = stack.pop()
+            if skipping:
+                skipping -= 1
+                continue
+            name = _TAGS.get(tag)
+            stack[-1][1].append(Tag(name, *children) if name and children else Text(*children))
+            continue
+        if not skipping:
+            stack[-1][1].extend(_linked(value))
+    return Text(*stack[0][1])
+
+
+def _linked(text: str) -> list[Any]:
+    """Plain text with each http(s) URL in it made a link."""
+    parts: list[Any] = []
+    position = 0
+    for match in _URL.finditer(text):
+        url = web_url(match.group(0))
+        if url is None:
+            continue
+        if match.start() > position:
+            parts.append(String(text[position : match.start()]))
+        parts.append(HRef(url, String(match.group(0))))
+        position = match.end()
+    if position < len(text):
+        parts.append(String(text[position:]))
+    return parts
+
+
+__all__ = ["CslStyle", "rich_text"]

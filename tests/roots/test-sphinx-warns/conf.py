@@ -1,0 +1,2 @@
+project = "sphinx-warns"
+extensions = ["sphinxcontrib_highlight"]

@@ -1,0 +1,2 @@
+project = "two-lists"
+extensions = ["sphinxcontrib_highlight"]

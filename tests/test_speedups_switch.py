@@ -1,0 +1,95 @@
+"""``highlight_speedups = False`` turns the speed layer off and changes no byte of output.
+
+Every test root is built for HTML and for text with the layer on (children made to
+start wherever they can: two CPUs, the resolving children from the first page, the
+download child from the first job) and with it off; every file of the two output trees
+is compared byte for byte, Sphinx's own files included (``.buildinfo``, the search
+index: ``highlight_speedups`` rebuilds nothing, so it is not in ``.buildinfo``'s hash,
+and the index is made from the same pages). With the layer off, no process is forked.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from sphinxcontrib_highlight.bibliography import database as bibdata
+from sphinxcontrib_highlight.speed import background, cpus, prerender, switch
+from sphinxcontrib_highlight.web import downloads
+
+#: Every test root that loads the extension (``bibtex-compat`` loads only
+#: sphinxcontrib-bibtex, which uses the styles through pybtex: no switch there).
+ROOTS = sorted(
+    path.name.removeprefix("test-")
+    for path in (Path(__file__).parent / "roots").glob("test-*")
+    if '"sphinxcontrib_highlight"' in (path / "conf.py").read_text(encoding="utf-8")
+)
+
+
+def every_file(outdir: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(outdir).as_posix(): path.read_bytes()
+        for path in sorted(outdir.rglob("*")) if path.is_file()
+    }
+
+
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """The processes forked from now on, however they are started (multiprocessing
+    forks through ``os.fork``)."""
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def recording_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    return forked
+
+
+@pytest.fixture
+def build(make_app, root_copy, monkeypatch):
+    """Build a root afresh with the speed layer on or off; the whole output tree."""
+    monkeypatch.setattr(switch, "_enabled", True)  # whatever the builds set, restored after
+    monkeypatch.setattr(cpus, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(prerender, "PAGES_BEFORE_CHILD", 0)
+    monkeypatch.setattr(prerender, "PAGES_FOR_CHILD", 1)
+    monkeypatch.setattr(downloads, "Worker", partial(background.Worker, inline=0))
+
+    def build_root(root: str, builder: str, speedups: bool) -> dict[str, bytes]:
+        # A new sphinx-build process: no file parsed, no bibliography cached.
+        monkeypatch.setattr(bibdata, "_cache", {})
+        monkeypatch.setattr(bibdata, "_bibliographies", {})
+        name = f"{root}-{builder}-{'on' if speedups else 'off'}"
+        app = make_app(
+            builder, srcdir=root_copy(root, name), freshenv=True,
+            confoverrides={"highlight_speedups": speedups},
+        )
+        app.build()
+        assert switch.enabled() is speedups
+        return every_file(Path(app.outdir))
+
+    return build_root
+
+
+@pytest.mark.parametrize("builder", ["html", "text"])
+@pytest.mark.parametrize("root", ROOTS)
+def test_speedups_off_give_the_same_bytes_and_fork_nothing(build, forks, root, builder):
+    on = build(root, builder, speedups=True)
+    forked_on = len(forks)
+    off = build(root, builder, speedups=False)
+    assert forks[forked_on:] == []
+    assert on.keys() == off.keys()
+    assert [name for name in on if on[name] != off[name]] == []
+
+
+def test_the_layer_on_does_fork(build, forks):
+    """The recording sees the children the layer starts, so the test above can fail."""
+    build("parallel", "html", speedups=True)
+    assert forks
