@@ -80,7 +80,7 @@ def main() -> int:
     print(f"{'style':36} {'mode':12} {'identical':>15} {'%':>6}  order")
     for (style_id, mode), tally in tallies.items():
         order = "same" if tally.order_identical else (
-            f"differs in {tally.orders_total - tally.orders_identical}/{tally.orders_total}")
+            f"differs in {', '.join(tally.orders_differing)}")
         print(f"{style_id:36} {mode:12} {tally.identical:>7}/{tally.total:<7} "
               f"{tally.percent:6.1f}  {order}")
     print(f"overall: {citeproc_js.overall_percent(tallies.values()):.1f} %")

@@ -261,8 +261,9 @@ class Tally:
 
     identical: int = 0
     total: int = 0
-    orders_identical: int = 0
-    orders_total: int = 0
+    jobs: int = 0
+    # The jobs (their files) whose entries come in another order than citeproc-js's.
+    orders_differing: list[str] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -272,7 +273,7 @@ class Tally:
 
     @property
     def order_identical(self) -> bool:
-        return self.orders_identical == self.orders_total
+        return not self.orders_differing
 
 
 def _shown(text: str) -> str:
@@ -285,9 +286,9 @@ def tally_job(tally: Tally, job: Job, ours: list[Rendered], reference: list[Rend
     # An entry that prints nothing is left out: citeproc-js lists none for it.
     our_text = {entry.id: _shown(entry.text) for entry in ours if _shown(entry.text)}
     reference_text = {entry.id: _shown(entry.text) for entry in reference if _shown(entry.text)}
-    tally.orders_total += 1
-    if list(our_text) == list(reference_text):
-        tally.orders_identical += 1
+    tally.jobs += 1
+    if list(our_text) != list(reference_text):
+        tally.orders_differing.append(job.label)
     for item_id in dict.fromkeys([*reference_text, *our_text]):
         tally.total += 1
         mine, theirs = our_text.get(item_id), reference_text.get(item_id)

@@ -115,13 +115,15 @@ def test_every_altered_entry_is_counted(jobs: list[Job], reference: list[list[Re
 
 
 def test_a_missing_entry_and_a_changed_order_are_counted() -> None:
-    job = Job(citeproc_js.find_style("nature"), ({"id": "a"}, {"id": "b"}, {"id": "c"}))
+    job = Job(
+        citeproc_js.find_style("nature"), ({"id": "a"}, {"id": "b"}, {"id": "c"}), label="x.bib"
+    )
     reference = [Rendered("a", "1. A\n"), Rendered("b", "2. B\n"), Rendered("c", "3. C\n")]
     tally = Tally()
     citeproc_js.tally_job(tally, job, [Rendered("b", "2. B"), Rendered("a", "1. A ")], reference)
     assert (tally.identical, tally.total) == (2, 3)  # trailing whitespace alone is ignored
-    assert not tally.order_identical
-    assert tally.differences == [citeproc_js.Difference("", "c", None, "3. C")]
+    assert tally.orders_differing == ["x.bib"]
+    assert tally.differences == [citeproc_js.Difference("x.bib", "c", None, "3. C")]
 
 
 def test_an_engine_failure_counts_its_style_as_different(
