@@ -37,6 +37,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--modes", nargs="+", choices=citeproc_js.MODES,
                         default=list(citeproc_js.MODES))
     parser.add_argument("--diffs", type=int, default=3, help="differences shown per style")
+    parser.add_argument("--format", choices=("text", "html"), default="text",
+                        help="citeproc-js's output format compared (and the engine's)")
     parser.add_argument("--ours", choices=OURS, default="engine")
     return parser.parse_args()
 
@@ -68,14 +70,17 @@ def main() -> int:
         return 2
     ours = OURS[arguments.ours]()
     started = time.perf_counter()
-    jobs = citeproc_js.jobs_for(arguments.styles, arguments.bib, arguments.limit, arguments.modes)
+    jobs = citeproc_js.jobs_for(
+        arguments.styles, arguments.bib, arguments.limit, arguments.modes, arguments.format
+    )
     tallies = citeproc_js.compare(jobs, ours)
     seconds = time.perf_counter() - started
-    print(f"{arguments.ours} against citeproc-js, {len(jobs)} jobs, {seconds:.0f} s")
+    print(f"{arguments.ours} against citeproc-js ({arguments.format}), {len(jobs)} jobs, "
+          f"{seconds:.0f} s")
     print(f"{'style':36} {'mode':12} {'identical':>15} {'%':>6}  order")
     for (style_id, mode), tally in tallies.items():
         order = "same" if tally.order_identical else (
-            f"differs in {tally.orders_total - tally.orders_identical}/{tally.orders_total}")
+            f"differs in {', '.join(tally.orders_differing)}")
         print(f"{style_id:36} {mode:12} {tally.identical:>7}/{tally.total:<7} "
               f"{tally.percent:6.1f}  {order}")
     print(f"overall: {citeproc_js.overall_percent(tallies.values()):.1f} %")

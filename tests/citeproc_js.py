@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,6 @@ RENDER_JS = CITEPROC_JS_DIR / "render.js"
 LOCALES_CANDIDATES = (
     ROOT / "sphinxcontrib_highlight" / "styles" / "csl" / "locales",
     ROOT.parent / "shared" / "csl-locales",
-    Path("/work/shared/csl-locales"),
 )
 
 # The styles compared, and the real BibTeX files whose entries they print.
@@ -230,12 +230,12 @@ def bib_items(path: Path, limit: int | None = None) -> tuple[dict[str, Any], ...
 
 def jobs_for(
     styles: Iterable[str], bib_files: Iterable[Path], limit: int | None = None,
-    modes: Iterable[Mode] = MODES,
+    modes: Iterable[Mode] = MODES, output_format: Literal["text", "html"] = "text",
 ) -> list[Job]:
     """Every style printing every file's items, in every mode."""
     corpora = [(path.name, bib_items(path, limit)) for path in bib_files]
     return [
-        Job(find_style(style_id), items, mode, label=name)
+        Job(find_style(style_id), items, mode, output_format, label=name)
         for style_id in styles
         for mode in modes
         for name, items in corpora
@@ -261,8 +261,9 @@ class Tally:
 
     identical: int = 0
     total: int = 0
-    orders_identical: int = 0
-    orders_total: int = 0
+    jobs: int = 0
+    # The jobs (their files) whose entries come in another order than citeproc-js's.
+    orders_differing: list[str] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -272,7 +273,7 @@ class Tally:
 
     @property
     def order_identical(self) -> bool:
-        return self.orders_identical == self.orders_total
+        return not self.orders_differing
 
 
 def _shown(text: str) -> str:
@@ -285,9 +286,9 @@ def tally_job(tally: Tally, job: Job, ours: list[Rendered], reference: list[Rend
     # An entry that prints nothing is left out: citeproc-js lists none for it.
     our_text = {entry.id: _shown(entry.text) for entry in ours if _shown(entry.text)}
     reference_text = {entry.id: _shown(entry.text) for entry in reference if _shown(entry.text)}
-    tally.orders_total += 1
-    if list(our_text) == list(reference_text):
-        tally.orders_identical += 1
+    tally.jobs += 1
+    if list(our_text) != list(reference_text):
+        tally.orders_differing.append(job.label)
     for item_id in dict.fromkeys([*reference_text, *our_text]):
         tally.total += 1
         mine, theirs = our_text.get(item_id), reference_text.get(item_id)
@@ -302,25 +303,28 @@ def compare(
 ) -> dict[tuple[str, Mode], Tally]:
     """Tallies by (style id, mode) of ``ours`` against ``reference`` on the same jobs.
 
-    ``ours`` renders one style at a time, so that a style it cannot print counts as all
-    its entries different (its error is kept) instead of stopping the comparison.
+    ``ours`` renders one job at a time, so that a job it cannot print counts as all its
+    entries different (the error and where it was raised are kept) and the other jobs
+    still count.
     """
     reference_results = reference(jobs)
     tallies: dict[tuple[str, Mode], Tally] = {}
-    by_style: dict[tuple[str, Mode], list[int]] = {}
-    for index, job in enumerate(jobs):
-        by_style.setdefault((job.style.style_id, job.mode), []).append(index)
-    for key, indices in by_style.items():
-        tally = tallies.setdefault(key, Tally())
-        style_jobs = [jobs[index] for index in indices]
+    for job, reference_entries in zip(jobs, reference_results, strict=True):
+        tally = tallies.setdefault((job.style.style_id, job.mode), Tally())
         try:
-            our_results = ours(style_jobs)
+            (our_entries,) = ours([job])
         except Exception as error:  # noqa: BLE001 - an engine failure is a finding, not a stop
-            tally.errors.append(f"{type(error).__name__}: {error}")
-            our_results = [[] for _ in style_jobs]
-        for index, job, our_entries in zip(indices, style_jobs, our_results, strict=True):
-            tally_job(tally, job, our_entries, reference_results[index])
+            tally.errors.append(f"{job.label}: {_described(error)}")
+            our_entries = []
+        tally_job(tally, job, our_entries, reference_entries)
     return tallies
+
+
+def _described(error: Exception) -> str:
+    """The error and the line of code that raised it."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(error).__name__}: {error}{where}"
 
 
 def overall_percent(tallies: Iterable[Tally]) -> float:

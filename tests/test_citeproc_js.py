@@ -26,29 +26,34 @@ pytestmark = [
 
 # Entries of each BibTeX file (an even spread of petsc.bib's 3,994): some seconds of node.
 ENTRIES_PER_FILE = 60
-# The goal: 95 % of all entries identical, every style at 90 % at least.
+# The goal: 95 % of all entries identical, every style at 90 % at least (both modes);
+# the styles still short of it, to be struck off as they reach it.
 GOAL_OVERALL = 95.0
+GOAL_PER_STYLE = 90.0
+SHORT_OF_THE_GOAL = {"apa", "chicago-author-date", "american-chemical-society"}
 # Per style, the least share (%) of identical entries (bibliography, citations) our engine
 # must keep on this sample, and whether its bibliography order must be citeproc-js's.
 # Raise a figure when the engine gets better; never lower one to let a change pass.
+# First figures: main at 655b79a (the engine with citeproc-js's plain-text left margin,
+# the BibTeX->CSL mapping of bib2csl).
 MINIMUM_PERCENT: dict[str, tuple[float, float, bool]] = {
-    "apa": (0.0, 0.0, False),
-    "chicago-author-date": (0.0, 0.0, False),
-    "ieee": (0.0, 0.0, False),
-    "nature": (0.0, 0.0, False),
-    "cell": (0.0, 0.0, False),
-    "harvard-cite-them-right": (0.0, 0.0, False),
-    "modern-language-association": (0.0, 0.0, False),
-    "american-medical-association": (0.0, 0.0, False),
-    "american-chemical-society": (0.0, 0.0, False),
-    "nlm-citation-sequence": (0.0, 0.0, False),
-    "elsevier-vancouver": (0.0, 0.0, False),
-    "springer-basic-author-date": (0.0, 0.0, False),
-    "springer-basic-brackets": (0.0, 0.0, False),
-    "springer-vancouver-brackets": (0.0, 0.0, False),
-    "nature-publishing-group-vancouver": (0.0, 0.0, False),
+    "apa": (85.3, 99.3, True),
+    "chicago-author-date": (83.9, 97.2, True),
+    "ieee": (93.7, 100.0, True),
+    "nature": (92.3, 100.0, True),
+    "cell": (94.4, 100.0, True),
+    "harvard-cite-them-right": (90.2, 98.6, False),
+    "modern-language-association": (90.9, 97.9, True),
+    "american-medical-association": (92.3, 100.0, True),
+    "american-chemical-society": (88.1, 100.0, True),
+    "nlm-citation-sequence": (92.3, 100.0, True),
+    "elsevier-vancouver": (95.8, 100.0, True),
+    "springer-basic-author-date": (95.8, 97.9, True),
+    "springer-basic-brackets": (95.8, 100.0, True),
+    "springer-vancouver-brackets": (93.0, 100.0, True),
+    "nature-publishing-group-vancouver": (94.4, 100.0, True),
 }
-MINIMUM_OVERALL = 0.0
+MINIMUM_OVERALL = 95.6
 
 
 @pytest.fixture(scope="module")
@@ -110,13 +115,15 @@ def test_every_altered_entry_is_counted(jobs: list[Job], reference: list[list[Re
 
 
 def test_a_missing_entry_and_a_changed_order_are_counted() -> None:
-    job = Job(citeproc_js.find_style("nature"), ({"id": "a"}, {"id": "b"}, {"id": "c"}))
+    job = Job(
+        citeproc_js.find_style("nature"), ({"id": "a"}, {"id": "b"}, {"id": "c"}), label="x.bib"
+    )
     reference = [Rendered("a", "1. A\n"), Rendered("b", "2. B\n"), Rendered("c", "3. C\n")]
     tally = Tally()
     citeproc_js.tally_job(tally, job, [Rendered("b", "2. B"), Rendered("a", "1. A ")], reference)
     assert (tally.identical, tally.total) == (2, 3)  # trailing whitespace alone is ignored
-    assert not tally.order_identical
-    assert tally.differences == [citeproc_js.Difference("", "c", None, "3. C")]
+    assert tally.orders_differing == ["x.bib"]
+    assert tally.differences == [citeproc_js.Difference("x.bib", "c", None, "3. C")]
 
 
 def test_an_engine_failure_counts_its_style_as_different(
@@ -128,7 +135,9 @@ def test_an_engine_failure_counts_its_style_as_different(
     apa = [job for job in jobs if job.style.style_id == "apa"]
     tallies = citeproc_js.compare(apa, failing, _replay(jobs, reference))
     assert all(tally.identical == 0 and tally.total > 0 for tally in tallies.values())
-    assert tallies["apa", "bibliography"].errors == ["ValueError: no such element"]
+    errors = tallies["apa", "bibliography"].errors
+    assert len(errors) == len(citeproc_js.BIB_FILES)
+    assert errors[0].startswith("varied.bib: ValueError: no such element (test_citeproc_js.py:")
 
 
 def test_a_reused_engine_prints_as_a_fresh_one(
@@ -169,4 +178,11 @@ def test_our_engine_keeps_its_overall_share(
     engine_tallies: dict[tuple[str, citeproc_js.Mode], Tally],
 ) -> None:
     assert citeproc_js.overall_percent(engine_tallies.values()) >= MINIMUM_OVERALL
-    assert MINIMUM_OVERALL <= GOAL_OVERALL
+
+
+def test_our_engine_reaches_the_goal_but_for_the_styles_short_of_it(
+    engine_tallies: dict[tuple[str, citeproc_js.Mode], Tally],
+) -> None:
+    assert citeproc_js.overall_percent(engine_tallies.values()) >= GOAL_OVERALL
+    short = {style for (style, _), tally in engine_tallies.items() if tally.percent < GOAL_PER_STYLE}
+    assert short == SHORT_OF_THE_GOAL  # a style that reaches the goal leaves the set

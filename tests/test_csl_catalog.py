@@ -121,6 +121,11 @@ def test_a_style_address_is_taken_as_its_id(house_only: None) -> None:
     assert find_style("https://www.zotero.org/styles/cell").style_id == "cell"
 
 
+def test_an_id_is_taken_in_any_case(house_only: None) -> None:
+    assert find_style("Nature").style_id == "nature"
+    assert find_style("IEEE").style_id == "ieee"
+
+
 def test_an_unknown_id_names_the_closest_ids(house_only: None) -> None:
     with pytest.raises(StyleNotFoundError) as caught:
         find_style("natrue")
@@ -189,9 +194,23 @@ def test_a_file_that_is_not_a_csl_style_is_invalid(tmp_path: Path) -> None:
         find_style("broken.csl", base_dir=tmp_path)
 
 
+def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:
+    text = (catalog.HOUSE_DIR / "cell.csl").read_text(encoding="utf-8")
+    (tmp_path / "cell.csl").write_text("\ufeff" + text, encoding="utf-8")
+    style = find_style("cell.csl", base_dir=tmp_path)
+    assert style.xml == text
+
+
 def test_a_missing_file_is_not_found(tmp_path: Path) -> None:
-    with pytest.raises(StyleNotFoundError, match="no CSL style file"):
+    with pytest.raises(StyleNotFoundError, match="no CSL style file") as caught:
         find_style("missing.csl", base_dir=tmp_path)
+    assert caught.value.suggestions == []
+
+
+def test_a_missing_file_named_as_a_style_id_names_the_id(tmp_path: Path) -> None:
+    with pytest.raises(StyleNotFoundError, match="the style id is 'nature'") as caught:
+        find_style("nature.csl", base_dir=tmp_path)
+    assert caught.value.suggestions == ["nature"]
 
 
 @needs_repository

@@ -10,7 +10,8 @@
 //   over the style's (a dependent style's own default-locale, which its parent lacks).
 // stdout: for each request, [{"id": ..., "text": ...}]:
 //   - bibliography: the entries in the style's bibliography order, as makeBibliography
-//     returns them, less those that print nothing (Zotero shows none for them);
+//     returns them, less those that print nothing (Zotero shows none for them); in HTML,
+//     each entry's content without citeproc-js's <div class="csl-entry"> around it;
 //   - citation: one citation of each item alone, in the order of "items", after all the
 //     items were registered in that order (so numeric styles number them 1, 2, 3, ...).
 // With the environment variable CITEPROC_JS_TIMING=1, the milliseconds spent rendering
@@ -70,7 +71,14 @@ function bibliography(engine) {
     // the two lists no longer line up: find those entries one by one and leave them out.
     ids = ids.filter((id) => printsSomething(engine, id));
   }
-  return ids.map((id, index) => ({ id, text: entries[index] }));
+  return ids.map((id, index) => ({ id, text: entryContent(entries[index]) }));
+}
+
+// An HTML entry without the <div class="csl-entry"> that citeproc-js wraps it in (and the
+// line breaks and indentation around it): the wrapper is the page's, not the style's.
+function entryContent(entry) {
+  const wrapped = /^\s*<div class="csl-entry">([\s\S]*)<\/div>\s*$/.exec(entry);
+  return wrapped ? wrapped[1].trim() : entry;
 }
 
 function printsSomething(engine, id) {

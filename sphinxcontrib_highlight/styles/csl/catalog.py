@@ -95,9 +95,11 @@ class _Index:
     dependent_files: dict[str, Path]
     house_dependents: dict[str, DependentStyle]
     renamed: dict[str, str]
+    ids: frozenset[str] = frozenset()
 
-    def ids(self) -> set[str]:
-        return self.independent.keys() | self.dependent_files.keys() | self.house_dependents.keys()
+    def __post_init__(self) -> None:
+        ids = self.independent.keys() | self.dependent_files.keys() | self.house_dependents.keys()
+        object.__setattr__(self, "ids", frozenset(ids))
 
 
 def repository_dir() -> Path | None:
@@ -151,7 +153,7 @@ def _index() -> _Index:
 
 def available_styles() -> list[str]:
     """Every style id that ``find_style`` accepts (renamed old ids aside), sorted."""
-    return sorted(_index().ids())
+    return sorted(_index().ids)
 
 
 def find_style(id_or_path: str, *, base_dir: Path | None = None) -> StyleSource:
@@ -168,11 +170,16 @@ def find_style(id_or_path: str, *, base_dir: Path | None = None) -> StyleSource:
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
         if not path.is_file():
-            raise StyleNotFoundError(f"no CSL style file at {path}", [])
+            # "apa.csl" meant as the id "apa" is a likely slip: name the id.
+            known = [path.stem] if path.stem in _index().ids else []
+            hint = f"; the style id is {known[0]!r}" if known else ""
+            raise StyleNotFoundError(f"no CSL style file at {path}{hint}", known)
         return _from_file(path)
-    style_id = _strip_style_url(id_or_path.strip())
+    # Style ids are lower case; "Nature" is taken for "nature".
+    style_id = _strip_style_url(id_or_path.strip()).lower()
     index = _index()
-    style_id = index.renamed.get(style_id, style_id) if style_id not in index.ids() else style_id
+    if style_id not in index.ids:
+        style_id = index.renamed.get(style_id, style_id)
     if style_id in index.independent:
         return _from_file(index.independent[style_id])
     if style_id in index.house_dependents:
@@ -196,7 +203,7 @@ def _strip_style_url(value: str) -> str:
 
 
 def _unknown(style_id: str, index: _Index) -> StyleNotFoundError:
-    candidates = sorted(index.ids() | index.renamed.keys())
+    candidates = sorted(index.ids | index.renamed.keys())
     suggestions = difflib.get_close_matches(style_id, candidates, n=_SUGGESTIONS)
     hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
     if repository_dir() is None:
@@ -208,7 +215,7 @@ def _unknown(style_id: str, index: _Index) -> StyleNotFoundError:
 
 
 def _parse(path: Path) -> tuple[str, ET.Element]:
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")  # a byte order mark is no part of the XML
     try:
         root = ET.fromstring(text)
     except ET.ParseError as error:
