@@ -403,9 +403,21 @@ def _without_command(match: re.Match[str]) -> str:
     return "" if match.group(1).isalpha() else match.group(1)
 
 
+#: What a CSL processor would read as markup in a field: one of the tags it knows, or
+#: a character reference. Only these are escaped; any other ``&``, ``<`` or ``>`` is
+#: text to every processor, and stays as Zotero's items hold it (citeproc-js prints an
+#: escaped ``&amp;`` as it is written, so escaping every ``&`` changed what it prints).
+_READ_AS_MARKUP = re.compile(
+    r"&(?=(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)"
+    r'|<(?=/?(?:i|b|sup|sub|sc)>|/?span\b)'
+)
+_ESCAPED_FORM = {"&": "&amp;", "<": "&lt;"}
+
+
 def escape(text: str) -> str:
-    """Text as CSL rich text reads it literally."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text as CSL rich text reads it literally: what would read as markup (a known tag,
+    a character reference) is escaped, everything else left as written."""
+    return _READ_AS_MARKUP.sub(lambda found: _ESCAPED_FORM[found.group()], text)
 
 
 @functools.lru_cache(maxsize=1 << 14)
