@@ -259,14 +259,15 @@ def test_csl_json_downloads_are_valid_and_match_the_source(app):
                                           strict=True):
         expected = printed(reference)
         assert item["type"] == "article-journal"
-        assert item["title"] == expected["title"]
+        # A nocase span (a braced word) is markup CSL processors read, not text.
+        assert re.sub(r"</?span[^>]*>", "", item["title"]) == expected["title"]
         assert item["container-title-short"] == expected["journal"]
         assert item["issued"] == {"date-parts": [[int(expected["year"])]]}
         assert item["page"] == str(expected["pages"]).replace("–", "-")
         assert item.get("DOI") == doi
         assert item.get("PMID") == pmid
         entry = SOURCE.entries[item["id"]]
-        assert item["title"] == decoded(entry.fields["title"])
+        assert re.sub(r"</?span[^>]*>", "", item["title"]) == decoded(entry.fields["title"])
     price = items[1]
     assert price["author"][4] == {"family": "Koninck", "given": "Y.",
                                   "non-dropping-particle": "de"}

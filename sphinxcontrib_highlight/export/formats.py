@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import rispy
 from pybtex.database import BibliographyData
 
+from sphinxcontrib_highlight.bibliography import to_csl
 from sphinxcontrib_highlight.bibliography.database import Bibliography
 from sphinxcontrib_highlight.bibliography.urls import web_url
 from sphinxcontrib_highlight.speed import per_entry
@@ -219,81 +220,13 @@ def _date_parts(f: Fields) -> list[int]:
 
 # --- CSL-JSON --------------------------------------------------------------------------
 
-_CSL_TYPES = {
-    "article": "article-journal",
-    "book": "book",
-    "incollection": "chapter",
-    "inproceedings": "paper-conference",
-    "phdthesis": "thesis",
-    "mastersthesis": "thesis",
-    "techreport": "report",
-    "misc": "document",
-    "online": "webpage",
-    # CSL's "article" is the type for preprints and other unpublished articles.
-    "preprint": "article",
-}
-
-
-def _csl_name(person: Person) -> dict[str, str]:
-    if _is_corporate(person):
-        return {"literal": names.decode(person.last_names[0])}
-    name = {
-        "family": names.decode(" ".join(person.last_names)),
-        "given": given(person),
-        "non-dropping-particle": names.decode(" ".join(person.prelast_names)),
-        "suffix": names.lineage(person),
-    }
-    return {key: value for key, value in name.items() if value}
-
-
 @per_entry
 def csl_item(entry: Entry) -> dict[str, Any]:
-    """One entry as a CSL-JSON item (the ``id`` is the BibTeX key)."""
-    f = Fields(entry)
-    kind = _kind(entry)
-    item: dict[str, Any] = {"id": entry.key, "type": _CSL_TYPES.get(kind, "document")}
-    for role in ("author", "editor"):
-        people = _named(entry.persons.get(role, []))
-        if people:
-            item[role] = [_csl_name(person) for person in people]
-    if kind == "preprint":
-        container = f.plain("journal", "journaltitle", "eprinttype", "archiveprefix",
-                           "publisher", "howpublished", "organization")
-    elif kind in ("incollection", "inproceedings"):
-        container = f.plain("booktitle")
-    else:
-        container = f.plain("journal", "journaltitle")
-    first, last = _page_range(f)
-    values = {
-        "title": f.plain("title"),
-        "container-title": container,
-        "container-title-short": f.plain("shortjournal", "journalabbrev", "journal-abbrev"),
-        "collection-title": f.plain("series"),
-        "volume": f.plain("volume"),
-        # An article's number is its issue; a report's or preprint's is its own number.
-        "issue": f.plain("number", "issue") if kind == "article" else "",
-        "number": f.plain("eprint") if kind == "preprint" else (
-            f.plain("number") if kind == "techreport" else ""),
-        "page": f"{first}-{last}" if last else first,
-        "edition": f.plain("edition"),
-        "genre": {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}.get(kind, ""),
-        "publisher": f.plain("publisher", "school", "institution", "organization",
-                            "howpublished"),
-        "publisher-place": f.plain("address", "location"),
-        "DOI": f.doi(),
-        "PMID": pmid(entry),
-        "ISBN": f.plain("isbn"),
-        "ISSN": f.plain("issn"),
-        "URL": url(entry),
-        "language": f.plain("language", "langid"),
-        "abstract": f.plain("abstract"),
-        "note": f.plain("note"),
-    }
-    item.update((key, value) for key, value in values.items() if value)
-    date = _date_parts(f)
-    if date:
-        item["issued"] = {"date-parts": [date]}
-    return item
+    """One entry as a CSL-JSON item (the ``id`` is the BibTeX key), by the mapping the
+    styles render from (:mod:`~sphinxcontrib_highlight.bibliography.to_csl`), so the file
+    a reader downloads holds what the page printed: subtitles, editors, translators,
+    series, dates and case protection as Zotero's import would make them."""
+    return to_csl.csl_item(entry)
 
 
 def to_csl_json(source: Entries) -> str:
@@ -303,7 +236,11 @@ def to_csl_json(source: Entries) -> str:
     text: a page's downloads hold the same entries over and over, and encoding them
     anew for each list was a fifth of the cost of writing the downloads.
     """
-    items = [_csl_json_text(entry) for entry in _entries(source)]
+    # A @set or @xdata entry has no item of its own: its members are items.
+    items = [
+        _csl_json_text(entry) for entry in _entries(source)
+        if entry.type.lower() not in ("set", "xdata")
+    ]
     return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
 
 
