@@ -150,7 +150,8 @@ def test_csl_json_of_varied_types(varied):
     ]
     web = items["web2022"]
     assert web["type"] == "webpage"
-    assert web["author"] == [{"family": "Doe", "given": "Jane"}]  # "and others" has no CSL form
+    # "and others" has no CSL form; it stays a last name, as Zotero's import keeps it.
+    assert web["author"] == [{"family": "Doe", "given": "Jane"}, {"literal": "others"}]
     assert web["URL"] == "https://example.org/page?a=1&b=2"
     assert web["issued"] == {"date-parts": [[2022, 5, 17]]}
     pre = items["pre2023"]
