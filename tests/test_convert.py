@@ -155,7 +155,7 @@ def test_csl_json_of_varied_types(varied):
     assert web["URL"] == "https://example.org/page?a=1&b=2"
     assert web["issued"] == {"date-parts": [[2022, 5, 17]]}
     pre = items["pre2023"]
-    assert (pre["type"], pre["container-title"], pre["number"]) == (
+    assert (pre["type"], pre["publisher"], pre["number"]) == (
         "article", "bioRxiv", "2023.01.01.000001")
 
 

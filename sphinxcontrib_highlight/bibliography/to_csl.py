@@ -100,6 +100,9 @@ _TYPES = {
     "performance": "performance",
 }
 _DEFAULT_TYPE = "document"
+#: eprint types that are identifiers of another kind (a DOI, a PubMed id), not a
+#: repository's preprint number.
+_IDENTIFIERS = frozenset({"doi", "pmid", "pubmed", "pmc", "pmcid", "hdl", "handle", "jstor", "googlebooks"})
 _ARTICLE_SUBTYPES = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
 
 _PERIODICAL_PARTS = frozenset({"article", "suppperiodical"})
@@ -323,6 +326,12 @@ def _item(r: Record) -> Item:
         values["number"] = values.get("number") or f"arXiv:{eprint}"
         if csl_type == "article" and not values["publisher"]:
             values["publisher"] = "arXiv"  # Zotero's repository of an arXiv preprint
+    elif csl_type == "article" and eprint and not container and eprint_type not in _IDENTIFIERS:
+        # Another repository's preprint (bioRxiv, SSRN...): Zotero's preprint item holds
+        # the repository as its publisher and the eprint as its archive ID (CSL number).
+        values["number"] = values.get("number") or eprint
+        if not values["publisher"]:
+            values["publisher"] = plain(f.get("eprinttype") or f.get("archiveprefix") or "")
     item.update((name, value) for name, value in values.items() if value)
     for variable, field_names in (
         # lastchecked: the older name Zotero's import also reads.
