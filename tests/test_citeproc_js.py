@@ -30,30 +30,29 @@ ENTRIES_PER_FILE = 60
 # the styles still short of it, to be struck off as they reach it.
 GOAL_OVERALL = 95.0
 GOAL_PER_STYLE = 90.0
-SHORT_OF_THE_GOAL = {"apa", "chicago-author-date", "american-chemical-society"}
+SHORT_OF_THE_GOAL = {"apa", "chicago-author-date"}
 # Per style, the least share (%) of identical entries (bibliography, citations) our engine
 # must keep on this sample, and whether its bibliography order must be citeproc-js's.
 # Raise a figure when the engine gets better; never lower one to let a change pass.
-# First figures: main at 655b79a (the engine with citeproc-js's plain-text left margin,
-# the BibTeX->CSL mapping of bib2csl).
+# Figures of main after CSL items kept a bare & as Zotero's do (97.1 % overall).
 MINIMUM_PERCENT: dict[str, tuple[float, float, bool]] = {
-    "apa": (85.3, 99.3, True),
-    "chicago-author-date": (83.9, 97.2, True),
-    "ieee": (93.7, 100.0, True),
-    "nature": (92.3, 100.0, True),
-    "cell": (94.4, 100.0, True),
-    "harvard-cite-them-right": (90.2, 98.6, False),
-    "modern-language-association": (90.9, 97.9, True),
-    "american-medical-association": (92.3, 100.0, True),
-    "american-chemical-society": (88.1, 100.0, True),
-    "nlm-citation-sequence": (92.3, 100.0, True),
-    "elsevier-vancouver": (95.8, 100.0, True),
-    "springer-basic-author-date": (95.8, 97.9, True),
-    "springer-basic-brackets": (95.8, 100.0, True),
-    "springer-vancouver-brackets": (93.0, 100.0, True),
-    "nature-publishing-group-vancouver": (94.4, 100.0, True),
+    "apa": (89.5, 99.3, True),
+    "chicago-author-date": (88.8, 97.2, True),
+    "ieee": (95.8, 100.0, True),
+    "nature": (95.8, 100.0, True),
+    "cell": (95.8, 100.0, True),
+    "harvard-cite-them-right": (93.0, 98.6, False),
+    "modern-language-association": (95.8, 99.3, True),
+    "american-medical-association": (94.4, 100.0, True),
+    "american-chemical-society": (90.2, 100.0, True),
+    "nlm-citation-sequence": (96.5, 100.0, True),
+    "elsevier-vancouver": (97.9, 100.0, True),
+    "springer-basic-author-date": (96.5, 97.9, True),
+    "springer-basic-brackets": (97.9, 100.0, True),
+    "springer-vancouver-brackets": (97.2, 100.0, True),
+    "nature-publishing-group-vancouver": (96.5, 100.0, True),
 }
-MINIMUM_OVERALL = 95.6
+MINIMUM_OVERALL = 97.1
 
 
 @pytest.fixture(scope="module")
