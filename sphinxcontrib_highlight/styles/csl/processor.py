@@ -21,10 +21,10 @@ from .sort import sort_by_keys
 from .variables import normalise_item
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable
 
     from .names import RenderedNames
-    from .style import Element, Style
+    from .style import Style
 
 #: What citeproc-js prints for an item the style renders as nothing.
 NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
@@ -36,28 +36,6 @@ class BibEntry:
 
     id: str
     content: Node
-
-
-def _count_attribute_in(root: Element, attribute: str, value: str | None = None) -> int:
-    """How many elements under ``root`` have the attribute (holding the value)."""
-
-    def walk(element: Element) -> Iterator[Element]:
-        yield element
-        for child in element.children:
-            yield from walk(child)
-
-    return sum(
-        1
-        for element in walk(root)
-        if (found := element.get(attribute)) is not None
-        and (value is None or value in found.split())
-    )
-
-
-def _count_attribute(style: Style, attribute: str, value: str | None = None) -> int:
-    """How many layout and macro elements have the attribute (holding the value)."""
-    roots = [c.layout for c in (style.citation, style.bibliography) if c is not None]
-    return sum(_count_attribute_in(r, attribute, value) for r in [*roots, *style.macros.values()])
 
 
 class Processor:
@@ -85,9 +63,9 @@ class Processor:
         self.citation_numbers: dict[str, int] = {}
         #: What disambiguation decided, by item (computed over the whole document).
         self.disambiguation: dict[str, Disambiguation] = {}
-        self.renders_year_suffix = _count_attribute(style, "variable", "year-suffix") > 0
-        self.renders_citation_number = _count_attribute(style, "variable", "citation-number") > 0
-        self.disambiguate_tests = _count_attribute(style, "disambiguate")
+        self.renders_year_suffix = style.renders_year_suffix
+        self.renders_citation_number = style.renders_citation_number
+        self.disambiguate_tests = style.disambiguate_tests
         #: The registered items in bibliography order (sorted when the style sorts).
         self.bibliography_order: list[str] = []
 
@@ -116,7 +94,7 @@ class Processor:
             first = bibliography.sort[0]
             macro = self.style.macros.get(first.macro or "")
             by_number = first.variable == "citation-number" or (
-                macro is not None and _count_attribute_in(macro, "variable", "citation-number") > 0
+                macro is not None and macro.count_attribute("variable", "citation-number") > 0
             )
             if not by_number:
                 self.citation_numbers = {item_id: n + 1 for n, item_id in enumerate(ordered)}

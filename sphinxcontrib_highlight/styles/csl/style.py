@@ -74,6 +74,12 @@ class Element:
     def children_named(self, tag: str) -> list[Element]:
         return [c for c in self.children if c.tag == tag]
 
+    def count_attribute(self, attribute: str, value: str | None = None) -> int:
+        """How many elements here and below have the attribute (holding the value)."""
+        found = self.attrs.get(attribute)
+        own = found is not None and (value is None or value in found.split())
+        return own + sum(child.count_attribute(attribute, value) for child in self.children)
+
     @classmethod
     def from_xml(cls, node: ET.Element) -> Element:
         tag = node.tag.replace(NS, "")
@@ -138,6 +144,16 @@ class Style:
                 options.update(element.attrs)
                 context = Context(tag, layout, keys, options)
                 setattr(self, tag, context)
+        # What the processor asks of the whole style for every item set, read once here.
+        self.renders_year_suffix = self._count_attribute("variable", "year-suffix") > 0
+        self.renders_citation_number = self._count_attribute("variable", "citation-number") > 0
+        #: How many ``disambiguate`` conditions the style has: disambiguation's levels.
+        self.disambiguate_tests = self._count_attribute("disambiguate")
+
+    def _count_attribute(self, attribute: str, value: str | None = None) -> int:
+        """How many layout and macro elements have the attribute (holding the value)."""
+        roots = [c.layout for c in (self.citation, self.bibliography) if c is not None]
+        return sum(root.count_attribute(attribute, value) for root in [*roots, *self.macros.values()])
 
     @staticmethod
     def _sort_key(key: Element) -> SortKey:
