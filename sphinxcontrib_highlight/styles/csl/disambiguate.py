@@ -28,6 +28,8 @@ def _render_key(
 def _ambiguous_groups(
     processor: Processor, ids: list[str], states: dict[str, Disambiguation], position: int = 0
 ) -> list[list[str]]:
+    if len(ids) < 2:
+        return []  # one item alone is never ambiguous: nothing to render
     groups: dict[str, list[str]] = defaultdict(list)
     for item_id in ids:
         groups[_render_key(processor, item_id, states[item_id], position)].append(item_id)
@@ -71,13 +73,14 @@ def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
     if add_givenname and rule != "by-cite":
         _global_givenames(processor, ids, states, rule or "all-names")
 
-    for group in _ambiguous_groups(processor, ids, states):
+    by_cite_givenname = add_givenname and rule == "by-cite"
+    # Only the methods that add names or given names work on the first groups; a style
+    # using neither does not render every cite for them.
+    for group in _ambiguous_groups(processor, ids, states) if add_names or by_cite_givenname else []:
         remaining = group
         if add_names:
-            remaining = _add_names(
-                processor, remaining, states, add_givenname and rule == "by-cite"
-            )
-        if add_givenname and len(remaining) > 1 and rule == "by-cite":
+            remaining = _add_names(processor, remaining, states, by_cite_givenname)
+        if by_cite_givenname and len(remaining) > 1:
             remaining = _add_givenname_by_cite(processor, remaining, states)
     if add_year_suffix:
         groups = _ambiguous_groups(processor, ids, states)
