@@ -73,12 +73,23 @@ class QuoteMarks:
 
 
 def is_empty(node: Node | None) -> bool:
-    """True when the node renders no characters at all."""
+    """True when the node renders no characters at all.
+
+    Every level of rendering asks this of what the level below returned, so it walks
+    the tree without recursion and stops at the first character."""
     if node is None:
         return True
     if isinstance(node, Text):
         return node.text == ""
-    return all(is_empty(c) for c in node.children)
+    pending = list(node.children)
+    while pending:
+        child = pending.pop()
+        if isinstance(child, Text):
+            if child.text:
+                return False
+        else:
+            pending.extend(child.children)
+    return True
 
 
 def join(parts: Iterable[Node | None], delimiter: str = "") -> Span | None:
@@ -109,7 +120,17 @@ def plain(node: Node | None) -> str:
         return ""
     if isinstance(node, Text):
         return node.text
-    return "".join(plain(c) for c in node.children)
+    pieces: list[str] = []
+    _add_plain(node, pieces)
+    return "".join(pieces)
+
+
+def _add_plain(span: Span, pieces: list[str]) -> None:
+    for child in span.children:
+        if isinstance(child, Text):
+            pieces.append(child.text)
+        else:
+            _add_plain(child, pieces)
 
 
 def leaves(node: Node, protected: bool = False) -> Iterator[tuple[Text, bool]]:
@@ -185,6 +206,9 @@ def _is_word_char(ch: str) -> bool:
 
 _ORIGINS = 0
 
+#: A character that may start markup, a quote or a character reference.
+_MARKUP_CHARACTER = re.compile("[<&\"'\u201c\u201d\u2018\u2019]")
+
 
 def parse_markup(text: str) -> Span:
     """Parse the mini-HTML and quotes a CSL-JSON string field may hold.
@@ -197,6 +221,10 @@ def parse_markup(text: str) -> Span:
     _ORIGINS += 1
     origin = _ORIGINS
     root = Span()
+    if not _MARKUP_CHARACTER.search(text):  # most fields: plain text, one leaf
+        if text:
+            root.children.append(Text(text, origin=origin))
+        return root
     # Stack entries: (span, opener) where opener is the tag or quote char that opened it.
     stack: list[tuple[Span, str]] = [(root, "")]
     buf: list[str] = []
