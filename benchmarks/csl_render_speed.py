@@ -78,12 +78,13 @@ def _shown(rendered: object) -> str:
 
 
 def _best(repeat: int, run: Callable[[], T]) -> tuple[float, T]:
-    """The shortest time of ``repeat`` runs (the machine is shared), and what one gave."""
+    """The shortest processor time of ``repeat`` runs, and what one gave: the machine
+    is shared, and processor time is what other work disturbs least."""
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         result = run()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return min(times), result
 
 
