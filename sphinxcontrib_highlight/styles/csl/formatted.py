@@ -109,9 +109,19 @@ def affixed(node: Node | None, prefix: str = "", suffix: str = "") -> Node | Non
     """The node between its affixes; affixes of an empty node vanish with it."""
     if is_empty(node):
         return None
+    return with_affixes(node, prefix, suffix)  # type: ignore[arg-type]
+
+
+def with_affixes(node: Node, prefix: str = "", suffix: str = "") -> Node:
+    """A node known not to be empty between its affixes."""
     if not prefix and not suffix:
         return node
-    return Span([c for c in (Text(prefix), node, Text(suffix)) if not is_empty(c)])  # type: ignore[misc]
+    children: list[Node] = [node]
+    if prefix:
+        children.insert(0, Text(prefix))
+    if suffix:
+        children.append(Text(suffix))
+    return Span(children)
 
 
 def plain(node: Node | None) -> str:
@@ -372,12 +382,11 @@ def _close_tag(open_tag: str) -> str:
 def _tokens(
     node: Node, marks: QuoteMarks, state: dict[str, str], depth: int, out: list[_Token]
 ) -> None:
-    if is_empty(node):
-        return  # an emptied block (author substitution) leaves no trace
     if isinstance(node, Text):
         if node.text:
             out.append(_Token("text", node.text, node.origin))
         return
+    start = len(out)
     opened: list[str] = []
     inner = dict(state)
     # citeproc-js nests the first-listed formatting innermost: <b><i>x</i></b>.
@@ -414,12 +423,17 @@ def _tokens(
             (marks.open, marks.close) if outer else (marks.open_inner, marks.close_inner)
         )
         out.append(_Token("qopen", open_mark))
-        for child in node.children:
-            _tokens(child, marks, inner, depth + 1, out)
+        depth += 1
+    content_start = len(out)
+    for child in node.children:
+        _tokens(child, marks, inner, depth, out)
+    if len(out) == content_start:
+        # An empty span (an emptied block: author substitution) leaves no trace; its
+        # children, empty too, left none either.
+        del out[start:]
+        return
+    if node.quotes:
         out.append(_Token("qclose", close_mark))
-    else:
-        for child in node.children:
-            _tokens(child, marks, inner, depth, out)
     out.extend(_Token("close", _close_tag(tag)) for tag in reversed(opened))
 
 
