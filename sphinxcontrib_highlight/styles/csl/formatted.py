@@ -388,9 +388,10 @@ def _tokens(
         return
     start = len(out)
     opened: list[str] = []
-    inner = dict(state)
+    # Children see this span's formatting; a span without any passes its own state on.
+    inner = dict(state) if node.formatting else state
     # citeproc-js nests the first-listed formatting innermost: <b><i>x</i></b>.
-    for key in reversed(FORMAT_KEYS):
+    for key in reversed(FORMAT_KEYS) if node.formatting else ():
         value = node.formatting.get(key)
         if value is None:
             continue
@@ -416,7 +417,8 @@ def _tokens(
         opened.insert(0, f'<a href="{_escape_attribute(node.link)}">')
     if node.display:
         opened.insert(0, f'<div class="csl-{_escape_attribute(node.display)}">')
-    out.extend(_Token("open", tag) for tag in opened)
+    if opened:
+        out.extend(_Token("open", tag) for tag in opened)
     if node.quotes:
         outer = depth % 2 == 0
         open_mark, close_mark = (
@@ -434,7 +436,8 @@ def _tokens(
         return
     if node.quotes:
         out.append(_Token("qclose", close_mark))
-    out.extend(_Token("close", _close_tag(tag)) for tag in reversed(opened))
+    if opened:
+        out.extend(_Token("close", _close_tag(tag)) for tag in reversed(opened))
 
 
 #: Where two pieces meet on punctuation, which mark survives (citeproc-js's table,

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from . import disambiguate
 from .citations import Cluster, assign_positions, render_cluster
 from .formatted import Node, QuoteMarks, Span, Text, affixed, is_empty, join, plain, trim_end
-from .locale import Locale
 from .numbers import letters
 from .render import Cite, Disambiguation, RenderContext, render
 from .sort import sort_by_keys
@@ -50,7 +49,7 @@ class Processor:
         abbreviations: dict[str, dict[str, str]] | None = None,
     ):
         self.style = style
-        self.locale = Locale.for_style(locale or style.default_locale or "en-US", style.locales)
+        self.locale = style.locale(locale or style.default_locale or "en-US")
         self.items: dict[str, dict[str, Any]] = {}
         for raw in items:
             item = normalise_item(raw)

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import overload
 
-from .locale import NS, LocaleSource
+from .locale import NS, Locale, LocaleSource
 
 FORMATTING_ATTRIBUTES = (
     "font-style",
@@ -124,6 +124,7 @@ class Style:
         self.default_locale = self.attrs.get("default-locale")
         self.macros: dict[str, Element] = {}
         self.locales: list[LocaleSource] = []
+        self._locale_chains: dict[str, Locale] = {}
         self.citation: Context | None = None
         self.bibliography: Context | None = None
         style_name_options = {k: v for k, v in self.attrs.items() if k in INHERITABLE_NAME_OPTIONS}
@@ -170,6 +171,14 @@ class Style:
             integer("names-use-first"),
             None if use_last is None else use_last == "true",
         )
+
+    def locale(self, lang: str) -> Locale:
+        """The locale chain the style renders with in ``lang``: built once per language,
+        as neither the style's locales nor the shipped files change."""
+        chain = self._locale_chains.get(lang)
+        if chain is None:
+            chain = self._locale_chains[lang] = Locale.for_style(lang, self.locales)
+        return chain
 
     @classmethod
     def parse(cls, xml_text: str) -> Style:
