@@ -161,12 +161,19 @@ def first_leaf(node: Node | None) -> Text | None:
 
 def trim_end(node: Node) -> None:
     """Drop whitespace the tree ends with (an entry's last affix space)."""
-    last = None
-    for leaf, _ in leaves(node):
-        if leaf.text:
-            last = leaf
+    last = _last_leaf_with_text(node)
     if last is not None:
         last.text = last.text.rstrip()
+
+
+def _last_leaf_with_text(node: Node) -> Text | None:
+    if isinstance(node, Text):
+        return node if node.text else None
+    for child in reversed(node.children):
+        found = _last_leaf_with_text(child)
+        if found is not None:
+            return found
+    return None
 
 
 # ------------------------------------------------------------------- parsing field markup

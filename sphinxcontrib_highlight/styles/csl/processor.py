@@ -77,14 +77,12 @@ class Processor:
 
     def register(self, ids: list[str]) -> None:
         """The items the document uses, in first-cited order: numbers and sorting."""
-        seen: list[str] = []
-        for item_id in ids:
-            if item_id in self.items and item_id not in seen:
-                seen.append(item_id)
+        seen = list(dict.fromkeys(item_id for item_id in ids if item_id in self.items))
         self.registered = seen
         self.citation_numbers = {item_id: n + 1 for n, item_id in enumerate(seen)}
         bibliography = self.style.bibliography
-        if bibliography is not None and bibliography.sort:
+        # One item is in order already: its sort keys (rendered macros) are not needed.
+        if bibliography is not None and bibliography.sort and len(seen) > 1:
             ordered = sort_by_keys(
                 seen, bibliography.sort, lambda i: self.context_for(i, "bibliography")
             )
