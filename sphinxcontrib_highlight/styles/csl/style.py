@@ -22,6 +22,11 @@ FORMATTING_ATTRIBUTES = (
     "vertical-align",
 )
 
+#: The attributes an ``<if>`` or ``<else-if>`` tests.
+CONDITION_ATTRIBUTES = frozenset({
+    "type", "variable", "is-numeric", "is-uncertain-date", "locator", "position", "disambiguate",
+})
+
 #: Name options that ``<style>``, ``<citation>`` and ``<bibliography>`` pass down to
 #: every ``<names>``/``<name>`` (CSL 1.0.2, "Inheritable Name Options").
 INHERITABLE_NAME_OPTIONS = (
@@ -60,6 +65,14 @@ class Element:
         self.text_case = self.attrs.get("text-case")
         self.strip_periods = self.attrs.get("strip-periods") == "true"
         self.display = self.attrs.get("display")
+        #: An ``<if>``/``<else-if>``'s tests in the order written, as (attribute, values,
+        #: the attribute's text), and how they combine.
+        self.conditions = tuple(
+            (name, tuple(value.split()), value)
+            for name, value in self.attrs.items()
+            if name in CONDITION_ATTRIBUTES
+        )
+        self.match = self.attrs.get("match", "all")
 
     @overload
     def get(self, name: str) -> str | None: ...
