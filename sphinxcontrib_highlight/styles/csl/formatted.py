@@ -393,6 +393,12 @@ def _tokens(
         if node.text:
             out.append(_Token("text", node.text, node.origin))
         return
+    if not (node.formatting or node.quotes or node.link or node.display):
+        # Most spans only group their children (names, affixes): nothing to open,
+        # so nothing to take back either if the children write nothing.
+        for child in node.children:
+            _tokens(child, marks, state, depth, out)
+        return
     start = len(out)
     opened: list[str] = []
     # Children see this span's formatting; a span without any passes its own state on.
