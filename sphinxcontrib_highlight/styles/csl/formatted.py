@@ -225,6 +225,10 @@ _ORIGINS = 0
 
 #: A character that may start markup, a quote or a character reference.
 _MARKUP_CHARACTER = re.compile("[<&\"'\u201c\u201d\u2018\u2019]")
+#: The quote characters a field's text may open or close a quotation with.
+_QUOTES = "\"\u201c\u201d\u2018'\u2019"
+#: Where the parser has something to decide: a tag or a quote.
+_TAG_OR_QUOTE = re.compile("[<\"'\u201c\u201d\u2018\u2019]")
 
 
 def parse_markup(text: str) -> Span:
@@ -256,6 +260,13 @@ def parse_markup(text: str) -> Span:
     opened_at = -1  # where the last opening tag ended: a quote there opens
     while i < n:
         ch = text[i]
+        if ch not in _QUOTES and ch != "<":
+            # A run of ordinary characters is copied whole, up to the next tag or quote.
+            special = _TAG_OR_QUOTE.search(text, i)
+            end = special.start() if special else n
+            buf.append(text[i:end])
+            i = end
+            continue
         if ch == "<":
             matched = False
             for tag, (key, value) in _TAGS.items():
@@ -300,35 +311,32 @@ def parse_markup(text: str) -> Span:
             continue
         prev = " " if i in (0, opened_at) else text[i - 1]
         nxt = text[i + 1] if i + 1 < n else " "
-        if ch in "\"\u201c\u201d\u2018'\u2019":
-            opener_for_close = {'"': '"', "\u201d": "\u201c", "'": "'", "\u2019": "\u2018"}.get(ch)
-            open_quotes = [o for _, o in stack[1:]]
-            can_close = not prev.isspace() and (nxt.isspace() or not _is_word_char(nxt))
-            if opener_for_close in open_quotes and can_close:
-                flush()
-                while stack[-1][1] != opener_for_close:
-                    _unwind(stack)
-                stack.pop()
-                i += 1
-                continue
-            can_open = (
-                prev.isspace() or prev in '([{-\u2013\u2014/"\u201c\u2018'
-            ) and not nxt.isspace()
-            if ch in "\"\u201c\u2018'" and (can_open or ch in "\u201c\u2018"):
-                if ch == "'" and not can_open:
-                    buf.append("\u2019")
-                    i += 1
-                    continue
-                flush()
-                node = Span(quotes=True)
-                stack[-1][0].children.append(node)
-                stack.append((node, ch))
-                i += 1
-                continue
-            buf.append("\u2019" if ch == "'" else ch)
+        # A quote: it closes an open quotation, opens one, or stays a character.
+        opener_for_close = {'"': '"', "\u201d": "\u201c", "'": "'", "\u2019": "\u2018"}.get(ch)
+        open_quotes = [o for _, o in stack[1:]]
+        can_close = not prev.isspace() and (nxt.isspace() or not _is_word_char(nxt))
+        if opener_for_close in open_quotes and can_close:
+            flush()
+            while stack[-1][1] != opener_for_close:
+                _unwind(stack)
+            stack.pop()
             i += 1
             continue
-        buf.append(ch)
+        can_open = (
+            prev.isspace() or prev in '([{-\u2013\u2014/"\u201c\u2018'
+        ) and not nxt.isspace()
+        if ch in "\"\u201c\u2018'" and (can_open or ch in "\u201c\u2018"):
+            if ch == "'" and not can_open:
+                buf.append("\u2019")
+                i += 1
+                continue
+            flush()
+            node = Span(quotes=True)
+            stack[-1][0].children.append(node)
+            stack.append((node, ch))
+            i += 1
+            continue
+        buf.append("\u2019" if ch == "'" else ch)
         i += 1
     flush()
     while len(stack) > 1:
