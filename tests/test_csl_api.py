@@ -73,6 +73,20 @@ def test_bibliography_is_sorted_and_escaped() -> None:
     )
 
 
+def test_bibliography_entries_come_one_at_a_time_as_the_list_has_them() -> None:
+    """A caller may convert each entry as it comes, never holding every entry's tree."""
+    style = Style.parse(STYLE)
+    marks = Processor(style, ITEMS, locale="en-US").quote_marks
+    listed = Processor(style, ITEMS, locale="en-US").bibliography()
+    entries = Processor(style, ITEMS, locale="en-US").bibliography_entries()
+    first = next(entries)
+    assert (first.id, to_text(first.content, marks)) == ("a", "Adler, Eva. Eins. 1999.")
+    given = [first, *entries]
+    assert [(e.id, to_html(e.content, marks)) for e in given] == [
+        (e.id, to_html(e.content, marks)) for e in listed
+    ]
+
+
 def test_citations_over_the_whole_document() -> None:
     processor = Processor(Style.parse(STYLE), ITEMS, locale="en-US")
     clusters = [

@@ -159,11 +159,17 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
         locale = self.csl.default_locale or current_locale()
         processor = Processor(self.csl, items, locale=locale)
         marks = processor.quote_marks
-        printed = processor.bibliography()
-        by_id = {printed_entry.id: printed_entry.content for printed_entry in printed}
+        # Each entry becomes rich text as the engine gives it, so that the engine's trees
+        # of a long list are never all alive at once (see bibliography_entries).
+        by_id: dict[str, Text] = {}
+        for printed_entry in processor.bibliography_entries():
+            by_id[printed_entry.id] = rich_text(printed_entry.content, marks)
         results = []
         for entry, part in zip(entries, parts, strict=True):
-            texts = [rich_text(by_id.get(item["id"]), marks) for item in part]
+            texts = [
+                by_id[item["id"]] if item["id"] in by_id else rich_text(None, marks)
+                for item in part
+            ]
             text = Text(*_joined(texts)) if len(texts) > 1 else (texts[0] if texts else Text())
             missing = tuple(dict.fromkeys(name for item in part for name in self.missing(item)))
             known = known_type(entry.type)
@@ -171,8 +177,8 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
                 text, missing, None if known else entry.type,
                 invalid_latex=self.invalid_latex(entry),
             )))
-        position = {printed_entry.id: place for place, printed_entry in enumerate(printed)}
-        unplaced = len(printed)
+        position = {item_id: place for place, item_id in enumerate(by_id)}
+        unplaced = len(by_id)
         order = sorted(
             range(len(entries)),
             key=lambda index: min(

@@ -51,8 +51,7 @@ def _is_uncertain(name: str, ctx: RenderContext) -> bool:
 def test(branch: Element, ctx: RenderContext) -> bool:
     """Whether an ``<if>`` or ``<else-if>`` branch is taken."""
     results: list[bool] = []
-    for attribute, raw in branch.attrs.items():
-        values = raw.split()
+    for attribute, values, raw in branch.conditions:
         if attribute == "type":
             results += [ctx.item.get("type") == v for v in values]
         elif attribute == "variable":
@@ -72,7 +71,7 @@ def test(branch: Element, ctx: RenderContext) -> bool:
             results.append(switched_on == (raw == "true"))
     if not results:
         return False
-    match = branch.get("match", "all")
+    match = branch.match
     if match == "any":
         return any(results)
     if match == "none":

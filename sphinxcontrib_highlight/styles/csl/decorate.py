@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .formatted import Node, Span, affixed, is_empty
+from .formatted import Node, Span, is_empty, with_affixes
 from .textcase import apply_text_case, strip_periods
 
 if TYPE_CHECKING:
@@ -33,9 +33,13 @@ def decorate(
         strip_periods(content)
     if element.text_case:
         apply_text_case(content, element.text_case, ctx.language)
+    if (element.strip_periods or element.text_case) and is_empty(content):
+        return None  # nothing but periods, or a case change left nothing
     if element.formatting or element.quotes:
         content = Span([content], formatting=dict(element.formatting), quotes=element.quotes)
-    content = affixed(content, element.prefix if prefix else "", element.suffix if suffix else "")
-    if element.display and content is not None:
+    content = with_affixes(
+        content, element.prefix if prefix else "", element.suffix if suffix else ""
+    )
+    if element.display:
         content = Span([content], display=element.display)
     return content

@@ -18,19 +18,36 @@ if TYPE_CHECKING:
     from .processor import Processor
 
 
-def _render_key(
-    processor: Processor, item_id: str, state: Disambiguation, position: int = 0
-) -> str:
-    node = processor.render_cite(Cite(item_id, position=position), state, for_comparison=True)
-    return plain(node)
+class _Forms:
+    """The forms cites are compared in during one run of disambiguation, each rendered
+    once per item, position and decisions so far: a method that changes a few items'
+    decisions does not render every other item again."""
+
+    def __init__(self, processor: Processor) -> None:
+        self.processor = processor
+        self._rendered: dict[tuple[Any, ...], str] = {}
+
+    def of(self, item_id: str, state: Disambiguation, position: int = 0) -> str:
+        slot = (
+            item_id, position, state.et_al_use_first, state.givenname_level,
+            tuple(sorted(state.name_levels.items())), state.year_suffix, state.disambiguate,
+        )
+        form = self._rendered.get(slot)
+        if form is None:
+            cite = Cite(item_id, position=position)
+            form = plain(self.processor.render_cite(cite, state, for_comparison=True))
+            self._rendered[slot] = form
+        return form
 
 
 def _ambiguous_groups(
-    processor: Processor, ids: list[str], states: dict[str, Disambiguation], position: int = 0
+    forms: _Forms, ids: list[str], states: dict[str, Disambiguation], position: int = 0
 ) -> list[list[str]]:
+    if len(ids) < 2:
+        return []  # one item alone is never ambiguous: nothing to render
     groups: dict[str, list[str]] = defaultdict(list)
     for item_id in ids:
-        groups[_render_key(processor, item_id, states[item_id], position)].append(item_id)
+        groups[forms.of(item_id, states[item_id], position)].append(item_id)
     return [g for g in groups.values() if len(g) > 1]
 
 
@@ -56,10 +73,7 @@ def _name_count(processor: Processor, item_id: str) -> int:
 
 def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
     context = processor.style.citation
-    ids: list[str] = []
-    for cite in cites:
-        if cite.id in processor.items and cite.id not in ids:
-            ids.append(cite.id)
+    ids = list(dict.fromkeys(cite.id for cite in cites if cite.id in processor.items))
     states = {item_id: Disambiguation() for item_id in processor.items}
     if context is None:
         return states
@@ -71,27 +85,29 @@ def run(processor: Processor, cites: list[Cite]) -> dict[str, Disambiguation]:
     if add_givenname and rule != "by-cite":
         _global_givenames(processor, ids, states, rule or "all-names")
 
-    for group in _ambiguous_groups(processor, ids, states):
+    by_cite_givenname = add_givenname and rule == "by-cite"
+    forms = _Forms(processor)
+    # Only the methods that add names or given names work on the first groups; a style
+    # using neither does not render every cite for them.
+    for group in _ambiguous_groups(forms, ids, states) if add_names or by_cite_givenname else []:
         remaining = group
         if add_names:
-            remaining = _add_names(
-                processor, remaining, states, add_givenname and rule == "by-cite"
-            )
-        if add_givenname and len(remaining) > 1 and rule == "by-cite":
-            remaining = _add_givenname_by_cite(processor, remaining, states)
+            remaining = _add_names(forms, remaining, states, by_cite_givenname)
+        if by_cite_givenname and len(remaining) > 1:
+            remaining = _add_givenname_by_cite(forms, remaining, states)
     if add_year_suffix:
-        groups = _ambiguous_groups(processor, ids, states)
+        groups = _ambiguous_groups(forms, ids, states)
         if context.option("et-al-subsequent-min"):
             # citeproc-js gives suffixes to cites that only read alike in the
             # shortened form later cites take.
-            groups = _merged(groups, _ambiguous_groups(processor, ids, states, position=1))
+            groups = _merged(groups, _ambiguous_groups(forms, ids, states, position=1))
         order = processor.bibliography_order or ids
         for group in groups:
             members = sorted(group, key=lambda i: order.index(i) if i in order else len(order))
             for number, item_id in enumerate(members, start=1):
                 states[item_id].year_suffix = number
     for level in range(1, processor.disambiguate_tests + 1):
-        for group in _ambiguous_groups(processor, ids, states):
+        for group in _ambiguous_groups(forms, ids, states):
             for item_id in group:
                 states[item_id].disambiguate = level
     _subsequent_forms(processor, cites, states)
@@ -120,10 +136,10 @@ def _subsequent_forms(
 
 
 def _class_sizes(
-    processor: Processor, group: list[str], states: dict[str, Disambiguation]
+    forms: _Forms, group: list[str], states: dict[str, Disambiguation]
 ) -> dict[str, int]:
     """For each item, how many items of the group render as it does."""
-    keys = {i: _render_key(processor, i, states[i]) for i in group}
+    keys = {i: forms.of(i, states[i]) for i in group}
     counts: dict[str, int] = defaultdict(int)
     for key in keys.values():
         counts[key] += 1
@@ -131,12 +147,12 @@ def _class_sizes(
 
 
 def _add_names(
-    processor: Processor, group: list[str], states: dict[str, Disambiguation], with_givennames: bool
+    forms: _Forms, group: list[str], states: dict[str, Disambiguation], with_givennames: bool
 ) -> list[str]:
     """Show more names until the cites differ, expanding given names at each step when
     the by-cite rule allows; an item nothing separates keeps the fewest names that
     already made it as distinct as it gets."""
-    most = max(_name_count(processor, i) for i in group)
+    most = max(_name_count(forms.processor, i) for i in group)
     if most == 0:
         return group
     original = {i: states[i].et_al_use_first for i in group}
@@ -146,8 +162,8 @@ def _add_names(
         for item_id in unresolved:
             states[item_id].et_al_use_first = shown
         if with_givennames:
-            _expand_givennames(processor, group, unresolved, states, shown)
-        sizes = _class_sizes(processor, group, states)
+            _expand_givennames(forms, group, unresolved, states, shown)
+        sizes = _class_sizes(forms, group, states)
         for item_id in group:
             history[item_id].append(sizes[item_id])
         unresolved = [i for i in unresolved if sizes[i] > 1]
@@ -163,7 +179,7 @@ def _add_names(
 
 
 def _expand_givennames(
-    processor: Processor,
+    forms: _Forms,
     group: list[str],
     targets: list[str],
     states: dict[str, Disambiguation],
@@ -173,25 +189,25 @@ def _expand_givennames(
     they separate more cites of the group."""
     for index in range(shown):
         for level in (1, 2):
-            before = sum(_class_sizes(processor, group, states).values())
+            before = sum(_class_sizes(forms, group, states).values())
             saved = {i: dict(states[i].name_levels) for i in targets}
             for item_id in targets:
                 states[item_id].name_levels[index] = max(
                     level, states[item_id].name_levels.get(index, 0)
                 )
-            if sum(_class_sizes(processor, group, states).values()) >= before:
+            if sum(_class_sizes(forms, group, states).values()) >= before:
                 for item_id in targets:
                     states[item_id].name_levels = saved[item_id]
 
 
 def _add_givenname_by_cite(
-    processor: Processor, group: list[str], states: dict[str, Disambiguation]
+    forms: _Forms, group: list[str], states: dict[str, Disambiguation]
 ) -> list[str]:
     """Expand given names, name by name and step by step, keeping only steps that
     separate more cites."""
-    for index in range(max(_name_count(processor, i) for i in group)):
+    for index in range(max(_name_count(forms.processor, i) for i in group)):
         for level in (1, 2):
-            sizes = _class_sizes(processor, group, states)
+            sizes = _class_sizes(forms, group, states)
             unresolved = [i for i in group if sizes[i] > 1]
             if not unresolved:
                 return []
@@ -200,11 +216,11 @@ def _add_givenname_by_cite(
                 states[item_id].name_levels[index] = max(
                     level, states[item_id].name_levels.get(index, 0)
                 )
-            after = _class_sizes(processor, group, states)
+            after = _class_sizes(forms, group, states)
             if sum(after.values()) >= sum(sizes.values()):
                 for item_id in unresolved:
                     states[item_id].name_levels = saved[item_id]
-    sizes = _class_sizes(processor, group, states)
+    sizes = _class_sizes(forms, group, states)
     return [i for i in group if sizes[i] > 1]
 
 

@@ -73,12 +73,23 @@ class QuoteMarks:
 
 
 def is_empty(node: Node | None) -> bool:
-    """True when the node renders no characters at all."""
+    """True when the node renders no characters at all.
+
+    Every level of rendering asks this of what the level below returned, so it walks
+    the tree without recursion and stops at the first character."""
     if node is None:
         return True
     if isinstance(node, Text):
         return node.text == ""
-    return all(is_empty(c) for c in node.children)
+    pending = list(node.children)
+    while pending:
+        child = pending.pop()
+        if isinstance(child, Text):
+            if child.text:
+                return False
+        else:
+            pending.extend(child.children)
+    return True
 
 
 def join(parts: Iterable[Node | None], delimiter: str = "") -> Span | None:
@@ -98,9 +109,19 @@ def affixed(node: Node | None, prefix: str = "", suffix: str = "") -> Node | Non
     """The node between its affixes; affixes of an empty node vanish with it."""
     if is_empty(node):
         return None
+    return with_affixes(node, prefix, suffix)  # type: ignore[arg-type]
+
+
+def with_affixes(node: Node, prefix: str = "", suffix: str = "") -> Node:
+    """A node known not to be empty between its affixes."""
     if not prefix and not suffix:
         return node
-    return Span([c for c in (Text(prefix), node, Text(suffix)) if not is_empty(c)])  # type: ignore[misc]
+    children: list[Node] = [node]
+    if prefix:
+        children.insert(0, Text(prefix))
+    if suffix:
+        children.append(Text(suffix))
+    return Span(children)
 
 
 def plain(node: Node | None) -> str:
@@ -109,7 +130,17 @@ def plain(node: Node | None) -> str:
         return ""
     if isinstance(node, Text):
         return node.text
-    return "".join(plain(c) for c in node.children)
+    pieces: list[str] = []
+    _add_plain(node, pieces)
+    return "".join(pieces)
+
+
+def _add_plain(span: Span, pieces: list[str]) -> None:
+    for child in span.children:
+        if isinstance(child, Text):
+            pieces.append(child.text)
+        else:
+            _add_plain(child, pieces)
 
 
 def leaves(node: Node, protected: bool = False) -> Iterator[tuple[Text, bool]]:
@@ -130,12 +161,19 @@ def first_leaf(node: Node | None) -> Text | None:
 
 def trim_end(node: Node) -> None:
     """Drop whitespace the tree ends with (an entry's last affix space)."""
-    last = None
-    for leaf, _ in leaves(node):
-        if leaf.text:
-            last = leaf
+    last = _last_leaf_with_text(node)
     if last is not None:
         last.text = last.text.rstrip()
+
+
+def _last_leaf_with_text(node: Node) -> Text | None:
+    if isinstance(node, Text):
+        return node if node.text else None
+    for child in reversed(node.children):
+        found = _last_leaf_with_text(child)
+        if found is not None:
+            return found
+    return None
 
 
 # ------------------------------------------------------------------- parsing field markup
@@ -185,6 +223,13 @@ def _is_word_char(ch: str) -> bool:
 
 _ORIGINS = 0
 
+#: A character that may start markup, a quote or a character reference.
+_MARKUP_CHARACTER = re.compile("[<&\"'\u201c\u201d\u2018\u2019]")
+#: The quote characters a field's text may open or close a quotation with.
+_QUOTES = "\"\u201c\u201d\u2018'\u2019"
+#: Where the parser has something to decide: a tag or a quote.
+_TAG_OR_QUOTE = re.compile("[<\"'\u201c\u201d\u2018\u2019]")
+
 
 def parse_markup(text: str) -> Span:
     """Parse the mini-HTML and quotes a CSL-JSON string field may hold.
@@ -197,6 +242,10 @@ def parse_markup(text: str) -> Span:
     _ORIGINS += 1
     origin = _ORIGINS
     root = Span()
+    if not _MARKUP_CHARACTER.search(text):  # most fields: plain text, one leaf
+        if text:
+            root.children.append(Text(text, origin=origin))
+        return root
     # Stack entries: (span, opener) where opener is the tag or quote char that opened it.
     stack: list[tuple[Span, str]] = [(root, "")]
     buf: list[str] = []
@@ -211,6 +260,13 @@ def parse_markup(text: str) -> Span:
     opened_at = -1  # where the last opening tag ended: a quote there opens
     while i < n:
         ch = text[i]
+        if ch not in _QUOTES and ch != "<":
+            # A run of ordinary characters is copied whole, up to the next tag or quote.
+            special = _TAG_OR_QUOTE.search(text, i)
+            end = special.start() if special else n
+            buf.append(text[i:end])
+            i = end
+            continue
         if ch == "<":
             matched = False
             for tag, (key, value) in _TAGS.items():
@@ -255,35 +311,32 @@ def parse_markup(text: str) -> Span:
             continue
         prev = " " if i in (0, opened_at) else text[i - 1]
         nxt = text[i + 1] if i + 1 < n else " "
-        if ch in "\"\u201c\u201d\u2018'\u2019":
-            opener_for_close = {'"': '"', "\u201d": "\u201c", "'": "'", "\u2019": "\u2018"}.get(ch)
-            open_quotes = [o for _, o in stack[1:]]
-            can_close = not prev.isspace() and (nxt.isspace() or not _is_word_char(nxt))
-            if opener_for_close in open_quotes and can_close:
-                flush()
-                while stack[-1][1] != opener_for_close:
-                    _unwind(stack)
-                stack.pop()
-                i += 1
-                continue
-            can_open = (
-                prev.isspace() or prev in '([{-\u2013\u2014/"\u201c\u2018'
-            ) and not nxt.isspace()
-            if ch in "\"\u201c\u2018'" and (can_open or ch in "\u201c\u2018"):
-                if ch == "'" and not can_open:
-                    buf.append("\u2019")
-                    i += 1
-                    continue
-                flush()
-                node = Span(quotes=True)
-                stack[-1][0].children.append(node)
-                stack.append((node, ch))
-                i += 1
-                continue
-            buf.append("\u2019" if ch == "'" else ch)
+        # A quote: it closes an open quotation, opens one, or stays a character.
+        opener_for_close = {'"': '"', "\u201d": "\u201c", "'": "'", "\u2019": "\u2018"}.get(ch)
+        open_quotes = [o for _, o in stack[1:]]
+        can_close = not prev.isspace() and (nxt.isspace() or not _is_word_char(nxt))
+        if opener_for_close in open_quotes and can_close:
+            flush()
+            while stack[-1][1] != opener_for_close:
+                _unwind(stack)
+            stack.pop()
             i += 1
             continue
-        buf.append(ch)
+        can_open = (
+            prev.isspace() or prev in '([{-\u2013\u2014/"\u201c\u2018'
+        ) and not nxt.isspace()
+        if ch in "\"\u201c\u2018'" and (can_open or ch in "\u201c\u2018"):
+            if ch == "'" and not can_open:
+                buf.append("\u2019")
+                i += 1
+                continue
+            flush()
+            node = Span(quotes=True)
+            stack[-1][0].children.append(node)
+            stack.append((node, ch))
+            i += 1
+            continue
+        buf.append("\u2019" if ch == "'" else ch)
         i += 1
     flush()
     while len(stack) > 1:
@@ -344,16 +397,22 @@ def _close_tag(open_tag: str) -> str:
 def _tokens(
     node: Node, marks: QuoteMarks, state: dict[str, str], depth: int, out: list[_Token]
 ) -> None:
-    if is_empty(node):
-        return  # an emptied block (author substitution) leaves no trace
     if isinstance(node, Text):
         if node.text:
             out.append(_Token("text", node.text, node.origin))
         return
+    if not (node.formatting or node.quotes or node.link or node.display):
+        # Most spans only group their children (names, affixes): nothing to open,
+        # so nothing to take back either if the children write nothing.
+        for child in node.children:
+            _tokens(child, marks, state, depth, out)
+        return
+    start = len(out)
     opened: list[str] = []
-    inner = dict(state)
+    # Children see this span's formatting; a span without any passes its own state on.
+    inner = dict(state) if node.formatting else state
     # citeproc-js nests the first-listed formatting innermost: <b><i>x</i></b>.
-    for key in reversed(FORMAT_KEYS):
+    for key in reversed(FORMAT_KEYS) if node.formatting else ():
         value = node.formatting.get(key)
         if value is None:
             continue
@@ -379,20 +438,27 @@ def _tokens(
         opened.insert(0, f'<a href="{_escape_attribute(node.link)}">')
     if node.display:
         opened.insert(0, f'<div class="csl-{_escape_attribute(node.display)}">')
-    out.extend(_Token("open", tag) for tag in opened)
+    if opened:
+        out.extend(_Token("open", tag) for tag in opened)
     if node.quotes:
         outer = depth % 2 == 0
         open_mark, close_mark = (
             (marks.open, marks.close) if outer else (marks.open_inner, marks.close_inner)
         )
         out.append(_Token("qopen", open_mark))
-        for child in node.children:
-            _tokens(child, marks, inner, depth + 1, out)
+        depth += 1
+    content_start = len(out)
+    for child in node.children:
+        _tokens(child, marks, inner, depth, out)
+    if len(out) == content_start:
+        # An empty span (an emptied block: author substitution) leaves no trace; its
+        # children, empty too, left none either.
+        del out[start:]
+        return
+    if node.quotes:
         out.append(_Token("qclose", close_mark))
-    else:
-        for child in node.children:
-            _tokens(child, marks, inner, depth, out)
-    out.extend(_Token("close", _close_tag(tag)) for tag in reversed(opened))
+    if opened:
+        out.extend(_Token("close", _close_tag(tag)) for tag in reversed(opened))
 
 
 #: Where two pieces meet on punctuation, which mark survives (citeproc-js's table,

@@ -95,6 +95,18 @@ def is_romanesque(name: dict[str, Any]) -> bool:
     return bool(_ROMANESQUE_LETTER.search(family) or _ROMANESQUE_LETTER.match(given))
 
 
+#: A lower-case particle before a family name ("van der Berg", "d’Wander", "al-Khwarizmi").
+_FAMILY_PARTICLE = re.compile(
+    r"^((?:[\u2019']?[a-z\u00e0-\u00ff][\w\u2019'.]*\s+|[a-z]+[\u2019']|[a-z]+-)+)(\S.*)$"
+)
+#: Lower-case words ending a given name: a dropping particle ("Ludwig van").
+_GIVEN_PARTICLE = re.compile(r"^(.*?\S)\s+((?:[a-z\u00e0-\u00ff][\w']*\s*)+)$")
+#: A given name's words, a trailing period kept ("Ph.", "J.").
+_GIVEN_TOKEN = re.compile(r"[^\s.]+\.?|\.")
+#: The capitals that open the rest of a word ("TSerendorjiin" -> "S").
+_CAPITALS = re.compile(r"[^\W\d_a-z]*")
+
+
 def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
     """Split particles out of family and given names, as citeproc-js does."""
     name = {k: v for k, v in raw.items() if v not in (None, "")}
@@ -105,10 +117,7 @@ def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
         name["family"] = family[1:-1]  # a quoted family name is taken as it is
         family = None
     if isinstance(family, str) and "non-dropping-particle" not in name:
-        match = re.match(
-            r"^((?:[\u2019']?[a-z\u00e0-\u00ff][\w\u2019'.]*\s+|[a-z]+[\u2019']|[a-z]+-)+)(\S.*)$",
-            family,
-        )
+        match = _FAMILY_PARTICLE.match(family)
         if match and match.group(2).strip():
             particle = match.group(1).rstrip()
             if particle[-1] in "\u2019'" and match.group(1).endswith(" "):
@@ -117,7 +126,7 @@ def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
             name["family"] = match.group(2).strip()
     given = name.get("given")
     if isinstance(given, str) and "dropping-particle" not in name:
-        match = re.match(r"^(.*?\S)\s+((?:[a-z\u00e0-\u00ff][\w']*\s*)+)$", given)
+        match = _GIVEN_PARTICLE.match(given)
         if match and not match.group(2).strip().endswith("."):
             name["given"] = match.group(1)
             name["dropping-particle"] = match.group(2).strip()
@@ -137,7 +146,7 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
     A single letter is an initial; a longer word ending in a period ("Ph.") is an
     abbreviation kept whole; other words become their first letter unless
     ``initialize="false"``; lower-case words (particles) stay as they are."""
-    tokens = re.findall(r"[^\s.]+\.?|\.", given)
+    tokens = _GIVEN_TOKEN.findall(given)
     pieces: list[tuple[str, str]] = []
     bare_terminator = initialize_with.rstrip()
     for token in tokens:
@@ -165,7 +174,7 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
         elif do_initialize:
             # "TSerendorjiin" -> "Ts.": capitals after the first letter stay, lowered,
             # when lower-case letters follow them (citeproc-js).
-            capitals = re.match(r"[^\W\d_a-z]*", bare[1:]).group()  # type: ignore[union-attr]
+            capitals = _CAPITALS.match(bare[1:]).group()  # type: ignore[union-attr]
             extra = (
                 capitals.lower()
                 if capitals and len(capitals) < len(bare) - 1 and capitals.isupper()

@@ -14,6 +14,11 @@ _AFFIXED_NUMBER = r"[A-Za-z]*\d+[A-Za-z]*"
 _NUMERIC = re.compile(rf"^\s*{_AFFIXED_NUMBER}(?:\s*(?:[-\u2013,&]|and)\s*{_AFFIXED_NUMBER})*\s*$")
 _PIECES = re.compile(r"(\s*(?:\\-|[-\u2013,&])\s*|\s+and\s+)")
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+#: A number with letters before or after it ("A12", "12b").
+_AFFIXED_NUMBER = re.compile(r"([A-Za-z]*)(\d+)([A-Za-z]*)")
+#: What separates the pages or numbers of a list: a comma or an ampersand.
+_LIST_SEPARATOR = re.compile(r"(\s*[,&]\s*)")
 
 
 def is_numeric(value: str) -> bool:
@@ -22,7 +27,7 @@ def is_numeric(value: str) -> bool:
 
 
 def first_integer(value: str) -> int | None:
-    match = re.search(r"\d+", value)
+    match = _DIGITS.search(value)
     return int(match.group()) if match else None
 
 
@@ -37,7 +42,7 @@ def is_plural(value: str, and_term: str | None = None) -> bool:
         return False
     if any(t.strip() == "\\-" for t in tokens):
         return False
-    return all(re.search(r"\d", n) or _ROMAN.match(n.strip()) for n in numbers)
+    return all(_DIGITS.search(n) or _ROMAN.match(n.strip()) for n in numbers)
 
 
 def letters(number: int) -> str:
@@ -111,7 +116,7 @@ def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> N
             else:
                 out.append(f" {stripped} ")
             continue
-        match = re.fullmatch(r"([A-Za-z]*)(\d+)([A-Za-z]*)", token.strip())
+        match = _AFFIXED_NUMBER.fullmatch(token.strip())
         if match and not match.group(1) and not match.group(3):
             out.append(format_integer(int(match.group(2)), form, ctx, gender))
         else:
@@ -130,10 +135,10 @@ def page_range(value: str, ctx: RenderContext) -> Node:
     """A page value with each range written in the style's page-range-format."""
     style_format = ctx.style.option("page-range-format")
     delimiter = ctx.locale.term_text("page-range-delimiter") or "\u2013"
-    parts = re.split(r"(\s*[,&]\s*)", value)
+    parts = _LIST_SEPARATOR.split(value)
     out = []
     for part in parts:
-        if re.fullmatch(r"\s*[,&]\s*", part):
+        if _LIST_SEPARATOR.fullmatch(part):
             out.append(
                 ", " if part.strip() == "," else f" {ctx.locale.term_text('and', 'symbol') or '&'} "
             )

@@ -19,8 +19,6 @@ from .formatted import Node, Text, join, leaves, parse_markup, unescape
 from .variables import NUMBER_VARIABLES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from .locale import Locale
     from .names import RenderedNames
     from .style import Context, Element, SortKey, Style
@@ -190,20 +188,23 @@ class RenderContext:
 
 
 def render_children(element: Element, ctx: RenderContext, delimiter: str = "") -> Node | None:
-    return join(_rendered_children(element, ctx), delimiter)
+    rendered: list[Node | None] = []
+    _render_children_into(element, ctx, rendered)
+    return join(rendered, delimiter)
 
 
-def _rendered_children(element: Element, ctx: RenderContext) -> Iterator[Node | None]:
-    """Each child rendered; a ``choose`` gives the children of its chosen branch one by
-    one, so the enclosing group puts its delimiter between them, as citeproc-js does
-    (APA's ``<group delimiter=" "><choose><if>…<number/><label/>`` prints "5th ed.")."""
+def _render_children_into(element: Element, ctx: RenderContext, out: list[Node | None]) -> None:
+    """Each child rendered, in order; a ``choose`` gives the children of its chosen
+    branch one by one, so the enclosing group puts its delimiter between them, as
+    citeproc-js does (APA's ``<group delimiter=" "><choose><if>…<number/><label/>``
+    prints "5th ed.")."""
     for child in element.children:
         if child.tag == "choose":
             branch = _chosen_branch(child, ctx)
             if branch is not None:
-                yield from _rendered_children(branch, ctx)
+                _render_children_into(branch, ctx, out)
         else:
-            yield render(child, ctx)
+            out.append(render(child, ctx))
 
 
 def _chosen_branch(element: Element, ctx: RenderContext) -> Element | None:

@@ -82,14 +82,23 @@ def _compare(a: Any, b: Any) -> int:
 def sort_by_keys(
     entries: list[Any], keys: list[SortKey], make_context: Callable[[Any], RenderContext]
 ) -> list[Any]:
-    """Entries sorted stably by the keys; ``make_context`` renders one entry."""
+    """Entries sorted stably by the keys; ``make_context`` renders one entry.
+
+    A key is rendered only when the keys before it tie, once per entry: most entries
+    differ on the first (author), and later keys are often whole macros."""
     if not keys:
         return list(entries)
-    values = {id(e): [key_value(k, make_context(e)) for k in keys] for e in entries}
+    values: dict[tuple[int, int], Any] = {}
+
+    def value(entry: Any, index: int) -> Any:
+        slot = (id(entry), index)
+        if slot not in values:
+            values[slot] = key_value(keys[index], make_context(entry))
+        return values[slot]
 
     def compare(x: Any, y: Any) -> int:
         for index, key in enumerate(keys):
-            a, b = values[id(x)][index], values[id(y)][index]
+            a, b = value(x, index), value(y, index)
             if a is None and b is None:
                 continue
             if a is None:

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import overload
 
-from .locale import NS, LocaleSource
+from .locale import NS, Locale, LocaleSource
 
 FORMATTING_ATTRIBUTES = (
     "font-style",
@@ -21,6 +21,11 @@ FORMATTING_ATTRIBUTES = (
     "text-decoration",
     "vertical-align",
 )
+
+#: The attributes an ``<if>`` or ``<else-if>`` tests.
+CONDITION_ATTRIBUTES = frozenset({
+    "type", "variable", "is-numeric", "is-uncertain-date", "locator", "position", "disambiguate",
+})
 
 #: Name options that ``<style>``, ``<citation>`` and ``<bibliography>`` pass down to
 #: every ``<names>``/``<name>`` (CSL 1.0.2, "Inheritable Name Options").
@@ -60,6 +65,14 @@ class Element:
         self.text_case = self.attrs.get("text-case")
         self.strip_periods = self.attrs.get("strip-periods") == "true"
         self.display = self.attrs.get("display")
+        #: An ``<if>``/``<else-if>``'s tests in the order written, as (attribute, values,
+        #: the attribute's text), and how they combine.
+        self.conditions = tuple(
+            (name, tuple(value.split()), value)
+            for name, value in self.attrs.items()
+            if name in CONDITION_ATTRIBUTES
+        )
+        self.match = self.attrs.get("match", "all")
 
     @overload
     def get(self, name: str) -> str | None: ...
@@ -73,6 +86,12 @@ class Element:
 
     def children_named(self, tag: str) -> list[Element]:
         return [c for c in self.children if c.tag == tag]
+
+    def count_attribute(self, attribute: str, value: str | None = None) -> int:
+        """How many elements here and below have the attribute (holding the value)."""
+        found = self.attrs.get(attribute)
+        own = found is not None and (value is None or value in found.split())
+        return own + sum(child.count_attribute(attribute, value) for child in self.children)
 
     @classmethod
     def from_xml(cls, node: ET.Element) -> Element:
@@ -118,6 +137,7 @@ class Style:
         self.default_locale = self.attrs.get("default-locale")
         self.macros: dict[str, Element] = {}
         self.locales: list[LocaleSource] = []
+        self._locale_chains: dict[str, Locale] = {}
         self.citation: Context | None = None
         self.bibliography: Context | None = None
         style_name_options = {k: v for k, v in self.attrs.items() if k in INHERITABLE_NAME_OPTIONS}
@@ -138,6 +158,16 @@ class Style:
                 options.update(element.attrs)
                 context = Context(tag, layout, keys, options)
                 setattr(self, tag, context)
+        # What the processor asks of the whole style for every item set, read once here.
+        self.renders_year_suffix = self._count_attribute("variable", "year-suffix") > 0
+        self.renders_citation_number = self._count_attribute("variable", "citation-number") > 0
+        #: How many ``disambiguate`` conditions the style has: disambiguation's levels.
+        self.disambiguate_tests = self._count_attribute("disambiguate")
+
+    def _count_attribute(self, attribute: str, value: str | None = None) -> int:
+        """How many layout and macro elements have the attribute (holding the value)."""
+        roots = [c.layout for c in (self.citation, self.bibliography) if c is not None]
+        return sum(root.count_attribute(attribute, value) for root in [*roots, *self.macros.values()])
 
     @staticmethod
     def _sort_key(key: Element) -> SortKey:
@@ -154,6 +184,14 @@ class Style:
             integer("names-use-first"),
             None if use_last is None else use_last == "true",
         )
+
+    def locale(self, lang: str) -> Locale:
+        """The locale chain the style renders with in ``lang``: built once per language,
+        as neither the style's locales nor the shipped files change."""
+        chain = self._locale_chains.get(lang)
+        if chain is None:
+            chain = self._locale_chains[lang] = Locale.for_style(lang, self.locales)
+        return chain
 
     @classmethod
     def parse(cls, xml_text: str) -> Style:
