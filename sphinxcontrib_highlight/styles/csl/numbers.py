@@ -10,8 +10,8 @@ from .formatted import Node, Text, unescape
 if TYPE_CHECKING:
     from .render import RenderContext
 
-_AFFIXED_NUMBER = r"[A-Za-z]*\d+[A-Za-z]*"
-_NUMERIC = re.compile(rf"^\s*{_AFFIXED_NUMBER}(?:\s*(?:[-\u2013,&]|and)\s*{_AFFIXED_NUMBER})*\s*$")
+_NUMBER_TEXT = r"[A-Za-z]*\d+[A-Za-z]*"
+_NUMERIC = re.compile(rf"^\s*{_NUMBER_TEXT}(?:\s*(?:[-\u2013,&]|and)\s*{_NUMBER_TEXT})*\s*$")
 _PIECES = re.compile(r"(\s*(?:\\-|[-\u2013,&])\s*|\s+and\s+)")
 _ROMAN = re.compile(r"^[ivxlcdm]+$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
