@@ -103,3 +103,13 @@ def straight_quotes(text: str) -> str:
     Zotero does ('title' at the outer level becomes “title”); a test that a field's text
     survives as text compares both sides this way."""
     return text.translate(_STRAIGHT)
+
+
+@pytest.fixture(autouse=True)
+def english_until_a_build_says_otherwise() -> None:
+    """Styles print their words in the language the last build set (one per process, as
+    Sphinx builds one project at a time); a test that formats without a build expects
+    English whatever an earlier test built."""
+    from sphinxcontrib_highlight.styles.terms import use_language
+
+    use_language(None)
