@@ -100,7 +100,11 @@ _FAMILY_PARTICLE = re.compile(
     r"^((?:[\u2019']?[a-z\u00e0-\u00ff][\w\u2019'.]*\s+|[a-z]+[\u2019']|[a-z]+-)+)(\S.*)$"
 )
 #: Lower-case words ending a given name: a dropping particle ("Ludwig van").
-_GIVEN_PARTICLE = re.compile(r"^(.*?\S)\s+((?:[a-z\u00e0-\u00ff][\w']*\s*)+)$")
+#: (Words separated by spaces, one way only: a nested "word, optional space" repeat
+#: backtracked exponentially on a long run of lower-case letters.)
+_GIVEN_PARTICLE = re.compile(
+    r"^(.*?\S)\s+([a-z\u00e0-\u00ff][\w']*(?:\s+[a-z\u00e0-\u00ff][\w']*)*)\s*$"
+)
 #: A given name's words, a trailing period kept ("Ph.", "J.").
 _GIVEN_TOKEN = re.compile(r"[^\s.]+\.?|\.")
 #: The capitals that open the rest of a word ("TSerendorjiin" -> "S").
