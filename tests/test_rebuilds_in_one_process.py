@@ -76,7 +76,8 @@ def test_open_files_and_memory_stay_flat_over_a_hundred_rebuilds(
     # few more or fewer come and go with the caches (and other tests' leftovers).
     measured = CYCLES - 1 - WARM_UP
     most = {name: max(counts[name] for counts in kept[WARM_UP:]) for name in kept[-1]}
-    assert all(most[name] - kept[WARM_UP][name] < measured // 4 for name in most), (
+    # (On Sphinx 8.1 the caches' share came to 20 objects; a parse kept per edit is 79.)
+    assert all(most[name] - kept[WARM_UP][name] < measured // 2 for name in most), (
         kept[WARM_UP], most
     )
     # A parse kept per edit is some 100 kB here; Sphinx's own state grows a little.
