@@ -126,7 +126,7 @@ def main() -> int:
     try:
         python = time_citeproc_py(style, items, arguments.modes, arguments.repeat)
     except ImportError:
-        print("  citeproc-py: not installed (pip install citeproc-py)")
+        print('  citeproc-py: not installed (pip install -e ".[bench]")')
     except Exception as error:  # noqa: BLE001 - citeproc-py not printing a style is a result
         print(f"  citeproc-py: fails on {style.style_id}: {type(error).__name__}: {error}")
     else:

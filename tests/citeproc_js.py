@@ -169,7 +169,6 @@ def our_engine() -> Renderer:
 
     Its items are registered in the job's order (numeric styles number them so); in
     ``citation`` mode each item is cited alone, in that order, every cite a first one.
-    Raises ImportError while the engine is not in this tree.
     """
     from sphinxcontrib_highlight.styles.csl import (
         Cite,
