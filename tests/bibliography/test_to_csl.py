@@ -21,7 +21,7 @@ from pybtex.database import parse_file, parse_string
 from sphinxcontrib_highlight.bibliography.csl_markup import rich_text
 from sphinxcontrib_highlight.bibliography.to_csl import csl_item, csl_items
 
-TESTS = Path(__file__).parent
+TESTS = Path(__file__).parents[1]
 SCHEMA = json.loads((TESTS / "schemas" / "csl-data.json").read_text("utf-8"))
 REAL_WORLD = [
     TESTS / "data" / "varied.bib",
