@@ -19,6 +19,7 @@ from sphinx.config import ENUM
 from sphinxcontrib_highlight import speed
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
 from sphinxcontrib_highlight.styles import BUILT_IN, find_style, pybtex_style_names, style_error
+from sphinxcontrib_highlight.styles.csl.locale import locale_error
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
@@ -55,6 +56,15 @@ def _string(value: Any) -> str:
     if isinstance(value, str) and value:
         return value
     raise ValueError("expected a non-empty string")
+
+
+def _locale(value: Any) -> str | None:
+    """None, or the tag of a shipped CSL locale (``de`` through its primary dialect)."""
+    tag = _optional_string(value)
+    error = locale_error(tag) if tag else None
+    if error:
+        raise ValueError(error)
+    return tag
 
 
 def _style(value: Any) -> str:
@@ -191,7 +201,7 @@ class HighlightConfig:
         "The language of the words CSL styles print (``et al.``, ``edited by``, month "
         "names, quotation marks), as a CSL locale such as ``de-AT`` or ``en-GB``. None: "
         "the project's ``language``. A style that names its own language keeps it.",
-        _optional_string,
+        _locale,
         lambda: "None, or a language tag with a CSL locale: ``en-US``, ``en-GB``, ``de``, "
         "``de-AT``, ``fr``, ``zh-CN`` and the other locales of the CSL project (English "
         "where there is none).",
