@@ -15,7 +15,7 @@ from docutils.core import publish_doctree
 from markdown_it import MarkdownIt
 
 from sphinxcontrib_highlight.bibliography.database import parse_text
-from sphinxcontrib_highlight.export.markup import numbered_list
+from sphinxcontrib_highlight.export.markup import reference_list
 from sphinxcontrib_highlight.sphinxext.formatting import plain, render_entry
 
 URL = 'https://example.org/a_(b)?q="x"&y=<z>`w`'
@@ -50,7 +50,7 @@ def expected(items):
 
 
 def test_html(items, expected):
-    page = BeautifulSoup(numbered_list(items, "html"), "html.parser")
+    page = BeautifulSoup(reference_list(items, "html"), "html.parser")
     found = page.select("ol > li")
     assert [item.get_text() for item in found] == expected
     assert not page.select("li b")
@@ -59,7 +59,7 @@ def test_html(items, expected):
 
 
 def test_rst(items, expected):
-    source = numbered_list(items, "rst")
+    source = reference_list(items, "rst")
     # halt_level 2: any docutils warning (a broken list, a bad role) fails the test.
     doctree = publish_doctree(source, settings_overrides={"halt_level": 2, "report_level": 2})
     lists = list(doctree.findall(nodes.enumerated_list))
@@ -74,7 +74,7 @@ def test_rst(items, expected):
 
 
 def test_markdown(items, expected):
-    html = MarkdownIt("commonmark").enable("strikethrough").render(numbered_list(items, "markdown"))
+    html = MarkdownIt("commonmark").enable("strikethrough").render(reference_list(items, "markdown"))
     page = BeautifulSoup(html, "html.parser")
     lists = page.find_all("ol")
     assert len(lists) == 1
@@ -86,5 +86,5 @@ def test_markdown(items, expected):
 
 
 def test_text_is_plain(items, expected):
-    lines = numbered_list(items, "text").splitlines()
+    lines = reference_list(items, "text").splitlines()
     assert lines == [f"{n}. {text}" for n, text in enumerate(expected, start=1)]
