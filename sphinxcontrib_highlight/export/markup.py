@@ -21,9 +21,8 @@ from pybtex.backends import html as pybtex_html
 from pybtex.backends import markdown as pybtex_markdown
 from pybtex.richtext import Text
 
-from sphinxcontrib_highlight.styles.list_form import NUMBERED, ListForm
-
 from sphinxcontrib_highlight.bibliography.latex import plain_text
+from sphinxcontrib_highlight.styles.list_form import NUMBERED, ListForm
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
