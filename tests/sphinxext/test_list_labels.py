@@ -34,7 +34,7 @@ def lists_in(app):
 @pytest.mark.sphinx("html", testroot="list-labels")
 def test_html_lists_show_the_styles_labels(app):
     app.build()
-    ieee, apa, acs, vancouver = lists_in(app)
+    ieee, _apa, acs, _vancouver = lists_in(app)
     items = ieee.find_all("li", recursive=False)
     assert [li.select_one(".highlight-reference-label").get_text() for li in items] == [
         "[1]", "[2]", "[3]"
