@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 
 from sphinxcontrib_highlight.bibliography.database import parse_text
 from sphinxcontrib_highlight.export.markup import reference_list
+from sphinxcontrib_highlight.styles.list_form import Label, ListForm
 from sphinxcontrib_highlight.sphinxext.formatting import plain, render_entry
 
 URL = 'https://example.org/a_(b)?q="x"&y=<z>`w`'
@@ -88,3 +89,46 @@ def test_markdown(items, expected):
 def test_text_is_plain(items, expected):
     lines = reference_list(items, "text").splitlines()
     assert lines == [f"{n}. {text}" for n, text in enumerate(expected, start=1)]
+
+
+IEEE = ListForm(Label("[", "]"), second_field_align="flush", label_in_entries=True)
+APA = ListForm(None, hanging_indent=True)
+
+
+def test_labelled_html_writes_each_label(items, expected):
+    page = BeautifulSoup(reference_list(items, "html", start=3, form=IEEE), "html.parser")
+    listed = page.select_one("ol.highlight-labelled")
+    assert listed["start"] == "3" and "list-style-type: none" in listed["style"]
+    found = listed.select("li")
+    assert [item.select_one(".highlight-reference-label").get_text() for item in found[:2]] == [
+        "[3]", "[4]"
+    ]
+    assert [item.get_text() for item in found] == [
+        f"[{number}] {text}" for number, text in enumerate(expected, 3)
+    ]
+
+
+@pytest.mark.parametrize("form", [IEEE, APA], ids=["labelled", "unnumbered"])
+def test_labelled_and_unnumbered_rst_are_paragraphs(items, expected, form):
+    source = reference_list(items, "rst", form=form)
+    doctree = publish_doctree(source, settings_overrides={"halt_level": 2, "report_level": 2})
+    assert not list(doctree.findall(nodes.enumerated_list))
+    assert not list(doctree.findall(nodes.emphasis))
+    texts = [paragraph.astext() for paragraph in doctree.findall(nodes.paragraph)]
+    labels = [f"[{n}] " if form is IEEE else "" for n in range(1, len(expected) + 1)]
+    assert texts == [label + text for label, text in zip(labels, expected, strict=True)]
+
+
+@pytest.mark.parametrize("form", [IEEE, APA], ids=["labelled", "unnumbered"])
+def test_labelled_and_unnumbered_markdown_are_paragraphs(items, expected, form):
+    html = MarkdownIt("commonmark").render(reference_list(items, "markdown", form=form))
+    page = BeautifulSoup(html, "html.parser")
+    assert not page.select("ol, ul, h1, blockquote, em")
+    labels = [f"[{n}] " if form is IEEE else "" for n in range(1, len(expected) + 1)]
+    assert [p.get_text() for p in page.select("p")] == [
+        label + text for label, text in zip(labels, expected, strict=True)
+    ]
+
+
+def test_unnumbered_text_is_one_entry_a_line(items, expected):
+    assert reference_list(items, "text", form=APA).splitlines() == expected
