@@ -16,8 +16,8 @@ from markdown_it import MarkdownIt
 
 from sphinxcontrib_highlight.bibliography.database import parse_text
 from sphinxcontrib_highlight.export.markup import reference_list
-from sphinxcontrib_highlight.styles.list_form import Label, ListForm
 from sphinxcontrib_highlight.sphinxext.formatting import plain, render_entry
+from sphinxcontrib_highlight.styles.list_form import Label, ListForm
 
 URL = 'https://example.org/a_(b)?q="x"&y=<z>`w`'
 
