@@ -27,8 +27,10 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.util.texescape import escape as latex_escape
 
+from sphinxcontrib_highlight.styles.list_form import Label
+
 if TYPE_CHECKING:
-    from sphinxcontrib_highlight.styles.list_form import Label, ListForm
+    from sphinxcontrib_highlight.styles.list_form import ListForm
 
 #: How far the lines after an entry's first one are indented when the style hangs them.
 LATEX_HANGING_INDENT = "1.5em"
@@ -98,7 +100,9 @@ class ListLayout:
                 (index for index, child in enumerate(text) if not isinstance(child, nodes.target)),
                 len(text),
             )
-            text[after_targets:after_targets] = [label_node(label, number), nodes.Text(" ")]
+            # Plain text has no superscript or bold ("**^1**"): the label as characters.
+            shown = label if self.format != "text" else Label(label.prefix, label.suffix)
+            text[after_targets:after_targets] = [label_node(shown, number), nodes.Text(" ")]
         elif label is None and self.form.hanging_indent and self.format == "latex":
             # Before the group the text is set in: TeX reads \hangindent at the
             # paragraph's end, when a group's assignments are undone.

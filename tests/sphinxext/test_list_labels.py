@@ -1,9 +1,9 @@
 """Reference lists look as their style lays them out, in every builder (issue 17).
 
-test-list-labels lists the bundled highlight in four styles of three kinds: ieee
+test-list-labels lists the bundled highlight in five styles of three kinds: ieee
 ("[1]" labels in a margin column), american-chemical-society ("(1)", numbered on from
-4), apa (no numbers, a hanging indent) and vancouver ("1.", which every builder prints
-by itself, unchanged).
+4), apa (no numbers, a hanging indent), vancouver ("1.", which every builder prints
+by itself, unchanged) and a style of the root's own whose label is a bold superscript.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def lists_in(app):
 @pytest.mark.sphinx("html", testroot="list-labels")
 def test_html_lists_show_the_styles_labels(app):
     app.build()
-    ieee, _apa, acs, _vancouver = lists_in(app)
+    ieee, _apa, acs, _vancouver, superscript = lists_in(app)
     items = ieee.find_all("li", recursive=False)
     assert [li.select_one(".highlight-reference-label").get_text() for li in items] == [
         "[1]", "[2]", "[3]"
@@ -49,6 +49,11 @@ def test_html_lists_show_the_styles_labels(app):
     assert acs["start"] == "4"
     assert [li.select_one("p").get_text()[: len(expected)]
             for li, expected in zip(acs.find_all("li", recursive=False), ACS, strict=True)] == ACS
+    label = superscript.select_one(".highlight-reference-label")
+    assert str(label) == (
+        '<span class="highlight-reference-label"><strong><sup>1</sup></strong></span>'
+    )
+    assert "highlight-align-margin" in superscript["class"]
 
 
 @pytest.mark.sphinx("html", testroot="list-labels")
@@ -82,7 +87,7 @@ def test_text_lists_print_the_labels(app):
     def starting(prefix: str) -> list[str]:
         return [line for line in lines if line.startswith(prefix)]
 
-    for expected in [*IEEE, *ACS, *VANCOUVER_TEXT, *APA]:
+    for expected in [*IEEE, *ACS, *VANCOUVER_TEXT, *APA, "1 Mogil JS. Qualitative"]:
         assert starting(expected), expected
     # No number of the builder's own before a label, nor before an author-date entry.
     assert not [line for line in lines if re.match(r"\s*\d+\. [\[(]", line)]
@@ -97,7 +102,10 @@ def test_latex_lists_use_the_labels_and_a_hanging_indent(app):
     assert r"\sphinxsetlistlabels{\arabic}{enumi}{enumii}{(}{)}%" in tex
     assert r"\setcounter{enumi}{3}" in tex
     assert r"\sphinxsetlistlabels{\arabic}{enumi}{enumii}{}{.}%" in tex  # vancouver
-    assert tex.count(r"\begin{enumerate}") == 3  # apa lists paragraphs, no numbers
+    # A bold superscript around the number, which sits between prefix and suffix.
+    assert (r"\sphinxsetlistlabels{\arabic}{enumi}{enumii}"
+            r"{\bfseries $^\bgroup\text{}}{\text{}\egroup$}%") in tex
+    assert tex.count(r"\begin{enumerate}") == 4  # apa lists paragraphs, no numbers
     apa = tex[tex.index("(apa)") : tex.index(r"(american\sphinxhyphen{}chemical")]
     assert r"\begin{enumerate}" not in apa and r"\item" not in apa
     entries = re.findall(r"\\hangindent=1.5em\\hangafter=1\\relax .*?\{\\frenchspacing (\w+)", apa)
