@@ -115,8 +115,8 @@ def test_latex_lists_use_the_labels_and_a_hanging_indent(app):
 
 
 @pytest.mark.parametrize("builder", ["man", "texinfo"])
-def test_man_and_texinfo_print_the_labels(make_app, rootdir, builder):
-    app = make_app(builder, srcdir=rootdir / "test-list-labels", freshenv=True)
+def test_man_and_texinfo_print_the_labels(make_app, root_copy, builder):
+    app = make_app(builder, srcdir=root_copy("list-labels"), freshenv=True)
     app.build()
     written = "".join(
         path.read_text(encoding="utf-8") for path in Path(app.outdir).iterdir()
@@ -133,10 +133,8 @@ LATEX_TOOLS = ("latexmk", "xelatex", "pdftotext")
 @pytest.mark.pdf
 @pytest.mark.skipif(any(shutil.which(tool) is None for tool in LATEX_TOOLS),
                     reason="needs latexmk, xelatex and pdftotext")
-def test_pdf_compiles_and_shows_the_labels(make_app, rootdir, tmp_path):
-    srcdir = tmp_path / "list-labels"
-    shutil.copytree(rootdir / "test-list-labels", srcdir)
-    app = make_app("latex", srcdir=srcdir, freshenv=True)
+def test_pdf_compiles_and_shows_the_labels(make_app, root_copy):
+    app = make_app("latex", srcdir=root_copy("list-labels"), freshenv=True)
     app.build()
     outdir = Path(app.outdir)
     subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
