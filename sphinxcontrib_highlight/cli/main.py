@@ -29,7 +29,7 @@ from sphinxcontrib_highlight.export import formats, markup
 from sphinxcontrib_highlight.sphinxext.config import HighlightConfig
 from sphinxcontrib_highlight.sphinxext.formatting import render_entry, rendering_problems
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
-from sphinxcontrib_highlight.styles import find_style, style_error, style_names
+from sphinxcontrib_highlight.styles import find_style, list_form_of, style_error, style_names
 from sphinxcontrib_highlight.styles.csl_style import CslStyle
 from sphinxcontrib_highlight.styles.terms import use_language
 from sphinxcontrib_highlight.warning_types import WARNING_TYPE, Warn
@@ -90,8 +90,9 @@ def _article_key(bibliography: Bibliography, wanted: str | None) -> str | None:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    """Print every entry (but the article, if asked), numbered, in the order the style's
-    bibliography gives (file order for a style that does not sort)."""
+    """Print every entry (but the article, if asked), in the order the style's
+    bibliography gives (file order for a style that does not sort), labelled as the
+    style labels its list ("1.", "[1]", or no number for an author-date style)."""
     bibliography = _load(args)
     _report(bibliography.problems, sys.stderr)
     if args.article and args.article not in bibliography:
@@ -113,7 +114,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             (entry.key, render_entry(args.style, entry, lookup=bibliography.get).text)
             for entry in entries
         ]
-    _write(markup.numbered_list(items, args.format), args.output)
+    _write(markup.reference_list(items, args.format, form=list_form_of(style)), args.output)
     return 1 if _unreadable(bibliography) else 0
 
 

@@ -3,7 +3,8 @@
 This post-transform runs at priority 5, before Sphinx's reference resolver (10), for
 every builder. It produces only standard nodes (container, rubric, paragraph,
 enumerated_list, reference, superscript), so html, latex, text, man, texinfo and epub
-all render the result, and a list stays where its directive stands.
+all render the result, and a list stays where its directive stands. How a list is laid
+out (numbers, the style's labels, none) is :mod:`.list_layout`'s.
 
 A build that writes many pages has a child resolve the later ones with this same code,
 on its own copy of each page (:func:`resolve_page`, :mod:`.prerender`); the transform
@@ -35,6 +36,7 @@ from sphinxcontrib_highlight.sphinxext.formatting import (
     rendering_problems,
     to_nodes,
 )
+from sphinxcontrib_highlight.sphinxext.list_layout import ListLayout
 from sphinxcontrib_highlight.sphinxext.nodes import (
     citation_block_placeholder,
     cite_placeholder,
@@ -44,6 +46,7 @@ from sphinxcontrib_highlight.sphinxext.nodes import (
 )
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import keep_warnings, log_kept, warn
+from sphinxcontrib_highlight.styles import find_style, list_form_of
 from sphinxcontrib_highlight.styles.terms import term
 from sphinxcontrib_highlight.warning_types import Warn
 
@@ -249,11 +252,10 @@ class ResolveHighlight(SphinxPostTransform):
             # Nothing to list (a :cited: list on a page that cites nothing): no empty list,
             # which LaTeX would reject ("missing \item").
             return []
-        enumeration = nodes.enumerated_list(
-            enumtype="arabic", prefix="", suffix=".", classes=["highlight-reference-list"]
+        layout = ListLayout(
+            list_form_of(find_style(record.style)), record.start, self.builder.format
         )
-        if record.start != 1:
-            enumeration["start"] = record.start
+        enumeration = layout.list_node()
         link_kinds = tuple(self.env.config.highlight_reference_links)
         for key, item_id, backrefs in zip(shown.keys, shown.item_ids, shown.backrefs, strict=True):
             entry = bibliography.get(key)
@@ -261,9 +263,7 @@ class ResolveHighlight(SphinxPostTransform):
                 continue
             rendered = self.formatted(record.style, entry, bibliography, location)
             # bibfiles: the HTML-only reader post-transform finds the entry from the node.
-            item = nodes.list_item(
-                "", classes=["highlight-reference"], key=key, bibfiles=record.bibfiles
-            )
+            item = layout.item_node(key=key, bibfiles=record.bibfiles)
             text = self.text_paragraph(rendered, "highlight-reference-text", key)
             if self.builder.format in ("latex", "texinfo"):
                 # LaTeX labels targets, not list items, and Texinfo anchors only targets:
@@ -281,6 +281,7 @@ class ResolveHighlight(SphinxPostTransform):
             else:
                 printed = rendered_plain(record.style, entry, self.words)
                 item += self.links_paragraph(entry, link_kinds, location_in_bib, printed)
+            layout.mark(item, record.start + len(enumeration))
             enumeration += item
         serial = record.list_id.rsplit("#", 1)[-1]
         container = nodes.container(
