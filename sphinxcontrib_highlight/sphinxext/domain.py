@@ -16,6 +16,7 @@ from sphinx.domains import Domain
 
 from sphinxcontrib_highlight import speed
 from sphinxcontrib_highlight.speed import Packed, collector_paused, unpacked
+from sphinxcontrib_highlight.sphinxext.dois import prepare_dois
 from sphinxcontrib_highlight.sphinxext.resolve import Resolution, refingerprint, resolve
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
@@ -189,7 +190,7 @@ class HighlightDomain(Domain):
 
     def _source(self, bibfiles: tuple[str, ...]) -> BibSource:
         configured = BibSource.configured(self.env.config)
-        return BibSource(bibfiles, configured.encoding, configured.article)
+        return BibSource(bibfiles, configured.encoding, configured.article, configured.doi_cache)
 
     def refresh(self) -> list[str]:
         """Resolve the whole project; return the documents whose output changed.
@@ -325,6 +326,7 @@ def on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[s
 def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Sphinx event: resolve after reading; rewrite the documents whose output changed."""
     domain: HighlightDomain = env.domains["highlight"]  # type: ignore[assignment]
+    prepare_dois(env, domain)  # before resolving: what is fetched now is numbered now
     with collector_paused():
         changed = domain.refresh()
     domain.written.update(changed)
