@@ -35,7 +35,9 @@ class Lookup:
     fetched: list[str] = field(default_factory=list)
     """The DOI keys fetched now."""
     problem: str | None = None
-    """Why the cache file could not be read or written, if it could not."""
+    """Why the cache file could not be written, if it could not. (A file that cannot be
+    read is a problem of the bibliography's supplement, :mod:`.doi_entries`, which every
+    build reports.)"""
 
 
 def look_up(dois: Iterable[str], cache: Path, resolver: str, *, fetch: bool) -> Lookup:
@@ -43,15 +45,14 @@ def look_up(dois: Iterable[str], cache: Path, resolver: str, *, fetch: bool) -> 
     ``resolver`` those it lacks when ``fetch`` is set, and writing them to it.
 
     A cache that cannot be read is not overwritten: what is fetched serves this run
-    only, and :attr:`Lookup.problem` says why, so the author's file is never replaced
-    by a smaller one.
+    only, so the author's file is never replaced by a smaller one.
     """
     lookup = Lookup()
     damaged = False
     try:
         lookup.items = read_cache(cache)
-    except CacheProblem as problem:
-        lookup.problem, damaged = str(problem), True
+    except CacheProblem:
+        damaged = True
     wanted = dict.fromkeys(key for key in map(doi_key, dois) if key is not None)
     for key in wanted:
         if key in lookup.items:

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_highlight.bibliography.csl_markup import unescape
+from sphinxcontrib_highlight.bibliography.database import BibProblem
 from sphinxcontrib_highlight.bibliography.doi_fetch import doi_key
 from sphinxcontrib_highlight.bibliography.to_csl import csl_item
+from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from pybtex.database import Entry
 
     from sphinxcontrib_highlight.bibliography.database import Bibliography
+    from sphinxcontrib_highlight.bibliography.doi_lookup import Lookup
 
 _TAG = re.compile(r"<[^<>]*>")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -54,6 +57,32 @@ def entries_with_dois(bibliography: Bibliography) -> Iterator[tuple[Entry, str]]
             yield entry, key
 
 
+def verify(bibliography: Bibliography, lookup: Lookup) -> list[BibProblem]:
+    """A problem, located at the entry, for each entry whose DOI has no metadata in
+    ``lookup`` (it does not resolve, or could not be fetched) and for each thing an entry
+    says that its DOI's metadata does not."""
+    problems = []
+    for entry, doi in entries_with_dois(bibliography):
+        path, line = bibliography.source(entry.key) or ("", None)
+        why = lookup.failures.get(doi)
+        if why:
+            problems.append(BibProblem(
+                Warn.DOI, f"entry {entry.key!r}: DOI {doi} cannot be checked: {why}", path, line
+            ))
+            continue
+        item = lookup.items.get(doi)
+        problems.extend(
+            BibProblem(
+                Warn.DOI_MISMATCH,
+                f"entry {entry.key!r}: {mismatch.what} {mismatch.entry_value!r} differs "
+                f"from its DOI's ({doi}): {mismatch.doi_value!r}",
+                path, line,
+            )
+            for mismatch in (mismatches(entry, item) if item is not None else ())
+        )
+    return problems
+
+
 def words(rich_text: str) -> str:
     """CSL rich text reduced to what a comparison should see: lower-case words without
     accents, separated by single spaces."""
@@ -70,10 +99,10 @@ def mismatches(entry: Entry, item: Mapping[str, Any]) -> list[Mismatch]:
     titles = _titles(item)
     if title and titles and words(title) not in {words(candidate) for candidate in titles}:
         found.append(Mismatch("title", _plain(title), _plain(titles[0])))
-    author = _first_family(mine)
-    theirs = _first_family(item)
-    if author and theirs and not (author & theirs):
-        found.append(Mismatch("first author", min(author), min(theirs)))
+    author, author_forms = _first_family(mine)
+    theirs, their_forms = _first_family(item)
+    if author_forms and their_forms and not (author_forms & their_forms):
+        found.append(Mismatch("first author", author, theirs))
     year = _year(mine.get("issued"))
     years = [y for y in (_year(item.get(name)) for name in _DATES) if y is not None]
     if year is not None and years and year not in years:
@@ -100,22 +129,21 @@ def _titles(item: Mapping[str, Any]) -> list[str]:
     return [title, f"{title}: {subtitle}"] if subtitle else [title]
 
 
-def _first_family(item: Mapping[str, Any]) -> set[str]:
-    """The first author's family name in words, with and without its particles (or the
-    literal name); empty if there is no author."""
+def _first_family(item: Mapping[str, Any]) -> tuple[str, set[str]]:
+    """The first author's family name as written (or the literal name), and its forms in
+    words, with and without its particles; empty if there is no author."""
     authors = item.get("author")
     if not isinstance(authors, list) or not authors or not isinstance(authors[0], dict):
-        return set()
+        return "", set()
     name = authors[0]
     if name.get("literal"):
-        return {words(_text(name["literal"]))} - {"others", ""}
-    family = words(_text(name.get("family")))
+        literal = _text(name["literal"])
+        return literal, {words(literal)} - {"others", ""}
+    family = _text(name.get("family"))
     particles = " ".join(filter(None, (
-        words(_text(name.get("dropping-particle"))),
-        words(_text(name.get("non-dropping-particle"))),
+        _text(name.get("dropping-particle")), _text(name.get("non-dropping-particle")),
     )))
-    forms = {family, f"{particles} {family}".strip()}
-    return forms - {""}
+    return family, {words(family), words(f"{particles} {family}")} - {""}
 
 
 def _year(date: Any) -> int | None:

@@ -23,7 +23,7 @@ from sphinxcontrib_highlight.bibliography.doi_fetch import (
     doi_url,
 )
 from sphinxcontrib_highlight.bibliography.doi_lookup import look_up
-from sphinxcontrib_highlight.bibliography.doi_verify import entries_with_dois, mismatches
+from sphinxcontrib_highlight.bibliography.doi_verify import entries_with_dois, verify
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import Location, warn
 from sphinxcontrib_highlight.warning_types import Warn
@@ -43,8 +43,10 @@ def prepare_dois(env: BuildEnvironment, domain: HighlightDomain) -> None:
         [BibSource.configured(config).paths, *domain.bibfile_sets()]
     ))
     cited = _cited_alone(domain, file_sets)
-    checked = _entries_to_verify(domain, file_sets) if config.highlight_verify_dois else {}
-    wanted = [*cited, *(doi for doi, _, _ in checked.values())]
+    verified = [domain.bibliography(bibfiles) for bibfiles in file_sets] \
+        if config.highlight_verify_dois else []
+    wanted = [*cited, *(doi for bibliography in verified
+                        for _, doi in entries_with_dois(bibliography))]
     if not wanted:
         return
     cache = Path(config.highlight_doi_cache)
@@ -59,20 +61,12 @@ def prepare_dois(env: BuildEnvironment, domain: HighlightDomain) -> None:
         for place in places if why else ():
             warn(f"DOI {doi} cannot be shown: {why}; the citation links to the DOI",
                  Warn.DOI, place)
-    for (path, line), (doi, entry_key, bibfiles) in checked.items():
-        where = f"{path}:{line}"
-        why = lookup.failures.get(doi)
-        if why:
-            warn(f"entry {entry_key!r}: DOI {doi} cannot be checked: {why}", Warn.DOI, where)
-            continue
-        item = lookup.items.get(doi)
-        entry = domain.bibliography(bibfiles).get(entry_key)
-        for mismatch in mismatches(entry, item) if entry is not None and item else ():
-            warn(
-                f"entry {entry_key!r}: {mismatch.what} {mismatch.entry_value!r} differs "
-                f"from its DOI's ({doi}): {mismatch.doi_value!r}",
-                Warn.DOI_MISMATCH, where,
-            )
+    reported: set[tuple[str | None, str]] = set()
+    for bibliography in verified:
+        for problem in verify(bibliography, lookup):
+            if (problem.location, problem.message) not in reported:
+                reported.add((problem.location, problem.message))
+                warn(problem.message, problem.subtype, problem.location)
 
 
 def _cited_alone(
@@ -96,21 +90,6 @@ def _cited_alone(
         if doi is not None and not any(key in bibliography for bibliography in bibliographies):
             places[doi].append(place)
     return places
-
-
-def _entries_to_verify(
-    domain: HighlightDomain, file_sets: list[tuple[str, ...]]
-) -> dict[tuple[str, int], tuple[str, str, tuple[str, ...]]]:
-    """Each entry with a DOI in the project's files, by where it is: its DOI key, its
-    key and a set of files it is read from."""
-    found: dict[tuple[str, int], tuple[str, str, tuple[str, ...]]] = {}
-    for bibfiles in file_sets:
-        bibliography = domain.bibliography(bibfiles)
-        for entry, doi in entries_with_dois(bibliography):
-            source = bibliography.source(entry.key)
-            if source is not None:
-                found.setdefault(source, (doi, entry.key, bibfiles))
-    return found
 
 
 def doi_placeholder(key: str) -> nodes.Node | None:
