@@ -25,7 +25,7 @@ from sphinxcontrib_highlight.bibliography.database import (
     load_bibliography,
 )
 from sphinxcontrib_highlight.bibliography.doi_entries import doi_file
-from sphinxcontrib_highlight.bibliography.doi_fetch import DEFAULT_RESOLVER
+from sphinxcontrib_highlight.bibliography.doi_fetch import DEFAULT_RESOLVER, doi_key
 from sphinxcontrib_highlight.bibliography.doi_lookup import look_up
 from sphinxcontrib_highlight.bibliography.doi_verify import entries_with_dois, verify
 from sphinxcontrib_highlight.cli.project import ProjectUses, find_confdir, read_project
@@ -173,6 +173,20 @@ def verify_problems(
     return problems
 
 
+def _look_up_cited_dois(project: ProjectUses, sets: list[Bibliography]) -> dict[str, str]:
+    """Fetch the DOIs the pages cite alone that no file holds and the cache lacks, as a
+    build would (``highlight_doi_fetch``); why each that has no metadata has none."""
+    if project.doi_cache is None:
+        return {}
+    alone = [key for named in project.keys for key in named.keys
+             if doi_key(key) and not any(key in bibliography for bibliography in sets)]
+    if not alone:
+        return {}
+    lookup = look_up(alone, project.doi_cache, project.doi_resolver,
+                     fetch=project.doi_fetch != "never")
+    return lookup.failures
+
+
 def check_project(
     project: ProjectUses, *, verify_dois: bool = False
 ) -> tuple[list[BibProblem], list[str]]:
@@ -197,14 +211,22 @@ def check_project(
             str(project.confdir / "conf.py"),
         ))
     every_set = list(dict.fromkeys([project.configured, *(use.paths for use in project.uses)]))
+    failures = _look_up_cited_dois(project, [load(paths) for paths in every_set])
+    if project.doi_cache is not None:
+        supplement = doi_file(project.doi_cache)  # load() now reads what was just fetched
     for named in project.keys:
         sources = [load(paths) for paths in (named.sources or every_set)]
-        problems += [
-            BibProblem(Warn.UNKNOWN_KEY, f"{named.what} key {key!r} is not in the bibliography",
-                       str(named.page), named.lineno)
-            for key in named.keys
-            if not any(key in bibliography for bibliography in sources)
-        ]
+        for key in named.keys:
+            if any(key in bibliography for bibliography in sources):
+                continue
+            why = failures.get(doi_key(key) or "")
+            problems.append(
+                BibProblem(Warn.DOI, f"DOI {key} cannot be shown: {why}",
+                           str(named.page), named.lineno)
+                if why else
+                BibProblem(Warn.UNKNOWN_KEY, f"{named.what} key {key!r} is not in the bibliography",
+                           str(named.page), named.lineno)
+            )
     for use in project.uses:
         bibliography = load(use.paths)
         files += [bibfile.path for bibfile in bibliography.files
