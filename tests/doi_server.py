@@ -80,7 +80,7 @@ class Resolver:
         resolver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 -- http.server's name
+            def do_GET(self) -> None:
                 doi = urllib.parse.unquote(self.path.lstrip("/")).lower()
                 resolver.requests[doi] += 1
                 resolver.accepts.append(self.headers.get("Accept", ""))

@@ -40,17 +40,17 @@ def test_verify_reports_at_the_entries_and_runs_offline_from_the_cache(tmp_path,
     assert first.returncode == 1, first.stderr
     lines = first.stdout.splitlines()
     assert lines == [
-        "refs.bib:17: warning: entry 'mogil2020qualitative': title 'Qualitative sex "
+        ("refs.bib:17: warning: entry 'mogil2020qualitative': title 'Qualitative sex "
         "differences in pain processing: Emerging evidence of a biased literature' differs "
         "from its DOI's (10.1038/nrn.2018.2): 'Microglia in neuropathic pain: Cellular and "
-        "molecular mechanisms and therapeutic potential' [highlight.doi_mismatch]",
-        "refs.bib:17: warning: entry 'mogil2020qualitative': first author 'Mogil' differs "
-        "from its DOI's (10.1038/nrn.2018.2): 'Inoue' [highlight.doi_mismatch]",
-        "refs.bib:17: warning: entry 'mogil2020qualitative': year '2020' differs from its "
-        "DOI's (10.1038/nrn.2018.2): '2018' [highlight.doi_mismatch]",
-        f"refs.bib:29: warning: entry 'rothhammer2018microglial': DOI {UNKNOWN} cannot be "
+        "molecular mechanisms and therapeutic potential' [highlight.doi_mismatch]"),
+        ("refs.bib:17: warning: entry 'mogil2020qualitative': first author 'Mogil' differs "
+        "from its DOI's (10.1038/nrn.2018.2): 'Inoue' [highlight.doi_mismatch]"),
+        ("refs.bib:17: warning: entry 'mogil2020qualitative': year '2020' differs from its "
+        "DOI's (10.1038/nrn.2018.2): '2018' [highlight.doi_mismatch]"),
+        (f"refs.bib:29: warning: entry 'rothhammer2018microglial': DOI {UNKNOWN} cannot be "
         f"checked: {resolver.url}/{UNKNOWN} answered 404: the resolver knows no such DOI "
-        "[highlight.doi]",
+        "[highlight.doi]"),
     ]
     assert (tmp_path / "highlight-dois.json").is_file()  # the default cache, here
     resolver.stop()

@@ -193,7 +193,7 @@ def test_the_doi_cache_is_a_supplement_not_a_listed_file(tmp_path):
     assert NRN.upper() in bibliography
     assert bibliography.key_as_written(NRN.upper()) == NRN
     assert bibliography.get(NRN).fields["journal"] == "Nature Reviews Neuroscience"
-    assert NRN not in bibliography.keys()
+    assert NRN not in bibliography.keys()  # noqa: SIM118 -- keys() is a list of keys
     assert bibliography.first_key() == "yang2023specialized"
     assert bibliography.source(NRN) == (str(path), 4)  # the line its item starts on
     assert not bibliography.problems

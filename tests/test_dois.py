@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from conftest import soup, warnings
@@ -16,6 +16,9 @@ from doi_server import BAD_JSON, SLOW, UNKNOWN, Resolver
 
 from sphinxcontrib_highlight.bibliography import doi_fetch
 from sphinxcontrib_highlight.speed import cpus as speed_cpus
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.fixture
@@ -153,17 +156,17 @@ def test_entries_are_verified_against_their_dois(make_app, root_copy, resolver):
     app = build(make_app, srcdir, resolver.url)
     found = [line.replace(str(srcdir) + "/", "") for line in doi_warnings(app)]
     assert found == [
-        "refs.bib:17: WARNING: entry 'mogil2020qualitative': title 'Qualitative sex "
+        ("refs.bib:17: WARNING: entry 'mogil2020qualitative': title 'Qualitative sex "
         "differences in pain processing: Emerging evidence of a biased literature' differs "
         "from its DOI's (10.1038/nrn.2018.2): 'Microglia in neuropathic pain: Cellular and "
-        "molecular mechanisms and therapeutic potential' [highlight.doi_mismatch]",
-        "refs.bib:17: WARNING: entry 'mogil2020qualitative': first author 'Mogil' differs "
-        "from its DOI's (10.1038/nrn.2018.2): 'Inoue' [highlight.doi_mismatch]",
-        "refs.bib:17: WARNING: entry 'mogil2020qualitative': year '2020' differs from its "
-        "DOI's (10.1038/nrn.2018.2): '2018' [highlight.doi_mismatch]",
-        f"refs.bib:29: WARNING: entry 'rothhammer2018microglial': DOI {UNKNOWN} cannot be "
+        "molecular mechanisms and therapeutic potential' [highlight.doi_mismatch]"),
+        ("refs.bib:17: WARNING: entry 'mogil2020qualitative': first author 'Mogil' differs "
+        "from its DOI's (10.1038/nrn.2018.2): 'Inoue' [highlight.doi_mismatch]"),
+        ("refs.bib:17: WARNING: entry 'mogil2020qualitative': year '2020' differs from its "
+        "DOI's (10.1038/nrn.2018.2): '2018' [highlight.doi_mismatch]"),
+        (f"refs.bib:29: WARNING: entry 'rothhammer2018microglial': DOI {UNKNOWN} cannot be "
         f"checked: {resolver.url}/{UNKNOWN} answered 404: the resolver knows no such DOI "
-        "[highlight.doi]",
+        "[highlight.doi]"),
     ]
     assert dict(resolver.requests) == {"10.1038/nrn.2018.2": 1, UNKNOWN: 1}
     assert set(json.loads((srcdir / "highlight-dois.json").read_text())["items"]) == {

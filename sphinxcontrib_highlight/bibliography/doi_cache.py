@@ -28,9 +28,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 #: The layout of the file; a file of another format is reported, not guessed at.
 FORMAT = 1
@@ -66,7 +68,7 @@ _KEPT = frozenset({
 })
 
 
-class CacheProblem(Exception):
+class CacheProblem(Exception):  # noqa: N818 -- reported as a problem, as BibProblem is
     """The cache file exists but cannot be used; the message names it and says why."""
 
 

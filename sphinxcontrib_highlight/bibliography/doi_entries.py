@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_highlight.bibliography.database import BibProblem, MadeFile
@@ -21,6 +20,8 @@ from sphinxcontrib_highlight.bibliography.from_csl import csl_entry
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pybtex.database import Entry
 
 #: Where :func:`.doi_cache.cache_text` starts an item: four spaces, the key, ``: {``.

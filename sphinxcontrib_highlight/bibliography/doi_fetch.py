@@ -18,7 +18,6 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -92,7 +91,7 @@ def _get(request: urllib.request.Request) -> bytes:
     """The body of the answer; :class:`_MayPass` or :class:`FetchError` if there is none."""
     url = request.full_url
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             return bytes(response.read())
     except urllib.error.HTTPError as error:
         if error.code == 404:
@@ -100,10 +99,10 @@ def _get(request: urllib.request.Request) -> bytes:
         if error.code == 429 or error.code >= 500:
             raise _MayPass(f"{url} answered HTTP {error.code}") from None
         raise FetchError(f"{url} answered HTTP {error.code}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise _MayPass(f"{url} did not answer within {TIMEOUT:g} s") from None
     except urllib.error.URLError as error:
-        if isinstance(error.reason, (TimeoutError, socket.timeout)):
+        if isinstance(error.reason, TimeoutError):
             raise _MayPass(f"{url} did not answer within {TIMEOUT:g} s") from None
         raise _MayPass(f"{url} could not be reached: {error.reason}") from None
     except (OSError, http.client.HTTPException) as error:  # a connection cut short

@@ -81,9 +81,10 @@ def _cited_alone(
         named.extend((key, (cite.docname, cite.lineno)) for key in cite.keys)
     for record in domain.records("lists"):
         named.extend((key, (record.docname, record.lineno)) for key in record.keys)
-    for block in domain.records("blocks"):
-        if block.key:
-            named.append((block.key, (block.docname, block.lineno)))
+    named.extend(
+        (block.key, (block.docname, block.lineno))
+        for block in domain.records("blocks") if block.key
+    )
     bibliographies = [domain.bibliography(bibfiles) for bibfiles in file_sets]
     for key, place in named:
         doi = doi_key(key)
