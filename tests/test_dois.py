@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 from conftest import soup, warnings
@@ -16,9 +16,6 @@ from doi_server import BAD_JSON, SLOW, UNKNOWN, Resolver
 
 from sphinxcontrib_highlight.bibliography import doi_fetch
 from sphinxcontrib_highlight.speed import cpus as speed_cpus
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 @pytest.fixture
@@ -76,6 +73,16 @@ def test_dois_cited_alone_are_fetched_once_with_j2(make_app, root_copy, resolver
     second = soup(app, "second").select("span.highlight-cite")
     assert [cite.get_text() for cite in second] == ["[1]", "[4]"]
 
+    # Zotero's metadata and the downloads carry the DOI entries like any other.
+    coins = [span["title"] for span in page.select("span.Z3988")]
+    assert sum("rft_id=info:doi/10.1038/nrn.2018.2" in title for title in coins) == 1
+    [csl_json] = Path(app.outdir).glob("_downloads/highlight/*/*-references.csl.json")
+    listed = json.loads(csl_json.read_text(encoding="utf-8"))
+    assert [item["id"] for item in listed] == [
+        "10.1038/nrn.2018.2", "10.1152/physrev.00045.2019", "kohno2022spinal",
+        "10.1038/s41583-020-0310-6",
+    ]
+
     [warning] = doi_warnings(app)
     assert re.search(r"index\.rst:10: WARNING: DOI 10\.1038/s41586-018-0119-x cannot be "
                      r"shown: .* answered 404.*\[highlight\.doi\]$", warning), warning
@@ -88,6 +95,34 @@ def test_dois_cited_alone_are_fetched_once_with_j2(make_app, root_copy, resolver
     ]
     assert "indexed" not in data["items"]["10.1038/nrn.2018.2"]  # only CSL variables kept
     assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_an_incremental_build_fetches_a_new_doi_and_renumbers(make_app, root_copy, resolver):
+    """A DOI cited for the first time on one edited page is fetched in that build, and
+    the unchanged page whose project-wide list now shows it is written again."""
+    srcdir = root_copy("doi")
+    second = srcdir / "second.rst"
+    cited = "another :hcite:`10.1038/s41583-020-0310-6`."
+    second.write_text(second.read_text(encoding="utf-8").replace(cited, "no other."),
+                      encoding="utf-8")
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_doi_resolver": resolver.url})
+    app.build()
+    assert len(soup(app).select("ol.highlight-reference-list > li")) == 3
+    assert "10.1038/s41583-020-0310-6" not in resolver.requests
+
+    second.write_text(second.read_text(encoding="utf-8").replace("no other.", cited),
+                      encoding="utf-8")
+    again = make_app("html", srcdir=srcdir,
+                     confoverrides={"highlight_doi_resolver": resolver.url})
+    again.build()
+    assert resolver.requests["10.1038/s41583-020-0310-6"] == 1
+    items = soup(again).select("ol.highlight-reference-list > li")  # index.rst unchanged
+    assert len(items) == 4
+    assert items[-1].select_one(".highlight-reference-text").get_text().startswith("Mogil JS.")
+    assert [cite.get_text() for cite in soup(again, "second").select("span.highlight-cite")] == [
+        "[1]", "[4]",
+    ]
 
 
 def test_a_filled_cache_builds_offline(make_app, root_copy, resolver):
