@@ -74,22 +74,22 @@ def _cited_alone(
 ) -> dict[str, list[Location]]:
     """The DOIs that citations, lists and blocks name and that no file or cached item
     holds, each with the places that name it."""
-    places: dict[str, list[Location]] = defaultdict(list)
-    named: list[tuple[str, Location]] = []
     # Sphinx prints a (docname, line) location as the document's file and line.
-    for cite in domain.records("cites"):
-        named.extend((key, (cite.docname, cite.lineno)) for key in cite.keys)
+    named = [(key, (docname, lineno)) for key, docname, lineno in domain.cited_dois()]
     for record in domain.records("lists"):
         named.extend((key, (record.docname, record.lineno)) for key in record.keys)
     named.extend(
         (block.key, (block.docname, block.lineno))
         for block in domain.records("blocks") if block.key
     )
+    named = [(key, place) for key, place in named if doi_key(key) is not None]
+    if not named:
+        return {}  # a project that cites no DOI loads nothing here
+    places: dict[str, list[Location]] = defaultdict(list)
     bibliographies = [domain.bibliography(bibfiles) for bibfiles in file_sets]
     for key, place in named:
-        doi = doi_key(key)
-        if doi is not None and not any(key in bibliography for bibliography in bibliographies):
-            places[doi].append(place)
+        if not any(key in bibliography for bibliography in bibliographies):
+            places[doi_key(key) or key].append(place)
     return places
 
 

@@ -63,8 +63,11 @@ class BibSource:
         )
 
     def load(self) -> Bibliography:
-        """The parsed files (cached while they do not change), and the DOI cache."""
-        supplement = doi_file(Path(self.doi_cache)) if self.doi_cache else None
+        """The parsed files (cached while they do not change), and the DOI cache after
+        them if there is one (a project that cites no DOI has none, and its
+        bibliographies are its files alone)."""
+        cache = Path(self.doi_cache) if self.doi_cache else None
+        supplement = doi_file(cache) if cache is not None and cache.exists() else None
         return load_bibliography([Path(path) for path in self.paths], self.encoding, supplement)
 
     def article_key(self, bibliography: Bibliography) -> str | None:
