@@ -11,8 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from doi_server import UNKNOWN, Resolver
+from doi_server import UNKNOWN
 
 ROOT = Path(__file__).parent / "roots" / "test-doi-verify"
 
@@ -23,12 +22,6 @@ def check(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True, text=True, encoding="utf-8", cwd=cwd, check=False, timeout=120,
     )
 
-
-@pytest.fixture
-def resolver():
-    server = Resolver()
-    yield server
-    server.stop()
 
 
 def test_verify_reports_at_the_entries_and_runs_offline_from_the_cache(tmp_path, resolver):

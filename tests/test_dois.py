@@ -10,22 +10,11 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from conftest import soup, warnings
-from doi_server import BAD_JSON, SLOW, UNKNOWN, Resolver
+from doi_server import BAD_JSON, SLOW, UNKNOWN
 
 from sphinxcontrib_highlight.bibliography import doi_fetch
 from sphinxcontrib_highlight.speed import cpus as speed_cpus
-
-
-@pytest.fixture
-def resolver(monkeypatch):
-    """The local resolver; a client gives up on it after a fraction of a second."""
-    monkeypatch.setattr(doi_fetch, "TIMEOUT", 0.5)
-    monkeypatch.setattr(doi_fetch, "PAUSE", 0.0)
-    server = Resolver()
-    yield server
-    server.stop()
 
 
 def build(make_app, srcdir: Path, resolver_url: str, parallel: int = 1, **overrides):
