@@ -188,3 +188,28 @@ def test_the_doi_cache_is_a_supplement_not_a_listed_file(tmp_path):
     assert bibliography.first_key() == "yang2023specialized"
     assert bibliography.source(NRN) == (str(path), 4)  # the line its item starts on
     assert not bibliography.problems
+
+
+def test_a_cache_that_cannot_be_written_is_a_problem_not_an_error(tmp_path, resolver):
+    """Fetched items still serve the run; the problem says which file and why."""
+    from sphinxcontrib_highlight.bibliography.doi_lookup import look_up
+
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    cache = tmp_path / "a-file" / "dois.json"
+    lookup = look_up([NRN], cache, resolver.url, fetch=True)
+    assert lookup.fetched == [NRN] and NRN in lookup.items
+    assert lookup.problem is not None and f"the DOI cache {cache} cannot be written" in lookup.problem
+
+
+def test_look_up_asks_only_for_what_the_cache_lacks(tmp_path, resolver):
+    from sphinxcontrib_highlight.bibliography.doi_lookup import look_up
+
+    cache = tmp_path / "dois.json"
+    first = look_up([NRN, f"doi:{NRN.upper()}", UNKNOWN], cache, resolver.url, fetch=True)
+    assert first.fetched == [NRN] and set(first.failures) == {UNKNOWN}
+    again = look_up([NRN], cache, resolver.url, fetch=True)
+    assert again.fetched == [] and again.items[NRN] == first.items[NRN]
+    assert resolver.requests[NRN] == 1
+    off = look_up([UNKNOWN], cache, resolver.url, fetch=False)
+    assert off.failures == {UNKNOWN: "not in the DOI cache dois.json, and fetching is off"}
+    assert resolver.requests[UNKNOWN] == 1

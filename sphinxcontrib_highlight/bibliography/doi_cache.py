@@ -89,7 +89,7 @@ def read_cache(path: Path) -> dict[str, dict[str, Any]]:
     """
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no file there: writing will say why
         return {}
     except (OSError, UnicodeDecodeError) as error:
         raise CacheProblem(f"the DOI cache {path} cannot be read: {error}") from None

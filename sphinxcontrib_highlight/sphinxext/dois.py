@@ -55,7 +55,7 @@ def prepare_dois(env: BuildEnvironment, domain: HighlightDomain) -> None:
         fetch=config.highlight_doi_fetch != "never",
     )
     if lookup.problem:
-        warn(lookup.problem, Warn.DOI, None, once=True)
+        warn(lookup.problem, Warn.DOI, str(cache), once=True)
     for doi, places in cited.items():
         why = lookup.failures.get(doi)
         for place in places if why else ():
