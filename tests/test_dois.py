@@ -29,8 +29,8 @@ def doi_warnings(app) -> list[str]:
 
 
 def test_dois_cited_alone_are_fetched_once_with_j2(make_app, root_copy, resolver, monkeypatch):
-    """A -j 2 build fetches each DOI once (also one cited twice, in two forms, on two
-    pages), numbers and lists them like entries, keeps them in a sorted cache, and shows
+    """A -j 2 build fetches each DOI once (also one cited, shown and listed, in three
+    forms, on three pages), numbers and lists them like entries, keeps them in a sorted cache, and shows
     a DOI the resolver does not know as a link, with a located warning."""
     monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: 2)
     srcdir = root_copy("doi")
@@ -62,18 +62,27 @@ def test_dois_cited_alone_are_fetched_once_with_j2(make_app, root_copy, resolver
     second = soup(app, "second").select("span.highlight-cite")
     assert [cite.get_text() for cite in second] == ["[1]", "[4]"]
 
+    # A citation block and a list of keys take a DOI too, in any form.
+    third = soup(app, "third")
+    assert third.select_one(".highlight-citation-text").get_text() == (
+        "Finnerup, N.B., Kuner, R. & Jensen, T.S. Neuropathic pain: From mechanisms to "
+        "treatment. Physiological Reviews 101, 259–301 (2021)."
+    )
+    assert [item.select_one(".highlight-reference-text").get_text()[:16]
+            for item in third.select("ol.highlight-reference-list > li")] == ["Inoue K, Tsuda M"]
+
     # Zotero's metadata and the downloads carry the DOI entries like any other.
     coins = [span["title"] for span in page.select("span.Z3988")]
     assert sum("rft_id=info:doi/10.1038/nrn.2018.2" in title for title in coins) == 1
-    [csl_json] = Path(app.outdir).glob("_downloads/highlight/*/*-references.csl.json")
-    listed = json.loads(csl_json.read_text(encoding="utf-8"))
+    csl_json = page.select_one("a[href$='-references.csl.json']")["href"]
+    listed = json.loads((Path(app.outdir) / csl_json).read_text(encoding="utf-8"))
     assert [item["id"] for item in listed] == [
         "10.1038/nrn.2018.2", "10.1152/physrev.00045.2019", "kohno2022spinal",
         "10.1038/s41583-020-0310-6",
     ]
 
     [warning] = doi_warnings(app)
-    assert re.search(r"index\.rst:10: WARNING: DOI 10\.1038/s41586-018-0119-x cannot be "
+    assert re.search(r"index\.rst:11: WARNING: DOI 10\.1038/s41586-018-0119-x cannot be "
                      r"shown: .* answered 404.*\[highlight\.doi\]$", warning), warning
 
     cache = srcdir / "highlight-dois.json"
@@ -126,7 +135,7 @@ def test_a_filled_cache_builds_offline(make_app, root_copy, resolver):
     assert sum(resolver.requests.values()) == asked  # no request at all
     assert {name: str(soup(again, name).select_one("div.body")) for name in pages} == pages
     [warning] = doi_warnings(again)
-    assert "index.rst:10" in warning and "not in the DOI cache highlight-dois.json, and fetching is off" in warning
+    assert "index.rst:11" in warning and "not in the DOI cache highlight-dois.json, and fetching is off" in warning
 
     resolver.stop()
     offline = build(make_app, srcdir, resolver.url)
