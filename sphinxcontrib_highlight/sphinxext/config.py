@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.config import ENUM
 
 from sphinxcontrib_highlight import speed
+from sphinxcontrib_highlight.bibliography.doi_fetch import DEFAULT_RESOLVER
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
 from sphinxcontrib_highlight.styles import BUILT_IN, find_style, pybtex_style_names, style_error
 from sphinxcontrib_highlight.styles.csl.locale import locale_error
@@ -33,6 +34,9 @@ CITE_FORMATS = ("brackets", "superscript", "parentheses")
 
 #: Reference links a list item can carry (the configured ones show in the order given).
 LINK_KINDS = ("doi", "pubmed", "scholar")
+
+#: What ``highlight_doi_fetch`` allows: fetching what the cache lacks, or no network.
+DOI_FETCH = ("missing", "never")
 
 Validator = Callable[[Any], Any]
 """Takes a raw config value; returns it normalised or raises ``ValueError`` saying why."""
@@ -84,6 +88,13 @@ def csl_path(name: str, base: Path) -> str:
     if not name.endswith(".csl") or Path(name).is_absolute():
         return name
     return str((base / name).resolve())
+
+
+def _http_url(value: Any) -> str:
+    url = _string(value)
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("expected an http(s) URL")
+    return url.rstrip("/")
 
 
 def _flag(value: object) -> bool:
@@ -226,6 +237,45 @@ class HighlightConfig:
         "for none.",
         rebuild="env",
     )
+    doi_cache: str = _option(
+        "highlight-dois.json",
+        frozenset({str}),
+        "The DOI cache: the metadata of each DOI cited alone (or checked by "
+        "``highlight_verify_dois``), fetched once, relative to the configuration "
+        "directory. Commit it, so that later builds and CI run offline and alike.",
+        _string,
+        lambda: "the path of a JSON file, relative to the configuration directory.",
+        rebuild="",
+    )
+    doi_fetch: str = _option(
+        "missing",
+        ENUM(*DOI_FETCH),
+        "Whether a build fetches the metadata of a DOI its cache lacks: ``missing`` "
+        "fetches it from ``highlight_doi_resolver`` and adds it to the cache; ``never`` "
+        "uses no network (for CI: a DOI missing from the committed cache is a warning).",
+        _one_of(DOI_FETCH),
+        lambda: f"one of {literals(DOI_FETCH)}.",
+        rebuild="",
+    )
+    doi_resolver: str = _option(
+        DEFAULT_RESOLVER,
+        frozenset({str}),
+        "The base URL DOIs are fetched from, by content negotiation (CSL-JSON): "
+        "``<resolver>/<DOI>``.",
+        _http_url,
+        lambda: "an http(s) URL.",
+        rebuild="",
+    )
+    verify_dois: bool = _option(
+        False,
+        frozenset({bool}),
+        "Whether a build compares each entry that has a ``doi`` with the metadata its "
+        "DOI resolves to (through the DOI cache) and warns, at the entry, about a DOI that "
+        "does not resolve, or a title, first author or year that differs.",
+        _flag,
+        lambda: "``True`` or ``False``.",
+        rebuild="",
+    )
     speedups: bool = _option(
         True,
         frozenset({bool}),
@@ -290,6 +340,7 @@ def validate(app: Sphinx, config: Config) -> None:
     config.highlight_bibfiles = tuple(
         str((Path(app.confdir) / path).resolve()) for path in config.highlight_bibfiles
     )
+    config.highlight_doi_cache = str((Path(app.confdir) / config.highlight_doi_cache).resolve())
 
 
 def _where_set(conf_py: Path, name: str) -> str | None:

@@ -29,6 +29,7 @@ from sphinxcontrib_highlight.speed import (
     prerenderer_for,
     signature,
 )
+from sphinxcontrib_highlight.sphinxext.dois import doi_placeholder
 from sphinxcontrib_highlight.sphinxext.formatting import (
     plain,
     render_entry,
@@ -388,8 +389,8 @@ class ResolveHighlight(SphinxPostTransform):
             if index:  # a group of two is a range: first and last
                 parts.append(nodes.Text("–"))
             if target is None:
-                self.unresolved(key, location)
-                parts.append(nodes.Text("?"))
+                placeholder = self.unresolved(key, location)
+                parts.append(placeholder or nodes.Text("?"))
                 continue
             entry = self.domain.bibliography(target.bibfiles).get(target.key)
             title = (
@@ -400,13 +401,18 @@ class ResolveHighlight(SphinxPostTransform):
             parts.append(self.refnode(target, nodes.Text(number), title))
         return parts
 
-    def unresolved(self, key: str, location: nodes.Node) -> None:
+    def unresolved(self, key: str, location: nodes.Node) -> nodes.Node | None:
+        """Warn about a key that points nowhere; a DOI that has no metadata (warned
+        about when it was looked up, see :mod:`.dois`) shows as a link instead of ``?``."""
         configured = BibSource.configured(self.env.config).paths
         if key in self.domain.bibliography(configured):
             warn(f":hcite: key {key!r} is in no reference list of the project",
                  Warn.UNLISTED_KEY, location)
-        else:
+            return None
+        placeholder = doi_placeholder(key)
+        if placeholder is None:
             warn(f":hcite: key {key!r} is not in the bibliography", Warn.UNKNOWN_KEY, location)
+        return placeholder
 
 
 def _evenly_spaced_in_latex(children: Sequence[nodes.Node]) -> list[nodes.Node]:
