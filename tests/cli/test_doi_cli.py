@@ -13,7 +13,7 @@ from pathlib import Path
 
 from doi_server import UNKNOWN
 
-ROOT = Path(__file__).parent / "roots" / "test-doi-verify"
+ROOT = Path(__file__).parents[1] / "roots" / "test-doi-verify"
 
 
 def check(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
