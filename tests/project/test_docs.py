@@ -86,11 +86,10 @@ def test_the_configuration_page_is_generated():
     assert ".. confval::" not in page
 
 
-def test_the_warnings_table_says_when_each_warning_comes(tmp_path):
+def test_the_warnings_table_says_when_each_warning_comes(make_app, tmp_path):
     """The table read the docstrings of a module that no longer holds the subtypes, and
     printed an empty "When" for every one."""
     from bs4 import BeautifulSoup
-    from sphinx.application import Sphinx
 
     from sphinxcontrib_highlight.warning_types import Warn
 
@@ -101,10 +100,11 @@ def test_the_warnings_table_says_when_each_warning_comes(tmp_path):
         'extensions = ["_ext.reference_tables"]\n'
     )
     (srcdir / "index.rst").write_text("Warnings\n========\n\n.. highlight-warnings-table::\n")
-    app = Sphinx(srcdir, srcdir, tmp_path / "out", tmp_path / "doctrees", "html",
-                 status=None, warning=None, freshenv=True)
+    # Sphinx's testing app, which undoes what the build registers in docutils: the
+    # builds of later tests see no node or directive registered twice.
+    app = make_app("html", srcdir=srcdir, freshenv=True)
     app.build()
-    page = BeautifulSoup((tmp_path / "out" / "index.html").read_text("utf-8"), "html.parser")
+    page = BeautifulSoup((app.outdir / "index.html").read_text("utf-8"), "html.parser")
     rows = [[cell.get_text(" ", strip=True) for cell in row.select("td")]
             for row in page.select("tbody tr")]
     assert [name for name, _ in rows] == [f"highlight.{member.value}" for member in Warn]
