@@ -286,6 +286,8 @@ _RIS_TYPES = {
     "online": "ELEC",
     # RIS has no preprint type; "unpublished work" is the nearest.
     "preprint": "UNPB",
+    "software": "COMP",
+    "dataset": "DATA",
 }
 
 
