@@ -51,6 +51,13 @@ def _optional_string(value: Any) -> str | None:
     raise ValueError("expected a string or None")
 
 
+def _cff_path(value: Any) -> str | None:
+    path = _optional_string(value)
+    if path is not None and not path.lower().endswith(".cff"):
+        raise ValueError("expected the path of a .cff file, such as '../CITATION.cff'")
+    return path
+
+
 def _string(value: Any) -> str:
     if isinstance(value, str) and value:
         return value
@@ -159,6 +166,16 @@ class HighlightConfig:
         "``highlight-references`` leaves out. None: the first entry of the first file.",
         _optional_string,
         lambda: "a key of the configured files, or ``None``.",
+    )
+    citation_cff: str | None = _option(
+        None,
+        frozenset({str, type(None)}),
+        "A software project's ``CITATION.cff``, relative to the configuration directory "
+        "(``\"../CITATION.cff\"``): ``highlight-citation`` with no ``:bibfile:`` shows "
+        "*Cite this software* from it (its ``preferred-citation``, else the software "
+        "itself). None: the citation block reads ``highlight_bibfiles``.",
+        _cff_path,
+        lambda: "the path of a ``.cff`` file, or ``None``.",
     )
     reference_style: str = _option(
         "neurosci-bull",
@@ -280,6 +297,10 @@ def validate(app: Sphinx, config: Config) -> None:
     config.highlight_bibfiles = tuple(
         str((Path(app.confdir) / path).resolve()) for path in config.highlight_bibfiles
     )
+    if config.highlight_citation_cff:
+        config.highlight_citation_cff = str(
+            (Path(app.confdir) / config.highlight_citation_cff).resolve()
+        )
 
 
 def _where_set(conf_py: Path, name: str) -> str | None:
