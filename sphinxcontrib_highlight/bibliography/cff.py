@@ -240,14 +240,15 @@ def _list(value: object) -> list[Any]:
 
 
 def _with_ids(located: list[LocatedItem]) -> list[LocatedItem]:
-    """Each item with an id to cite it by: the software by its title (``my-tool``), a
+    """Each item with an id to cite it by: the software by its name (``my-tool``), a
     work by its first author's family name and year (``druskat2021``), with ``a``,
     ``b``... after an id already taken."""
     taken: set[str] = set()
     identified = []
     for index, (item, line) in enumerate(located):
         software = index == 0 and item["type"] in ("software", "dataset")
-        base = _slug(item.get("title", "")) if software else _author_year(item)
+        # A software title's part before a colon is its name: "PyMUSAS: Python ...".
+        base = _slug(item.get("title", "").split(":")[0]) if software else _author_year(item)
         base = base or _slug(item.get("title", "")) or f"reference-{index}"
         key, suffix = base, 0
         while key in taken:
@@ -295,19 +296,42 @@ _REPORTED = 20
 
 def schema_problems(data: dict[str, Any]) -> list[tuple[list[str | int], str]]:
     """Where the data breaks the CFF 1.2.0 schema (a path of keys and indexes), and how."""
-    errors = sorted(_validator().iter_errors(data), key=lambda error: list(map(str, error.absolute_path)))
-    return [(list(error.absolute_path), _message(error)) for error in errors[:_REPORTED]]
+    errors = sorted(
+        (_specific(error) for error in _validator().iter_errors(data)),
+        key=lambda error: list(map(str, error.absolute_path)),
+    )
+    return [(_where(error), _message(error)) for error in errors[:_REPORTED]]
+
+
+def _specific(error: ValidationError) -> ValidationError:
+    """For a value that matches none of a choice's schemas (an author that is neither a
+    person nor an entity), the first reason of the schema it came closest to: the one
+    it breaks in the fewest ways."""
+    if not error.context:
+        return error
+    branches: dict[object, list[ValidationError]] = {}
+    for reason in error.context:
+        branches.setdefault(reason.relative_schema_path[0], []).append(reason)
+    closest = min(branches.values(), key=len)
+    return _specific(closest[0])
+
+
+def _where(error: ValidationError) -> list[str | int]:
+    """The path of the value that breaks the schema: for a key the schema does not
+    allow, that key's own (the error names the mapping that holds it)."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        unexpected = [key for key in error.instance if key not in allowed]
+        if unexpected:
+            path.append(str(unexpected[0]))
+    return path
 
 
 def _message(error: ValidationError) -> str:
-    """The violation in a line: the most specific of a choice's reasons (an author that
-    is neither a person nor an entity says what is wrong as a person), after the path."""
-    from jsonschema.exceptions import best_match
-
-    specific = best_match(error.context) if error.context else None
-    chosen = specific or error
+    """The violation in a line, after the path of the value."""
     where = "/".join(str(step) for step in error.absolute_path) or "the file"
-    text = chosen.message
+    text = error.message
     if len(text) > 160:
         text = text[:157] + "..."
     return f"CITATION.cff does not follow the CFF 1.2.0 schema at {where}: {text}"

@@ -128,18 +128,12 @@ _CLOSING = frozenset({"</i>", "</b>", "</sup>", "</sub>", "</span>"})
 _MARKUP = re.compile(
     "|".join(re.escape(tag) for tag in [*_OPENING, *_CLOSING]), flags=re.IGNORECASE
 )
-#: The characters LaTeX reads as commands or grouping, as commands that print them.
-#: (``&``, ``%``, ``#`` and ``_`` stay: BibTeX values read here take them literally,
-#: and the BibTeX writer escapes them.)
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
-    "$": r"\$",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_SPECIAL = re.compile(r"[\\{}$~^]")
+#: The characters of plain text that a BibTeX value would read as LaTeX, as commands
+#: that print them. (``&``, ``%``, ``#``, ``_`` and a lone ``$`` stay: BibTeX values are
+#: read here with them taken literally, and the BibTeX writer escapes them. Braces in
+#: plain text, rare in titles, are read as case protection and so not printed.)
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}"}
+_SPECIAL = re.compile(r"[\\~]")
 
 
 def entry_of(item: Item) -> CslEntry:

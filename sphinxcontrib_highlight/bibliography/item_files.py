@@ -113,4 +113,10 @@ def read_item_file(raw: bytes, path: Path, name: str) -> ItemFile:
             " the file is read with them replaced", name, raw.count(b"\n", 0, error.start) + 1,
         ))
     located, found = READERS[path.suffix.lower()](text, name)
-    return item_file(name, located, [*problems, *found], content)
+    made = item_file(name, located, [*problems, *found], content)
+    if path.suffix.lower() == cff.SUFFIX and made.first:
+        # A citation block from a CITATION.cff offers the file itself for download, so
+        # its first item's page changes with any part of the file.
+        first = made.first.lower()
+        made.digests = {**made.digests, first: f"{made.digests[first]}+{content}"}
+    return made
