@@ -268,7 +268,7 @@ def test_invalid_cff_is_located_and_the_rest_renders(make_app, root_copy):
     assert (f"software.cff:{alias}: WARNING: CITATION.cff does not follow the CFF 1.2.0 schema"
             " at authors/1/alias: ") in found  # jsonschema's wording varies by version
     assert (f"software.cff:{licence}: WARNING: CITATION.cff does not follow the CFF 1.2.0 schema at"
-            " the file: Additional properties are not allowed ('licence' was unexpected)"
+            " licence: Additional properties are not allowed ('licence' was unexpected)"
             " [highlight.cff]") in found
     assert "Moore, A. & Rayson, P. PyMUSAS" in body_text(app, "software")
 
@@ -372,3 +372,20 @@ def test_check_validates_each_format(tmp_path):
                                " 1.2.0 schema at authors:") for line in lines)
     good = run("check", str(ROOTS / "test-csl-json" / "refs.json"))
     assert good.returncode == 0, good.stdout
+
+
+def test_check_reads_a_projects_cff_files(root_copy):
+    """``check`` of a project finds the CITATION.cff of highlight_citation_cff and of a
+    ``:cff:`` option, as the build reads them."""
+    srcdir = root_copy("cff")
+    edit(srcdir / "CITATION.cff", "version: 1.1.0", "version: 1.1.0\nlicence: CC-BY-4.0")
+    edit(srcdir / "software.cff", "version: 0.1.0", "version: 0.1.0\nlicence: Apache-2.0")
+    result = run("check", "--conf", str(srcdir))
+    assert result.returncode == 1
+    reported = {line.split(": warning: ")[0] for line in result.stdout.splitlines()}
+    cff_lines = (srcdir / "CITATION.cff").read_text("utf-8").splitlines()
+    software_lines = (srcdir / "software.cff").read_text("utf-8").splitlines()
+    assert reported == {
+        f"{srcdir / 'CITATION.cff'}:{cff_lines.index('licence: CC-BY-4.0') + 1}",
+        f"{srcdir / 'software.cff'}:{software_lines.index('licence: Apache-2.0') + 1}",
+    }

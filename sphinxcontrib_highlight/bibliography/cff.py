@@ -300,7 +300,7 @@ def schema_problems(data: dict[str, Any]) -> list[tuple[list[str | int], str]]:
         (_specific(error) for error in _validator().iter_errors(data)),
         key=lambda error: list(map(str, error.absolute_path)),
     )
-    return [(_where(error), _message(error)) for error in errors[:_REPORTED]]
+    return [(_where(error), _message(error, _where(error))) for error in errors[:_REPORTED]]
 
 
 def _specific(error: ValidationError) -> ValidationError:
@@ -328,9 +328,9 @@ def _where(error: ValidationError) -> list[str | int]:
     return path
 
 
-def _message(error: ValidationError) -> str:
+def _message(error: ValidationError, path: list[str | int]) -> str:
     """The violation in a line, after the path of the value."""
-    where = "/".join(str(step) for step in error.absolute_path) or "the file"
+    where = "/".join(str(step) for step in path) or "the top level"
     text = error.message
     if len(text) > 160:
         text = text[:157] + "..."
