@@ -4,6 +4,7 @@ metadata, incremental builds, the command line, and with bad input."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -389,3 +390,28 @@ def test_check_reads_a_projects_cff_files(root_copy):
         f"{srcdir / 'CITATION.cff'}:{cff_lines.index('licence: CC-BY-4.0') + 1}",
         f"{srcdir / 'software.cff'}:{software_lines.index('licence: Apache-2.0') + 1}",
     }
+
+
+def test_ris_files_are_read_record_by_record(tmp_path):
+    """The RIS the downloads hold reads back as the items they were written from (but
+    ``and others``, which RIS cannot say); a record is located at its ``TY`` line."""
+    ris = tmp_path / "refs.ris"
+    ris.write_text(formats.to_ris(bundled_entries()), encoding="utf-8")
+    read = load_bibliography([ris], "utf-8")
+    assert read.problems == ()
+    original = [csl_item(entry) for entry in bundled_entries()]
+    again = [csl_item(entry) for entry in read.entries.values()]
+    assert [item["id"] for item in again] == [item["id"] for item in original]
+    for before, after in zip(original, again, strict=True):
+        for variable in ("title", "volume", "page", "DOI", "PMID", "issued", "type"):
+            assert after.get(variable) == _plain(before.get(variable)), (before["id"], variable)
+    lines = ris.read_text("utf-8").splitlines()
+    assert read.source("finnerup2021neuropathic") == (
+        str(ris), lines.index("ID  - finnerup2021neuropathic"))  # the TY line above it
+
+
+def _plain(value):
+    """A variable as RIS carries it: text without CSL's markup."""
+    if isinstance(value, str):
+        return re.sub(r"<[^>]+>", "", value)
+    return value

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import functools
 import json
-import re
-import unicodedata
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_highlight.bibliography import yaml_text
-from sphinxcontrib_highlight.bibliography.csl_files import LocatedItem
+from sphinxcontrib_highlight.bibliography.csl_files import (
+    LocatedItem,
+    author_year_id,
+    slug,
+    unused,
+)
 from sphinxcontrib_highlight.bibliography.database import BibProblem
 from sphinxcontrib_highlight.warning_types import Warn
 
@@ -248,34 +251,10 @@ def _with_ids(located: list[LocatedItem]) -> list[LocatedItem]:
     for index, (item, line) in enumerate(located):
         software = index == 0 and item["type"] in ("software", "dataset")
         # A software title's part before a colon is its name: "PyMUSAS: Python ...".
-        base = _slug(item.get("title", "").split(":")[0]) if software else _author_year(item)
-        base = base or _slug(item.get("title", "")) or f"reference-{index}"
-        key, suffix = base, 0
-        while key in taken:
-            key = base + chr(ord("a") + suffix % 26) + ("" if suffix < 26 else str(suffix // 26))
-            suffix += 1
-        taken.add(key)
+        base = slug(item.get("title", "").split(":")[0]) if software else author_year_id(item)
+        key = unused(base or slug(item.get("title", "")) or f"reference-{index}", taken)
         identified.append(LocatedItem({"id": key, **item}, line))
     return identified
-
-
-def _author_year(item: Item) -> str:
-    names = item.get("author") or item.get("editor") or []
-    first = names[0] if names else {}
-    family = _slug(first.get("family") or first.get("literal") or "").replace("-", "")
-    issued = item.get("issued")
-    year = ""
-    if isinstance(issued, str):
-        year = issued[:4]
-    elif isinstance(issued, dict):
-        year = str(issued["date-parts"][0][0])
-    return f"{family}{year}" if family else ""
-
-
-def _slug(text: str) -> str:
-    """Text as lower-case ASCII words joined by hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60]
 
 
 # --- validation ------------------------------------------------------------------------

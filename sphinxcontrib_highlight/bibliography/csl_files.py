@@ -11,6 +11,8 @@ names, a date that is neither an object nor text (the variable is dropped).
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from typing import Any, NamedTuple
 
 from sphinxcontrib_highlight.bibliography import yaml_text
@@ -171,3 +173,37 @@ def _usable(value: dict[str, Any], item_id: str) -> tuple[dict[str, Any], list[s
 def _names(content: object) -> bool:
     """Whether a name variable's value is a list of CSL names (objects)."""
     return isinstance(content, list) and all(isinstance(name, dict) for name in content)
+
+
+# --- ids for items that come without one (CITATION.cff, RIS) ---------------------------
+
+
+def author_year_id(item: dict[str, Any]) -> str:
+    """``druskat2021``: the first author's (or editor's) family name and the year, as
+    reference managers make citation keys; '' without a name."""
+    names = item.get("author") or item.get("editor") or []
+    first = names[0] if names and isinstance(names[0], dict) else {}
+    family = slug(str(first.get("family") or first.get("literal") or "")).replace("-", "")
+    issued = item.get("issued")
+    year = ""
+    if isinstance(issued, str):
+        year = issued[:4]
+    elif isinstance(issued, dict) and issued.get("date-parts"):
+        year = str(issued["date-parts"][0][0])
+    return f"{family}{year}" if family else ""
+
+
+def slug(text: str) -> str:
+    """Text as lower-case ASCII words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60]
+
+
+def unused(base: str, taken: set[str]) -> str:
+    """``base``, or ``base`` with ``a``, ``b``... after it if that is taken; noted taken."""
+    key, suffix = base, 0
+    while key in taken:
+        key = base + chr(ord("a") + suffix % 26) + ("" if suffix < 26 else str(suffix // 26))
+        suffix += 1
+    taken.add(key)
+    return key

@@ -593,7 +593,7 @@ def _load(path: Path, name: str, encoding: str, signature: tuple[int, int]) -> B
     database for that content (the file was touched, or changed back) is used.
     """
     if _is_item_file(path):
-        # CSL-JSON, CSL-YAML and CFF: read whole each time they change (a JSON or YAML
+        # CSL-JSON, CSL-YAML, CFF and RIS: read whole each time they change (a JSON or YAML
         # parser reads them faster than the store could be opened), always as UTF-8.
         from sphinxcontrib_highlight.bibliography import item_files  # builds on BibFile
 
@@ -628,7 +628,7 @@ def _load(path: Path, name: str, encoding: str, signature: tuple[int, int]) -> B
 
 
 #: The suffixes of files of CSL items (see :mod:`.item_files`); every other file is BibTeX.
-ITEM_SUFFIXES = frozenset({".json", ".yaml", ".yml", ".cff"})
+ITEM_SUFFIXES = frozenset({".json", ".yaml", ".yml", ".cff", ".ris"})
 
 
 def _is_item_file(path: Path) -> bool:

@@ -1,4 +1,4 @@
-"""Files of CSL items (CSL-JSON, CSL-YAML, ``CITATION.cff``) as bibliography files.
+"""Files of CSL items (CSL-JSON, CSL-YAML, ``CITATION.cff``, RIS) as bibliography files.
 
 Every source of CSL items becomes an :class:`ItemFile`: a :class:`~.database.BibFile`
 whose entries are made from the items (:mod:`.from_csl`) when first asked for, with
@@ -15,7 +15,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib_highlight.bibliography import cff, csl_files
+from sphinxcontrib_highlight.bibliography import cff, csl_files, ris
 from sphinxcontrib_highlight.bibliography.database import BibFile, BibProblem, LazyEntries
 from sphinxcontrib_highlight.bibliography.from_csl import entry_of
 from sphinxcontrib_highlight.warning_types import Warn
@@ -36,6 +36,7 @@ READERS: dict[str, Callable[[str, str], tuple[list[LocatedItem], list[BibProblem
     **dict.fromkeys(csl_files.JSON_SUFFIXES, csl_files.read_csl_json),
     **dict.fromkeys(csl_files.YAML_SUFFIXES, csl_files.read_csl_yaml),
     cff.SUFFIX: cff.read_cff,
+    ris.SUFFIX: ris.read_ris,
 }
 
 
@@ -100,8 +101,8 @@ def item_file(
 
 
 def read_item_file(raw: bytes, path: Path, name: str) -> ItemFile:
-    """The items of a file's bytes (UTF-8, as JSON, YAML and CFF files are), read by the
-    reader its suffix names."""
+    """The items of a file's bytes (UTF-8, as JSON, YAML and CFF files are, and as the RIS
+    of current tools is), read by the reader its suffix names."""
     content = hashlib.sha256(f"items/{ITEM_FORMAT}\0".encode() + raw).hexdigest()[:32]
     problems: list[BibProblem] = []
     try:
