@@ -210,7 +210,9 @@ def _read_directives(
             ))
             style = defaults[name]
         paths = project.configured
-        if name == "highlight-citation" and project.citation_cff is not None:
+        if project.citation_cff is not None and (
+            name == "highlight-citation" or ("cff" in options and not options["cff"])
+        ):  # a citation block by default, and :cff: with no path
             paths = (project.citation_cff,)
         if options.get("cff") or options.get("bibfile"):  # :cff: wins, as in the build
             bibfile = options.get("cff") or options["bibfile"]

@@ -69,8 +69,14 @@ class _HighlightDirective(SphinxDirective):
                  ) -> tuple[str, ...]:
         """The files of this directive's ``:cff:`` or ``:bibfile:``, else ``default``
         (the configured files when None)."""
-        if options.get("cff") and options.get("bibfile"):
+        if "cff" in options and options.get("bibfile"):
             self.problem(":cff: and :bibfile: exclude each other; :cff: is used")
+        configured_cff = self.config.highlight_citation_cff
+        if options.get("cff") == "":  # the option with no value: the configured file
+            if configured_cff:
+                return (configured_cff,)
+            self.problem(":cff: without a path needs highlight_citation_cff; using the"
+                         " configured files")
         named = options.get("cff") or options.get("bibfile")
         if named is None and default is not None:
             return default

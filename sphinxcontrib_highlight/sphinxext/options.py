@@ -86,8 +86,10 @@ def cited_scope(raw: str | None) -> str:
 
 
 def cff_path(raw: str | None) -> str:
-    """The path of a ``.cff`` file (``CITATION.cff``)."""
-    path = text(raw)
+    """The path of a ``.cff`` file (``CITATION.cff``), or nothing: the configured one."""
+    if not raw or not raw.strip():
+        return ""
+    path = raw.strip()
     if not path.lower().endswith(".cff"):
         raise ValueError("expected the path of a .cff file, such as CITATION.cff")
     return path
