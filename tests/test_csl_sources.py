@@ -4,8 +4,8 @@ metadata, incremental builds, the command line, and with bad input."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 import time
@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import rispy
 import yaml
-from bs4 import BeautifulSoup
 from conftest import soup, warnings
 from pybtex.database import parse_string
 
