@@ -204,9 +204,9 @@ def formats_roundtrip(entry):
 
 
 def test_rich_text_becomes_latex_that_reads_back():
-    assert latex("<i>E. coli</i> &amp; <span class=\"nocase\">DNA</span>") == (
-        r"\textit{E. coli} & {DNA}")
-    assert plain_text(latex_text(latex("50% of $5 ~ a_b\\c"))) == "50% of $5 ~ a_b\\c"
+    assert latex("<i>E. coli</i> &amp; <span class=\"nocase\">DNA</span>") == "E. coli & {DNA}"
+    for text in ("50% of $5 ~ a_b\\c", "pages 3--5, ``quoted''", "Costs in $ and #1"):
+        assert plain_text(latex_text(latex(text))) == text
 
 
 # --- CITATION.cff ----------------------------------------------------------------------
@@ -414,3 +414,21 @@ def _plain(value):
     if isinstance(value, str):
         return re.sub(r"<[^>]+>", "", value)
     return value
+
+
+def test_csl_text_is_not_checked_as_latex(make_app, root_copy):
+    """An item's text is not LaTeX: a brace that does not pair up or a dollar sign is
+    printed, with no warning, and the BibTeX download is still written."""
+    srcdir = root_copy("csl-json")
+    items = json.loads((srcdir / "refs.json").read_text("utf-8"))
+    items[0]["title"] = "Pain {relief, in $ and 50%"
+    (srcdir / "refs.json").write_text(json.dumps(items), encoding="utf-8")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert "WARNING" not in warnings(app)
+    block = soup(app).select_one("div.highlight-citation")
+    assert "Pain {relief, in $ and 50%" in block.get_text()
+    bib = block.select_one("a.highlight-download-bibtex")["href"]
+    written = parse_string((Path(app.outdir) / bib).read_text("utf-8"), "bibtex")
+    assert plain_text(latex_text(written.entries["yang2023specialized"].fields["title"])) == (
+        "Pain relief, in $ and 50%")

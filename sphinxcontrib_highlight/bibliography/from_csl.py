@@ -1,10 +1,10 @@
-"""CSL items as BibTeX entries, so that an item from a CSL-JSON, CSL-YAML or CFF file is
+"""CSL items as BibTeX entries, so that an item from a CSL-JSON, CSL-YAML, RIS or CFF file is
 an entry like any other: numbered, cited, downloaded, and described to Zotero.
 
 The inverse of :mod:`.to_csl`, as near as BibTeX allows: every variable that has a
-BibTeX or biblatex field becomes that field (rich text as LaTeX, dates as ``year``,
-``month`` and biblatex's ``date``), every name variable with a BibTeX role becomes a name
-list. What BibTeX cannot hold is not lost: the entry keeps the item it was made from
+BibTeX or biblatex field becomes that field (text as LaTeX, case protection as braces,
+dates as ``year``, ``month`` and biblatex's ``date``), every name variable with a BibTeX
+role becomes a name list. What BibTeX cannot hold is not lost: the entry keeps the item it was made from
 (:attr:`CslEntry.csl`), and :func:`.to_csl.csl_item` gives that item back, so the CSL
 engine renders, and the CSL-JSON download holds, the item exactly as written.
 """
@@ -112,15 +112,18 @@ _ROLES = {
     "container-author": "bookauthor",
 }
 
-#: CSL rich text's markup (what Zotero, citeproc-js and this package's engine read),
-#: as LaTeX.
+#: CSL rich text's markup (what Zotero, citeproc-js and this package's engine read).
+#: Case protection becomes BibTeX's braces. Italics, bold, super- and subscripts and small
+#: caps become their text alone: the fields are read back (into metadata, RIS, links) by
+#: a LaTeX decoder that knows no formatting commands, and what the page prints comes
+#: from the item, which keeps them.
 _OPENING = {
-    "<i>": r"\textit{",
-    "<b>": r"\textbf{",
-    "<sup>": r"\textsuperscript{",
-    "<sub>": r"\textsubscript{",
-    '<span style="font-variant:small-caps;">': r"\textsc{",
-    '<span style="font-variant: small-caps;">': r"\textsc{",
+    "<i>": "",
+    "<b>": "",
+    "<sup>": "",
+    "<sub>": "",
+    '<span style="font-variant:small-caps;">': "",
+    '<span style="font-variant: small-caps;">': "",
     '<span class="nocase">': "{",
 }
 """By tag as written in lower case (tags match without regard to case)."""
@@ -183,7 +186,7 @@ def _add_type_dependent(fields: Any, item: Item, csl_type: str) -> None:
         fields["issue"] = latex(issue)
     page = _text(item.get("page"))
     if page:
-        fields["pages"] = latex(re.sub(r"\s*[-\u2013]\s*", "--", page))
+        fields["pages"] = re.sub(r"\s*(?:-(?:\{\}-)*|\u2013)\s*", "--", latex(page))
     if csl_type == "patent" and _text(item.get("jurisdiction")):
         fields["location"] = latex(_text(item.get("jurisdiction")))
 
@@ -281,29 +284,46 @@ def _text(value: object) -> str:
     return ""
 
 
+#: What LaTeX reads as a ligature (``--`` is a dash, ````` and ``''`` quotes): split by
+#: an empty group, which prints nothing.
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")
+
+
 def _escape(text: str) -> str:
-    """Plain text as LaTeX that decodes back to it."""
-    return _SPECIAL.sub(lambda found: _LATEX_SPECIAL[found.group()], text)
+    """Plain text as LaTeX that decodes back to it (but for braces: those that pair up
+    protect case, as in BibTeX; those that do not, which no BibTeX writer accepts, go)."""
+    if not _paired(text):
+        text = text.replace("{", "").replace("}", "")
+    return _LIGATURE.sub("{}", _SPECIAL.sub(lambda found: _LATEX_SPECIAL[found.group()], text))
+
+
+def _paired(text: str) -> bool:
+    depth = 0
+    for brace in re.findall(r"[{}]", text):
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def latex(rich: str) -> str:
     """CSL rich text (``<i>``, ``<b>``, ``<sup>``, ``<sub>``, small caps and ``nocase``
-    spans; ``&amp;`` and the like) as LaTeX: commands for the formatting, braces for the
-    case protection, character references as characters."""
+    spans; ``&amp;`` and the like) as LaTeX: braces for the case protection, the text of
+    the formatting, character references as characters."""
     out: list[str] = []
-    open_tags = 0
+    closing: list[str] = []
     position = 0
     for found in _MARKUP.finditer(rich):
         out.append(_escape(html.unescape(rich[position : found.start()])))
         tag = found.group().lower()
         if tag in _CLOSING:
-            if open_tags:
-                out.append("}")
-                open_tags -= 1
+            if closing:
+                out.append(closing.pop())
         else:
-            out.append(_OPENING[tag])
-            open_tags += 1
+            opening = _OPENING[tag]
+            out.append(opening)
+            closing.append("}" if opening else "")
         position = found.end()
     out.append(_escape(html.unescape(rich[position:])))
-    out.append("}" * open_tags)
+    out.extend(reversed(closing))
     return "".join(out)
