@@ -432,3 +432,13 @@ def test_csl_text_is_not_checked_as_latex(make_app, root_copy):
     written = parse_string((Path(app.outdir) / bib).read_text("utf-8"), "bibtex")
     assert plain_text(latex_text(written.entries["yang2023specialized"].fields["title"])) == (
         "Pain relief, in $ and 50%")
+
+
+def test_missing_citation_cff_is_a_warning_at_conf(make_app, root_copy):
+    srcdir = root_copy("cff")
+    (srcdir / "CITATION.cff").unlink()
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert f"cannot read bibliography file '{srcdir / 'CITATION.cff'}'" in warnings(app)
+    assert "[highlight.bibfile]" in warnings(app)
+    assert "Moore, A. & Rayson, P." in body_text(app, "software")  # the other file renders
