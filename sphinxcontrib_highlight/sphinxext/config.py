@@ -155,7 +155,9 @@ class HighlightConfig:
     bibfiles: tuple[str, ...] = _option(
         (),
         frozenset({list, tuple, str}),
-        "BibTeX files, relative to the configuration directory. Empty: the bundled highlight.",
+        "Bibliography files, relative to the configuration directory: BibTeX (``.bib``), "
+        "CSL-JSON (``.json``), CSL-YAML (``.yaml``, ``.yml``), RIS (``.ris``) or a "
+        "``CITATION.cff``, told apart by their suffix. Empty: the bundled highlight.",
         _string_list,
         lambda: "a list of paths (one path alone may be a string).",
     )
@@ -216,7 +218,8 @@ class HighlightConfig:
     bibfile_encoding: str = _option(
         "utf-8-sig",
         frozenset({str}),
-        "Encoding of the BibTeX files (``utf-8-sig`` also accepts a byte-order mark).",
+        "Encoding of the BibTeX files (``utf-8-sig`` also accepts a byte-order mark). "
+        "CSL-JSON, CSL-YAML, RIS and CFF files are always read as UTF-8.",
         _string,
         lambda: "the name of an encoding Python knows, such as ``utf-8-sig`` or ``latin-1``.",
     )
