@@ -179,6 +179,13 @@ def test_items_read_with_lines_and_problems():
     assert items[0].item["issued"] == "2020-05-01"  # a date stays the text written
     assert items[0].line == 2
     assert problems == []
+    # pandoc-citeproc's and Better BibTeX's form of a date: a list of year, month, day.
+    items, problems = read_csl_yaml(
+        "- id: c\n  type: book\n  issued:\n    - year: 2017\n      month: 12\n"
+        "  accessed:\n    year: 2021\n", "f.yaml")
+    assert items[0].item["issued"] == {"date-parts": [[2017, 12]]}
+    assert items[0].item["accessed"] == {"date-parts": [[2021]]}
+    assert problems == []
     assert set(READERS) == ITEM_SUFFIXES
 
 

@@ -159,6 +159,8 @@ def _usable(value: dict[str, Any], item_id: str) -> tuple[dict[str, Any], list[s
         name = str(name)
         if name in NAME_VARIABLES and not _names(content):
             dropped.append(f"{name!r} is not a list of names; it is left out")
+        elif name in DATE_VARIABLES and _date_parts(content) is not None:
+            item[name] = _date_parts(content)
         elif name in DATE_VARIABLES and not isinstance(content, dict | str | int):
             dropped.append(f"{name!r} is not a date; it is left out")
         else:
@@ -168,6 +170,20 @@ def _usable(value: dict[str, Any], item_id: str) -> tuple[dict[str, Any], list[s
         dropped.append("\"type\" is missing; the item is read as a document")
         item["type"] = "document"
     return item, dropped
+
+
+def _date_parts(content: object) -> dict[str, Any] | None:
+    """A date in the form pandoc-citeproc and Better BibTeX's CSL-YAML write (a list of
+    ``{year, month, day}``, two for a range, or one such mapping) as CSL-JSON's
+    ``date-parts``; None for any other form."""
+    dates = content if isinstance(content, list) else [content]
+    if not dates or not all(isinstance(date, dict) and "year" in date for date in dates):
+        return None
+    parts = [
+        [date[key] for key in ("year", "month", "day") if date.get(key) not in (None, "")]
+        for date in dates[:2]
+    ]
+    return {"date-parts": parts}
 
 
 def _names(content: object) -> bool:
