@@ -101,12 +101,15 @@ def _json_item_lines(text: str) -> list[int]:
     lines: list[int] = []
     position = text.index("[") + 1
     length = len(text)
+    line, counted = 1, 0  # lines are counted on from the last item, not from the start
     while True:
         while position < length and text[position] in " \t\r\n,":
             position += 1
         if position >= length or text[position] == "]":
             return lines
-        lines.append(text.count("\n", 0, position) + 1)
+        line += text.count("\n", counted, position)
+        counted = position
+        lines.append(line)
         _value, position = decoder.raw_decode(text, position)
 
 
