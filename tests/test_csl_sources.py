@@ -449,3 +449,19 @@ def test_missing_citation_cff_is_a_warning_at_conf(make_app, root_copy):
     assert f"cannot read bibliography file '{srcdir / 'CITATION.cff'}'" in warnings(app)
     assert "[highlight.bibfile]" in warnings(app)
     assert "Moore, A. & Rayson, P." in body_text(app, "software")  # the other file renders
+
+
+def test_cff_option_problems_are_directive_warnings(make_app, root_copy):
+    srcdir = root_copy("cff")
+    conf = srcdir / "conf.py"
+    conf.write_text(conf.read_text().replace('highlight_citation_cff = "CITATION.cff"', ""))
+    (srcdir / "software.rst").write_text(
+        "PyMUSAS\n=======\n\n.. highlight-citation::\n   :cff: software.bib\n\n"
+        ".. highlight-references::\n   :cff:\n", encoding="utf-8")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    found = warnings(app)
+    assert ("software.rst:4: WARNING: highlight-citation: invalid value 'software.bib' for"
+            " option :cff: (expected the path of a .cff file") in found
+    assert ("software.rst:7: WARNING: highlight-references: :cff: without a path needs"
+            " highlight_citation_cff; using the configured files [highlight.directive]") in found
