@@ -36,7 +36,8 @@ class Warn(Enum):
 
     CSL_SYNTAX = "csl_syntax"
     """A CSL-JSON or CSL-YAML file (or a ``CITATION.cff``) is not valid JSON or YAML, at
-    the line the parser stopped; none of its items load."""
+    the line the parser stopped, and none of its items load; or an RIS record cannot be
+    read, at its ``TY`` line, and the other records load."""
 
     CSL_ITEM = "csl_item"
     """An item of a CSL-JSON or CSL-YAML file is not an object or has no ``id`` (it is
