@@ -27,6 +27,7 @@ from sphinxcontrib_highlight.bibliography.database import (
 from sphinxcontrib_highlight.bibliography.from_csl import entry_of, latex
 from sphinxcontrib_highlight.bibliography.item_files import READERS
 from sphinxcontrib_highlight.bibliography.latex import latex_text, plain_text
+from sphinxcontrib_highlight.bibliography.ris import read_ris
 from sphinxcontrib_highlight.bibliography.to_csl import csl_item
 from sphinxcontrib_highlight.export import formats
 
@@ -465,3 +466,9 @@ def test_cff_option_problems_are_directive_warnings(make_app, root_copy):
             " option :cff: (expected the path of a .cff file") in found
     assert ("software.rst:7: WARNING: highlight-references: :cff: without a path needs"
             " highlight_citation_cff; using the configured files [highlight.directive]") in found
+
+
+def test_an_unfinished_ris_record_is_located():
+    items, problems = read_ris("TY  - JOUR\nTI  - First\nER  - \n\nTY  - BOOK\nTI  - Cut\n", "x.ris")
+    assert [item.item["title"] for item in items] == ["First"]
+    assert [(p.subtype.value, p.lineno) for p in problems] == [("csl_syntax", 5)]

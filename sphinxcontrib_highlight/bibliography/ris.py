@@ -67,6 +67,10 @@ def read_ris(text: str, path: str) -> tuple[list[LocatedItem], list[BibProblem]]
             problems.append(BibProblem(
                 Warn.CSL_SYNTAX, f"not a valid RIS record ({error}); it is skipped", path, line))
             continue
+        if not records:  # rispy drops a record it never saw end
+            problems.append(BibProblem(
+                Warn.CSL_SYNTAX, "an RIS record without its end line 'ER  - '; it is skipped",
+                path, line))
         for record in records:
             item = csl_item(record)
             item["id"] = unused(
