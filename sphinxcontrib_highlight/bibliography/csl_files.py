@@ -179,8 +179,9 @@ def _date_parts(content: object) -> dict[str, Any] | None:
     """A date in the form pandoc-citeproc and Better BibTeX's CSL-YAML write (a list of
     ``{year, month, day}``, two for a range, or one such mapping) as CSL-JSON's
     ``date-parts``; None for any other form."""
-    dates = content if isinstance(content, list) else [content]
-    if not dates or not all(isinstance(date, dict) and "year" in date for date in dates):
+    listed = content if isinstance(content, list) else [content]
+    dates = [date for date in listed if isinstance(date, dict) and "year" in date]
+    if not dates or len(dates) != len(listed):
         return None
     parts = [
         [date[key] for key in ("year", "month", "day") if date.get(key) not in (None, "")]
