@@ -34,6 +34,20 @@ class Warn(Enum):
     each character of the entry or definition that uses them, and 1,024 more): the value
     is left out (a macro is defined as empty) and the rest of the file still loads."""
 
+    CSL_SYNTAX = "csl_syntax"
+    """A CSL-JSON or CSL-YAML file (or a ``CITATION.cff``) is not valid JSON or YAML, at
+    the line the parser stopped, and none of its items load; or an RIS record cannot be
+    read, at its ``TY`` line, and the other records load."""
+
+    CSL_ITEM = "csl_item"
+    """An item of a CSL-JSON or CSL-YAML file is not an object or has no ``id`` (it is
+    skipped), or a variable holds a value of the wrong kind (the variable is left out);
+    the other items load."""
+
+    CFF = "cff"
+    """A ``CITATION.cff`` does not follow the Citation File Format 1.2.0 schema, at the
+    line of the value that breaks it; what can be read of it still renders."""
+
     DUPLICATE_KEY = "duplicate_key"
     """A key is defined twice; the first definition wins."""
 

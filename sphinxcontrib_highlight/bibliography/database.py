@@ -162,7 +162,7 @@ class BibFile:
     @property
     def entries(self) -> Mapping[str, Entry]:
         """Entries by lower-cased key, in file order, each made when first read."""
-        return _LazyEntries(self.entry, lambda: self.records)
+        return LazyEntries(self.entry, lambda: self.records)
 
     def prefetch(self, lowered_keys: list[str]) -> None:
         """Look these keys up in the file's index at once, if it is a database (a file
@@ -227,7 +227,7 @@ class MadeFile(BibFile):
         return self._made.get(lowered_key)
 
 
-class _LazyEntries(Mapping[str, Entry]):
+class LazyEntries(Mapping[str, Entry]):
     """A read-only mapping of entries by lower-cased key that makes each entry when read."""
 
     def __init__(
@@ -324,7 +324,7 @@ class Bibliography:
     @property
     def entries(self) -> Mapping[str, Entry]:
         """Entries by lower-cased key in file order, each made when first read."""
-        return _LazyEntries(self.get, self.keys_in_order)
+        return LazyEntries(self.get, self.keys_in_order)
 
     def get(self, key: str) -> Entry | None:
         """The entry for ``key``, matched without regard to case.
@@ -600,6 +600,8 @@ def _needs_parsing(path: Path, encoding: str) -> bool:
     beside it.
     """
     name = str(path)
+    if _is_item_file(path):
+        return False  # read in the build: there is no database to make ahead
     try:
         stat = path.stat()
     except OSError:
@@ -641,6 +643,16 @@ def _load(path: Path, name: str, encoding: str, signature: tuple[int, int]) -> B
     made is not even read: the database answers. Otherwise its content is hashed, and a
     database for that content (the file was touched, or changed back) is used.
     """
+    if _is_item_file(path):
+        # CSL-JSON, CSL-YAML, CFF and RIS: read whole each time they change (a JSON or YAML
+        # parser reads them faster than the store could be opened), always as UTF-8.
+        from sphinxcontrib_highlight.bibliography import item_files  # builds on BibFile
+
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            return _unreadable(name, error.strerror or str(error))
+        return item_files.read_item_file(raw, path, name)
     where = _where(name, encoding)
     if where is not None:
         stored = _open_recorded(where, name, encoding, signature)
@@ -664,6 +676,14 @@ def _load(path: Path, name: str, encoding: str, signature: tuple[int, int]) -> B
         return _parse_bytes(raw, encoding, name, content)
     _record_signature(where, signature, content)
     return stored
+
+
+#: The suffixes of files of CSL items (see :mod:`.item_files`); every other file is BibTeX.
+ITEM_SUFFIXES = frozenset({".json", ".yaml", ".yml", ".cff", ".ris"})
+
+
+def _is_item_file(path: Path) -> bool:
+    return path.suffix.lower() in ITEM_SUFFIXES
 
 
 def _where(name: str, encoding: str) -> Path | None:
@@ -1107,7 +1127,8 @@ def _content_digest(raw: bytes, encoding: str) -> str:
 
 
 def _unreadable(path: str, reason: str) -> BibFile:
-    message = f"cannot read BibTeX file {path!r}: {reason}"
+    kind = "bibliography" if _is_item_file(Path(path)) else "BibTeX"
+    message = f"cannot read {kind} file {path!r}: {reason}"
     return BibFile(path, {}, {}, (BibProblem(Warn.BIBFILE, message, path),))
 
 

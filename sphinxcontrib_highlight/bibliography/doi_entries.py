@@ -14,9 +14,10 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_highlight.bibliography.csl_files import usable_item
 from sphinxcontrib_highlight.bibliography.database import BibProblem, MadeFile
 from sphinxcontrib_highlight.bibliography.doi_cache import CacheProblem, read_cache
-from sphinxcontrib_highlight.bibliography.from_csl import csl_entry
+from sphinxcontrib_highlight.bibliography.from_csl import entry_of
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
@@ -62,10 +63,25 @@ def _made(path: Path) -> MadeFile:
     entries: dict[str, Entry] = {}
     digests: dict[str, str] = {}
     for key in sorted(items):
-        entries[key] = csl_entry(items[key], key)
+        entries[key] = entry_of(usable_item(without_foreign_tags(items[key]), key))
         digests[key] = _digest(items[key])
     return MadeFile(str(path), entries, {key: lines.get(key, 1) for key in entries}, digests,
                     listed=False)
+
+
+#: Markup some registration agencies put in titles (JATS: ``<jats:title>``, ``<scp>``)
+#: that is not CSL rich text: a CSL processor would print it as text.
+_FOREIGN_TAG = re.compile(
+    r"</?(?!(?:i|b|sup|sub|span)\b)[A-Za-z][\w:.-]*(?:\s[^<>]*)?>"
+)
+
+
+def without_foreign_tags(item: dict[str, Any]) -> dict[str, Any]:
+    """The item with tags CSL does not define dropped from its text, their text kept."""
+    return {
+        name: _FOREIGN_TAG.sub("", value) if isinstance(value, str) else value
+        for name, value in item.items()
+    }
 
 
 def _item_lines(path: Path) -> dict[str, int]:

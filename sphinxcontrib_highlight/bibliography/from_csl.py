@@ -1,248 +1,329 @@
-"""CSL-JSON items as the pybtex entries every feature reads.
+"""CSL items as BibTeX entries, so that an item from a CSL-JSON, CSL-YAML, RIS or CFF file is
+an entry like any other: numbered, cited, downloaded, and described to Zotero.
 
-Every feature of the extension (numbering, the styles, the downloads, the metadata
-reference managers read) takes pybtex entries, and :mod:`.to_csl` turns those into CSL
-items for the CSL engine and the exports. An item that starts as CSL-JSON (a DOI's
-metadata) therefore becomes an entry whose fields :mod:`.to_csl` maps back to the same
-variables: :func:`csl_entry` is that inverse, for the variables that have a BibTeX or
-biblatex field. Text variables are CSL rich text (``<i>``, ``<b>``, ``<sup>``, ``<sub>``,
-small caps and ``nocase`` spans, ``&amp;``); they become the LaTeX commands
-:mod:`.csl_markup` reads back as the same tags, and every other character is escaped so
-that LaTeX reads it as itself. Tags CSL does not define (JATS's ``<jats:p>`` in some
-registration agencies' titles) are dropped and their text kept.
+The inverse of :mod:`.to_csl`, as near as BibTeX allows: every variable that has a
+BibTeX or biblatex field becomes that field (text as LaTeX, case protection as braces,
+dates as ``year``, ``month`` and biblatex's ``date``), every name variable with a BibTeX
+role becomes a name list. What BibTeX cannot hold is not lost: the entry keeps the item it was made from
+(:attr:`CslEntry.csl`), and :func:`.to_csl.csl_item` gives that item back, so the CSL
+engine renders, and the CSL-JSON download holds, the item exactly as written.
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from pybtex.database import Entry, Person
 
-#: BibTeX or biblatex entry types by CSL type; the inverse of :mod:`.to_csl`'s mapping,
-#: choosing for each CSL type the entry type that maps back to it.
+Item = dict[str, Any]
+
+
+class CslEntry(Entry):  # type: ignore[misc]
+    """A BibTeX entry made from a CSL item, which it keeps."""
+
+    def __init__(self, entry_type: str, item: Item) -> None:
+        super().__init__(entry_type)
+        self.csl = item
+        """The CSL item as read (``id`` as text): what the CSL engine renders."""
+
+
+def original_item(entry: Entry) -> Item | None:
+    """A copy of the CSL item ``entry`` was made from (None for an entry read from BibTeX)."""
+    item = getattr(entry, "csl", None)
+    return copy.deepcopy(item) if isinstance(item, dict) else None
+
+
+#: BibTeX and biblatex entry types by CSL type (the inverse of :data:`.to_csl._TYPES`,
+#: one type each).
 _TYPES = {
     "article-journal": "article",
     "article-magazine": "article",
     "article-newspaper": "article",
     "periodical": "periodical",
-    "article": "preprint",
     "book": "book",
     "chapter": "incollection",
     "paper-conference": "inproceedings",
     "entry-encyclopedia": "inreference",
     "entry-dictionary": "inreference",
-    "report": "report",
+    "entry": "inreference",
     "thesis": "thesis",
-    "manuscript": "unpublished",
-    "dataset": "dataset",
-    "software": "software",
+    "report": "report",
     "webpage": "online",
-    "post-weblog": "online",
     "post": "online",
+    "post-weblog": "online",
+    # CSL's "article" is a preprint (Zotero's preprint item), as to_csl reads @preprint.
+    "article": "preprint",
+    "manuscript": "unpublished",
     "patent": "patent",
-    "standard": "standard",
-    "motion_picture": "video",
+    "software": "software",
+    "dataset": "dataset",
+    "personal_communication": "letter",
+    "motion_picture": "movie",
     "song": "audio",
     "graphic": "artwork",
     "figure": "image",
-    "legal_case": "jurisdiction",
     "legislation": "legislation",
+    "legal_case": "jurisdiction",
     "treaty": "legal",
-    "personal_communication": "letter",
+    "standard": "standard",
     "review": "review",
-    "review-book": "review",
     "performance": "performance",
 }
-#: biblatex's entry subtype that keeps a magazine or newspaper article what it is.
 _SUBTYPES = {"article-magazine": "magazine", "article-newspaper": "newspaper"}
-_CHAPTER_LIKE = frozenset({"incollection", "inproceedings", "inreference"})
+_PERIODICAL_PARTS = frozenset({"article-journal", "article-magazine", "article-newspaper"})
 
-#: Text variables and the field each becomes (``number`` and ``issue`` depend on type).
+#: Text variables whose field has the same meaning whatever the type.
 _TEXT_FIELDS = {
+    "title": "title",
     "title-short": "shorttitle",
     "container-title-short": "shortjournal",
     "collection-title": "series",
     "volume": "volume",
+    "number-of-volumes": "volumes",
+    "number-of-pages": "pagetotal",
     "edition": "edition",
     "version": "version",
     "chapter-number": "chapter",
-    "number-of-pages": "pagetotal",
-    "number-of-volumes": "volumes",
-    "publisher": "publisher",
-    "publisher-place": "location",
+    "publisher-place": "address",
     "event-title": "eventtitle",
     "event-place": "venue",
+    "genre": "type",
+    "status": "pubstate",
+    "abstract": "abstract",
+    "keyword": "keywords",
     "note": "note",
+    "annote": "annotation",
+    "call-number": "library",
+    "original-title": "origtitle",
+    "original-publisher": "origpublisher",
+    "original-publisher-place": "origlocation",
 }
-#: Identifiers and the field each becomes: plain text, never read as LaTeX markup.
-_IDENTIFIER_FIELDS = {
+#: Identifiers, kept as plain text (never LaTeX-escaped: a DOI's "_" is a character).
+_IDENTIFIERS = {
     "DOI": "doi", "URL": "url", "ISBN": "isbn", "ISSN": "issn", "PMID": "pmid",
     "PMCID": "pmcid", "language": "language",
 }
-_NAME_ROLES = {
+_DATES = {"accessed": "urldate", "event-date": "eventdate", "original-date": "origdate"}
+_ROLES = {
     "author": "author", "editor": "editor", "translator": "translator",
     "container-author": "bookauthor",
 }
 
-#: The rich-text tags of CSL and the LaTeX that :mod:`.csl_markup` reads as each.
+#: CSL rich text's markup (what Zotero, citeproc-js and this package's engine read).
+#: Case protection becomes BibTeX's braces. Italics, bold, super- and subscripts and small
+#: caps become their text alone: the fields are read back (into metadata, RIS, links) by
+#: a LaTeX decoder that knows no formatting commands, and what the page prints comes
+#: from the item, which keeps them.
 _OPENING = {
-    "<i>": "\\textit{",
-    "<b>": "\\textbf{",
-    "<sup>": "\\textsuperscript{",
-    "<sub>": "\\textsubscript{",
-    '<span style="font-variant:small-caps;">': "\\textsc{",
+    "<i>": "",
+    "<b>": "",
+    "<sup>": "",
+    "<sub>": "",
+    '<span style="font-variant:small-caps;">': "",
+    '<span style="font-variant: small-caps;">': "",
     '<span class="nocase">': "{",
 }
+"""By tag as written in lower case (tags match without regard to case)."""
 _CLOSING = frozenset({"</i>", "</b>", "</sup>", "</sub>", "</span>"})
-_TAG = re.compile(r"(<[^<>]*>)")
-_LATEX_SPECIALS = {
-    "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "$": "\\$", "%": "\\%",
-    "&": "\\&", "#": "\\#", "_": "\\_", "~": "\\textasciitilde{}",
-}
-# A caret outside math is read as itself; \^{} would be a circumflex accent on nothing.
-_SPACES = re.compile(r"\s+")
-_SPECIAL = re.compile("|".join(map(re.escape, _LATEX_SPECIALS)))
+_MARKUP = re.compile(
+    "|".join(re.escape(tag) for tag in [*_OPENING, *_CLOSING]), flags=re.IGNORECASE
+)
+#: The characters of plain text that a BibTeX value would read as LaTeX, as commands
+#: that print them. (``&``, ``%``, ``#``, ``_`` and a lone ``$`` stay: BibTeX values are
+#: read here with them taken literally, and the BibTeX writer escapes them. Braces in
+#: plain text, rare in titles, are read as case protection and so not printed.)
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}"}
+_SPECIAL = re.compile(r"[\\~]")
 
 
-def csl_entry(item: Mapping[str, Any], key: str) -> Entry:
-    """A pybtex entry, keyed ``key``, that :func:`.to_csl.csl_item` maps back to the
-    item's variables (those BibTeX and biblatex have fields for)."""
-    csl_type = _text(item.get("type")) or "document"
-    entry_type = _TYPES.get(csl_type, "misc")
-    fields: dict[str, str] = {}
-    if csl_type in _SUBTYPES:
-        fields["entrysubtype"] = _SUBTYPES[csl_type]
-    title = latex(_text(item.get("title")))
-    subtitle = latex(_text(item.get("subtitle")))
-    if title or subtitle:
-        fields["title"] = title or subtitle
-        if title and subtitle:
-            fields["subtitle"] = subtitle
-    container = latex(_text(item.get("container-title")))
-    if container:
-        fields["booktitle" if entry_type in _CHAPTER_LIKE else "journal"] = container
-    for variable, field_name in _TEXT_FIELDS.items():
-        value = latex(_text(item.get(variable)))
+def entry_of(item: Item) -> CslEntry:
+    """The BibTeX entry for a CSL item (whose ``id`` is its key), keeping the item."""
+    csl_type = str(item.get("type", "document"))
+    entry = CslEntry(_TYPES.get(csl_type, "misc"), item)
+    entry.key = str(item["id"])
+    fields = entry.fields
+    for variable, field in _TEXT_FIELDS.items():
+        value = _text(item.get(variable))
         if value:
-            fields[field_name] = value
-    _numbers(item, entry_type, fields)
-    for variable, field_name in _IDENTIFIER_FIELDS.items():
-        value = _text(item.get(variable)).strip()
+            fields[field] = latex(value)
+    for variable, field in _IDENTIFIERS.items():
+        value = _text(item.get(variable))
         if value:
-            fields[field_name] = value
-    fields.update(_date_fields(item.get("issued")))
-    entry = Entry(entry_type, fields=fields)
-    entry.key = key
-    for variable, role in _NAME_ROLES.items():
+            fields[field] = value.strip()
+    _add_type_dependent(fields, item, csl_type)
+    _add_dates(fields, item)
+    for variable, role in _ROLES.items():
         names = item.get(variable)
         if isinstance(names, list):
             for name in names:
-                person = _person(name)
+                person = person_of(name)
                 if person is not None:
                     entry.add_person(person, role)
     return entry
 
 
-def latex(rich: str) -> str:
-    """CSL rich text as LaTeX that :func:`.csl_markup.rich_text` reads back as the same
-    text and tags; tags that are not CSL's are dropped, their text kept."""
-    out: list[str] = []
-    open_groups = 0
-    for piece in _TAG.split(rich):
-        if not piece:
-            continue
-        if _TAG.fullmatch(piece):
-            if piece in _OPENING:
-                out.append(_OPENING[piece])
-                open_groups += 1
-            elif piece in _CLOSING and open_groups:
-                out.append("}")
-                open_groups -= 1
-            continue
-        text = _SPACES.sub(" ", html.unescape(piece))
-        out.append(_SPECIAL.sub(lambda found: _LATEX_SPECIALS[found.group()], text))
-    out.append("}" * open_groups)
-    return "".join(out).strip()
-
-
-def _text(value: Any) -> str:
-    """A variable's text: a string, a number, or the first string of a list (Crossref
-    gives ``container-title`` and ``ISSN`` as lists)."""
-    if isinstance(value, list):
-        value = next((part for part in value if isinstance(part, (str, int))), "")
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return ""
-    return str(value)
-
-
-def _numbers(item: Mapping[str, Any], entry_type: str, fields: dict[str, str]) -> None:
-    """``issue``, ``number``, ``collection-number`` and ``page`` as :mod:`.to_csl` reads
-    ``number`` and ``issue`` for the entry type; Crossref's ``article-number`` as the
-    ``eid`` an article without pages is cited by."""
-    issue = latex(_text(item.get("issue")))
-    number = latex(_text(item.get("number")))
-    series_number = latex(_text(item.get("collection-number")))
-    if entry_type in ("article", "periodical"):
-        if issue:
-            fields["number"] = issue
-    elif entry_type in ("book", "incollection", "inproceedings", "inreference"):
-        if series_number:
-            fields["number"] = series_number
-        if issue:
-            fields["issue"] = issue
-    else:
-        if number:
-            fields["number"] = number
-        if issue:
-            fields["issue"] = issue
-    page = _text(item.get("page")).strip()
+def _add_type_dependent(fields: Any, item: Item, csl_type: str) -> None:
+    """The fields whose BibTeX name depends on the type: container, publisher, numbers."""
+    container = _text(item.get("container-title"))
+    if container:
+        fields["journal" if csl_type in _PERIODICAL_PARTS else "booktitle"] = latex(container)
+    if csl_type in _SUBTYPES:
+        fields["entrysubtype"] = _SUBTYPES[csl_type]
+    publisher = _text(item.get("publisher"))
+    if publisher:
+        name = {"thesis": "school", "report": "institution"}.get(csl_type, "publisher")
+        fields[name] = latex(publisher)
+    issue = _text(item.get("issue"))
+    number = _text(item.get("number")) or _text(item.get("collection-number"))
+    if csl_type in _PERIODICAL_PARTS or csl_type == "periodical":
+        number, issue = issue or number, issue and number
+    if number:
+        fields["number"] = latex(number)
+    if issue:
+        fields["issue"] = latex(issue)
+    page = _text(item.get("page"))
     if page:
-        fields["pages"] = latex(page).replace("-", "--").replace("\u2013", "--")
-    article_number = latex(_text(item.get("article-number")))
-    if article_number and not page:
-        fields["eid"] = article_number
+        fields["pages"] = re.sub(r"\s*(?:-(?:\{\}-)*|\u2013)\s*", "--", latex(page))
+    if csl_type == "patent" and _text(item.get("jurisdiction")):
+        fields["location"] = latex(_text(item.get("jurisdiction")))
 
 
-def _date_fields(date: Any) -> dict[str, str]:
-    """A CSL date as ``year``, ``month`` and ``day`` (what BibTeX styles read too); a
-    date with no parts as the ``year`` it says, in its words."""
-    if not isinstance(date, Mapping):
-        return {}
-    parts = date.get("date-parts")
+def _add_dates(fields: Any, item: Item) -> None:
+    """``issued`` as ``year`` and ``month`` (what BibTeX styles read) and, when it has
+    a day or is a range, biblatex's ``date``; the other dates as biblatex's fields."""
+    issued = date_text(item.get("issued"))
+    if issued:
+        year, _, rest = issued.partition("-")
+        if year.lstrip("-").isdigit():
+            fields["year"] = year
+            month = rest.split("-")[0].split("/")[0]
+            if month.isdigit() and 1 <= int(month) <= 12:
+                fields["month"] = str(int(month))
+            if issued.count("-") > 1 or "/" in issued:
+                fields["date"] = issued
+        else:
+            fields["year"] = latex(issued)
+    for variable, field in _DATES.items():
+        value = date_text(item.get(variable))
+        if value:
+            fields[field] = value
+
+
+def date_text(value: object) -> str:
+    """A CSL date as EDTF text (``2020-03-01``, ``2019/2020``), or its literal or raw
+    text; '' for no date."""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip()
+    if not isinstance(value, dict):
+        return ""
+    parts = value.get("date-parts")
     if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-        first = [str(part) for part in parts[0] if isinstance(part, (int, str)) and str(part)]
-        names = ("year", "month", "day")
-        if first and first[0].isdigit():
-            month = first[1:2]
-            # CSL months 21-24 are seasons, which BibTeX's month cannot hold.
-            if month and not (month[0].isdigit() and 1 <= int(month[0]) <= 12):
-                first = first[:1]
-            return dict(zip(names, first, strict=False))
-    literal = _text(date.get("literal") or date.get("raw"))
-    return {"year": latex(literal)} if literal.strip() else {}
+        dates = [_iso(part) for part in parts[:2] if isinstance(part, list) and part]
+        return "/".join(date for date in dates if date)
+    for key in ("literal", "raw"):
+        if isinstance(value.get(key), str | int):
+            return str(value[key]).strip()
+    return ""
 
 
-def _person(name: Any) -> Person | None:
-    """A CSL name as a pybtex person; a ``literal`` name (an organisation) in braces,
-    as one last name, which :func:`.to_csl.csl_name` reads back as a literal."""
-    if not isinstance(name, Mapping):
+def _iso(parts: list[Any]) -> str:
+    """``[2020, 3, 1]`` as ``2020-03-01`` (numbers given as text too)."""
+    try:
+        numbers = [int(str(part).strip()) for part in parts[:3]]
+    except ValueError:
+        return ""
+    year, *rest = numbers
+    return "-".join([f"{year:04d}" if year >= 0 else str(year), *(f"{n:02d}" for n in rest if n)])
+
+
+def person_of(name: object) -> Person | None:
+    """A CSL name as a pybtex person; a ``literal`` (an organisation) as one braced
+    family name, which BibTeX never splits; None for what is not a name."""
+    if not isinstance(name, dict):
         return None
-    literal = latex(_text(name.get("literal")))
+    literal = _text(name.get("literal"))
     if literal:
-        return Person(last=f"{{{literal}}}")
-    family = latex(_text(name.get("family")))
-    given = latex(_text(name.get("given")))
+        if literal.strip().lower() == "others":
+            return Person(last="others")
+        return Person(last="{" + _escape(literal) + "}")
+    family = _text(name.get("family"))
+    given = _text(name.get("given"))
     if not family and not given:
         return None
-    particles = " ".join(filter(None, (
-        latex(_text(name.get("dropping-particle"))),
-        latex(_text(name.get("non-dropping-particle"))),
-    )))
     if not family:
-        return Person(last=f"{{{given}}}")
-    return Person(
-        first=given, prelast=particles, last=family, lineage=latex(_text(name.get("suffix")))
+        return Person(last="{" + _escape(given) + "}")
+    particles = " ".join(
+        part for part in (_text(name.get("dropping-particle")),
+                          _text(name.get("non-dropping-particle"))) if part
     )
+    return Person(
+        first=_escape(given),
+        prelast=_escape(particles),
+        last=_braced_if_spaced(_escape(family)),
+        lineage=_escape(_text(name.get("suffix"))),
+    )
+
+
+def _braced_if_spaced(family: str) -> str:
+    """A family name of several words as one group (``{García Márquez}``), so BibTeX
+    never reads its first word as a given name."""
+    return "{" + family + "}" if " " in family else family
+
+
+def _text(value: object) -> str:
+    """A variable's value as text ('' for none, a list or an object)."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, str | int | float):
+        return str(value).strip()
+    return ""
+
+
+#: What LaTeX reads as a ligature (``--`` is a dash, ````` and ``''`` quotes): split by
+#: an empty group, which prints nothing.
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")
+
+
+def _escape(text: str) -> str:
+    """Plain text as LaTeX that decodes back to it (but for braces: those that pair up
+    protect case, as in BibTeX; those that do not, which no BibTeX writer accepts, go)."""
+    if not _paired(text):
+        text = text.replace("{", "").replace("}", "")
+    return _LIGATURE.sub("{}", _SPECIAL.sub(lambda found: _LATEX_SPECIAL[found.group()], text))
+
+
+def _paired(text: str) -> bool:
+    depth = 0
+    for brace in re.findall(r"[{}]", text):
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def latex(rich: str) -> str:
+    """CSL rich text (``<i>``, ``<b>``, ``<sup>``, ``<sub>``, small caps and ``nocase``
+    spans; ``&amp;`` and the like) as LaTeX: braces for the case protection, the text of
+    the formatting, character references as characters."""
+    out: list[str] = []
+    closing: list[str] = []
+    position = 0
+    for found in _MARKUP.finditer(rich):
+        out.append(_escape(html.unescape(rich[position : found.start()])))
+        tag = found.group().lower()
+        if tag in _CLOSING:
+            if closing:
+                out.append(closing.pop())
+        else:
+            opening = _OPENING[tag]
+            out.append(opening)
+            closing.append("}" if opening else "")
+        position = found.end()
+    out.append(_escape(html.unescape(rich[position:])))
+    out.extend(reversed(closing))
+    return "".join(out)

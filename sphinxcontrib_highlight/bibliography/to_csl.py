@@ -29,6 +29,7 @@ from pybtex.database import BibliographyData, Entry, Person
 
 from sphinxcontrib_highlight.bibliography.csl_dates import bibtex_date, edtf_date
 from sphinxcontrib_highlight.bibliography.csl_markup import plain, rich_text
+from sphinxcontrib_highlight.bibliography.from_csl import original_item
 from sphinxcontrib_highlight.bibliography.inheritance import Record, keys, record
 from sphinxcontrib_highlight.bibliography.persons import is_others
 from sphinxcontrib_highlight.bibliography.urls import unescape as unescape_url
@@ -225,8 +226,12 @@ def csl_item(entry: Entry, *, bibliography: BibliographyData | None = None) -> I
 
     ``bibliography`` is the data the entry came from: with it, the entry inherits from
     its ``crossref`` and ``xdata`` entries. A ``@set`` or ``@xdata`` entry has no item
-    of its own (see :func:`csl_items`), so asking for one is a ``ValueError``.
+    of its own (see :func:`csl_items`), so asking for one is a ``ValueError``. An entry
+    made from a CSL item (:mod:`.from_csl`) gives that item back, whole.
     """
+    original = original_item(entry)
+    if original is not None:  # read from a CSL file: the item as written
+        return original
     kind = entry.type.lower()
     if kind in ("set", "xdata"):
         raise ValueError(f"entry {entry.key!r} is an @{kind}, which has no CSL item")

@@ -1,4 +1,5 @@
-"""``sphinx-highlight``: render, convert and check BibTeX files without building a project.
+"""``sphinx-highlight``: render, convert and check bibliography files without building a
+project: BibTeX, CSL-JSON, CSL-YAML and ``CITATION.cff``.
 
 The same loader, styles and messages as a Sphinx build, so what ``check`` reports is what
 the build would warn about, and what ``render`` prints is what the build would show.
@@ -127,7 +128,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     """Write every entry in another format."""
     bibliography = _load(args)
     _report(bibliography.problems, sys.stderr)
-    _write(formats.FORMATS[args.to].write(bibliography), args.output)
+    _write(formats.CONVERT_FORMATS[args.to].write(bibliography), args.output)
     return 1 if _unreadable(bibliography) else 0
 
 
@@ -298,8 +299,9 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     files = argparse.ArgumentParser(add_help=False)
-    files.add_argument("files", nargs="+", metavar="FILE.bib",
-                       help="BibTeX files, read as one bibliography (the first of two "
+    files.add_argument("files", nargs="+", metavar="FILE",
+                       help="BibTeX (.bib), CSL-JSON (.json), CSL-YAML (.yaml, .yml) or "
+                       "CITATION.cff files, read as one bibliography (the first of two "
                        "entries with the same key wins)")
     files.add_argument("--encoding", default=DEFAULT_ENCODING,
                        help=f"encoding of the files (default: {DEFAULT_ENCODING})")
@@ -333,18 +335,21 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
 
     convert_ = commands.add_parser(
         "convert", parents=[files, output],
-        help="write the entries as RIS, CSL-JSON or BibTeX",
-        description="Write every entry in another format, for reference managers (RIS), "
-        "citeproc and Pandoc (CSL-JSON), or as one clean BibTeX file.",
+        help="write the entries as RIS, CSL-JSON, CSL-YAML or BibTeX",
+        description="Write every entry (or CSL item) in another format, for reference "
+        "managers (RIS), citeproc, Zotero and pandoc (CSL-JSON, CSL-YAML), or as one clean "
+        "BibTeX file. The input may be BibTeX, CSL-JSON (.json), CSL-YAML (.yaml, .yml) "
+        "or a CITATION.cff (the work it asks readers to cite, then its references).",
     )
-    convert_.add_argument("--to", required=True, choices=sorted(formats.FORMATS),
+    convert_.add_argument("--to", required=True, choices=sorted(formats.CONVERT_FORMATS),
                           help="the format to write")
     convert_.set_defaults(handler=cmd_convert, parser=convert_)
 
     check_files = argparse.ArgumentParser(add_help=False)
     check_files.add_argument(
-        "files", nargs="*", metavar="FILE.bib",
-        help="BibTeX files, read as one bibliography; none: check the Sphinx project",
+        "files", nargs="*", metavar="FILE",
+        help="BibTeX, CSL-JSON, CSL-YAML or CITATION.cff files, read as one bibliography;"
+        " none: check the Sphinx project",
     )
     check_files.add_argument("--encoding", default=DEFAULT_ENCODING,
                              help=f"encoding of the files (default: {DEFAULT_ENCODING})")

@@ -4,7 +4,7 @@
 ``highlight_*`` values are checked by the validators a build uses; the pages are the
 documents Sphinx would find (``sphinx.project.Project``), and each ``highlight-citation``
 and ``highlight-references`` directive in them is found by its text, with its ``:style:``
-and ``:bibfile:``, and so is each ``:hcite:`` role, with its keys. What comes out is what
+and ``:bibfile:`` (or ``:cff:``), and so is each ``:hcite:`` role, with its keys. What comes out is what
 a build would render (which entries of which files, in which style) and which keys the
 pages name. A check of the configured style alone missed what a page's ``:style:`` or a
 project's ``highlight_reference_style`` asks of the entries, and no check of the files
@@ -88,6 +88,8 @@ class ProjectUses:
     doi_fetch: str = "missing"
     doi_resolver: str = ""
     verify_dois: bool = False
+    citation_cff: Path | None = None
+    """``highlight_citation_cff``: what a citation block with no file of its own reads."""
     pages: list[Path] = field(default_factory=list)
     uses: list[StyleUse] = field(default_factory=list)
     keys: list[KeyUse] = field(default_factory=list)
@@ -112,10 +114,12 @@ def read_project(confdir: Path) -> ProjectUses:
     configured = tuple(_shown(confdir / path) for path in values["bibfiles"]) or (
         BUNDLED_BIBFILE,
     )
+    cff = values["citation_cff"]
     project = ProjectUses(
         confdir, values["bibfile_encoding"], values["article"], configured, problems=problems,
         doi_cache=_shown(confdir / values["doi_cache"]), doi_fetch=values["doi_fetch"],
         doi_resolver=values["doi_resolver"], verify_dois=values["verify_dois"],
+        citation_cff=_shown(confdir / cff) if cff else None,
     )
     defaults = {
         "highlight-references": values["reference_style"],
@@ -214,8 +218,12 @@ def _read_directives(
             ))
             style = defaults[name]
         paths = project.configured
-        if options.get("bibfile"):
-            bibfile = options["bibfile"]
+        if project.citation_cff is not None and (
+            name == "highlight-citation" or ("cff" in options and not options["cff"])
+        ):  # a citation block by default, and :cff: with no path
+            paths = (project.citation_cff,)
+        if options.get("cff") or options.get("bibfile"):  # :cff: wins, as in the build
+            bibfile = options.get("cff") or options["bibfile"]
             base = project.confdir if bibfile.startswith("/") else page.parent
             paths = (_shown(base / bibfile.lstrip("/")),)
         if name == "highlight-references":

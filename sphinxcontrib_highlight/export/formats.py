@@ -272,6 +272,21 @@ def _indented_json(value: object, indent: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def to_csl_yaml(source: Entries) -> str:
+    """The entries as CSL-YAML, in pandoc's form: a document whose ``references`` are
+    the items of :func:`to_csl_json` (pandoc, Quarto and this package read it)."""
+    import yaml  # only the command line writes YAML
+
+    items = [
+        csl_item(entry) for entry in _entries(source)
+        if entry.type.lower() not in ("set", "xdata")
+    ]
+    body = yaml.safe_dump(
+        {"references": items}, allow_unicode=True, sort_keys=False, width=100
+    )
+    return f"---\n{body}...\n"
+
+
 # --- RIS -------------------------------------------------------------------------------
 
 _RIS_TYPES = {
@@ -286,6 +301,8 @@ _RIS_TYPES = {
     "online": "ELEC",
     # RIS has no preprint type; "unpublished work" is the nearest.
     "preprint": "UNPB",
+    "software": "COMP",
+    "dataset": "DATA",
 }
 
 
@@ -374,10 +391,16 @@ class Format:
     label: str
 
 
-#: Every format by the name the command line takes (``--to``).
+#: Every format a page offers for download, by the name the command line takes (``--to``).
 FORMATS: dict[str, Format] = {
     "bibtex": Format(to_bibtex, ".bib", "application/x-bibtex", "BibTeX"),
     "ris": Format(to_ris, ".ris", "application/x-research-info-systems", "RIS"),
     "csl-json": Format(to_csl_json, ".csl.json", "application/vnd.citationstyles.csl+json",
                        "CSL-JSON"),
+}
+
+#: Every format ``sphinx-highlight convert`` writes: the downloads' formats and CSL-YAML.
+CONVERT_FORMATS: dict[str, Format] = {
+    **FORMATS,
+    "csl-yaml": Format(to_csl_yaml, ".yaml", "application/yaml", "CSL-YAML"),
 }

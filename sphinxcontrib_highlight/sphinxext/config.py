@@ -56,6 +56,13 @@ def _optional_string(value: Any) -> str | None:
     raise ValueError("expected a string or None")
 
 
+def _cff_path(value: Any) -> str | None:
+    path = _optional_string(value)
+    if path is not None and not path.lower().endswith(".cff"):
+        raise ValueError("expected the path of a .cff file, such as '../CITATION.cff'")
+    return path
+
+
 def _string(value: Any) -> str:
     if isinstance(value, str) and value:
         return value
@@ -169,7 +176,9 @@ class HighlightConfig:
     bibfiles: tuple[str, ...] = _option(
         (),
         frozenset({list, tuple, str}),
-        "BibTeX files, relative to the configuration directory. Empty: the bundled highlight.",
+        "Bibliography files, relative to the configuration directory: BibTeX (``.bib``), "
+        "CSL-JSON (``.json``), CSL-YAML (``.yaml``, ``.yml``), RIS (``.ris``) or a "
+        "``CITATION.cff``, told apart by their suffix. Empty: the bundled highlight.",
         _string_list,
         lambda: "a list of paths (one path alone may be a string).",
     )
@@ -180,6 +189,16 @@ class HighlightConfig:
         "``highlight-references`` leaves out. None: the first entry of the first file.",
         _optional_string,
         lambda: "a key of the configured files, or ``None``.",
+    )
+    citation_cff: str | None = _option(
+        None,
+        frozenset({str, type(None)}),
+        "A software project's ``CITATION.cff``, relative to the configuration directory "
+        "(``\"../CITATION.cff\"``): ``highlight-citation`` with no ``:bibfile:`` shows "
+        "*Cite this software* from it (its ``preferred-citation``, else the software "
+        "itself). None: the citation block reads ``highlight_bibfiles``.",
+        _cff_path,
+        lambda: "the path of a ``.cff`` file, or ``None``.",
     )
     reference_style: str = _option(
         "neurosci-bull",
@@ -220,7 +239,8 @@ class HighlightConfig:
     bibfile_encoding: str = _option(
         "utf-8-sig",
         frozenset({str}),
-        "Encoding of the BibTeX files (``utf-8-sig`` also accepts a byte-order mark).",
+        "Encoding of the BibTeX files (``utf-8-sig`` also accepts a byte-order mark). "
+        "CSL-JSON, CSL-YAML, RIS and CFF files are always read as UTF-8.",
         _string,
         lambda: "the name of an encoding Python knows, such as ``utf-8-sig`` or ``latin-1``.",
     )
@@ -341,6 +361,10 @@ def validate(app: Sphinx, config: Config) -> None:
         str((Path(app.confdir) / path).resolve()) for path in config.highlight_bibfiles
     )
     config.highlight_doi_cache = str((Path(app.confdir) / config.highlight_doi_cache).resolve())
+    if config.highlight_citation_cff:
+        config.highlight_citation_cff = str(
+            (Path(app.confdir) / config.highlight_citation_cff).resolve()
+        )
 
 
 def _where_set(conf_py: Path, name: str) -> str | None:

@@ -66,11 +66,22 @@ class _HighlightDirective(SphinxDirective):
     def problem(self, message: str, subtype: Warn = Warn.DIRECTIVE) -> None:
         warn(f"{self.name}: {message}", subtype, self.get_location())
 
-    def bibfiles(self, options: dict[str, Any]) -> tuple[str, ...]:
-        """The files of this directive's ``:bibfile:``, or the configured ones."""
-        return BibSource.for_directive(
-            self.env, options.get("bibfile"), self.get_location()
-        ).paths
+    def bibfiles(self, options: dict[str, Any], default: tuple[str, ...] | None = None
+                 ) -> tuple[str, ...]:
+        """The files of this directive's ``:cff:`` or ``:bibfile:``, else ``default``
+        (the configured files when None)."""
+        if "cff" in options and options.get("bibfile"):
+            self.problem(":cff: and :bibfile: exclude each other; :cff: is used")
+        configured_cff = self.config.highlight_citation_cff
+        if options.get("cff") == "":  # the option with no value: the configured file
+            if configured_cff:
+                return (configured_cff,)
+            self.problem(":cff: without a path needs highlight_citation_cff; using the"
+                         " configured files")
+        named = options.get("cff") or options.get("bibfile")
+        if named is None and default is not None:
+            return default
+        return BibSource.for_directive(self.env, named, self.get_location()).paths
 
     def style_name(self, options: dict[str, Any], default: str) -> str:
         """The ``:style:`` option if a style of that name exists, else ``default``."""
@@ -99,6 +110,7 @@ class CitationDirective(_HighlightDirective):
     option_spec: ClassVar[dict[str, Any]] = opt.OptionSpec(
         heading=opt.lenient(opt.text),
         bibfile=opt.lenient(opt.text),
+        cff=opt.lenient(opt.cff_path),
         style=opt.lenient(opt.text),
     )
 
@@ -115,15 +127,20 @@ class CitationDirective(_HighlightDirective):
             lambda: f"highlight-citation-{self.env.new_serialno('highlight-citation')}",
         )
         node["block_id"] = block_id
+        cff = self.config.highlight_citation_cff
+        bibfiles = self.bibfiles(options, (cff,) if cff else None)
+        # A CITATION.cff asks readers to cite software (or the paper about it).
+        from_cff = len(bibfiles) == 1 and bibfiles[0].lower().endswith(".cff")
         self.domain.add_block(
             BlockRecord(
                 docname=self.env.docname,
                 lineno=self.lineno,
                 block_id=block_id,
                 key=key,
-                bibfiles=self.bibfiles(options),
+                bibfiles=bibfiles,
                 style=self.style_name(options, self.config.highlight_citation_style),
-                heading=options.get("heading") or term("Cite this article"),
+                heading=options.get("heading")
+                or (term("Cite this software") if from_cff else term("Cite this article")),
             )
         )
         self.set_source_info(node)
@@ -139,6 +156,7 @@ class ReferencesDirective(_HighlightDirective):
         keys=opt.lenient(opt.key_list),
         cited=opt.lenient(opt.cited_scope),
         bibfile=opt.lenient(opt.text),
+        cff=opt.lenient(opt.cff_path),
         style=opt.lenient(opt.text),
         start=opt.lenient(opt.positive_int),
     )

@@ -83,3 +83,13 @@ def cited_scope(raw: str | None) -> str:
     if value == "project":
         return "project"
     raise ValueError(f"{raw!r} is neither empty (this page) nor 'project'")
+
+
+def cff_path(raw: str | None) -> str:
+    """The path of a ``.cff`` file (``CITATION.cff``), or nothing: the configured one."""
+    if not raw or not raw.strip():
+        return ""
+    path = raw.strip()
+    if not path.lower().endswith(".cff"):
+        raise ValueError("expected the path of a .cff file, such as CITATION.cff")
+    return path

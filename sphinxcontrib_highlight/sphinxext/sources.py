@@ -1,4 +1,5 @@
-"""Which BibTeX files a directive or role reads, and how their paths resolve.
+"""Which bibliography files (BibTeX, CSL-JSON, CSL-YAML, RIS, CFF) a directive or role
+reads, and how their paths resolve.
 
 The configured files (``highlight_bibfiles``, relative to the configuration directory,
 or the bundled highlight when empty) serve every directive without a ``:bibfile:``. A

@@ -12,6 +12,7 @@ more are removed when the build finishes (:mod:`.published`).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 import weakref
@@ -78,6 +79,9 @@ def _identity(entry: Entry) -> str:
             ))
             for person in people
         )
+    item = getattr(entry, "csl", None)  # read from a CSL file: its CSL-JSON is the item
+    if item is not None:
+        parts.append(json.dumps(item, sort_keys=True, ensure_ascii=False, default=str))
     return "\0".join(parts) + "\0\1"
 
 

@@ -7,7 +7,8 @@ shows a citation block or a reference list:
 * a COinS span per item, the page's article first, so that Zotero offers the article and
   all its references (see :mod:`.reference_managers` for why the order matters);
 * "Download citation" and "Download references" links to ``.bib``, ``.ris`` and CSL-JSON
-  files written into the output at build time, and a copy link that the shipped script
+  files written into the output at build time (and the ``CITATION.cff`` itself for a
+  citation block read from one), and a copy link that the shipped script
   turns into a button (without JavaScript it stays a link to the citation as plain text);
 * the article's Highwire ``citation_*`` tags, kept on the doctree and written into
   ``<head>`` by an ``html-page-context`` handler.
@@ -191,8 +192,17 @@ class ReaderTools(SphinxPostTransform):
         style = _file_stem(Path(style_name).stem if style_name.endswith(".csl") else style_name)
         source: downloads.Source = (tuple(block.get("bibfiles", ())), block["key"])
         extra = {f"{stem}-{style}.txt": copied_text + "\n"}
+        cff = _cff_text(source[0])
+        if cff is not None:  # the software's own file, as readers' tools import it
+            extra[CFF_NAME] = cff
         files = self.write_downloads([entry], [source], stem, extra)
         links = self.download_links(term("Download citation"), files)
+        if cff is not None:
+            links += (
+                f' <a class="highlight-download highlight-download-cff"'
+                f' href="{escape(files["cff"], quote=True)}" download="{CFF_NAME}"'
+                f' type="application/yaml">CFF</a>'
+            )
         copy = (
             f'<a class="highlight-copy" href="{escape(files["txt"], quote=True)}"'
             f' data-highlight-copy="{escape(copied_text, quote=True)}"'
@@ -256,6 +266,21 @@ class ReaderTools(SphinxPostTransform):
             {name.rsplit(".", 1)[-1]: relative_uri(base, f"{folder}/{name}") for name in extra}
         )
         return urls
+
+
+#: The name of the CITATION.cff download: the name tools look for.
+CFF_NAME = "CITATION.cff"
+
+
+def _cff_text(bibfiles: tuple[str, ...]) -> str | None:
+    """The text of the CITATION.cff a citation block reads, if it reads one (None when
+    it reads other files, or the file cannot be read: its problems are reported already)."""
+    if len(bibfiles) != 1 or not bibfiles[0].lower().endswith(".cff"):
+        return None
+    try:
+        return Path(bibfiles[0]).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _containers(document: nodes.document, css_class: str) -> list[nodes.Element]:

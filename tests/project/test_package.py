@@ -107,14 +107,16 @@ def test_wheel_holds_data_styles_static_and_types(dist):
                  "styles/csl/ours/springer-nature.csl", "styles/csl/house/apa.csl",
                  "styles/csl/house/dependents.json", "styles/csl/locales/locales-en-US.xml",
                  "styles/csl/locales/README.md", "cli/main.py", "cli/project.py",
-                 "__main__.py"):
+                 "bibliography/cff_schema/schema-1.2.0.json", "__main__.py"):
         assert package + name in names
     assert not [name for name in names if "/tests/" in name or name.startswith("tests/")]
     assert "sphinx-highlight = sphinxcontrib_highlight.cli.main:main" in entry_points
     declared = _entry_point_group(entry_points, "pybtex.style.formatting")
     assert declared == BUILT_IN  # the styles found without reading entry points
-    # The CSL styles and locales it ships are CC BY-SA 3.0, with their attribution.
-    assert metadata["License-Expression"] == "BSD-2-Clause AND CC-BY-SA-3.0"
+    # The CSL styles and locales it ships are CC BY-SA 3.0, the CFF schema CC BY-SA 4.0,
+    # each with its attribution.
+    assert metadata["License-Expression"] == "BSD-2-Clause AND CC-BY-SA-3.0 AND CC-BY-SA-4.0"
+    assert package.rstrip("/") + "-0.1.0.dist-info/licenses/sphinxcontrib_highlight/bibliography/cff_schema/README.md" in names
     assert package.rstrip("/") + "-0.1.0.dist-info/licenses/sphinxcontrib_highlight/styles/csl/locales/README.md" in names
     assert metadata["Requires-Python"] == ">=3.11"
     assert metadata["Description-Content-Type"] == "text/markdown"

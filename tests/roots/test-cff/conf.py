@@ -1,0 +1,3 @@
+project = "cff"
+extensions = ["sphinxcontrib_highlight"]
+highlight_citation_cff = "CITATION.cff"

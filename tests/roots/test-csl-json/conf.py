@@ -1,0 +1,3 @@
+project = "csl-json"
+extensions = ["sphinxcontrib_highlight"]
+highlight_bibfiles = ["refs.json"]
