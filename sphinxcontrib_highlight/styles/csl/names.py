@@ -263,7 +263,9 @@ def _part_group(
         node: Node = parse_markup(text)
         if style_el is not None:
             if style_el.text_case:
-                apply_text_case(node, style_el.text_case, ctx.language)
+                # A name is title-cased whatever the item's language, as in citeproc-js.
+                language = "en" if style_el.text_case == "title" else ctx.language
+                apply_text_case(node, style_el.text_case, language)
             if style_el.formatting:
                 node = Span([node], formatting=dict(style_el.formatting))
         nodes.append(node)
@@ -423,7 +425,10 @@ def render_name_list(
 ) -> tuple[Node | None, list[Span], list[str]]:
     names_list, more = _without_others(names_list)
     count = len(names_list)
-    shown, use_last = _et_al_limits(options, ctx, count)
+    # A closing "others" stands for one name at least: the list is as long as that for
+    # et-al-min (three names and others make four), as citeproc-js counts it.
+    shown, use_last = _et_al_limits(options, ctx, count + more)
+    shown = min(shown, count)
     truncated = shown < count or more
     use_last = use_last and not more
     if options.get("form") == "count":
@@ -527,8 +532,15 @@ def _label_node(
 def render_names(
     element: Element, ctx: RenderContext, inherited: Element | None = None
 ) -> Node | None:
-    """A ``<names>`` element, substituting when every variable is empty."""
+    """A ``<names>`` element, substituting when every variable is empty.
 
+    Inside a ``<substitute>``, at any depth (in a ``<choose>``, a macro), a ``<names>``
+    takes what it lacks of ``<name>``, ``<et-al>`` and ``<label>`` from the element it
+    stands in for, as citeproc-js does."""
+
+    first_names = inherited is None
+    if inherited is None and ctx.substituted_for:
+        inherited = ctx.substituted_for[-1]
     source = inherited if inherited is not None else element
     name_el = element.child("name") or (inherited.child("name") if inherited is not None else None)
     et_al_el = element.child("et-al") or (
@@ -547,7 +559,7 @@ def render_names(
     options = effective_options(name_el, ctx)
     variables = element.get("variable", "").split()
     ctx.called += 1
-    if ctx.suppress_first_names and inherited is None:
+    if ctx.suppress_first_names and first_names:
         ctx.suppress_first_names = False
         return None
     present = [(v, ctx.value(v)) for v in variables]
@@ -603,11 +615,13 @@ def _substitute(element: Element, ctx: RenderContext, source: Element) -> Node |
     for child in substitute.children:
         before = set(ctx.touched)
         ctx.in_substitute += 1
+        ctx.substituted_for.append(source)
         called, rendered_count = ctx.called, ctx.rendered
         if child.tag == "names":
             node = render_names(child, ctx, inherited=source)
         else:
             node = render(child, ctx)
+        ctx.substituted_for.pop()
         ctx.in_substitute -= 1
         if child.tag == "text" and "term" in child.attrs and (node is None or is_empty(node)):
             return None  # citeproc-js: an empty term still ends the substitution

@@ -107,6 +107,9 @@ class RenderContext:
         self.touched: set[str] = set()
         #: How deep in ``<substitute>`` rendering is (names print once there).
         self.in_substitute = 0
+        #: The ``<names>`` elements being substituted for, innermost last (what a
+        #: ``<names>`` within the substitution inherits).
+        self.substituted_for: list[Element] = []
         #: The first names the entry rendered (``subsequent-author-substitute``).
         self.names_record: RenderedNames | None = None
         self.year_suffix_done = False
@@ -137,9 +140,11 @@ class RenderContext:
 
     # ------------------------------------------------------------ variable lookup
 
-    def value(self, name: str) -> Any:
+    def value(self, name: str, *, printing: bool = True) -> Any:
         """A variable's value for this cite, None when empty or suppressed; the
-        variables the document decides (locator, numbers, suffixes) come from it."""
+        variables the document decides (locator, numbers, suffixes) come from it.
+        ``printing`` false: a test only looks at it, so a substitution that tests a
+        variable it does not print leaves the variable to the rest of the entry."""
         if name in self.suppressed:
             return None
         if name == "locator":
@@ -156,7 +161,8 @@ class RenderContext:
         value = self.item.get(name)
         if value in (None, "", []):
             return None
-        self.touched.add(name)
+        if printing:
+            self.touched.add(name)
         return value
 
     def _citation_label(self) -> str | None:
