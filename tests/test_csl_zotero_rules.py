@@ -85,3 +85,34 @@ def test_a_variable_a_substitution_only_tested_is_still_suppressed_once_printed(
     the author's place must still keep it from printing again."""
     item = {"id": "c", "type": "report", "title": "CTAN"}
     assert bibliography(SUBSTITUTING, [item], macros=TITLE_MACRO) == ["CTAN"]
+
+
+def test_a_test_still_sees_a_variable_a_substitution_printed() -> None:
+    """APA prints a chapter's editors in place of its container's author; the chapter
+    is still an edited one for the tests that follow (its pages and publisher)."""
+    layout = """<layout><group delimiter=". ">
+      <names variable="container-author"><name/><substitute>
+        <names variable="editor"/></substitute></names>
+      <choose><if variable="editor"><text variable="publisher"/></if></choose>
+    </group></layout>"""
+    item = {
+        "id": "s", "type": "paper-conference", "publisher": "Almquist & Wiksell",
+        "editor": [{"family": "Svartholm", "given": "Nils"}],
+    }
+    assert bibliography(layout, [item]) == ["Nils Svartholm. Almquist & Wiksell"]
+
+
+def test_case_changes_keep_words_that_have_capitals_and_lone_letters() -> None:
+    layout = """<layout><group delimiter=" | ">
+      <text variable="title" text-case="title"/>
+      <text variable="number" text-case="capitalize-first"/>
+      <text variable="genre" text-case="capitalize-all"/>
+    </group></layout>"""
+    item = {
+        "id": "t", "type": "report", "number": "arXiv:1008.2849v1", "genre": "iPhone apps",
+        "title": 'Solvers: <span class="nocase">O</span>n the road to <span '
+        'class="nocase">GPU</span>s and DAP12-dependent pain',
+    }
+    assert bibliography(layout, [item]) == [
+        "Solvers: On the Road to GPUs and DAP12-Dependent Pain | arXiv:1008.2849v1 | iPhone Apps"
+    ]

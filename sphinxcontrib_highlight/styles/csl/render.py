@@ -140,12 +140,15 @@ class RenderContext:
 
     # ------------------------------------------------------------ variable lookup
 
-    def value(self, name: str, *, printing: bool = True) -> Any:
+    def value(self, name: str, *, testing: bool = False) -> Any:
         """A variable's value for this cite, None when empty or suppressed; the
         variables the document decides (locator, numbers, suffixes) come from it.
-        ``printing`` false: a test only looks at it, so a substitution that tests a
-        variable it does not print leaves the variable to the rest of the entry."""
-        if name in self.suppressed:
+
+        ``testing``: an ``<if>`` only looks at it. As in citeproc-js, a test sees a
+        variable a substitution has printed (APA's "(Ed.)" in place of a container
+        author still makes a book chapter an edited one), and a substitution that tests
+        a variable without printing it leaves the variable to the rest of the entry."""
+        if name in self.suppressed and not testing:
             return None
         if name == "locator":
             return self.cite.locator if self.cite else None
@@ -161,7 +164,7 @@ class RenderContext:
         value = self.item.get(name)
         if value in (None, "", []):
             return None
-        if printing:
+        if not testing:
             self.touched.add(name)
         return value
 

@@ -165,15 +165,19 @@ def apply_text_case(node: Node, case: str | None, language: str = "en") -> None:
                 leaf.text = re.sub(r"\w+", lambda m: _sentence_word(m.group(), all_caps), leaf.text)
         _capitalize_first(items)
     elif case == "capitalize-all":
-        _words(items, lambda word, first, last, after_colon: _cap(word))
+        _words(items, lambda word, first, last, after_colon: _cap_lower(word))
     elif case == "title" and english:
 
         def title_word(word: str, first: bool, last: bool, after_colon: bool) -> str:
-            if word.lower() in STOP_WORDS and not first and not last and not after_colon:
+            if first or after_colon:
+                return _cap_lower(word)
+            if word.lower() in STOP_WORDS and not last:
                 return word
-            if word.lower() == word:
-                return _cap(word)
-            return word
+            if len(word) == 1:
+                # A lone letter is left as written, as citeproc-js does: most often it
+                # is the rest of a word whose capital the data protects ("{O}n").
+                return word
+            return _cap_lower(word)
 
         _words(items, title_word)
 
@@ -183,6 +187,11 @@ def _sentence_word(word: str, all_caps: bool) -> str:
     if all_caps or (word[:1].isupper() and word[1:].lower() == word[1:]):
         return word.lower()
     return word
+
+
+def _cap_lower(word: str) -> str:
+    """A word in lower case capitalised; one with a capital already kept as written."""
+    return _cap(word) if word.lower() == word else word
 
 
 def _cap(word: str) -> str:
@@ -200,16 +209,26 @@ def _cap(word: str) -> str:
 Leaves = list[tuple[Text, bool]]
 
 
+#: A word as citeproc-js's case changes see it: split at spaces and at punctuation.
+_CASED_WORD = re.compile(r"[^\s\-\u2013\u2014/.,;?!:\[\]()\u2018\u2019\u201c\u201d\"']+")
+
+
 def _capitalize_first(items: Leaves) -> None:
+    """The first word's first letter in upper case, unless the word has a capital
+    already ("arXiv" stays)."""
     for leaf, protected in items:
         if not leaf.text.strip():
             continue
         if protected:
             return
-        match = re.search(r"\w", leaf.text)
+        match = _CASED_WORD.search(leaf.text)
         if match:
-            i = match.start()
-            leaf.text = leaf.text[:i] + leaf.text[i].upper() + leaf.text[i + 1 :]
+            word = match.group()
+            if word.lower() == word:
+                i = match.start() + next(
+                    (k for k, ch in enumerate(word) if ch.isalnum()), 0
+                )
+                leaf.text = leaf.text[:i] + leaf.text[i].upper() + leaf.text[i + 1 :]
             return
 
 
