@@ -116,3 +116,17 @@ def test_case_changes_keep_words_that_have_capitals_and_lone_letters() -> None:
     assert bibliography(layout, [item]) == [
         "Solvers: On the Road to GPUs and DAP12-Dependent Pain | arXiv:1008.2849v1 | iPhone Apps"
     ]
+
+
+def test_hyphenated_initials_and_numbers_keep_their_writing() -> None:
+    layout = """<layout><group delimiter=" | ">
+      <names variable="author"><name initialize-with=". "/></names>
+      <names variable="editor"><name initialize-with=". " initialize="false"/></names>
+      <text variable="number"/>
+    </group></layout>"""
+    item = {
+        "id": "n", "type": "report", "number": "99-02",
+        "author": [{"family": "Cai", "given": "X.-C."}, {"family": "Chen", "given": "W. -P."}],
+        "editor": [{"family": "Lai", "given": "C-H."}],
+    }
+    assert bibliography(layout, [item]) == ["X.-C. Cai, W.-P. Chen | C. H. Lai | 99–02"]

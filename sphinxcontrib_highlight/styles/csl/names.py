@@ -150,7 +150,8 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
     A single letter is an initial; a longer word ending in a period ("Ph.") is an
     abbreviation kept whole; other words become their first letter unless
     ``initialize="false"``; lower-case words (particles) stay as they are."""
-    tokens = _GIVEN_TOKEN.findall(given)
+    # "X.-C." and "X. -C." are the hyphenated initials "X-C."
+    tokens = _GIVEN_TOKEN.findall(re.sub(r"(?<=\w)\.\s*-", "-", given))
     pieces: list[tuple[str, str]] = []
     bare_terminator = initialize_with.rstrip()
     for token in tokens:
@@ -159,7 +160,11 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
         bare = token.rstrip(".")
         parts = bare.split("-") if "-" in bare else [bare]
         if len(parts) > 1 and all(p and p[0].isupper() for p in parts):
-            if do_initialize or all(len(p) == 1 for p in parts):
+            if not do_initialize and all(len(p) == 1 for p in parts):
+                # Given names kept whole, hyphenated initials are initials apart:
+                # citeproc-js prints "C-H." as "C. H." there.
+                pieces.extend(("initial", p + initialize_with) for p in parts)
+            elif do_initialize:
                 joiner = "-" if hyphen else ""
                 pieces.append(
                     (

@@ -118,7 +118,11 @@ def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> N
             continue
         match = _AFFIXED_NUMBER.fullmatch(token.strip())
         if match and not match.group(1) and not match.group(3):
-            out.append(format_integer(int(match.group(2)), form, ctx, gender))
+            digits = match.group(2)
+            # A plain number keeps its digits as written ("99-02", "007"): citeproc-js
+            # drops no leading zero.
+            numeric = form not in ("ordinal", "long-ordinal", "roman")
+            out.append(digits if numeric else format_integer(int(digits), form, ctx, gender))
         else:
             out.append(token.strip())
     return Text("".join(out))
