@@ -130,3 +130,33 @@ def test_hyphenated_initials_and_numbers_keep_their_writing() -> None:
         "editor": [{"family": "Lai", "given": "C-H."}],
     }
     assert bibliography(layout, [item]) == ["X.-C. Cai, W.-P. Chen | C. H. Lai | 99–02"]
+
+
+def test_people_sharing_a_family_name_are_told_apart_by_all_their_initials() -> None:
+    """citeproc-js's name register: S. J. Benson and Steven Benson differ in their
+    initials, so both show them; where initials are shared (B. F. and Barry F. Smith)
+    primary-name spells the given name out, primary-name-with-initials stops there."""
+
+    def cites(rule: str, people: list[tuple[str, str]]) -> list[str]:
+        xml = HEAD.replace(
+            '<citation><layout><text variable="title"/></layout></citation>',
+            f"""<citation disambiguate-add-givenname="true" givenname-disambiguation-rule="{rule}">
+              <layout><names variable="author"><name form="short" initialize-with=". "/>
+              </names></layout></citation>""",
+        )
+        items = [
+            {"id": str(n), "type": "book", "author": [{"family": family, "given": given}]}
+            for n, (family, given) in enumerate(people)
+        ]
+        processor = Processor(Style.parse(xml + "</style>"), items, locale="en-US")
+        nodes = processor.process_citations([Cluster([Cite(item["id"])]) for item in items])
+        return [to_text(node, processor.quote_marks) for node in nodes]
+
+    people = [("Benson", "Steven J."), ("Benson", "Steven"), ("Smith", "B. F."),
+              ("Smith", "Barry F."), ("Smith", "Cameron"), ("Cold", "Crispin")]
+    assert cites("primary-name", people) == [
+        "S. J. Benson", "S. Benson", "B. F. Smith", "Barry F. Smith", "C. Smith", "Cold"
+    ]
+    assert cites("primary-name-with-initials", people) == [
+        "S. J. Benson", "S. Benson", "B. F. Smith", "B. F. Smith", "C. Smith", "Cold"
+    ]

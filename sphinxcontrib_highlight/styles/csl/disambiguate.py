@@ -239,14 +239,24 @@ def _family_key(name: dict[str, Any]) -> str:
 
 
 def _given_key(name: dict[str, Any]) -> str:
-    return "".join(ch for ch in (name.get("given") or "") if ch.isalnum())
+    """A given name as citeproc-js tells people apart: periods as spaces."""
+    return " ".join((name.get("given") or "").replace(".", " ").split())
+
+
+def _initials_key(given_key: str) -> str:
+    """The initials a given name shows ("Steven J" and "S. J." both "S J")."""
+    return " ".join(
+        "-".join(part[:1] for part in word.split("-")) for word in given_key.split()
+    )
 
 
 def _global_givenames(
     processor: Processor, ids: list[str], states: dict[str, Disambiguation], rule: str
 ) -> None:
-    """Rules other than by-cite: any two people sharing a family name are told apart,
-    with initials when those differ, else (unless the rule stops at initials) in full."""
+    """Rules other than by-cite: people sharing a family name are told apart as
+    citeproc-js's name register does. Where their initials differ ("S. J." and "S."
+    do) everyone of that family shows initials; one whose initials another shares
+    shows the given name in full, unless the rule stops at initials."""
     with_initials = rule.endswith("with-initials")
     primary_only = rule.startswith("primary")
     people: dict[str, set[str]] = defaultdict(set)
@@ -254,7 +264,9 @@ def _global_givenames(
         for value in processor.items[item_id].values():
             if isinstance(value, list) and value and isinstance(value[0], dict):
                 for name in value[:1] if primary_only else value:
-                    people[_family_key(name)].add(_given_key(name))
+                    given = _given_key(name)
+                    if given:
+                        people[_family_key(name)].add(given)
     for item_id in ids:
         state = states[item_id]
         for value in processor.items[item_id].values():
@@ -264,14 +276,12 @@ def _global_givenames(
                 if primary_only and index > 0:
                     break
                 givens = people.get(_family_key(name), set())
-                if len(givens) <= 1:
+                initials = _initials_key(_given_key(name))
+                if not initials:
                     continue
-                own = _given_key(name)
-                initial_unique = sum(1 for g in givens if g[:1] == own[:1]) == 1
-                if initial_unique:
-                    level = 1
-                elif with_initials:
-                    continue
-                else:
+                level = 1 if len({_initials_key(given) for given in givens}) > 1 else 0
+                sharing = sum(1 for given in givens if _initials_key(given) == initials)
+                if sharing > 1 and not with_initials:
                     level = 2
-                state.name_levels[index] = max(state.name_levels.get(index, 0), level)
+                if level:
+                    state.name_levels[index] = max(state.name_levels.get(index, 0), level)
