@@ -111,10 +111,12 @@ def test_case_changes_keep_words_that_have_capitals_and_lone_letters() -> None:
     item = {
         "id": "t", "type": "report", "number": "arXiv:1008.2849v1", "genre": "iPhone apps",
         "title": 'Solvers: <span class="nocase">O</span>n the road to <span '
-        'class="nocase">GPU</span>s and DAP12-dependent pain',
+        'class="nocase">GPU</span>s, DAP12-dependent pain, <span class="nocase">PDE</span>-based'
+        " x-rays and one of near-to-the d’une",
     }
     assert bibliography(layout, [item]) == [
-        "Solvers: On the Road to GPUs and DAP12-Dependent Pain | arXiv:1008.2849v1 | iPhone Apps"
+        "Solvers: On the Road to GPUs, DAP12-Dependent Pain, PDE-Based x-Rays and One of"
+        " near-to-the d’une | arXiv:1008.2849v1 | iPhone Apps"
     ]
 
 
