@@ -40,7 +40,7 @@ def _is_numeric(name: str, ctx: RenderContext) -> bool:
     value = ctx.value(name, testing=True)
     if value is None:
         return False
-    return numbers.is_numeric(str(value))
+    return numbers.tests_numeric(str(value))
 
 
 def _is_uncertain(name: str, ctx: RenderContext) -> bool:

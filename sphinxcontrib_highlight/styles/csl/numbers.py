@@ -26,6 +26,15 @@ def is_numeric(value: str) -> bool:
     return bool(_NUMERIC.match(value.replace("\\-", "-")))
 
 
+_SLASHED = re.compile(r"^\s*\d+(?:/\d+)+\s*$")
+
+
+def tests_numeric(value: str) -> bool:
+    """The ``is-numeric`` condition: CSL's numbers, and numbers joined by slashes
+    ("3/95", a paper's number in a year), which citeproc-js takes for one number."""
+    return is_numeric(value) or bool(_SLASHED.match(value))
+
+
 def first_integer(value: str) -> int | None:
     match = _DIGITS.search(value)
     return int(match.group()) if match else None
@@ -100,12 +109,13 @@ def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> N
     if ctx.is_page(variable) and form == "numeric":
         return page_range(value, ctx)
     out = []
-    for token in _PIECES.split(value):
-        if not token:
-            continue
+    tokens = [token for token in _PIECES.split(value) if token]
+    for position, token in enumerate(tokens):
         if _PIECES.fullmatch(token):
             stripped = token.strip()
-            if stripped in ("-", "\u2013"):
+            if stripped in ("-", "\u2013") and _prefixes_differ(tokens, position):
+                out.append(stripped)  # "SAND88-2955" is a name, not a range
+            elif stripped in ("-", "\u2013"):
                 out.append("\u2013")
             elif stripped == "\\-":
                 out.append("-")
@@ -126,6 +136,19 @@ def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> N
         else:
             out.append(token.strip())
     return Text("".join(out))
+
+
+def _letters_before(token: str) -> str:
+    match = _AFFIXED_NUMBER.fullmatch(token.strip())
+    return match.group(1) if match else token.strip()
+
+
+def _prefixes_differ(tokens: list[str], position: int) -> bool:
+    """Whether the numbers either side of a hyphen have different letters before them
+    ("SAND88-2955", "TR93-1", "16-R1"): citeproc-js then keeps the hyphen as written."""
+    if position == 0 or position + 1 >= len(tokens):
+        return False
+    return _letters_before(tokens[position - 1]) != _letters_before(tokens[position + 1])
 
 
 # ---------------------------------------------------------------------- page ranges
@@ -174,8 +197,10 @@ def _one_range(text: str, style_format: str | None, delimiter: str) -> str:
         second = first[: len(first) - len(second)] + second
     if int(second) < int(first):
         return f"{prefix1}{first}{delimiter}{prefix2}{match.group(4)}"
-    formatted = _format_second(first, second, style_format)
-    return f"{prefix1}{first}{delimiter}{prefix2 if style_format == 'expanded' or formatted == second else ''}{formatted}"
+    # A range of one page stays whole ("980-980"); a formatted range names the
+    # prefix once ("C779-802"), but in the expanded format. Both as citeproc-js.
+    formatted = second if second == first else _format_second(first, second, style_format)
+    return f"{prefix1}{first}{delimiter}{prefix2 if style_format == 'expanded' else ''}{formatted}"
 
 
 def _minimal(first: str, second: str, keep: int) -> str:
