@@ -166,20 +166,20 @@ def test_people_sharing_a_family_name_are_told_apart_by_all_their_initials() -> 
 
 def test_ranges_and_numbers_as_citeproc_js_prints_them() -> None:
     """A hyphen between numbers with different letters before them is kept (a report
-    number, not a range); a prefixed page range names its prefix once unless expanded,
+    number, not a range), and so are all but the last of several; a prefixed page range names its prefix once unless expanded,
     a one-page range stays whole; numbers joined by a slash test numeric."""
     layout = """<layout><group delimiter=" | ">
-      <text variable="number"/><text variable="page"/>
+      <text variable="number"/><text variable="page"/><text variable="issue"/>
       <choose><if is-numeric="collection-number"><text variable="collection-number"/></if></choose>
     </group></layout>"""
     items = [
         {"id": "a", "type": "report", "number": "SAND88-2955", "page": "C779-C802",
-         "collection-number": "3/95"},
+         "collection-number": "3/95", "issue": "90-03-01"},
         {"id": "b", "type": "report", "number": "TR93-1", "page": "980-980"},
     ]
     style = f"""{HEAD.replace('version="1.0"', 'version="1.0" page-range-format="chicago-16"')}
       <bibliography>{layout}</bibliography></style>"""
     processor = Processor(Style.parse(style), items, locale="en-US")
     assert [to_text(e.content, processor.quote_marks) for e in processor.bibliography()] == [
-        "SAND88-2955 | C779–802 | 3/95", "TR93-1 | 980–980"
+        "SAND88-2955 | C779–802 | 90-03–01 | 3/95", "TR93-1 | 980–980"
     ]

@@ -100,8 +100,13 @@ def format_integer(number: int, form: str, ctx: RenderContext, gender: str | Non
     return str(number)
 
 
-def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> Node:
-    """A ``<number>``: each number in the value formatted, separators kept."""
+def render_number(
+    value: str, form: str, variable: str, ctx: RenderContext, *, through_text: bool = False
+) -> Node:
+    """A ``<number>``: each number in the value formatted, separators kept.
+
+    ``through_text``: printed by ``<text variable>``, where citeproc-js turns only the
+    last of several hyphens into a dash ("90-03-01" gives "90-03–01")."""
     value = unescape(value)
     if not is_numeric(value):
         return Text(value.replace("\\-", "-"))
@@ -113,7 +118,14 @@ def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> N
     for position, token in enumerate(tokens):
         if _PIECES.fullmatch(token):
             stripped = token.strip()
-            if stripped in ("-", "\u2013") and _prefixes_differ(tokens, position):
+            later_hyphen = (
+                through_text
+                and position + 2 < len(tokens)
+                and tokens[position + 2].strip() == "-"
+            )
+            if stripped in ("-", "\u2013") and (
+                later_hyphen or _prefixes_differ(tokens, position)
+            ):
                 out.append(stripped)  # "SAND88-2955" is a name, not a range
             elif stripped in ("-", "\u2013"):
                 out.append("\u2013")

@@ -284,7 +284,7 @@ def text_variable(variable: str, form: str, ctx: RenderContext) -> Node | None:
         return numbers.page_range(unescape(str(value)), ctx)
     if variable in NUMBER_VARIABLES and numbers.is_numeric(str(value)):
         # Numbers print their ranges with en dashes ("3–4") even through <text>.
-        return numbers.render_number(str(value), "numeric", variable, ctx)
+        return numbers.render_number(str(value), "numeric", variable, ctx, through_text=True)
     if variable == "citation-label":
         return Text(str(value) + ctx.implicit_year_suffix())
     if isinstance(value, (int, float)):
