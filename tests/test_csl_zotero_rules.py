@@ -183,3 +183,18 @@ def test_ranges_and_numbers_as_citeproc_js_prints_them() -> None:
     assert [to_text(e.content, processor.quote_marks) for e in processor.bibliography()] == [
         "SAND88-2955 | C779–802 | 90-03–01 | 3/95", "TR93-1 | 980–980"
     ]
+
+
+def test_field_text_punctuation_as_citeproc_js_prints_it() -> None:
+    """A straight quote opening a word in protected text stays straight, and a space
+    before a colon becomes a narrow no-break space (citeproc-js does so in any
+    language)."""
+    layout = """<layout><text variable="title"/></layout>"""
+    items = [
+        {"id": "a", "type": "book",
+         "title": "Remarks on <span class=\"nocase\">'t Hooft's</span> proposal"},
+        {"id": "b", "type": "book", "title": "Numerical Recipes : the Art"},
+    ]
+    assert bibliography(layout, items) == [
+        "Remarks on 't Hooft’s proposal", "Numerical Recipes\u202f: the Art"
+    ]
