@@ -198,3 +198,22 @@ def test_field_text_punctuation_as_citeproc_js_prints_it() -> None:
     assert bibliography(layout, items) == [
         "Remarks on 't Hooft’s proposal", "Numerical Recipes\u202f: the Art"
     ]
+
+
+def test_a_year_only_date_in_a_sort_macro_sorts_with_the_full_date() -> None:
+    """citeproc-js writes every date of a sort macro in full width, the parts the
+    macro leaves out as zeros: the title decides between a year and a dated year."""
+    style = f"""{HEAD}<bibliography><sort><key macro="date"/><key variable="title"/></sort>
+      <layout><text variable="title"/></layout></bibliography>
+      <macro name="date"><choose><if type="book">
+        <date variable="issued" date-parts="year" form="numeric"/></if>
+        <else><date variable="issued"><date-part name="year"/>
+          <date-part name="month" form="numeric-leading-zeros"/></date></else></choose>
+      </macro></style>"""
+    items = [
+        {"id": "r", "type": "book", "title": "Robust", "issued": {"date-parts": [[2020]]}},
+        {"id": "i", "type": "report", "title": "Identification",
+         "issued": {"date-parts": [[2020]]}},
+    ]
+    processor = Processor(Style.parse(style), items, locale="en-US")
+    assert [entry.id for entry in processor.bibliography()] == ["i", "r"]

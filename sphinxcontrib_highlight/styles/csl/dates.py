@@ -120,9 +120,11 @@ def sort_key(value: Any, parts: tuple[str, ...] = PART_ORDER) -> str | None:
     def one(date: DateValue | None) -> str:
         if date is None:
             return ""
-        year = f"{date.year + 10000:05d}" if "year" in parts else ""
-        month = f"{date.month:02d}" if "month" in parts else ""
-        day = f"{date.day:02d}" if "day" in parts else ""
+        # Every part has its place, "00" when not asked for: a year-only date sorts
+        # with the same date in full, as in citeproc-js's keys.
+        year = f"{date.year + 10000:05d}" if "year" in parts else "00000"
+        month = f"{date.month:02d}" if "month" in parts else "00"
+        day = f"{date.day:02d}" if "day" in parts else "00"
         return year + month + day
 
     return one(parsed.start) + ("-" + one(parsed.end) if parsed.end else "")
