@@ -147,7 +147,8 @@ def test_people_sharing_a_family_name_are_told_apart_by_all_their_initials() -> 
               </names></layout></citation>""",
         )
         items = [
-            {"id": str(n), "type": "book", "author": [{"family": family, "given": given}]}
+            {"id": str(n), "type": "book", "author": [{"family": family, "given": given}],
+             "editor": [{"family": "al.", "given": f"{'VWXYZ'[n % 5]}. Sunderam"}]}
             for n, (family, given) in enumerate(people)
         ]
         processor = Processor(Style.parse(xml + "</style>"), items, locale="en-US")
@@ -156,12 +157,15 @@ def test_people_sharing_a_family_name_are_told_apart_by_all_their_initials() -> 
 
     people = [("Benson", "Steven J."), ("Benson", "Steven"), ("Smith", "B. F."),
               ("Smith", "Barry F."), ("Smith", "Cameron"), ("Cold", "Crispin")]
+    # Only the names a cite shows count: the editors of these books stay out of it.
+    people_edited = [("Majumdar", "A."), ("Cold", "Odeous")]
     assert cites("primary-name", people) == [
         "S. J. Benson", "S. Benson", "B. F. Smith", "Barry F. Smith", "C. Smith", "Cold"
     ]
     assert cites("primary-name-with-initials", people) == [
         "S. J. Benson", "S. Benson", "B. F. Smith", "B. F. Smith", "C. Smith", "Cold"
     ]
+    assert cites("primary-name", people_edited) == ["Majumdar", "Cold"]
 
 
 def test_ranges_and_numbers_as_citeproc_js_prints_them() -> None:

@@ -250,6 +250,21 @@ def _initials_key(given_key: str) -> str:
     )
 
 
+#: The name variables a cite shows, in the order styles substitute them.
+CITED_NAME_VARIABLES = ("author", "composer", "director", "editor", "translator")
+
+
+def _cited_names(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """The names an item's cites show: its first name variable that has any. The
+    given-name levels apply to those positions only, not to an editor list that the
+    cite never prints (a "V. S. Sunderam et al." editor gave initials to authors)."""
+    for variable in CITED_NAME_VARIABLES:
+        value = item.get(variable)
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            return value
+    return []
+
+
 def _global_givenames(
     processor: Processor, ids: list[str], states: dict[str, Disambiguation], rule: str
 ) -> None:
@@ -261,27 +276,23 @@ def _global_givenames(
     primary_only = rule.startswith("primary")
     people: dict[str, set[str]] = defaultdict(set)
     for item_id in ids:
-        for value in processor.items[item_id].values():
-            if isinstance(value, list) and value and isinstance(value[0], dict):
-                for name in value[:1] if primary_only else value:
-                    given = _given_key(name)
-                    if given:
-                        people[_family_key(name)].add(given)
+        names = _cited_names(processor.items[item_id])
+        for name in names[:1] if primary_only else names:
+            given = _given_key(name)
+            if given:
+                people[_family_key(name)].add(given)
     for item_id in ids:
         state = states[item_id]
-        for value in processor.items[item_id].values():
-            if not (isinstance(value, list) and value and isinstance(value[0], dict)):
+        for index, name in enumerate(_cited_names(processor.items[item_id])):
+            if primary_only and index > 0:
+                break
+            givens = people.get(_family_key(name), set())
+            initials = _initials_key(_given_key(name))
+            if not initials:
                 continue
-            for index, name in enumerate(value):
-                if primary_only and index > 0:
-                    break
-                givens = people.get(_family_key(name), set())
-                initials = _initials_key(_given_key(name))
-                if not initials:
-                    continue
-                level = 1 if len({_initials_key(given) for given in givens}) > 1 else 0
-                sharing = sum(1 for given in givens if _initials_key(given) == initials)
-                if sharing > 1 and not with_initials:
-                    level = 2
-                if level:
-                    state.name_levels[index] = max(state.name_levels.get(index, 0), level)
+            level = 1 if len({_initials_key(given) for given in givens}) > 1 else 0
+            sharing = sum(1 for given in givens if _initials_key(given) == initials)
+            if sharing > 1 and not with_initials:
+                level = 2
+            if level:
+                state.name_levels[index] = max(state.name_levels.get(index, 0), level)
