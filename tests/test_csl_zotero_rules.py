@@ -128,10 +128,13 @@ def test_hyphenated_initials_and_numbers_keep_their_writing() -> None:
     </group></layout>"""
     item = {
         "id": "n", "type": "report", "number": "99-02",
-        "author": [{"family": "Cai", "given": "X.-C."}, {"family": "Chen", "given": "W. -P."}],
+        "author": [{"family": "Cai", "given": "X.-C."}, {"family": "Chen", "given": "W. -P."},
+                   {"family": "Wets", "given": "R.J.–B."}],
         "editor": [{"family": "Lai", "given": "C-H."}],
     }
-    assert bibliography(layout, [item]) == ["X.-C. Cai, W.-P. Chen | C. H. Lai | 99–02"]
+    assert bibliography(layout, [item]) == [
+        "X.-C. Cai, W.-P. Chen, R. J. –B. Wets | C. H. Lai | 99–02"
+    ]
 
 
 def test_people_sharing_a_family_name_are_told_apart_by_all_their_initials() -> None:

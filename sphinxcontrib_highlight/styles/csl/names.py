@@ -178,6 +178,9 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
             continue
         if bare[:1].islower():
             pieces.append(("word", bare))
+        elif bare and not bare[0].isalnum():
+            # "–B." after "R. J." is no initial: citeproc-js keeps it as a word apart.
+            pieces.append(("word", token))
         elif len(bare) == 1 or token.endswith("."):
             pieces.append(("initial", bare + initialize_with))
         elif do_initialize:
