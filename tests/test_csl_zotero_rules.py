@@ -122,7 +122,7 @@ def test_case_changes_keep_words_that_have_capitals_and_lone_letters() -> None:
 
 def test_hyphenated_initials_and_numbers_keep_their_writing() -> None:
     layout = """<layout><group delimiter=" | ">
-      <names variable="author"><name initialize-with=". "/></names>
+      <names variable="author"><name initialize-with="."/></names>
       <names variable="editor"><name initialize-with=". " initialize="false"/></names>
       <text variable="number"/>
     </group></layout>"""
@@ -133,7 +133,7 @@ def test_hyphenated_initials_and_numbers_keep_their_writing() -> None:
         "editor": [{"family": "Lai", "given": "C-H."}],
     }
     assert bibliography(layout, [item]) == [
-        "X.-C. Cai, W.-P. Chen, R. J. –B. Wets | C. H. Lai | 99–02"
+        "X.-C. Cai, W.-P. Chen, R.J. –B. Wets | C. H. Lai | 99–02"
     ]
 
 
