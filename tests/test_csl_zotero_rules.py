@@ -224,3 +224,19 @@ def test_a_year_only_date_in_a_sort_macro_sorts_with_the_full_date() -> None:
     ]
     processor = Processor(Style.parse(style), items, locale="en-US")
     assert [entry.id for entry in processor.bibliography()] == ["i", "r"]
+
+
+def test_year_suffix_letters_follow_the_last_year_of_a_range() -> None:
+    layout = """<layout><date variable="issued"><date-part name="year"/></date></layout>"""
+    xml = HEAD.replace(
+        '<citation><layout><text variable="title"/></layout></citation>',
+        f'<citation disambiguate-add-year-suffix="true">{layout}</citation>',
+    )
+    items = [
+        {"id": n, "type": "book", "issued": {"date-parts": [[1984], [1986]]}} for n in "ab"
+    ]
+    processor = Processor(Style.parse(xml + "</style>"), items, locale="en-US")
+    nodes = processor.process_citations([Cluster([Cite(n)]) for n in "ab"])
+    assert [to_text(node, processor.quote_marks) for node in nodes] == [
+        "1984–1986a", "1984–1986b"
+    ]

@@ -234,11 +234,17 @@ def _render_range(
             p.get("range-delimiter", "\u2013") for p in parts if p.get("name") == differing
         )
     before = [_render_part(p, start, ctx, variable) for p in parts[:first]]
+    # Across years, the year-suffix letters the style leaves to the processor follow
+    # the last year ("1984–1986a"), as citeproc-js puts them.
+    suffix_done = ctx.year_suffix_done
+    if differing == "year":
+        ctx.year_suffix_done = True
     start_block = [
         _render_part(p, start, ctx, variable, drop_suffix=(i == last))
         for i, p in enumerate(parts)
         if first <= i <= last
     ]
+    ctx.year_suffix_done = suffix_done
     end_block = [
         _render_part(p, end, ctx, variable, drop_prefix=(i == first))
         for i, p in enumerate(parts)
