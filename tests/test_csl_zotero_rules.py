@@ -240,3 +240,18 @@ def test_year_suffix_letters_follow_the_last_year_of_a_range() -> None:
     assert [to_text(node, processor.quote_marks) for node in nodes] == [
         "1984–1986a", "1984–1986b"
     ]
+
+
+def test_a_number_range_takes_the_locale_page_range_delimiter() -> None:
+    """AMA sets its page-range delimiter to a hyphen; citeproc-js uses it for an
+    issue's range too ("11(2-3)")."""
+    style = HEAD.replace(
+        "<citation>",
+        '<locale><terms><term name="page-range-delimiter">-</term></terms></locale><citation>',
+    ) + '<bibliography><layout><text variable="issue"/></layout></bibliography></style>'
+    processor = Processor(
+        Style.parse(style), [{"id": "i", "type": "article-journal", "issue": "2-3"}],
+        locale="en-US",
+    )
+    (entry,) = processor.bibliography()
+    assert to_text(entry.content, processor.quote_marks) == "2-3"

@@ -115,6 +115,7 @@ def render_number(
         return page_range(value, ctx)
     out = []
     tokens = [token for token in _PIECES.split(value) if token]
+    dash = _range_delimiter(variable, ctx)
     for position, token in enumerate(tokens):
         if _PIECES.fullmatch(token):
             stripped = token.strip()
@@ -128,7 +129,7 @@ def render_number(
             ):
                 out.append(stripped)  # "SAND88-2955" is a name, not a range
             elif stripped in ("-", "\u2013"):
-                out.append("\u2013")
+                out.append(dash)
             elif stripped == "\\-":
                 out.append("-")
             elif stripped == ",":
@@ -148,6 +149,22 @@ def render_number(
         else:
             out.append(token.strip())
     return Text("".join(out))
+
+
+#: The variables whose ranges take the locale's page-range delimiter (citeproc-js).
+_PAGE_LIKE = frozenset({"locator", "issue", "volume", "edition", "number", "page"})
+
+
+def _range_delimiter(variable: str, ctx: RenderContext) -> str:
+    """The dash between the two numbers of a range: the locale's page-range delimiter
+    for page-like numbers (AMA's is a hyphen), its year-range one for a collection
+    number, else an en dash."""
+    term = None
+    if variable in _PAGE_LIKE:
+        term = ctx.locale.term_text("page-range-delimiter")
+    elif variable == "collection-number":
+        term = ctx.locale.term_text("year-range-delimiter")
+    return term or "\u2013"
 
 
 def _letters_before(token: str) -> str:
