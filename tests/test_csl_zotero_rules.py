@@ -255,3 +255,24 @@ def test_a_number_range_takes_the_locale_page_range_delimiter() -> None:
     )
     (entry,) = processor.bibliography()
     assert to_text(entry.content, processor.quote_marks) == "2-3"
+
+
+def test_people_the_sort_keys_name_are_told_apart_too() -> None:
+    """citeproc-js registers everyone any rendering names: a style whose sort key
+    prints editors (Chicago's) tells an author from an editor of the same name."""
+    xml = HEAD.replace(
+        '<citation><layout><text variable="title"/></layout></citation>',
+        """<citation disambiguate-add-givenname="true" givenname-disambiguation-rule="primary-name">
+          <layout><names variable="author"><name form="short" initialize-with=". "/>
+          </names></layout></citation>""",
+    ) + """<bibliography><sort><key macro="editors"/></sort>
+      <layout><text variable="title"/></layout></bibliography>
+      <macro name="editors"><names variable="editor"/></macro></style>"""
+    items = [
+        {"id": "k", "type": "book", "author": [{"family": "Keller", "given": "Tobias"}]},
+        {"id": "r", "type": "chapter", "author": [{"family": "Rokos", "given": "Georgios"}],
+         "editor": [{"family": "Keller", "given": "Rainer"}]},
+    ]
+    processor = Processor(Style.parse(xml), items, locale="en-US")
+    nodes = processor.process_citations([Cluster([Cite(n)]) for n in "kr"])
+    assert [to_text(node, processor.quote_marks) for node in nodes] == ["T. Keller", "Rokos"]

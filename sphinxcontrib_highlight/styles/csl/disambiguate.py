@@ -16,6 +16,7 @@ from .render import Cite, Disambiguation
 
 if TYPE_CHECKING:
     from .processor import Processor
+    from .style import Element
 
 
 class _Forms:
@@ -265,6 +266,41 @@ def _cited_names(item: dict[str, Any]) -> list[dict[str, Any]]:
     return []
 
 
+def _sort_key_name_variables(processor: Processor) -> set[str]:
+    """The name variables the bibliography's sort keys print outside a substitution.
+
+    citeproc-js registers every person any rendering names, the sort keys included:
+    Chicago's keys print a chapter's editors, so those count as people to tell
+    apart; APA's print the authors only. (A substitution's names are those a cite
+    shows, counted already.)"""
+    style = processor.style
+    context = style.bibliography
+    if context is None:
+        return set()
+    found: set[str] = set()
+    seen: set[str] = set()
+
+    def walk(element: Element) -> None:
+        if element.tag == "substitute":
+            return
+        if element.tag == "names":
+            found.update(element.get("variable", "").split())
+        macro = element.get("macro") if element.tag == "text" else None
+        if macro and macro not in seen and macro in style.macros:
+            seen.add(macro)
+            walk(style.macros[macro])
+        for child in element.children:
+            walk(child)
+
+    for key in context.sort:
+        if key.variable:
+            found.add(key.variable)
+        elif key.macro and key.macro not in seen and key.macro in style.macros:
+            seen.add(key.macro)
+            walk(style.macros[key.macro])
+    return found
+
+
 def _global_givenames(
     processor: Processor, ids: list[str], states: dict[str, Disambiguation], rule: str
 ) -> None:
@@ -275,12 +311,19 @@ def _global_givenames(
     with_initials = rule.endswith("with-initials")
     primary_only = rule.startswith("primary")
     people: dict[str, set[str]] = defaultdict(set)
+    sorted_variables = _sort_key_name_variables(processor)
     for item_id in ids:
-        names = _cited_names(processor.items[item_id])
-        for name in names[:1] if primary_only else names:
-            given = _given_key(name)
-            if given:
-                people[_family_key(name)].add(given)
+        item = processor.items[item_id]
+        lists = [_cited_names(item)] + [
+            value for variable in sorted_variables
+            if isinstance(value := item.get(variable), list) and value
+            and isinstance(value[0], dict)
+        ]
+        for names in lists:
+            for name in names[:1] if primary_only else names:
+                given = _given_key(name)
+                if given:
+                    people[_family_key(name)].add(given)
     for item_id in ids:
         state = states[item_id]
         for index, name in enumerate(_cited_names(processor.items[item_id])):
