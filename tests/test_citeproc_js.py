@@ -35,25 +35,25 @@ SHORT_OF_THE_GOAL: set[str] = set()
 # must keep on this sample, and whether its bibliography order must be citeproc-js's.
 # Raise a figure when the engine gets better; never lower one to let a change pass.
 # Figures after the engine followed citeproc-js on title case, substitution, given-name
-# disambiguation, number ranges and sort dates (98.5 % overall).
+# disambiguation, number ranges and sort dates (98.9 % overall).
 MINIMUM_PERCENT: dict[str, tuple[float, float, bool]] = {
     "apa": (97.2, 100.0, True),
     "chicago-author-date": (97.9, 100.0, True),
     "ieee": (98.6, 100.0, True),
     "nature": (96.5, 100.0, True),
-    "cell": (95.8, 100.0, True),
-    "harvard-cite-them-right": (94.4, 99.3, False),
+    "cell": (96.5, 100.0, True),
+    "harvard-cite-them-right": (95.1, 99.3, False),
     "modern-language-association": (100.0, 100.0, True),
-    "american-medical-association": (96.5, 100.0, True),
+    "american-medical-association": (98.6, 100.0, True),
     "american-chemical-society": (97.2, 100.0, True),
-    "nlm-citation-sequence": (97.9, 100.0, True),
-    "elsevier-vancouver": (97.9, 100.0, True),
-    "springer-basic-author-date": (96.5, 98.6, True),
-    "springer-basic-brackets": (97.9, 100.0, True),
-    "springer-vancouver-brackets": (97.9, 100.0, True),
-    "nature-publishing-group-vancouver": (96.5, 100.0, True),
+    "nlm-citation-sequence": (98.6, 100.0, True),
+    "elsevier-vancouver": (98.6, 100.0, True),
+    "springer-basic-author-date": (98.6, 100.0, True),
+    "springer-basic-brackets": (98.6, 100.0, True),
+    "springer-vancouver-brackets": (98.6, 100.0, True),
+    "nature-publishing-group-vancouver": (97.2, 100.0, True),
 }
-MINIMUM_OVERALL = 98.5
+MINIMUM_OVERALL = 98.9
 
 
 @pytest.fixture(scope="module")
