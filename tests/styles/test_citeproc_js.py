@@ -30,29 +30,30 @@ ENTRIES_PER_FILE = 60
 # the styles still short of it, to be struck off as they reach it.
 GOAL_OVERALL = 95.0
 GOAL_PER_STYLE = 90.0
-SHORT_OF_THE_GOAL = {"apa", "chicago-author-date"}
+SHORT_OF_THE_GOAL: set[str] = set()
 # Per style, the least share (%) of identical entries (bibliography, citations) our engine
 # must keep on this sample, and whether its bibliography order must be citeproc-js's.
 # Raise a figure when the engine gets better; never lower one to let a change pass.
-# Figures of main after CSL items kept a bare & as Zotero's do (97.1 % overall).
+# Figures after the engine followed citeproc-js on title case, substitution, given-name
+# disambiguation, number ranges and sort dates (98.9 % overall).
 MINIMUM_PERCENT: dict[str, tuple[float, float, bool]] = {
-    "apa": (89.5, 99.3, True),
-    "chicago-author-date": (88.8, 97.2, True),
-    "ieee": (95.8, 100.0, True),
-    "nature": (95.8, 100.0, True),
-    "cell": (95.8, 100.0, True),
-    "harvard-cite-them-right": (93.0, 98.6, False),
-    "modern-language-association": (95.8, 99.3, True),
-    "american-medical-association": (94.4, 100.0, True),
-    "american-chemical-society": (90.2, 100.0, True),
-    "nlm-citation-sequence": (96.5, 100.0, True),
-    "elsevier-vancouver": (97.9, 100.0, True),
-    "springer-basic-author-date": (96.5, 97.9, True),
-    "springer-basic-brackets": (97.9, 100.0, True),
-    "springer-vancouver-brackets": (97.2, 100.0, True),
-    "nature-publishing-group-vancouver": (96.5, 100.0, True),
+    "apa": (97.2, 100.0, True),
+    "chicago-author-date": (97.9, 100.0, True),
+    "ieee": (98.6, 100.0, True),
+    "nature": (96.5, 100.0, True),
+    "cell": (96.5, 100.0, True),
+    "harvard-cite-them-right": (95.1, 99.3, False),
+    "modern-language-association": (100.0, 100.0, True),
+    "american-medical-association": (98.6, 100.0, True),
+    "american-chemical-society": (97.2, 100.0, True),
+    "nlm-citation-sequence": (98.6, 100.0, True),
+    "elsevier-vancouver": (98.6, 100.0, True),
+    "springer-basic-author-date": (98.6, 100.0, True),
+    "springer-basic-brackets": (98.6, 100.0, True),
+    "springer-vancouver-brackets": (98.6, 100.0, True),
+    "nature-publishing-group-vancouver": (97.2, 100.0, True),
 }
-MINIMUM_OVERALL = 97.1
+MINIMUM_OVERALL = 98.9
 
 
 @pytest.fixture(scope="module")

@@ -33,18 +33,18 @@ def _position(value: str, ctx: RenderContext) -> bool:
 
 
 def _has_variable(name: str, ctx: RenderContext) -> bool:
-    return ctx.value(name) not in (None, "", [])
+    return ctx.value(name, testing=True) not in (None, "", [])
 
 
 def _is_numeric(name: str, ctx: RenderContext) -> bool:
-    value = ctx.value(name)
+    value = ctx.value(name, testing=True)
     if value is None:
         return False
-    return numbers.is_numeric(str(value))
+    return numbers.tests_numeric(str(value))
 
 
 def _is_uncertain(name: str, ctx: RenderContext) -> bool:
-    value = ctx.value(name)
+    value = ctx.value(name, testing=True)
     return isinstance(value, dict) and bool(value.get("circa"))
 
 

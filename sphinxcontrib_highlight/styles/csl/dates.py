@@ -120,9 +120,11 @@ def sort_key(value: Any, parts: tuple[str, ...] = PART_ORDER) -> str | None:
     def one(date: DateValue | None) -> str:
         if date is None:
             return ""
-        year = f"{date.year + 10000:05d}" if "year" in parts else ""
-        month = f"{date.month:02d}" if "month" in parts else ""
-        day = f"{date.day:02d}" if "day" in parts else ""
+        # Every part has its place, "00" when not asked for: a year-only date sorts
+        # with the same date in full, as in citeproc-js's keys.
+        year = f"{date.year + 10000:05d}" if "year" in parts else "00000"
+        month = f"{date.month:02d}" if "month" in parts else "00"
+        day = f"{date.day:02d}" if "day" in parts else "00"
         return year + month + day
 
     return one(parsed.start) + ("-" + one(parsed.end) if parsed.end else "")
@@ -232,11 +234,17 @@ def _render_range(
             p.get("range-delimiter", "\u2013") for p in parts if p.get("name") == differing
         )
     before = [_render_part(p, start, ctx, variable) for p in parts[:first]]
+    # Across years, the year-suffix letters the style leaves to the processor follow
+    # the last year ("1984–1986a"), as citeproc-js puts them.
+    suffix_done = ctx.year_suffix_done
+    if differing == "year":
+        ctx.year_suffix_done = True
     start_block = [
         _render_part(p, start, ctx, variable, drop_suffix=(i == last))
         for i, p in enumerate(parts)
         if first <= i <= last
     ]
+    ctx.year_suffix_done = suffix_done
     end_block = [
         _render_part(p, end, ctx, variable, drop_prefix=(i == first))
         for i, p in enumerate(parts)

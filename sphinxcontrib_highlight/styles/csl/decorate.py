@@ -16,6 +16,26 @@ if TYPE_CHECKING:
     from .style import Element
 
 
+#: The variables whose title case depends on the item's language, as in citeproc-js:
+#: the text fields that can be multilingual, and every title. A term, a label, a name
+#: or a macro's output is title-cased whatever the item's language ("Ed." in a German
+#: entry).
+LANGUAGE_CASED_VARIABLES = frozenset({
+    "event", "publisher", "publisher-place", "event-place", "authority", "genre", "medium",
+    "country", "jurisdiction", "archive", "archive-place",
+})
+
+
+def _case_language(element: Element, ctx: RenderContext) -> str:
+    """The language text-case="title" follows on this element (English applies it)."""
+    if element.text_case != "title":
+        return ctx.language
+    variable = element.get("variable", "")
+    if element.tag == "text" and (variable in LANGUAGE_CASED_VARIABLES or "title" in variable):
+        return ctx.language
+    return "en"
+
+
 def decorate(
     element: Element,
     content: Node | None,
@@ -32,7 +52,7 @@ def decorate(
     if element.strip_periods:
         strip_periods(content)
     if element.text_case:
-        apply_text_case(content, element.text_case, ctx.language)
+        apply_text_case(content, element.text_case, _case_language(element, ctx))
     if (element.strip_periods or element.text_case) and is_empty(content):
         return None  # nothing but periods, or a case change left nothing
     if element.formatting or element.quotes:

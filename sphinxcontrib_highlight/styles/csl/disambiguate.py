@@ -16,6 +16,7 @@ from .render import Cite, Disambiguation
 
 if TYPE_CHECKING:
     from .processor import Processor
+    from .style import Element
 
 
 class _Forms:
@@ -239,39 +240,102 @@ def _family_key(name: dict[str, Any]) -> str:
 
 
 def _given_key(name: dict[str, Any]) -> str:
-    return "".join(ch for ch in (name.get("given") or "") if ch.isalnum())
+    """A given name as citeproc-js tells people apart: periods as spaces."""
+    return " ".join((name.get("given") or "").replace(".", " ").split())
+
+
+def _initials_key(given_key: str) -> str:
+    """The initials a given name shows ("Steven J" and "S. J." both "S J")."""
+    return " ".join(
+        "-".join(part[:1] for part in word.split("-")) for word in given_key.split()
+    )
+
+
+#: The name variables a cite shows, in the order styles substitute them.
+CITED_NAME_VARIABLES = ("author", "composer", "director", "editor", "translator")
+
+
+def _cited_names(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """The names an item's cites show: its first name variable that has any. The
+    given-name levels apply to those positions only, not to an editor list that the
+    cite never prints (a "V. S. Sunderam et al." editor gave initials to authors)."""
+    for variable in CITED_NAME_VARIABLES:
+        value = item.get(variable)
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            return value
+    return []
+
+
+def _sort_key_name_variables(processor: Processor) -> set[str]:
+    """The name variables the bibliography's sort keys print outside a substitution.
+
+    citeproc-js registers every person any rendering names, the sort keys included:
+    Chicago's keys print a chapter's editors, so those count as people to tell
+    apart; APA's print the authors only. (A substitution's names are those a cite
+    shows, counted already.)"""
+    style = processor.style
+    context = style.bibliography
+    if context is None:
+        return set()
+    found: set[str] = set()
+    seen: set[str] = set()
+
+    def walk(element: Element) -> None:
+        if element.tag == "substitute":
+            return
+        if element.tag == "names":
+            found.update(element.get("variable", "").split())
+        macro = element.get("macro") if element.tag == "text" else None
+        if macro and macro not in seen and macro in style.macros:
+            seen.add(macro)
+            walk(style.macros[macro])
+        for child in element.children:
+            walk(child)
+
+    for key in context.sort:
+        if key.variable:
+            found.add(key.variable)
+        elif key.macro and key.macro not in seen and key.macro in style.macros:
+            seen.add(key.macro)
+            walk(style.macros[key.macro])
+    return found
 
 
 def _global_givenames(
     processor: Processor, ids: list[str], states: dict[str, Disambiguation], rule: str
 ) -> None:
-    """Rules other than by-cite: any two people sharing a family name are told apart,
-    with initials when those differ, else (unless the rule stops at initials) in full."""
+    """Rules other than by-cite: people sharing a family name are told apart as
+    citeproc-js's name register does. Where their initials differ ("S. J." and "S."
+    do) everyone of that family shows initials; one whose initials another shares
+    shows the given name in full, unless the rule stops at initials."""
     with_initials = rule.endswith("with-initials")
     primary_only = rule.startswith("primary")
     people: dict[str, set[str]] = defaultdict(set)
+    sorted_variables = _sort_key_name_variables(processor)
     for item_id in ids:
-        for value in processor.items[item_id].values():
-            if isinstance(value, list) and value and isinstance(value[0], dict):
-                for name in value[:1] if primary_only else value:
-                    people[_family_key(name)].add(_given_key(name))
+        item = processor.items[item_id]
+        lists = [_cited_names(item)] + [
+            value for variable in sorted_variables
+            if isinstance(value := item.get(variable), list) and value
+            and isinstance(value[0], dict)
+        ]
+        for names in lists:
+            for name in names[:1] if primary_only else names:
+                given = _given_key(name)
+                if given:
+                    people[_family_key(name)].add(given)
     for item_id in ids:
         state = states[item_id]
-        for value in processor.items[item_id].values():
-            if not (isinstance(value, list) and value and isinstance(value[0], dict)):
+        for index, name in enumerate(_cited_names(processor.items[item_id])):
+            if primary_only and index > 0:
+                break
+            givens = people.get(_family_key(name), set())
+            initials = _initials_key(_given_key(name))
+            if not initials:
                 continue
-            for index, name in enumerate(value):
-                if primary_only and index > 0:
-                    break
-                givens = people.get(_family_key(name), set())
-                if len(givens) <= 1:
-                    continue
-                own = _given_key(name)
-                initial_unique = sum(1 for g in givens if g[:1] == own[:1]) == 1
-                if initial_unique:
-                    level = 1
-                elif with_initials:
-                    continue
-                else:
-                    level = 2
+            level = 1 if len({_initials_key(given) for given in givens}) > 1 else 0
+            sharing = sum(1 for given in givens if _initials_key(given) == initials)
+            if sharing > 1 and not with_initials:
+                level = 2
+            if level:
                 state.name_levels[index] = max(state.name_levels.get(index, 0), level)

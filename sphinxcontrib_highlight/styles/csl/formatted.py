@@ -231,6 +231,9 @@ _QUOTES = "\"\u201c\u201d\u2018'\u2019"
 _TAG_OR_QUOTE = re.compile("[<\"'\u201c\u201d\u2018\u2019]")
 
 
+_SPACE_BEFORE_PUNCTUATION = re.compile(" ([:;?!\u00bb])")
+
+
 def parse_markup(text: str) -> Span:
     """Parse the mini-HTML and quotes a CSL-JSON string field may hold.
 
@@ -242,6 +245,11 @@ def parse_markup(text: str) -> Span:
     _ORIGINS += 1
     origin = _ORIGINS
     root = Span()
+    if " " in text:
+        # citeproc-js binds a colon, semicolon, question or exclamation mark to the word
+        # before it when a space stands between them ("Recipes : The Art"): a narrow
+        # no-break space, whatever the language.
+        text = _SPACE_BEFORE_PUNCTUATION.sub("\u202f\\1", text).replace("\u00ab ", "\u00ab\u202f")
     if not _MARKUP_CHARACTER.search(text):  # most fields: plain text, one leaf
         if text:
             root.children.append(Text(text, origin=origin))
@@ -325,6 +333,12 @@ def parse_markup(text: str) -> Span:
         can_open = (
             prev.isspace() or prev in '([{-\u2013\u2014/"\u201c\u2018'
         ) and not nxt.isspace()
+        if ch == "'" and can_open and _in_nocase(stack):
+            # Data that keeps its case keeps a straight quote opening a word too
+            # ("{'t Hooft}", "{SC '15}"), as citeproc-js prints it.
+            buf.append(ch)
+            i += 1
+            continue
         if ch in "\"\u201c\u2018'" and (can_open or ch in "\u201c\u2018"):
             if ch == "'" and not can_open:
                 buf.append("\u2019")
@@ -342,6 +356,11 @@ def parse_markup(text: str) -> Span:
     while len(stack) > 1:
         _unwind(stack)
     return root
+
+
+def _in_nocase(stack: list[tuple[Span, str]]) -> bool:
+    """Whether the text being read is inside a ``nocase`` span."""
+    return any(span.nocase and not span.formatting for span, _ in stack[1:])
 
 
 def _unwind(stack: list[tuple[Span, str]]) -> None:

@@ -150,7 +150,8 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
     A single letter is an initial; a longer word ending in a period ("Ph.") is an
     abbreviation kept whole; other words become their first letter unless
     ``initialize="false"``; lower-case words (particles) stay as they are."""
-    tokens = _GIVEN_TOKEN.findall(given)
+    # "X.-C." and "X. -C." are the hyphenated initials "X-C."
+    tokens = _GIVEN_TOKEN.findall(re.sub(r"(?<=\w)\.\s*-", "-", given))
     pieces: list[tuple[str, str]] = []
     bare_terminator = initialize_with.rstrip()
     for token in tokens:
@@ -159,7 +160,11 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
         bare = token.rstrip(".")
         parts = bare.split("-") if "-" in bare else [bare]
         if len(parts) > 1 and all(p and p[0].isupper() for p in parts):
-            if do_initialize or all(len(p) == 1 for p in parts):
+            if not do_initialize and all(len(p) == 1 for p in parts):
+                # Given names kept whole, hyphenated initials are initials apart:
+                # citeproc-js prints "C-H." as "C. H." there.
+                pieces.extend(("initial", p + initialize_with) for p in parts)
+            elif do_initialize:
                 joiner = "-" if hyphen else ""
                 pieces.append(
                     (
@@ -173,6 +178,9 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
             continue
         if bare[:1].islower():
             pieces.append(("word", bare))
+        elif bare and not bare[0].isalnum():
+            # "–B." after "R. J." is no initial: citeproc-js keeps it as a word apart.
+            pieces.append(("word", token))
         elif len(bare) == 1 or token.endswith("."):
             pieces.append(("initial", bare + initialize_with))
         elif do_initialize:
@@ -263,7 +271,9 @@ def _part_group(
         node: Node = parse_markup(text)
         if style_el is not None:
             if style_el.text_case:
-                apply_text_case(node, style_el.text_case, ctx.language)
+                # A name is title-cased whatever the item's language, as in citeproc-js.
+                language = "en" if style_el.text_case == "title" else ctx.language
+                apply_text_case(node, style_el.text_case, language)
             if style_el.formatting:
                 node = Span([node], formatting=dict(style_el.formatting))
         nodes.append(node)
@@ -423,7 +433,10 @@ def render_name_list(
 ) -> tuple[Node | None, list[Span], list[str]]:
     names_list, more = _without_others(names_list)
     count = len(names_list)
-    shown, use_last = _et_al_limits(options, ctx, count)
+    # A closing "others" stands for one name at least: the list is as long as that for
+    # et-al-min (three names and others make four), as citeproc-js counts it.
+    shown, use_last = _et_al_limits(options, ctx, count + more)
+    shown = min(shown, count)
     truncated = shown < count or more
     use_last = use_last and not more
     if options.get("form") == "count":
@@ -527,8 +540,15 @@ def _label_node(
 def render_names(
     element: Element, ctx: RenderContext, inherited: Element | None = None
 ) -> Node | None:
-    """A ``<names>`` element, substituting when every variable is empty."""
+    """A ``<names>`` element, substituting when every variable is empty.
 
+    Inside a ``<substitute>``, at any depth (in a ``<choose>``, a macro), a ``<names>``
+    takes what it lacks of ``<name>``, ``<et-al>`` and ``<label>`` from the element it
+    stands in for, as citeproc-js does."""
+
+    first_names = inherited is None
+    if inherited is None and ctx.substituted_for:
+        inherited = ctx.substituted_for[-1]
     source = inherited if inherited is not None else element
     name_el = element.child("name") or (inherited.child("name") if inherited is not None else None)
     et_al_el = element.child("et-al") or (
@@ -547,7 +567,7 @@ def render_names(
     options = effective_options(name_el, ctx)
     variables = element.get("variable", "").split()
     ctx.called += 1
-    if ctx.suppress_first_names and inherited is None:
+    if ctx.suppress_first_names and first_names:
         ctx.suppress_first_names = False
         return None
     present = [(v, ctx.value(v)) for v in variables]
@@ -603,11 +623,13 @@ def _substitute(element: Element, ctx: RenderContext, source: Element) -> Node |
     for child in substitute.children:
         before = set(ctx.touched)
         ctx.in_substitute += 1
+        ctx.substituted_for.append(source)
         called, rendered_count = ctx.called, ctx.rendered
         if child.tag == "names":
             node = render_names(child, ctx, inherited=source)
         else:
             node = render(child, ctx)
+        ctx.substituted_for.pop()
         ctx.in_substitute -= 1
         if child.tag == "text" and "term" in child.attrs and (node is None or is_empty(node)):
             return None  # citeproc-js: an empty term still ends the substitution

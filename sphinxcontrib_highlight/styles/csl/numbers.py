@@ -26,6 +26,15 @@ def is_numeric(value: str) -> bool:
     return bool(_NUMERIC.match(value.replace("\\-", "-")))
 
 
+_SLASHED = re.compile(r"^\s*\d+(?:/\d+)+\s*$")
+
+
+def tests_numeric(value: str) -> bool:
+    """The ``is-numeric`` condition: CSL's numbers, and numbers joined by slashes
+    ("3/95", a paper's number in a year), which citeproc-js takes for one number."""
+    return is_numeric(value) or bool(_SLASHED.match(value))
+
+
 def first_integer(value: str) -> int | None:
     match = _DIGITS.search(value)
     return int(match.group()) if match else None
@@ -91,8 +100,13 @@ def format_integer(number: int, form: str, ctx: RenderContext, gender: str | Non
     return str(number)
 
 
-def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> Node:
-    """A ``<number>``: each number in the value formatted, separators kept."""
+def render_number(
+    value: str, form: str, variable: str, ctx: RenderContext, *, through_text: bool = False
+) -> Node:
+    """A ``<number>``: each number in the value formatted, separators kept.
+
+    ``through_text``: printed by ``<text variable>``, where citeproc-js turns only the
+    last of several hyphens into a dash ("90-03-01" gives "90-03–01")."""
     value = unescape(value)
     if not is_numeric(value):
         return Text(value.replace("\\-", "-"))
@@ -100,13 +114,22 @@ def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> N
     if ctx.is_page(variable) and form == "numeric":
         return page_range(value, ctx)
     out = []
-    for token in _PIECES.split(value):
-        if not token:
-            continue
+    tokens = [token for token in _PIECES.split(value) if token]
+    dash = _range_delimiter(variable, ctx)
+    for position, token in enumerate(tokens):
         if _PIECES.fullmatch(token):
             stripped = token.strip()
-            if stripped in ("-", "\u2013"):
-                out.append("\u2013")
+            later_hyphen = (
+                through_text
+                and position + 2 < len(tokens)
+                and tokens[position + 2].strip() == "-"
+            )
+            if stripped in ("-", "\u2013") and (
+                later_hyphen or _prefixes_differ(tokens, position)
+            ):
+                out.append(stripped)  # "SAND88-2955" is a name, not a range
+            elif stripped in ("-", "\u2013"):
+                out.append(dash)
             elif stripped == "\\-":
                 out.append("-")
             elif stripped == ",":
@@ -118,10 +141,43 @@ def render_number(value: str, form: str, variable: str, ctx: RenderContext) -> N
             continue
         match = _AFFIXED_NUMBER.fullmatch(token.strip())
         if match and not match.group(1) and not match.group(3):
-            out.append(format_integer(int(match.group(2)), form, ctx, gender))
+            digits = match.group(2)
+            # A plain number keeps its digits as written ("99-02", "007"): citeproc-js
+            # drops no leading zero.
+            numeric = form not in ("ordinal", "long-ordinal", "roman")
+            out.append(digits if numeric else format_integer(int(digits), form, ctx, gender))
         else:
             out.append(token.strip())
     return Text("".join(out))
+
+
+#: The variables whose ranges take the locale's page-range delimiter (citeproc-js).
+_PAGE_LIKE = frozenset({"locator", "issue", "volume", "edition", "number", "page"})
+
+
+def _range_delimiter(variable: str, ctx: RenderContext) -> str:
+    """The dash between the two numbers of a range: the locale's page-range delimiter
+    for page-like numbers (AMA's is a hyphen), its year-range one for a collection
+    number, else an en dash."""
+    term = None
+    if variable in _PAGE_LIKE:
+        term = ctx.locale.term_text("page-range-delimiter")
+    elif variable == "collection-number":
+        term = ctx.locale.term_text("year-range-delimiter")
+    return term or "\u2013"
+
+
+def _letters_before(token: str) -> str:
+    match = _AFFIXED_NUMBER.fullmatch(token.strip())
+    return match.group(1) if match else token.strip()
+
+
+def _prefixes_differ(tokens: list[str], position: int) -> bool:
+    """Whether the numbers either side of a hyphen have different letters before them
+    ("SAND88-2955", "TR93-1", "16-R1"): citeproc-js then keeps the hyphen as written."""
+    if position == 0 or position + 1 >= len(tokens):
+        return False
+    return _letters_before(tokens[position - 1]) != _letters_before(tokens[position + 1])
 
 
 # ---------------------------------------------------------------------- page ranges
@@ -170,8 +226,10 @@ def _one_range(text: str, style_format: str | None, delimiter: str) -> str:
         second = first[: len(first) - len(second)] + second
     if int(second) < int(first):
         return f"{prefix1}{first}{delimiter}{prefix2}{match.group(4)}"
-    formatted = _format_second(first, second, style_format)
-    return f"{prefix1}{first}{delimiter}{prefix2 if style_format == 'expanded' or formatted == second else ''}{formatted}"
+    # A range of one page stays whole ("980-980"); a formatted range names the
+    # prefix once ("C779-802"), but in the expanded format. Both as citeproc-js.
+    formatted = second if second == first else _format_second(first, second, style_format)
+    return f"{prefix1}{first}{delimiter}{prefix2 if style_format == 'expanded' else ''}{formatted}"
 
 
 def _minimal(first: str, second: str, keep: int) -> str:

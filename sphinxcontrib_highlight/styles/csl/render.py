@@ -107,6 +107,9 @@ class RenderContext:
         self.touched: set[str] = set()
         #: How deep in ``<substitute>`` rendering is (names print once there).
         self.in_substitute = 0
+        #: The ``<names>`` elements being substituted for, innermost last (what a
+        #: ``<names>`` within the substitution inherits).
+        self.substituted_for: list[Element] = []
         #: The first names the entry rendered (``subsequent-author-substitute``).
         self.names_record: RenderedNames | None = None
         self.year_suffix_done = False
@@ -137,10 +140,15 @@ class RenderContext:
 
     # ------------------------------------------------------------ variable lookup
 
-    def value(self, name: str) -> Any:
+    def value(self, name: str, *, testing: bool = False) -> Any:
         """A variable's value for this cite, None when empty or suppressed; the
-        variables the document decides (locator, numbers, suffixes) come from it."""
-        if name in self.suppressed:
+        variables the document decides (locator, numbers, suffixes) come from it.
+
+        ``testing``: an ``<if>`` only looks at it. As in citeproc-js, a test sees a
+        variable a substitution has printed (APA's "(Ed.)" in place of a container
+        author still makes a book chapter an edited one), and a substitution that tests
+        a variable without printing it leaves the variable to the rest of the entry."""
+        if name in self.suppressed and not testing:
             return None
         if name == "locator":
             return self.cite.locator if self.cite else None
@@ -156,7 +164,8 @@ class RenderContext:
         value = self.item.get(name)
         if value in (None, "", []):
             return None
-        self.touched.add(name)
+        if not testing:
+            self.touched.add(name)
         return value
 
     def _citation_label(self) -> str | None:
@@ -275,7 +284,7 @@ def text_variable(variable: str, form: str, ctx: RenderContext) -> Node | None:
         return numbers.page_range(unescape(str(value)), ctx)
     if variable in NUMBER_VARIABLES and numbers.is_numeric(str(value)):
         # Numbers print their ranges with en dashes ("3–4") even through <text>.
-        return numbers.render_number(str(value), "numeric", variable, ctx)
+        return numbers.render_number(str(value), "numeric", variable, ctx, through_text=True)
     if variable == "citation-label":
         return Text(str(value) + ctx.implicit_year_suffix())
     if isinstance(value, (int, float)):

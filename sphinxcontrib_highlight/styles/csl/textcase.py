@@ -121,7 +121,7 @@ STOP_WORDS = frozenset(
     ]
 )
 
-_WORD = re.compile(r"[\w\u2019'`\-\.]+|[^\w\s]+|\s+", re.UNICODE)
+_WORD = re.compile(r"\w[\w\u2019'`\-\.]*|[^\w\s]+|\s+", re.UNICODE)
 
 
 def strip_periods(node: Node) -> None:
@@ -165,15 +165,19 @@ def apply_text_case(node: Node, case: str | None, language: str = "en") -> None:
                 leaf.text = re.sub(r"\w+", lambda m: _sentence_word(m.group(), all_caps), leaf.text)
         _capitalize_first(items)
     elif case == "capitalize-all":
-        _words(items, lambda word, first, last, after_colon: _cap(word))
+        _words(items, lambda word, first, last, after_colon: _cap_lower(word))
     elif case == "title" and english:
 
         def title_word(word: str, first: bool, last: bool, after_colon: bool) -> str:
-            if word.lower() in STOP_WORDS and not first and not last and not after_colon:
+            if first or after_colon:
+                return _cap_lower(word)
+            if word.lower() in STOP_WORDS and not last:
                 return word
-            if word.lower() == word:
-                return _cap(word)
-            return word
+            if len(word) == 1:
+                # A lone letter is left as written, as citeproc-js does: most often it
+                # is the rest of a word whose capital the data protects ("{O}n").
+                return word
+            return _cap_lower(word)
 
         _words(items, title_word)
 
@@ -183,6 +187,11 @@ def _sentence_word(word: str, all_caps: bool) -> str:
     if all_caps or (word[:1].isupper() and word[1:].lower() == word[1:]):
         return word.lower()
     return word
+
+
+def _cap_lower(word: str) -> str:
+    """A word in lower case capitalised; one with a capital already kept as written."""
+    return _cap(word) if word.lower() == word else word
 
 
 def _cap(word: str) -> str:
@@ -199,22 +208,53 @@ def _cap(word: str) -> str:
 
 Leaves = list[tuple[Text, bool]]
 
+_APOSTROPHE = re.compile(r"[\u2019'`]")
+
+
+def _cased_word(
+    word: str, transform: Callable[[str, bool, bool, bool], str],
+    first: bool, last: bool, after_colon: bool,
+) -> str:
+    """One word through ``transform``; after an apostrophe the word is left as written."""
+    if not word:
+        return word
+    apostrophe = _APOSTROPHE.search(word)
+    if apostrophe and apostrophe.start() > 0:
+        head = word[: apostrophe.start()]
+        return transform(head, first, last, after_colon) + word[apostrophe.start() :]
+    return transform(word, first, last, after_colon)
+
+
+#: A word as citeproc-js's case changes see it: split at spaces and at punctuation.
+_CASED_WORD = re.compile(r"[^\s\-\u2013\u2014/.,;?!:\[\]()\u2018\u2019\u201c\u201d\"']+")
+
 
 def _capitalize_first(items: Leaves) -> None:
+    """The first word's first letter in upper case, unless the word has a capital
+    already ("arXiv" stays)."""
     for leaf, protected in items:
         if not leaf.text.strip():
             continue
         if protected:
             return
-        match = re.search(r"\w", leaf.text)
+        match = _CASED_WORD.search(leaf.text)
         if match:
-            i = match.start()
-            leaf.text = leaf.text[:i] + leaf.text[i].upper() + leaf.text[i + 1 :]
+            word = match.group()
+            if word.lower() == word:
+                i = match.start() + next(
+                    (k for k, ch in enumerate(word) if ch.isalnum()), 0
+                )
+                leaf.text = leaf.text[:i] + leaf.text[i].upper() + leaf.text[i + 1 :]
             return
 
 
 def _words(items: Leaves, transform: Callable[[str, bool, bool, bool], str]) -> None:
-    """Call transform(word, is_first, is_last, after_colon) on each word."""
+    """Call transform(word, is_first, is_last, after_colon) on each word.
+
+    A word is what citeproc-js's case changes see: the parts of a hyphenated compound
+    are words of their own, and what follows an apostrophe keeps its case ("d’une").
+    Only a compound that opens the text gets its first part capitalised even when a
+    stop word; later ones ("of near-to-the") are cased part by part."""
     tokens: list[tuple[int, str, bool]] = []  # (leaf index, token, protected)
     for index, (leaf, protected) in enumerate(items):
         tokens.extend((index, token, protected) for token in _WORD.findall(leaf.text))
@@ -224,21 +264,32 @@ def _words(items: Leaves, transform: Callable[[str, bool, bool, bool], str]) -> 
     first_word, last_word = word_positions[0], word_positions[-1]
     new_texts: dict[int, list[str]] = {i: [] for i in range(len(items))}
     after_colon = False
+    opening = True  # no punctuation and no markup yet: the text's first stretch
     for k, (index, token, protected) in enumerate(tokens):
+        if index > 0:
+            opening = False
         if re.match(r"\w", token):
             if not protected:
                 parts = token.split("-")
                 if len(parts) == 1:
-                    token = transform(token, k == first_word, k == last_word, after_colon)
+                    token = _cased_word(
+                        token, transform, k == first_word, k == last_word, after_colon
+                    )
                 else:
-                    # A compound's first part is capitalised even when a stop word.
                     token = "-".join(
-                        transform(part, n == 0, False, False) if len(part) > 1 or n == 0 else part
+                        _cased_word(
+                            part, transform, n == 0 and (opening or k == first_word),
+                            False, after_colon and n == 0,
+                        )
                         for n, part in enumerate(parts)
                     )
+                if "-" in token or "." in token:
+                    opening = False
             after_colon = False
-        elif token.strip() and token.strip()[-1] in ":?!":
-            after_colon = True
+        elif token.strip():
+            opening = False
+            if token.strip()[-1] in ":?!":
+                after_colon = True
         new_texts[index].append(token)
     for index, (leaf, _) in enumerate(items):
         leaf.text = "".join(new_texts[index])
