@@ -33,6 +33,7 @@ from sphinxcontrib_highlight.sphinxext.warnings_ import warn
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from sphinxcontrib_highlight.sphinxext.domain import HighlightDomain
@@ -127,6 +128,7 @@ class PlaceNotes(SphinxTransform):
         if not pending:
             return
         by_name = {footnote["names"][0]: footnote for footnote in pending}
+        touched: dict[int, tuple[nodes.Element, int]] = {}
         for reference in list(self.document.findall(nodes.footnote_reference)):
             footnote = by_name.pop(reference.get("refname", ""), None)
             if footnote is None:
@@ -140,6 +142,30 @@ class PlaceNotes(SphinxTransform):
                 len(container.children),
             )
             container.insert(index, footnote)
+            touched[id(container)] = (container, index + 1)
+        met_at = self.number_in_reading_order()
+        for container, end in touched.values():
+            start = end
+            while start > 0 and isinstance(container[start - 1], nodes.footnote):
+                start -= 1
+            container[start:end] = sorted(container[start:end], key=met_at)
+
+    def number_in_reading_order(self) -> Callable[[nodes.Element], int]:
+        """Order the auto-numbered footnotes as a reader meets them: a named one where
+        its first reference is, any other where it stands. docutils numbers them in the
+        order they were noted, and a citation's footnote is noted when its role is read,
+        before an author's ``.. [#note]`` further down; the author's note then took a
+        number after every citation's."""
+        position = {id(node): index for index, node in enumerate(self.document.findall())}
+        refs = self.document.footnote_refs
+
+        def met_at(footnote: nodes.Element) -> int:
+            first_refs = [ref for name in footnote["names"] for ref in refs.get(name, ())]
+            return min((position.get(id(ref), len(position)) for ref in first_refs),
+                       default=position.get(id(footnote), len(position)))
+
+        self.document.autofootnotes.sort(key=met_at)
+        return met_at
 
 
 class CiteDomain(Domain):
