@@ -420,9 +420,11 @@ class ResolveHighlight(SphinxPostTransform):
                 parts.append(nodes.Text(_textual_joint(index, len(keys))))
             parts.extend(token_nodes(authors[index], self.cite_link((target,), key)))
             parts.append(nodes.Text(" "))
-            parts.append(self.citation_numbers(
+            numbers = self.citation_numbers(
                 (key,), (target,), details[index : index + 1] if details else (), placeholder
-            ))
+            )
+            numbers["classes"] = []  # one citation, one highlight-cite
+            parts.append(numbers)
         return [nodes.inline("", "", *parts, ids=placeholder["ids"],
                              classes=["highlight-cite", "highlight-cite-textual"])]
 

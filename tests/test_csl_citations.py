@@ -1,0 +1,259 @@
+"""In-text citations by a CSL style: author-date, textual, pre- and post-texts, locators,
+year suffixes over the whole project, note styles as footnotes."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from conftest import every_file, output, soup, warnings
+
+from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey, parse_citation
+from sphinxcontrib_highlight.speed import cpus as speed_cpus
+
+PAGES = ("index", "first", "second", "bibliography")
+
+
+def cite_texts(page) -> list[str]:
+    return [span.get_text() for span in page.select(".highlight-cite")]
+
+
+def list_texts(page) -> list[str]:
+    return [li.select_one(".highlight-reference-text").get_text()
+            for li in page.select("ol.highlight-reference-list > li")]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    future = time.time() + 5  # newer than anything the last build recorded
+    os.utime(path, (future, future))
+
+
+# --- the syntax -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a", [CitedKey("a")]),
+    ("a,b c", [CitedKey("a"), CitedKey("b"), CitedKey("c")]),
+    ("{see}a{p. 5}", [CitedKey("a", "see", "", "5", "page")]),
+    ("a{pp. 5–7, emphasis added}", [CitedKey("a", "", ", emphasis added", "5–7", "page")]),
+    ("{see}a, b{chap. 3}", [CitedKey("a", "see"), CitedKey("b", "", "", "3", "chapter")]),
+    ("a{for example}", [CitedKey("a", "", ", for example")]),
+    ("a{12}", [CitedKey("a", "", "", "12", "page")]),
+    ("a{§ 2}", [CitedKey("a", "", "", "2", "section")]),
+    ("a{vol. 2, p. 4}", [CitedKey("a", "", ", p. 4", "2", "volume")]),
+    ("a, a{p. 5}", [CitedKey("a")]),
+])
+def test_keys_with_pre_and_post_texts(text, expected):
+    parsed = parse_citation(text)
+    assert list(parsed.keys) == expected
+    assert parsed.problems == ()
+
+
+@pytest.mark.parametrize(("text", "keys", "problem"), [
+    ("{see a", [], "without its"),
+    ("a{p. 5", ["a"], "without its"),
+    ("{see}", [], "no key after it"),
+    ("a}b", ["a"], "separated by commas"),
+])
+def test_malformed_text_is_a_problem_not_an_error(text, keys, problem):
+    parsed = parse_citation(text)
+    assert [cited.key for cited in parsed.keys] == keys
+    assert len(parsed.problems) == 1
+    assert problem in parsed.problems[0]
+
+
+# --- author-date ----------------------------------------------------------------------
+
+
+@pytest.mark.sphinx("html", testroot="author-date", freshenv=True)
+def test_author_date_citations_link_to_their_items(app):
+    app.build()
+    assert warnings(app) == ""
+    first = soup(app, "first")
+    assert cite_texts(first) == [
+        "(Echo, 2019)",
+        "(Alpha et al., 2022)",
+        "Alpha et al. (2022)",
+        "(Bravo, 2021; Echo, 2019)",
+        "(see Bravo, 2021, pp. 5–7)",
+        "Echo (2019, Chapter 3)",
+    ]
+    two = first.select(".highlight-cite")[3]
+    assert [(a.get_text(), a["href"]) for a in two.select("a")] == [
+        ("Bravo, 2021", "bibliography.html#ref-bravo2021"),
+        ("Echo, 2019", "bibliography.html#ref-echo2019"),
+    ]
+    textual = first.select(".highlight-cite")[2]
+    assert "highlight-cite-textual" in textual["class"]
+    assert {a["href"] for a in textual.select("a")} == {"bibliography.html#ref-alpha2022first"}
+    assert textual.select_one("a")["title"].startswith("Alpha, A., Beta, B., & Gamma, G. (2022).")
+
+
+@pytest.mark.sphinx("html", testroot="author-date", freshenv=True)
+def test_author_date_list_is_sorted_by_the_style(app):
+    """The project's list holds the cited keys, first cited first (echo, alpha, bravo),
+    and APA sorts them by author; an entry's markup-like characters stay text."""
+    app.build()
+    texts = list_texts(soup(app, "bibliography"))
+    assert [text.split(" (")[0] for text in texts] == [
+        "Alpha, A., Beta, B., & Gamma, G.", "Bravo, C.", "Echo, H.",
+    ]
+    assert "A <paper> & more." in texts[1]
+    assert "Never cited" not in " ".join(texts)
+
+
+@pytest.mark.sphinx("html", testroot="author-date", freshenv=True,
+                    confoverrides={"highlight_reference_style": "chicago-author-date"})
+def test_another_author_date_style_prints_its_own_citation(app):
+    app.build()
+    assert cite_texts(soup(app, "first"))[:5] == [
+        "(Echo 2019)",
+        "(Alpha et al. 2022)",
+        "Alpha et al. (2022)",
+        "(Bravo 2021; Echo 2019)",
+        "(see Bravo 2021, 5–7)",
+    ]
+
+
+@pytest.mark.sphinx("html", testroot="author-date", freshenv=True,
+                    confoverrides={"highlight_reference_style": "vancouver"})
+def test_numeric_style_keeps_numbers_with_texts_and_names(app):
+    """A numeric style prints the extension's numbers, with pre- and post-texts around a
+    number and, for a textual citation, the names before it."""
+    app.build()
+    assert warnings(app) == ""
+    assert cite_texts(soup(app, "first")) == [
+        "[1]",
+        "[2]",
+        "Alpha et al. [2]",
+        "[1, 3]",
+        "[see 3, pp. 5–7]",
+        "Echo [1, chap. 3]",
+    ]
+
+
+def test_year_suffixes_reach_a_page_whose_source_did_not_change(make_app, root_copy):
+    """A second 2022 paper by the same authors, cited on the second page only: the first
+    page (unchanged) says 2022a, the list says 2022a and 2022b."""
+    srcdir = root_copy("author-date")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert "(Alpha et al., 2022)" in cite_texts(soup(app, "first"))
+    edit(srcdir / "refs.bib", "@article{bravo2021", (
+        "@article{alpha2022second,\n"
+        "  author = {Alpha, Anna and Beta, Bob and Gamma, Gil},\n"
+        "  title = {Second paper of the year},\n"
+        "  journal = {Journal of Tests},\n"
+        "  year = {2022}, volume = {1}, pages = {11--20},\n"
+        "}\n"
+        "@article{bravo2021"
+    ))
+    edit(srcdir / "second.rst", "Again :hcite:`echo2019`.",
+         "Again :hcite:`echo2019`, and :hcite:`alpha2022second`.")
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    assert "first" not in re.findall(r"reading sources.*", app.status.getvalue())[0]
+    assert cite_texts(soup(app, "first"))[1:3] == ["(Alpha et al., 2022a)", "Alpha et al. (2022a)"]
+    assert cite_texts(soup(app, "second")) == ["(Echo, 2019)", "(Alpha et al., 2022b)"]
+    texts = list_texts(soup(app, "bibliography"))
+    assert texts[0].startswith("Alpha, A., Beta, B., & Gamma, G. (2022a). First paper")
+    assert texts[1].startswith("Alpha, A., Beta, B., & Gamma, G. (2022b). Second paper")
+
+
+@pytest.mark.parametrize("builder", ["text", "latex"])
+def test_author_date_in_text_and_latex(make_app, root_copy, builder):
+    app = make_app(builder, srcdir=root_copy("author-date"), freshenv=True)
+    app.build()
+    if builder == "text":
+        page = output(app, "first.txt")
+        assert "A book (Echo, 2019), a paper (Alpha et al., 2022)" in " ".join(page.split())
+        assert "Echo (2019, Chapter 3)" in " ".join(page.split())
+        assert "A <paper> & more." in output(app, "bibliography.txt")
+    else:
+        tex = output(app, "author-date.tex")
+        assert r"\hyperref[\detokenize{bibliography:ref-echo2019}]" in tex
+        assert "Alpha et al., 2022" in tex
+        assert r"A \textless{}paper\textgreater{} \& more." in tex
+
+
+def test_parallel_equals_serial(make_app, root_copy, monkeypatch):
+    monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: 2)
+    serial = make_app("html", srcdir=root_copy("author-date", "serial"), freshenv=True,
+                      parallel=1)
+    serial.build()
+    parallel = make_app("html", srcdir=root_copy("author-date", "j2"), freshenv=True,
+                        parallel=2)
+    parallel.build()
+    serial_files, parallel_files = every_file(serial.outdir), every_file(parallel.outdir)
+    assert parallel_files.keys() == serial_files.keys()
+    assert [name for name in serial_files if parallel_files[name] != serial_files[name]] == []
+    assert "(Alpha et al., 2022)" in cite_texts(soup(serial, "first"))
+
+
+def test_bad_citations_warn_where_they_are(make_app, root_copy):
+    srcdir = root_copy("author-date")
+    (srcdir / "bad.rst").write_text(
+        ":orphan:\n\nBad\n===\n\n"
+        "Unknown :hcite:`nobody1999`.\n\n"
+        "Unclosed :hcite:p:`{see bravo2021`.\n\n"
+        "Odd label :hcite:p:`bravo2021{xyz. 5}`.\n",
+        encoding="utf-8",
+    )
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    found = [line for line in warnings(app).splitlines() if "WARNING" in line]
+    expected = [
+        ("bad.rst:6", "'nobody1999' is not in the bibliography", "highlight.unknown_key"),
+        ("bad.rst:8", "a '{' without its '}'", "highlight.cite_syntax"),
+        ("bad.rst:10", "'xyz.' is no locator label", "highlight.locator"),
+    ]
+    for place, needle, subtype in expected:
+        line = next((line for line in found if needle in line), "")
+        assert place in line and line.endswith(f"[{subtype}]"), (needle, found)
+    assert "Traceback" not in warnings(app)
+    assert cite_texts(soup(app, "bad"))[-1] == "(Bravo, 2021, xyz. 5)"
+
+
+# --- note styles ----------------------------------------------------------------------
+
+
+@pytest.mark.sphinx("html", testroot="notes", freshenv=True)
+def test_note_style_citations_are_footnotes(app):
+    app.build()
+    assert warnings(app) == ""
+    page = soup(app, "chapter")
+    references = page.select("a.footnote-reference")
+    assert [a.get_text() for a in references] == ["[1]", "[2]", "[3]", "[4]", "[5]", "[6]"]
+    notes = [aside.select("p")[-1].get_text() for aside in page.select("aside.footnote")]
+    assert notes[0].endswith("Alpha et al., “First Paper of the Year.”")
+    assert "A footnote of the author." in notes[1]
+    assert notes[2].endswith("Alpha et al., “First Paper of the Year,” 5.")
+    assert notes[4].endswith("Bravo, “A <Paper> & More”; Echo, A Book.")
+    # A textual citation keeps the names in the text, linked to the list.
+    textual = page.select_one(".highlight-cite-textual a")
+    assert textual.get_text() == "Bravo"
+    assert textual["href"] == "bibliography.html#ref-bravo2021"
+    assert page.select_one(".highlight-note-text em").get_text() == "A Book"
+
+
+@pytest.mark.parametrize(("builder", "name"), [("text", "chapter.txt"), ("latex", "notes.tex"),
+                                               ("man", "notes.1"), ("texinfo", "notes.texi")])
+def test_note_style_footnotes_in_other_builders(make_app, root_copy, builder, name):
+    app = make_app(builder, srcdir=root_copy("notes"), freshenv=True)
+    app.build()
+    assert "Traceback" not in warnings(app)
+    text = " ".join(output(app, name).split())
+    if builder == "latex":
+        assert r"\begin{footnote}[1]\sphinxAtStartFootnote" in text
+        assert r"\begin{footnote}[2]\sphinxAtStartFootnote A footnote of the author." in text
+    elif builder == "text":
+        assert "A claim [1]. Its own note [2]. Again [3]." in text
+        assert "[3] Alpha et al., “First Paper of the Year,” 5." in text
+    else:
+        assert "First Paper of the Year" in text
