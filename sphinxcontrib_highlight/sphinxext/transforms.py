@@ -458,8 +458,8 @@ class ResolveHighlight(SphinxPostTransform):
                 if target is None:
                     self.unresolved(key, placeholder, listed_needed=not in_notes)
         children = token_nodes(tokens, self.cite_link(targets, keys))
-        if not children:
-            children = [nodes.Text("?")]
+        if not children:  # no key is in the bibliography: pandoc's "(key?)"
+            children = [nodes.Text(f"({'; '.join(f'{key}?' for key in keys)})")]
         classes = ["highlight-note-text"] if part == "note" else ["highlight-cite"]
         if placeholder.get("mode") == "t" and part != "note":
             classes.append("highlight-cite-textual")
