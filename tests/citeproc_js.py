@@ -7,7 +7,7 @@ is another, and ``compare`` counts the entries on which two renderers agree to t
 character. Only trailing whitespace is ignored (citeproc-js ends each entry with a line
 break); everything a reader would see counts, the order of the bibliography included.
 
-Used by ``tests/test_citeproc_js.py`` and ``benchmarks/csl_vs_citeproc_js.py``.
+Used by ``tests/styles/test_citeproc_js.py`` and ``benchmarks/csl_vs_citeproc_js.py``.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ import functools
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sphinxcontrib_highlight.bibliography.latex import (
     InvalidLatexError,
@@ -144,28 +145,64 @@ def _parse(value: str) -> list[_Node]:
     return root.children
 
 
+class _Segment(NamedTuple):
+    """A piece of the rich text being written: text as it reads, or one of the
+    mapping's own tags. Text is escaped only once the pieces are joined, so text from
+    two sources side by side (``<b`` and a formula's ``>``) cannot form a tag."""
+
+    text: str
+    markup: bool = False
+
+
+def _wrapped(tags: tuple[str, str], content: list[_Segment]) -> list[_Segment]:
+    return [_Segment(tags[0], markup=True), *content, _Segment(tags[1], markup=True)]
+
+
+def _merged(segments: list[_Segment]) -> list[_Segment]:
+    """Neighbouring text segments as one."""
+    merged: list[_Segment] = []
+    for segment in segments:
+        if merged and not segment.markup and not merged[-1].markup:
+            merged[-1] = _Segment(merged[-1].text + segment.text)
+        else:
+            merged.append(segment)
+    return merged
+
+
+def _joined(segments: list[_Segment]) -> str:
+    return "".join(
+        segment.text if segment.markup else escape(segment.text) for segment in _merged(segments)
+    )
+
+
 class _Writer:
     """Turns the parsed tree into CSL rich text, decoding runs of plain LaTeX at once."""
 
     def __init__(self, protect_case: bool) -> None:
         self.protect_case = protect_case
-        self.out: list[str] = []
+        self.out: list[_Segment] = []
         self.pending: list[str] = []  # LaTeX source waiting for the decoder
 
     def text(self) -> str:
+        return _joined(self.segments())
+
+    def segments(self) -> list[_Segment]:
         self.flush()
-        return "".join(self.out)
+        return self.out
 
     def flush(self) -> None:
         if not self.pending:
             return
         source = "".join(self.pending)
         self.pending = []
-        self.out.append(escape(_decode(source)))
+        self.out.append(_Segment(_decode(source)))
 
-    def emit(self, html: str) -> None:
+    def emit(self, segments: list[_Segment]) -> None:
         self.flush()
-        self.out.append(html)
+        self.out.extend(segments)
+
+    def emit_text(self, text: str) -> None:
+        self.emit([_Segment(text)])
 
     def write(self, nodes: list[_Node], protected: bool = False) -> None:
         """Write the nodes; a command takes its arguments from the ones after it."""
@@ -201,10 +238,10 @@ class _Writer:
     def wrap(self, tags: tuple[str, str], nodes: list[_Node], protected: bool) -> None:
         inner = _Writer(self.protect_case)
         inner.write(nodes, protected)
-        content = inner.text()
-        if content.strip() and tags != PLAIN:
-            self.emit(f"{tags[0]}{content}{tags[1]}")
-        elif content:
+        content = inner.segments()
+        if tags != PLAIN and any(segment.markup or segment.text.strip() for segment in content):
+            self.emit(_wrapped(tags, content))
+        elif any(segment.text for segment in content):
             self.emit(content)
 
     def write_symbol(self, node: _Node, queue: deque[_Node]) -> None:
@@ -212,7 +249,7 @@ class _Writer:
         if symbol in _ACCENTS:
             self.write_accent(node, queue)
         elif symbol in _ESCAPED:
-            self.emit(escape(symbol))
+            self.emit_text(symbol)
         elif symbol in " \\":
             self.pending.append(" ")  # "\ " and "\\" (a line break) are spaces here
         elif symbol != "-":  # "\-" is a discretionary hyphen
@@ -260,7 +297,7 @@ class _Writer:
             self.wrap(_FONT_SWITCHES[word], list(queue), protected)
             queue.clear()
         elif word in _WORDS:
-            self.emit(escape(_WORDS[word]))  # not to the decoder, which reads ~ and { }
+            self.emit_text(_WORDS[word])  # not to the decoder, which reads ~ and { }
             if queue and queue[0].kind == "group" and not queue[0].children:
                 queue.popleft()  # \LaTeX{}, \ss{}
         else:
@@ -276,7 +313,7 @@ class _Writer:
         """A URL as written (``~`` is a tilde), unless what is written is not one."""
         url = _verbatim(argument)
         if url and "\\" not in url:
-            self.emit(escape(url))
+            self.emit_text(url)
         else:
             self.write(_contents(argument), protected)
 
@@ -316,37 +353,37 @@ def _has_letter(node: _Node) -> bool:
     return any(char.isalpha() for char in node.source())
 
 
-def _math(children: list[_Node]) -> str:
+def _math(children: list[_Node]) -> list[_Segment]:
     """Inline math: ``^`` and ``_`` as superscript and subscript, symbols as Unicode."""
-    out: list[str] = []
+    out: list[_Segment] = []
     queue = deque(children)
     while queue:
         node = queue.popleft()
         if node.kind == "text":
             script = _SCRIPT.search(node.value)
             if script is None:
-                out.append(_math_text(node.value))
+                out.append(_Segment(_math_text(node.value)))
                 continue
-            out.append(_math_text(node.value[: script.start()]))
+            out.append(_Segment(_math_text(node.value[: script.start()])))
             if node.value[script.end() :]:
                 queue.appendleft(_Node("text", node.value[script.end() :]))
             argument = _pop_argument(queue, first_letter=True)
             if argument is not None:
                 tags = SUPERSCRIPT if script.group() == "^" else SUBSCRIPT
-                out.append(tags[0] + _math(_contents(argument)) + tags[1])
+                out.extend(_wrapped(tags, _math(_contents(argument))))
         elif node.kind == "group":
-            out.append(_math(node.children))
+            out.extend(_math(node.children))
         elif node.kind == "word" and node.value in _FORMAT_COMMANDS:
             argument = _pop_argument(queue, first_letter=True)
             if argument is not None:
                 tags = _FORMAT_COMMANDS[node.value]
                 body = _math(_contents(argument))
-                out.append(f"{tags[0]}{body}{tags[1]}" if tags != PLAIN else body)
+                out.extend(_wrapped(tags, body) if tags != PLAIN else body)
         elif node.kind == "word":
-            out.append(_math_symbol(node.value))
+            out.append(_Segment(_math_symbol(node.value)))
         elif node.value in _ESCAPED:
-            out.append(escape(node.value))
-    return "".join(out)
+            out.append(_Segment(node.value))
+    return out
 
 
 #: Binary operators and relations, which TeX sets with space around them.
@@ -356,17 +393,26 @@ _OPERATOR = re.compile(
 )
 
 
-def _spaced_operators(formula: str) -> str:
+def _spaced_operators(formula: list[_Segment]) -> list[_Segment]:
     """A formula as TeX sets it: one space each side of a binary operator or relation
     (``α + β``), whatever spacing the source used, and none at its ends."""
-    return _OPERATOR.sub(r" \1 ", formula.strip())
+    segments = _merged(formula)
+    if segments and not segments[0].markup:
+        segments[0] = _Segment(segments[0].text.lstrip())
+    if segments and not segments[-1].markup:
+        segments[-1] = _Segment(segments[-1].text.rstrip())
+    # Each text segment is bounded by tags (or the formula's ends), where no space goes.
+    return [
+        segment if segment.markup else _Segment(_OPERATOR.sub(r" \1 ", segment.text))
+        for segment in segments
+    ]
 
 
 def _math_text(text: str) -> str:
     """Letters, digits and operators of a formula, with the spaces its author typed
     collapsed to one: TeX spaces ``α + β`` by itself, and a reader of plain text needs
     the spaces the source holds to see the same."""
-    return escape(_SPACES.sub(" ", text))
+    return _SPACES.sub(" ", text)
 
 
 @functools.lru_cache(maxsize=512)
@@ -374,7 +420,7 @@ def _math_symbol(name: str) -> str:
     """``\\alpha`` as α, through the decoder's table; an unknown command as its name
     (``\\log`` prints "log")."""
     decoded = strict_plain_text(f"${chr(92)}{name}$")
-    return escape(name if "\\" in decoded else decoded)
+    return name if "\\" in decoded else decoded
 
 
 def _decode(source: str) -> str:

@@ -120,7 +120,7 @@ def _writer() -> Any:
 
         def _encode(self, text: str) -> str:
             # pybtex's private hook for every value it writes (no public one exists;
-            # tests/test_pybtex_pins.py and pyproject's version range pin it). The
+            # tests/bibliography/test_pybtex_pins.py and pyproject's version range pin it). The
             # encoding is latexcodec's public codec, as pybtex's own _encode uses it.
             if _ENCODER_CHANGES.search(text) is None:
                 return text

@@ -21,7 +21,7 @@ from pybtex.database import parse_file, parse_string
 from sphinxcontrib_highlight.bibliography.csl_markup import rich_text
 from sphinxcontrib_highlight.bibliography.to_csl import csl_item, csl_items
 
-TESTS = Path(__file__).parent
+TESTS = Path(__file__).parents[1]
 SCHEMA = json.loads((TESTS / "schemas" / "csl-data.json").read_text("utf-8"))
 REAL_WORLD = [
     TESTS / "data" / "varied.bib",
@@ -521,18 +521,34 @@ def test_rich_text_of_urls_keeps_their_characters() -> None:
 _PIECES = [*"ab {}\\$^_~&<>'\"`-", "\\emph", "\\'", "\\c", "\\url", "\\foo", "\\LaTeX", "\\em "]
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (r"<b\url>", "&lt;b>"),  # "<b" and ">" from two pieces of the writer
+        (r"\em b><b$>", "<i>b>&lt;b></i>"),  # "<b" before a formula holding ">"
+        (r"<{b>", "&lt;b>"),
+    ],
+)
+def test_text_that_joins_into_a_tag_is_escaped(value: str, expected: str) -> None:
+    assert rich_text(value) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=20).map("".join))
 def test_any_value_becomes_text_without_latex(value: str) -> None:
     for protect_case in (False, True):
         result = rich_text(value, protect_case=protect_case)
         assert not re.search(r"\\[A-Za-z]", result)
-        # Outside the mapping's own tags, nothing a processor would read as markup.
-        text = re.sub(r"</?(i|b|sup|sub|span[^>]*)>", "", result)
-        assert not re.search(r"<(?=/?(?:i|b|sup|sub|sc)>|/?span\b)|&(?=\w+;|#)", text)
-        tags = re.findall(r"<(/?)(i|b|sup|sub|span)(?=[ >])[^>]*>", result)
+        # Between the mapping's own tags (where a processor reads text, piece by piece),
+        # nothing it would read as markup: no tag, no character reference but the
+        # mapping's own escapes of "&" and "<".
+        for piece in re.split(r"</?(?:i|b|sup|sub|span[^>]*)>", result):
+            unescaped = re.sub(r"&(?:amp|lt);", "_", piece)
+            assert not re.search(r"<(?=/?(?:i|b|sup|sub|sc)>|/?span\b)|&(?=\w+;|#)", unescaped)
+        # The tags a processor reads: exactly these, only a span has attributes.
+        tags = re.findall(r"<(/?)(i|b|sup|sub|span(?=[ >])[^<>]*)>", result)
         depth: list[str] = []
-        for closing, tag in tags:
+        for closing, tag in ((closing, tag.split()[0]) for closing, tag in tags):
             if closing:
                 assert depth.pop() == tag
             else:

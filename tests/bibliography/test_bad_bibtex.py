@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import soup, warnings
 
-CORPORA = Path(__file__).parent / "data" / "corpora"
+CORPORA = Path(__file__).parents[1] / "data" / "corpora"
 
 #: (text in the warning, file:line it must name, subtype)
 BROKEN_BIB_PROBLEMS = [

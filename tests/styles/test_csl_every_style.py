@@ -24,8 +24,8 @@ pytestmark = [
 ]
 
 #: One entry of each type tests/data/varied.bib holds, and the bundled article.
-VARIED = Path(__file__).parent / "data" / "varied.bib"
-BUNDLED = Path(__file__).parents[1] / "sphinxcontrib_highlight" / "data" / "highlight.bib"
+VARIED = Path(__file__).parents[1] / "data" / "varied.bib"
+BUNDLED = Path(__file__).parents[2] / "sphinxcontrib_highlight" / "data" / "highlight.bib"
 
 
 @pytest.fixture(scope="module")

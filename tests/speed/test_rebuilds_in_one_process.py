@@ -9,8 +9,8 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+from conftest import edit
 from pybtex.database import Entry
-from test_incremental import edit
 
 from sphinxcontrib_highlight.bibliography import database as bibdata
 from sphinxcontrib_highlight.bibliography import parse as bibparse

@@ -10,7 +10,7 @@ import pytest
 from sphinxcontrib_highlight import __version__
 from sphinxcontrib_highlight.sphinxext import config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Every page a user reads: the README and the docs' sources.
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.rst")),
@@ -117,7 +117,7 @@ def test_the_warnings_table_says_when_each_warning_comes(tmp_path):
 CLONE = "./sphinxcontrib-highlight"
 #: The wheel ``python -m build`` writes from the clone.
 WHEEL = f"{CLONE}/dist/sphinxcontrib_highlight-{__version__}-py3-none-any.whl"
-#: The commands that install the package today; tests/test_package.py runs each.
+#: The commands that install the package today; tests/project/test_package.py runs each.
 WORKING = {
     f"python -m pip install {CLONE}",
     "python -m pip install build",

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_incremental import edit
+from conftest import edit
 
 from sphinxcontrib_highlight.bibliography import database as bibdata
 

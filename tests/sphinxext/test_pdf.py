@@ -148,7 +148,7 @@ def test_special_characters_survive(pdf_text, needle):
     assert re.search(typeset_pattern(needle), pdf_text)
 
 
-VARIED_BIB = Path(__file__).parent / "data" / "varied.bib"
+VARIED_BIB = Path(__file__).parents[1] / "data" / "varied.bib"
 
 #: The chapters of test-pdf-styles, in order: the heading LaTeX sets and the style.
 STYLE_CHAPTERS = [

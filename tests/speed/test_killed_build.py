@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-ROOTS = Path(__file__).parent / "roots"
+ROOTS = Path(__file__).parents[1] / "roots"
 
 #: Pages of the generated project: enough that the children are still at work when the
 #: build is killed (each page also waits a little as it is written, see ``CONF``).
@@ -153,7 +153,7 @@ needs_proc = pytest.mark.skipif(
 def test_a_killed_build_leaves_no_process_and_no_open_pipe(tmp_path, signal_number, extra):
     project = make_project(tmp_path, extra)
     outdir = tmp_path / "html"
-    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     build = subprocess.Popen(
         [sys.executable, "-m", "sphinx", "-b", "html", str(project), str(outdir)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment,
@@ -209,7 +209,7 @@ PARENT = textwrap.dedent(
 def start_parent(how: str) -> tuple[subprocess.Popen[str], dict]:
     parent = subprocess.Popen(
         [sys.executable, "-c", PARENT, how], stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
     )
     assert parent.stdout is not None
     return parent, json.loads(parent.stdout.readline())
@@ -271,6 +271,6 @@ def test_the_kernel_is_asked_for_the_death_signal():
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
     )
     assert int(done.stdout) == signal.SIGKILL

@@ -105,7 +105,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_json_lists_in_the_style_order_with_key_and_text():
-    bib = str(Path(__file__).parent / "data" / "varied.bib")
+    bib = str(Path(__file__).parents[1] / "data" / "varied.bib")
     result = run_cli("render", bib, "--style", "apa", "--format", "json")
     assert result.returncode == 0, result.stderr
     records = json.loads(result.stdout)
@@ -121,10 +121,10 @@ def test_cli_json_lists_in_the_style_order_with_key_and_text():
 
 
 def test_cli_locale_and_path_styles(tmp_path):
-    bib = str(Path(__file__).parents[1] / "sphinxcontrib_highlight" / "data" / "highlight.bib")
+    bib = str(Path(__file__).parents[2] / "sphinxcontrib_highlight" / "data" / "highlight.bib")
     german = run_cli("render", bib, "--style", "neurosci-bull", "--locale", "de")
     assert "Takanami K, u.\u00a0a. A spinal microglia" in german.stdout
-    style = Path(__file__).parent / "roots" / "test-csl-styles" / "styles" / "short.csl"
+    style = Path(__file__).parents[1] / "roots" / "test-csl-styles" / "styles" / "short.csl"
     short = run_cli("render", bib, "--style", str(style))
     assert short.stdout.splitlines()[0] == f"1. {SHORT_BLOCK}"
     unknown = run_cli("render", bib, "--style", "natur")

@@ -17,7 +17,7 @@ from sphinxcontrib_highlight.sphinxext.formatting import render_entry, rendering
 from sphinxcontrib_highlight.styles import BUILT_IN, find_style, style_names
 from sphinxcontrib_highlight.warning_types import Warn
 
-VARIED = load_bibliography([Path(__file__).parent / "data" / "varied.bib"], "utf-8")
+VARIED = load_bibliography([Path(__file__).parents[1] / "data" / "varied.bib"], "utf-8")
 BUNDLED = load_bibliography([BUNDLED_BIBFILE], "utf-8")
 
 #: apa and vancouver print what citeproc-js prints with the CSL project's apa and

@@ -9,9 +9,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import count_chunk_parses, warnings
+from conftest import count_chunk_parses, edit, warnings
 from test_bib_cache import bodies, everything, forget_parses
-from test_incremental import edit
 
 from sphinxcontrib_highlight.bibliography import database as bibdata
 from sphinxcontrib_highlight.bibliography import store as bibstore

@@ -27,7 +27,7 @@ from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE, BibFi
 from sphinxcontrib_highlight.bibliography.latex import decoded_simply
 from sphinxcontrib_highlight.export.formats import balanced_braces
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 REAL_FILES = sorted(
     (path for path in [*(HERE / "data").rglob("*.bib"), *(HERE / "roots").rglob("*.bib")]
      if path.is_file()),

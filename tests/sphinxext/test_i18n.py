@@ -10,7 +10,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from conftest import soup
 
-PACKAGE = Path(__file__).parent.parent / "sphinxcontrib_highlight"
+PACKAGE = Path(__file__).parents[2] / "sphinxcontrib_highlight"
 LOCALE = PACKAGE / "locale"
 
 

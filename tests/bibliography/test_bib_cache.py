@@ -132,7 +132,7 @@ def test_the_build_leaves_a_changed_file_to_the_parsing_child(tmp_path, monkeypa
 
 def test_stored_and_parsed_files_agree(tmp_path, monkeypatch):
     """Every question a build asks of a file gets the same answer from memory and disk."""
-    source = Path(__file__).parent / "roots" / "test-broken-bib" / "syntax.bib"
+    source = Path(__file__).parents[1] / "roots" / "test-broken-bib" / "syntax.bib"
     bib = tmp_path / "syntax.bib"
     bib.write_bytes(source.read_bytes())
     forget_parses(monkeypatch)

@@ -9,7 +9,7 @@ import pytest
 from sphinxcontrib_highlight.bibliography.database import load_file
 from sphinxcontrib_highlight.sphinxext.formatting import plain, render_entry
 
-GALLERY = Path(__file__).resolve().parent.parent / "docs" / "gallery.bib"
+GALLERY = Path(__file__).resolve().parents[2] / "docs" / "gallery.bib"
 STYLES = ["neurosci-bull", "springer-nature"]
 
 

@@ -24,7 +24,7 @@ from test_docs import CLONE, WHEEL, WORKING
 
 from sphinxcontrib_highlight.styles import BUILT_IN
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
 

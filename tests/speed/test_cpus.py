@@ -15,7 +15,7 @@ import pytest
 
 from sphinxcontrib_highlight.speed import background, cpus
 
-ROOTS = Path(__file__).parent / "roots"
+ROOTS = Path(__file__).parents[1] / "roots"
 
 
 def fake_system(root: Path, cgroup: str, files: dict[str, str]) -> Path:
@@ -127,7 +127,7 @@ def build_on(cpu_set: set[int], tmp_path: Path, name: str) -> dict[str, int]:
         [sys.executable, "-c", BUILD_ON_CPUS, json.dumps(sorted(cpu_set)), str(srcdir),
          str(tmp_path / f"{name}-html")],
         capture_output=True, text=True, check=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
     )
     result: dict[str, int] = json.loads(done.stdout.splitlines()[-1])
     assert result["status"] == 0, done.stderr

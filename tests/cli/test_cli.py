@@ -15,7 +15,7 @@ from seed import REFERENCES
 
 from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE
 
-BAD_BIB = Path(__file__).parent / "roots" / "test-bad-bib" / "problems.bib"
+BAD_BIB = Path(__file__).parents[1] / "roots" / "test-bad-bib" / "problems.bib"
 SCRIPT = Path(sys.executable).parent / "sphinx-highlight"
 
 #: The two ways to start it: the module and the console script.
@@ -327,7 +327,7 @@ def test_check_leaves_code_and_literal_blocks_out(tmp_path):
 
 
 def test_this_documentation_passes_its_own_check():
-    result = run("check", "--conf", str(Path(__file__).parent.parent / "docs"))
+    result = run("check", "--conf", str(Path(__file__).parents[2] / "docs"))
     assert (result.returncode, result.stdout) == (0, ""), result.stdout
 
 

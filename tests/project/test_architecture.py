@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 PACKAGE = ROOT / "sphinxcontrib_highlight"
 PAGE = ROOT / "docs" / "architecture.rst"
 NAME = "sphinxcontrib_highlight"
@@ -156,3 +156,24 @@ def test_each_rule_catches_its_breach(tmp_path, module_name, line, complaint):
     bad = tmp_path / "module.py"
     bad.write_text(f"{line}\n", encoding="utf-8")
     assert any(complaint in found for found in violations(bad, module_name))
+
+
+#: Test folders that are not a layer: tests of the project as a whole (this file, the
+#: docs, the package as PyPI gets it).
+WHOLE_PROJECT_TESTS = "project"
+TESTS = ROOT / "tests"
+
+
+def test_the_tests_mirror_the_layers():
+    """Each test module sits in the folder of the layer it tests, so the tests of a
+    layer are found where its code is; the shared helpers stay at the top."""
+    folders = {folder.rstrip("/") for _, folder, _ in LAYERS if not folder.endswith(".py")}
+    allowed = {folder.split("/")[0] for folder in folders} | {WHOLE_PROJECT_TESTS}
+    misplaced = sorted(
+        str(path.relative_to(TESTS)) for path in TESTS.rglob("test_*.py")
+        if "roots" not in path.relative_to(TESTS).parts
+        and (path.parent == TESTS or path.relative_to(TESTS).parts[0] not in allowed)
+    )
+    assert not misplaced, f"test modules outside a layer's folder: {misplaced}"
+    assert {path.name for path in TESTS.iterdir() if path.is_dir()} >= allowed - {"vocabulary"}
+

@@ -39,7 +39,7 @@ CHROMIUM_ARGS = [
 ]
 THEMES = ["alabaster", "furo", "pydata_sphinx_theme"]
 WIDTH = 360
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "csl-data.json").read_text("utf-8"))
+SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "csl-data.json").read_text("utf-8"))
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

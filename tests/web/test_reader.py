@@ -26,7 +26,7 @@ from zotero import embedded_metadata, parse_context_object
 
 from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "csl-data.json").read_text("utf-8"))
+SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "csl-data.json").read_text("utf-8"))
 
 #: Full journal names of references 1-14, from the verified metadata (shared/data).
 REFERENCE_JOURNALS = [

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import edit
 
 from sphinxcontrib_highlight import speed
 from sphinxcontrib_highlight.speed.packing import Packed, unpacked
@@ -25,14 +26,6 @@ def bodies(outdir: Path) -> dict[str, str]:
         html = (outdir / f"{page}.html").read_text(encoding="utf-8")
         result[page] = str(BeautifulSoup(html, "html.parser").select_one("div.body"))
     return result
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    future = time.time() + 5  # newer than anything the last build recorded
-    os.utime(path, (future, future))
 
 
 def clean_build(make_app, srcdir: Path, tmp_path: Path) -> dict[str, str]:

@@ -24,7 +24,7 @@ from sphinxcontrib_highlight.web import downloads
 #: sphinxcontrib-bibtex, which uses the styles through pybtex: no switch there).
 ROOTS = sorted(
     path.name.removeprefix("test-")
-    for path in (Path(__file__).parent / "roots").glob("test-*")
+    for path in (Path(__file__).parents[1] / "roots").glob("test-*")
     if '"sphinxcontrib_highlight"' in (path / "conf.py").read_text(encoding="utf-8")
 )
 
