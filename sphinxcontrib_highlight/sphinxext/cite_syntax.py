@@ -30,36 +30,38 @@ class CitedKey(NamedTuple):
     """A CSL locator label (``page``, ``chapter``); empty when there is no locator."""
 
 
-#: Locator labels as authors write them (lower-cased, without the period), to CSL's.
-LABELS: dict[str, str] = {
-    **{word: "act" for word in ("act", "acts")},
-    **{word: "appendix" for word in ("app", "apps", "appendix", "appendices")},
-    **{word: "article-locator" for word in ("art", "arts", "article", "articles")},
-    **{word: "book" for word in ("bk", "bks", "book", "books")},
-    **{word: "canon" for word in ("c", "cc", "canon", "canons")},
-    **{word: "chapter" for word in ("ch", "chap", "chaps", "chapter", "chapters")},
-    **{word: "column" for word in ("col", "cols", "column", "columns")},
-    **{word: "equation" for word in ("eq", "eqs", "equation", "equations")},
-    **{word: "figure" for word in ("fig", "figs", "figure", "figures")},
-    **{word: "folio" for word in ("fol", "fols", "folio", "folios")},
-    **{word: "issue" for word in ("no", "nos", "number", "numbers", "issue", "issues")},
-    **{word: "line" for word in ("l", "ll", "line", "lines")},
-    **{word: "note" for word in ("n", "nn", "note", "notes")},
-    **{word: "opus" for word in ("op", "opp", "opus", "opera")},
-    **{word: "page" for word in ("p", "pp", "page", "pages")},
-    **{word: "paragraph" for word in ("para", "paras", "paragraph", "paragraphs", "¶", "¶¶")},
-    **{word: "part" for word in ("pt", "pts", "part", "parts")},
-    **{word: "rule" for word in ("r", "rr", "rule", "rules")},
-    **{word: "scene" for word in ("sc", "scs", "scene", "scenes")},
-    **{word: "section" for word in ("sec", "secs", "section", "sections", "§", "§§")},
-    **{word: "sub-verbo" for word in ("sub-verbo",)},
-    **{word: "supplement" for word in ("supp", "suppl", "supplement", "supplements")},
-    **{word: "table" for word in ("tab", "tbl", "table", "tables")},
-    **{word: "title-locator" for word in ("tit", "title", "titles")},
-    **{word: "verse" for word in ("v", "vv", "verse", "verses")},
-    **{word: "version" for word in ("ver", "version", "versions")},
-    **{word: "volume" for word in ("vol", "vols", "volume", "volumes")},
+#: Locator labels as authors write them (lower-cased, without the period), by CSL label.
+_WRITTEN: dict[str, tuple[str, ...]] = {
+    "act": ("act", "acts"),
+    "appendix": ("app", "apps", "appendix", "appendices"),
+    "article-locator": ("art", "arts", "article", "articles"),
+    "book": ("bk", "bks", "book", "books"),
+    "canon": ("c", "cc", "canon", "canons"),
+    "chapter": ("ch", "chap", "chaps", "chapter", "chapters"),
+    "column": ("col", "cols", "column", "columns"),
+    "equation": ("eq", "eqs", "equation", "equations"),
+    "figure": ("fig", "figs", "figure", "figures"),
+    "folio": ("fol", "fols", "folio", "folios"),
+    "issue": ("no", "nos", "number", "numbers", "issue", "issues"),
+    "line": ("l", "ll", "line", "lines"),
+    "note": ("n", "nn", "note", "notes"),
+    "opus": ("op", "opp", "opus", "opera"),
+    "page": ("p", "pp", "page", "pages"),
+    "paragraph": ("para", "paras", "paragraph", "paragraphs", "¶", "¶¶"),
+    "part": ("pt", "pts", "part", "parts"),
+    "rule": ("r", "rr", "rule", "rules"),
+    "scene": ("sc", "scs", "scene", "scenes"),
+    "section": ("sec", "secs", "section", "sections", "§", "§§"),
+    "sub-verbo": ("sub-verbo",),
+    "supplement": ("supp", "suppl", "supplement", "supplements"),
+    "table": ("tab", "tbl", "table", "tables"),
+    "title-locator": ("tit", "title", "titles"),
+    "verse": ("v", "vv", "verse", "verses"),
+    "version": ("ver", "version", "versions"),
+    "volume": ("vol", "vols", "volume", "volumes"),
 }
+#: Each way of writing a label, to its CSL label.
+LABELS: dict[str, str] = {word: label for label, words in _WRITTEN.items() for word in words}
 
 #: One locator value: a number, a roman numeral or a short code, maybe a range
 #: (``5–7``, ``iv-vi``, ``3.2``); then more of them after commas or ``&`` (``5, 7``).

@@ -26,8 +26,8 @@ from sphinxcontrib_highlight.bibliography.to_csl import csl_item
 from sphinxcontrib_highlight.sphinxext.records import ListMode
 from sphinxcontrib_highlight.styles import find_style
 from sphinxcontrib_highlight.styles.csl_citations import (
-    Citation,
     LINK_PREFIX,
+    Citation,
     CitationText,
     Tokens,
     author_tokens,
@@ -173,8 +173,11 @@ def csl_citations(
             if record.style != style_name:
                 continue
             listed = keys[record.list_id]
-            index_of = {key: run.index[(record.bibfiles, key.lower())] for key in listed
-                        if (record.bibfiles, key.lower()) in run.index}
+            index_of: dict[str, int] = {}
+            for key in listed:
+                found = run.index.get((record.bibfiles, key.lower()))
+                if found is not None:
+                    index_of[key] = found
             if record.mode is not ListMode.KEYS:
                 listed = tuple(sorted(
                     listed, key=lambda key: rank.get(index_of.get(key, -1), len(rank))

@@ -68,16 +68,17 @@ class CiteRole(SphinxRole):
         if details:
             node["details"] = tuple(tuple(cited) for cited in details)
         in_notes = citation_kind(self.config.highlight_reference_style) == "note"
-        reference = nodes.footnote_reference("", "", auto=1) if in_notes else node
-        cite_id = claim_id(document, reference,
+        reference = nodes.footnote_reference("", "", auto=1) if in_notes else None
+        anchored = reference if reference is not None else node  # the one with the id
+        cite_id = claim_id(document, anchored,
                            lambda: f"hcite-{self.env.new_serialno('hcite')}")
         node["cite_id"] = cite_id
-        reference["ids"] = [cite_id]
+        anchored["ids"] = [cite_id]
         domain: HighlightDomain = self.env.domains["highlight"]  # type: ignore[assignment]
         domain.add_cite(CiteRecord(self.env.docname, self.lineno, cite_id, keys,
                                    self.mode, details))
         self.set_source_info(node)
-        if not in_notes:
+        if reference is None:
             return [node], []
         return self.as_footnote(node, reference), []
 
@@ -150,7 +151,7 @@ class PlaceNotes(SphinxTransform):
                 start -= 1
             container[start:end] = sorted(container[start:end], key=met_at)
 
-    def number_in_reading_order(self) -> Callable[[nodes.Element], int]:
+    def number_in_reading_order(self) -> Callable[[nodes.Node], int]:
         """Order the auto-numbered footnotes as a reader meets them: a named one where
         its first reference is, any other where it stands. docutils numbers them in the
         order they were noted, and a citation's footnote is noted when its role is read,
@@ -159,8 +160,9 @@ class PlaceNotes(SphinxTransform):
         position = {id(node): index for index, node in enumerate(self.document.findall())}
         refs = self.document.footnote_refs
 
-        def met_at(footnote: nodes.Element) -> int:
-            first_refs = [ref for name in footnote["names"] for ref in refs.get(name, ())]
+        def met_at(footnote: nodes.Node) -> int:
+            names = footnote["names"] if isinstance(footnote, nodes.Element) else []
+            first_refs = [ref for name in names for ref in refs.get(name, ())]
             return min((position.get(id(ref), len(position)) for ref in first_refs),
                        default=position.get(id(footnote), len(position)))
 

@@ -639,7 +639,8 @@ def entry_location(
 
 def _details(placeholder: nodes.Element) -> tuple[CitedKey, ...]:
     """The pre- and post-texts of a citation's keys, as the role recorded them."""
-    return tuple(CitedKey(*cited) for cited in placeholder.get("details", ()))
+    written: tuple[tuple[str, ...], ...] = placeholder.get("details", ())
+    return tuple(CitedKey(*cited) for cited in written)
 
 
 def _post_text(cited: CitedKey) -> str:

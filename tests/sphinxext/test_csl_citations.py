@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 import re
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from conftest import every_file, output, soup, warnings
 
-from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey, parse_citation
 from sphinxcontrib_highlight.speed import cpus as speed_cpus
+
+if TYPE_CHECKING:
+    from pathlib import Path
+from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey, parse_citation
 
 PAGES = ("index", "first", "second", "bibliography")
 
