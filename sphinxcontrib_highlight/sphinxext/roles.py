@@ -5,7 +5,8 @@
 sphinxcontrib-bibtex names its parenthetical role (``:cite:p:``), and ``:hcite:t:`` is
 the textual form (``Kohno et al. (2022a)``, ``Kohno et al. [1]``). They live in a small
 domain of their own, ``hcite``, so they never clash with sphinxcontrib-bibtex's ``cite``
-domain when both extensions are loaded. Each key may carry a pre-text and a post-text
+domain when both extensions are loaded; a project without sphinxcontrib-bibtex may write
+them ``:cite:p:`` and ``:cite:t:`` too. Each key may carry a pre-text and a post-text
 (``{see}key{p. 5}``, :mod:`.cite_syntax`).
 
 The role records the keys and leaves a placeholder; what it prints is known only once
@@ -35,6 +36,9 @@ from sphinxcontrib_highlight.warning_types import Warn
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
+
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
     from sphinxcontrib_highlight.sphinxext.domain import HighlightDomain
 
@@ -185,3 +189,18 @@ class CiteDomain(Domain):
 
     def resolve_any_xref(self, *args: Any) -> list[Any]:
         return []  # its roles are citations, not cross-references
+
+
+class CiteAliasDomain(CiteDomain):
+    """``:cite:p:`` and ``:cite:t:``, sphinxcontrib-bibtex's names for the same roles,
+    for a project that does not load sphinxcontrib-bibtex (whose domain is ``cite``)."""
+
+    name = "cite"
+    label = "Highlight citation roles (sphinxcontrib-bibtex's names)"
+
+
+def add_cite_aliases(app: Sphinx, _config: Config) -> None:
+    """Sphinx event ``config-inited``, once every extension is set up: give the roles
+    sphinxcontrib-bibtex's names too, unless another extension owns the ``cite`` domain."""
+    if CiteAliasDomain.name not in app.registry.domains:
+        app.add_domain(CiteAliasDomain)

@@ -3,22 +3,13 @@ year suffixes over the whole project, note styles as footnotes."""
 
 from __future__ import annotations
 
-import os
 import re
-import time
-from typing import TYPE_CHECKING
 
 import pytest
-from conftest import every_file, output, soup, warnings
+from conftest import edit, every_file, output, soup, warnings
 
 from sphinxcontrib_highlight.speed import cpus as speed_cpus
-
-if TYPE_CHECKING:
-    from pathlib import Path
 from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey, parse_citation
-
-PAGES = ("index", "first", "second", "bibliography")
-
 
 def cite_texts(page) -> list[str]:
     return [span.get_text() for span in page.select(".highlight-cite")]
@@ -27,14 +18,6 @@ def cite_texts(page) -> list[str]:
 def list_texts(page) -> list[str]:
     return [li.select_one(".highlight-reference-text").get_text()
             for li in page.select("ol.highlight-reference-list > li")]
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    future = time.time() + 5  # newer than anything the last build recorded
-    os.utime(path, (future, future))
 
 
 # --- the syntax -----------------------------------------------------------------------
@@ -275,3 +258,25 @@ def test_note_style_footnotes_in_other_builders(make_app, root_copy, builder, na
         assert "[3] Alpha et al., “First Paper of the Year,” 5." in text
     else:
         assert "First Paper of the Year" in text
+
+
+def test_cite_domain_roles_stand_in_for_sphinxcontrib_bibtex(make_app, root_copy):
+    """Without sphinxcontrib-bibtex, ``:cite:p:`` and ``:cite:t:`` are ours."""
+    app = make_app("html", srcdir=root_copy("author-date"), freshenv=True)
+    app.build()
+    assert cite_texts(soup(app, "second"))[-2:] == ["(Bravo, 2021)", "Bravo (2021)"]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_sphinxcontrib_bibtex_keeps_its_cite_domain(make_app, root_copy, order):
+    """Loaded with sphinxcontrib-bibtex, in either order, its ``cite`` domain is its own
+    and ``:hcite:p:`` is still ours."""
+    extensions = ["sphinxcontrib_highlight", "sphinxcontrib.bibtex"][::order]
+    app = make_app("html", srcdir=root_copy("author-date"), freshenv=True,
+                   confoverrides={"extensions": extensions, "bibtex_bibfiles": ["refs.bib"]})
+    app.build()
+    assert type(app.env.domains["cite"]).__module__.startswith("sphinxcontrib.bibtex")
+    page = soup(app, "second")
+    assert cite_texts(page) == ["(Echo, 2019)"]  # the :cite: roles are sphinxcontrib-bibtex's
+    assert "Traceback" not in warnings(app)
+    assert cite_texts(soup(app, "first"))[3] == "(Bravo, 2021; Echo, 2019)"
