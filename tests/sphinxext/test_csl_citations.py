@@ -141,12 +141,21 @@ def test_year_suffixes_reach_a_page_whose_source_did_not_change(make_app, root_c
         "@article{bravo2021"
     ))
     edit(srcdir / "second.rst", "Again :hcite:`echo2019`.",
-         "Again :hcite:`echo2019`, and :hcite:`alpha2022second`.")
+         "Again :hcite:`echo2019`, and :hcite:`alpha2022second`, both "
+         ":hcite:`alpha2022first,alpha2022second`.")
     app = make_app("html", srcdir=srcdir)
     app.build()
     assert "first" not in re.findall(r"reading sources.*", app.status.getvalue())[0]
     assert cite_texts(soup(app, "first"))[1:3] == ["(Alpha et al., 2022a)", "Alpha et al. (2022a)"]
-    assert cite_texts(soup(app, "second"))[:2] == ["(Echo, 2019)", "(Alpha et al., 2022b)"]
+    second = soup(app, "second")
+    assert cite_texts(second)[:3] == [
+        "(Echo, 2019)", "(Alpha et al., 2022b)", "(Alpha et al., 2022a, 2022b)",
+    ]
+    # Collapsed, and each cite still links to its own item.
+    assert [(a.get_text(), a["href"]) for a in second.select(".highlight-cite")[2].select("a")] == [
+        ("Alpha et al., 2022a", "bibliography.html#ref-alpha2022first"),
+        ("2022b", "bibliography.html#ref-alpha2022second"),
+    ]
     texts = list_texts(soup(app, "bibliography"))
     assert texts[0].startswith("Alpha, A., Beta, B., & Gamma, G. (2022a). First paper")
     assert texts[1].startswith("Alpha, A., Beta, B., & Gamma, G. (2022b). Second paper")
