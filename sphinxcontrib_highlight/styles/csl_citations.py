@@ -4,9 +4,8 @@ One :class:`~.csl.Processor` run takes every citation of the project that uses t
 style, in reading order, so that what CSL decides across citations is decided once for
 the whole project: positions (``ibid``, a note style's short form), added names and given
 names, year suffixes (``2022a``), cite grouping and collapsing. Items that a reference
-list of the style shows but no page cites take part too (a trailing citation whose text
-is dropped), as citeproc-js lets uncited items take part: their year suffixes and the
-list's order come out of the same run.
+list of the style shows but no page cites take part too, as citeproc-js lets uncited
+items take part: their year suffixes and the list's order come out of the same run.
 
 The texts come back as the CSL engine's serialised tokens (``("open", tag)``,
 ``("text", characters)``, ``("close", tag)``), small and picklable, for the Sphinx side to
@@ -121,14 +120,11 @@ def run_citations(
     ]
     _no_ibid_across_pages(clusters, citations)
     cited = {index for citation in citations for index in citation.items}
-    uncited = [index for index in range(len(items)) if index not in cited]
-    if uncited:
-        clusters.append(Cluster([Cite(str(index)) for index in uncited],
-                                note_number=len(clusters) + 1 if note_style else 0))
-    rendered = processor.process_citations(clusters)
+    uncited = [str(index) for index in range(len(items)) if index not in cited]
+    rendered = processor.process_citations(clusters, uncited)
     marks = processor.quote_marks
     texts = []
-    for citation, cluster, node in zip(citations, clusters, rendered, strict=False):
+    for citation, cluster, node in zip(citations, clusters, rendered, strict=True):
         whole = tuple(serialised_tokens(node, marks))
         if not citation.textual:
             texts.append(CitationText((), whole) if note_style else CitationText(whole))
