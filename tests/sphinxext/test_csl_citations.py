@@ -289,3 +289,22 @@ def test_sphinxcontrib_bibtex_keeps_its_cite_domain(make_app, root_copy, order):
     assert cite_texts(page) == ["(Echo, 2019)"]  # the :cite: roles are sphinxcontrib-bibtex's
     assert "Traceback" not in warnings(app)
     assert cite_texts(soup(app, "first"))[3] == "(Bravo, 2021; Echo, 2019)"
+
+
+def test_a_page_never_opens_with_ibid(make_app, root_copy):
+    """The chapter's last note cites echo2019; the next page cites it again first: a
+    short note there, not "Ibid." (its reader cannot see what it repeats), then "Ibid."."""
+    srcdir = root_copy("notes")
+    (srcdir / "more.rst").write_text(
+        "More\n====\n\nFirst :hcite:`echo2019` and again :hcite:`echo2019{p. 3}`.\n",
+        encoding="utf-8",
+    )
+    edit(srcdir / "index.rst", "   chapter\n", "   chapter\n   more\n")
+    app = make_app("text", srcdir=srcdir, freshenv=True, confoverrides={
+        "highlight_reference_style": "chicago-notes-bibliography-subsequent-ibid",
+    })
+    app.build()
+    assert output(app, "chapter.txt").rstrip().endswith("[6] Echo, *A Book*.")
+    assert output(app, "more.txt").split("again [2].")[1].split() == [
+        "[1]", "Echo,", "*A", "Book*.", "[2]", "Ibid.,", "3.",
+    ]
