@@ -409,7 +409,7 @@ class ResolveHighlight(SphinxPostTransform):
         authors = resolution.authors.get(ident)
         if placeholder.get("part") == "inline":  # the names of a textual note citation
             authors = authors or tuple(() for _ in keys)
-            return [self.names_only(placeholder, keys, targets, authors)]
+            return [self.names_only(targets, authors)]
         if placeholder.get("mode") != "t" or authors is None:
             wrapper = self.citation_numbers(keys, targets, details, placeholder)
             wrapper["ids"] = placeholder["ids"]
@@ -418,7 +418,7 @@ class ResolveHighlight(SphinxPostTransform):
         for index, (key, target) in enumerate(zip(keys, targets, strict=True)):
             if index:
                 parts.append(nodes.Text(_textual_joint(index, len(keys))))
-            parts.extend(token_nodes(authors[index], self.cite_link((target,), key)))
+            parts.extend(token_nodes(authors[index], self.cite_link((target,))))
             parts.append(nodes.Text(" "))
             numbers = self.citation_numbers(
                 (key,), (target,), details[index : index + 1] if details else (), placeholder
@@ -429,18 +429,14 @@ class ResolveHighlight(SphinxPostTransform):
                              classes=["highlight-cite", "highlight-cite-textual"])]
 
     def names_only(
-        self,
-        placeholder: nodes.Element,
-        keys: tuple[str, ...],
-        targets: tuple[Target | None, ...],
-        authors: tuple[Tokens, ...],
+        self, targets: tuple[Target | None, ...], authors: tuple[Tokens, ...]
     ) -> nodes.Element:
         """The names of a textual citation whose note holds the rest."""
         parts: list[nodes.Node] = []
-        for index, (key, target) in enumerate(zip(keys, targets, strict=True)):
+        for index, (names, target) in enumerate(zip(authors, targets, strict=True)):
             if index:
-                parts.append(nodes.Text(_textual_joint(index, len(keys))))
-            parts.extend(token_nodes(authors[index], self.cite_link((target,), key)))
+                parts.append(nodes.Text(_textual_joint(index, len(targets))))
+            parts.extend(token_nodes(names, self.cite_link((target,))))
         return nodes.inline("", "", *parts, classes=["highlight-cite", "highlight-cite-textual"])
 
     def csl_citation(self, placeholder: nodes.Element, text: CitationText) -> nodes.Element:
@@ -457,7 +453,7 @@ class ResolveHighlight(SphinxPostTransform):
             for key, target in zip(keys, targets, strict=True):
                 if target is None:
                     self.unresolved(key, placeholder, listed_needed=not in_notes)
-        children = token_nodes(tokens, self.cite_link(targets, keys))
+        children = token_nodes(tokens, self.cite_link(targets))
         if not children:  # no key is in the bibliography: pandoc's "(key?)"
             children = [nodes.Text(f"({'; '.join(f'{key}?' for key in keys)})")]
         classes = ["highlight-note-text"] if part == "note" else ["highlight-cite"]
@@ -466,7 +462,7 @@ class ResolveHighlight(SphinxPostTransform):
         return nodes.inline("", "", *children, ids=placeholder["ids"], classes=classes)
 
     def cite_link(
-        self, targets: tuple[Target | None, ...], keys: tuple[str, ...] | str
+        self, targets: tuple[Target | None, ...]
     ) -> Callable[[int, list[nodes.Node]], list[nodes.Node]]:
         """What a cite's link becomes: a reference to its key's list item (with the
         entry as tooltip), or its bare text for a key in no list."""
@@ -475,11 +471,27 @@ class ResolveHighlight(SphinxPostTransform):
             target = targets[index] if 0 <= index < len(targets) else None
             if target is None:
                 return children
-            entry = self.domain.bibliography(target.bibfiles).get(target.key)
-            title = rendered_plain(target.style, entry, self.words) if entry is not None else ""
+            title = self.tooltip(target)
             return [self.refnode(target, nodes.inline("", "", *children), title)]
 
         return link
+
+    def tooltip(self, target: Target) -> str:
+        """The entry a citation points at, as plain text, as its list prints it: with
+        the year suffix the project gave it (``2022a``)."""
+        bibliography = self.domain.bibliography(target.bibfiles)
+        entry = bibliography.get(target.key)
+        if entry is None:
+            return ""
+        suffixes = self.domain.resolution.year_suffixes.get(target.list_id, ())
+        index = target.number - self.domain.resolution.list_records[target.list_id].start
+        suffix = suffixes[index] if 0 <= index < len(suffixes) else 0
+        style = find_style(target.style) if suffix else None
+        if not isinstance(style, CslStyle):
+            return rendered_plain(target.style, entry, self.words)
+        (rendered,) = style.render_list([entry], bibliography.get,
+                                        year_suffixes={entry.key: suffix})
+        return plain(rendered.text)
 
     def citation_numbers(
         self,

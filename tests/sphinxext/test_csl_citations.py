@@ -156,6 +156,9 @@ def test_year_suffixes_reach_a_page_whose_source_did_not_change(make_app, root_c
         ("Alpha et al., 2022a", "bibliography.html#ref-alpha2022first"),
         ("2022b", "bibliography.html#ref-alpha2022second"),
     ]
+    # The tooltip is the entry as the list prints it, suffix and all.
+    first_link = soup(app, "first").select(".highlight-cite")[1].select_one("a")
+    assert first_link["title"].startswith("Alpha, A., Beta, B., & Gamma, G. (2022a). First")
     texts = list_texts(soup(app, "bibliography"))
     assert texts[0].startswith("Alpha, A., Beta, B., & Gamma, G. (2022a). First paper")
     assert texts[1].startswith("Alpha, A., Beta, B., & Gamma, G. (2022b). Second paper")
