@@ -311,3 +311,22 @@ def test_a_page_never_opens_with_ibid(make_app, root_copy):
     assert output(app, "more.txt").split("again [2].")[1].split() == [
         "[1]", "Echo,", "*A", "Book*.", "[2]", "Ibid.,", "3.",
     ]
+
+
+def test_hostile_names_and_texts_stay_text(make_app, root_copy):
+    """Names and pre- and post-texts holding markup reach every page as text."""
+    srcdir = root_copy("hostile")
+    (srcdir / "cites.rst").write_text(
+        ":orphan:\n\nCites\n=====\n\n"
+        ":hcite:t:`evil2024` and :hcite:p:`{<script>alert(1)</script>}evil2024"
+        "{p. 5 <img src=x onerror=alert(2)>}`.\n",
+        encoding="utf-8",
+    )
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    page = soup(app, "cites")
+    assert page.select(".highlight-cite script, .highlight-cite img") == []
+    texts = cite_texts(page)
+    assert texts[0].endswith("et al. (2024)")  # how much of the name stays is the engine's
+    assert texts[1].startswith("(<script>alert(1)</script> ")
+    assert texts[1].endswith("<img src=x onerror=alert(2)>)")
