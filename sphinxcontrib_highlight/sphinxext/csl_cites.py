@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     from sphinxcontrib_highlight.sphinxext.records import CiteRecord, ListRecord
 
 #: The style whose citation names a numeric style's textual citation borrows when its
-#: own citation prints none (``Kohno, Roe, and Doe [1]``): prose's "and", not "&".
+#: own citation prints none (``Kohno, Roe, and Doe [1]``): prose's "and", not "&". Its
+#: locale also gives the locator labels of numeric citations (``[1, p. 5]``, ``[1, S. 5]``).
 NAMES_FOR_NUMERIC = "chicago-author-date"
 
 Place = tuple[str, int]

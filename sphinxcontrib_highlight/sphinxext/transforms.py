@@ -29,6 +29,7 @@ from sphinxcontrib_highlight.speed import (
     signature,
 )
 from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey
+from sphinxcontrib_highlight.sphinxext.csl_cites import NAMES_FOR_NUMERIC
 from sphinxcontrib_highlight.sphinxext.formatting import (
     plain,
     render_entry,
@@ -48,7 +49,7 @@ from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import keep_warnings, log_kept, warn
 from sphinxcontrib_highlight.styles import find_style
 from sphinxcontrib_highlight.styles.csl_style import CslStyle
-from sphinxcontrib_highlight.styles.terms import term
+from sphinxcontrib_highlight.styles.terms import current_locale, term
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
@@ -656,22 +657,17 @@ def _details(placeholder: nodes.Element) -> tuple[CitedKey, ...]:
 
 
 def _post_text(cited: CitedKey) -> str:
-    """A key's post-text as a numeric citation prints it: ``, p. 5``."""
+    """A key's post-text as a numeric citation prints it: ``, p. 5``, the label as the
+    CSL locale of the project's language abbreviates it (``S. 5`` in German)."""
     if not cited.locator:
         return cited.suffix
-    label = _LOCATOR_ABBREVIATIONS.get(cited.label, cited.label)
-    plural = cited.label == "page" and any(mark in cited.locator for mark in "-–,&")
-    return f", {'pp.' if plural else label} {cited.locator}{cited.suffix}"
-
-
-#: How a numeric citation labels a locator (``[1, chap. 3]``): the short forms of CSL's
-#: English locale, which numeric styles print no locator with.
-_LOCATOR_ABBREVIATIONS = {
-    "page": "p.", "chapter": "chap.", "section": "sec.", "figure": "fig.",
-    "volume": "vol.", "paragraph": "para.", "line": "l.", "note": "n.", "column": "col.",
-    "issue": "no.", "book": "bk.", "part": "pt.", "verse": "v.", "table": "tbl.",
-    "equation": "eq.", "appendix": "app.", "folio": "fol.", "opus": "op.",
-}
+    plural = any(mark in cited.locator for mark in "-–,&")
+    style = find_style(NAMES_FOR_NUMERIC)
+    label = cited.label
+    if isinstance(style, CslStyle):
+        locale = style.csl.locale(current_locale() or "en-US")
+        label = locale.term_text(cited.label, "short", plural) or cited.label
+    return f", {label} {cited.locator}{cited.suffix}"
 
 
 def _textual_joint(index: int, count: int) -> str:

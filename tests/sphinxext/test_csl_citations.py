@@ -124,6 +124,13 @@ def test_numeric_style_keeps_numbers_with_texts_and_names(app):
     ]
 
 
+@pytest.mark.sphinx("html", testroot="author-date", freshenv=True,
+                    confoverrides={"highlight_reference_style": "vancouver", "language": "de"})
+def test_numeric_locator_labels_are_the_documents_language(app):
+    app.build()
+    assert cite_texts(soup(app, "first"))[4:] == ["[see 3, S. 5–7]", "Echo [1, Kap. 3]"]
+
+
 def test_year_suffixes_reach_a_page_whose_source_did_not_change(make_app, root_copy):
     """A second 2022 paper by the same authors, cited on the second page only: the first
     page (unchanged) says 2022a, the list says 2022a and 2022b."""
