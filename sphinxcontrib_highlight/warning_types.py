@@ -76,3 +76,14 @@ class Warn(Enum):
     LINK = "link"
     """A ``url`` that is not http(s) (such as ``javascript:``) or a ``pmid`` that is not a
     number; the link is left out of the page and of the downloads."""
+
+    DOI = "doi"
+    """A DOI cited alone (or checked by ``highlight_verify_dois``) whose metadata is not in
+    the DOI cache and could not be fetched (offline, unknown to the resolver, too slow,
+    not CSL-JSON, or fetching is off); the citation shows the DOI as a link. Or the DOI
+    cache file itself cannot be read or written."""
+
+    DOI_MISMATCH = "doi_mismatch"
+    """An entry's title, first author or year differs from the metadata its ``doi``
+    resolves to (``highlight_verify_dois``, ``sphinx-highlight check --verify``): the DOI
+    or the entry is probably wrong."""

@@ -116,6 +116,21 @@ def straight_quotes(text: str) -> str:
     return text.translate(_STRAIGHT)
 
 
+@pytest.fixture
+def resolver(monkeypatch: pytest.MonkeyPatch):
+    """A DOI resolver on 127.0.0.1 (:mod:`doi_server`), which this process's clients
+    give up on after half a second, without pausing between attempts."""
+    from doi_server import Resolver
+
+    from sphinxcontrib_highlight.bibliography import doi_fetch
+
+    monkeypatch.setattr(doi_fetch, "TIMEOUT", 0.5)
+    monkeypatch.setattr(doi_fetch, "PAUSE", 0.0)
+    server = Resolver()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def english_until_a_build_says_otherwise() -> None:
     """Styles print their words in the language the last build set (one per process, as

@@ -150,6 +150,8 @@ class BibFile:
         self._entries: Recent[str, Entry] = Recent()
         self._people: Recent[str, Person] = Recent(4 * RECENT)
         self._database = database
+        self.listed = True
+        """Whether lists of every entry show this file's (see :class:`MadeFile`)."""
 
     def close(self) -> None:
         """Let go of the database this parse reads, if any: a newer parse of the file
@@ -178,6 +180,51 @@ class BibFile:
                 return None
             entry = self._entries[lowered_key] = materialize(record, self._people)
         return entry
+
+
+class MadeFile(BibFile):
+    """A file whose entries are made already, not parsed from BibTeX: CSL-JSON items
+    turned into entries (:mod:`.from_csl`).
+
+    ``listed`` False makes it a supplement: a bibliography looks keys up in it after its
+    own files, but lists that show every entry, the article's default and the check for
+    keys defined twice leave it out (the DOI cache holds what was cited, not a file the
+    author keeps).
+    """
+
+    def __init__(
+        self,
+        path: str,
+        entries: Mapping[str, Entry],
+        lines: Mapping[str, int],
+        digests: Mapping[str, str],
+        problems: tuple[BibProblem, ...] = (),
+        *,
+        listed: bool = True,
+    ) -> None:
+        keys = hashlib.sha1(usedforsecurity=False)
+        for entry in entries.values():
+            keys.update(f"{entry.key}\n".encode("utf-8", "surrogatepass"))
+        content = hashlib.sha1(usedforsecurity=False)
+        for key, digest in digests.items():
+            content.update(f"{key}\0{digest}\n".encode("utf-8", "surrogatepass"))
+        super().__init__(
+            path, {}, lines, problems,
+            content=content.hexdigest() if entries else "",
+            first=next((entry.key for entry in entries.values()), None) if listed else None,
+            written_keys={key: entry.key for key, entry in entries.items()},
+            digests=digests,
+            key_digest=keys.hexdigest(),
+        )
+        self.listed = listed
+        self._made = entries
+
+    @property
+    def entries(self) -> Mapping[str, Entry]:
+        return self._made
+
+    def entry(self, lowered_key: str) -> Entry | None:
+        return self._made.get(lowered_key)
 
 
 class _LazyEntries(Mapping[str, Entry]):
@@ -215,6 +262,8 @@ class Bibliography:
         problems: list[BibProblem] = []
         for index, bibfile in enumerate(files):
             problems.extend(bibfile.problems)
+            if not bibfile.listed:  # a supplement: the files' own definitions win
+                continue
             for earlier in files[:index]:
                 for key in bibfile.written_keys.keys() & earlier.written_keys.keys():
                     if self._home(key) is not earlier:
@@ -325,10 +374,12 @@ class Bibliography:
         return next((bibfile.first for bibfile in self.files if bibfile.first), None)
 
     def keys_in_order(self) -> Iterator[str]:
-        if len(self.files) == 1:
-            yield from self.files[0].written_keys
+        """The lower-cased keys of the listed files (not of a supplement), in file order."""
+        listed = [bibfile for bibfile in self.files if bibfile.listed]
+        if len(listed) == 1:
+            yield from listed[0].written_keys
             return
-        yield from dict.fromkeys(key for bibfile in self.files for key in bibfile.written_keys)
+        yield from dict.fromkeys(key for bibfile in listed for key in bibfile.written_keys)
 
     def source(self, key: str) -> tuple[str, int] | None:
         """The file and line where the entry for ``key`` starts."""
@@ -1161,10 +1212,16 @@ def _without_controls(text: str, path: str) -> tuple[str, tuple[BibProblem, ...]
 _bibliographies: dict[tuple[tuple[str, ...], str], Bibliography] = {}
 
 
-def load_bibliography(paths: Iterable[Path], encoding: str) -> Bibliography:
-    """Load several files as one bibliography (the same object while no file changes)."""
+def load_bibliography(
+    paths: Iterable[Path], encoding: str, supplement: BibFile | None = None
+) -> Bibliography:
+    """Load several files as one bibliography (the same object while no file changes),
+    with a ``supplement`` consulted after them (the DOI cache), if given."""
     names = tuple(str(path) for path in paths)
     bibfiles = tuple(load_file(Path(name), encoding) for name in names)
+    if supplement is not None:
+        bibfiles = (*bibfiles, supplement)
+        names = (*names, supplement.path)
     cached = _bibliographies.get((names, encoding))
     if cached is not None and all(a is b for a, b in zip(cached.files, bibfiles, strict=True)):
         return cached

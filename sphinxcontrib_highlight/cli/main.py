@@ -24,12 +24,16 @@ from sphinxcontrib_highlight.bibliography.database import (
     BibProblem,
     load_bibliography,
 )
+from sphinxcontrib_highlight.bibliography.doi_entries import doi_file
+from sphinxcontrib_highlight.bibliography.doi_fetch import DEFAULT_RESOLVER, doi_key
+from sphinxcontrib_highlight.bibliography.doi_lookup import look_up
+from sphinxcontrib_highlight.bibliography.doi_verify import entries_with_dois, verify
 from sphinxcontrib_highlight.cli.project import ProjectUses, find_confdir, read_project
 from sphinxcontrib_highlight.export import formats, markup
-from sphinxcontrib_highlight.sphinxext.config import HighlightConfig
+from sphinxcontrib_highlight.sphinxext.config import DOI_FETCH, HighlightConfig
 from sphinxcontrib_highlight.sphinxext.formatting import render_entry, rendering_problems
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
-from sphinxcontrib_highlight.styles import find_style, style_error, style_names
+from sphinxcontrib_highlight.styles import find_style, list_form_of, style_error, style_names
 from sphinxcontrib_highlight.styles.csl_style import CslStyle
 from sphinxcontrib_highlight.styles.terms import use_language
 from sphinxcontrib_highlight.warning_types import WARNING_TYPE, Warn
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
 #: The style ``render`` and ``check`` use unless told: the build's reference-list default.
 DEFAULT_STYLE = HighlightConfig().reference_style
 DEFAULT_ENCODING = HighlightConfig().bibfile_encoding
+DEFAULT_DOI_CACHE = HighlightConfig().doi_cache
 
 
 def format_problem(problem: BibProblem) -> str:
@@ -90,8 +95,9 @@ def _article_key(bibliography: Bibliography, wanted: str | None) -> str | None:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    """Print every entry (but the article, if asked), numbered, in the order the style's
-    bibliography gives (file order for a style that does not sort)."""
+    """Print every entry (but the article, if asked), in the order the style's
+    bibliography gives (file order for a style that does not sort), labelled as the
+    style labels its list ("1.", "[1]", or no number for an author-date style)."""
     bibliography = _load(args)
     _report(bibliography.problems, sys.stderr)
     if args.article and args.article not in bibliography:
@@ -113,7 +119,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             (entry.key, render_entry(args.style, entry, lookup=bibliography.get).text)
             for entry in entries
         ]
-    _write(markup.numbered_list(items, args.format), args.output)
+    _write(markup.reference_list(items, args.format, form=list_form_of(style)), args.output)
     return 1 if _unreadable(bibliography) else 0
 
 
@@ -153,14 +159,52 @@ def _in_order(problems: Iterable[BibProblem], files: Sequence[str]) -> list[BibP
     return sorted(unique, key=lambda p: (order.get(p.path, -1), p.lineno or 0))
 
 
-def check_project(project: ProjectUses) -> tuple[list[BibProblem], list[str]]:
+def verify_problems(
+    bibliographies: Iterable[Bibliography], cache: Path, resolver: str, *, fetch: bool
+) -> list[BibProblem]:
+    """What checking each entry that has a DOI against its DOI's metadata finds (through
+    the cache, fetching what it lacks if ``fetch``), as a build with
+    ``highlight_verify_dois`` warns."""
+    sets = list(bibliographies)
+    dois = [doi for bibliography in sets for _, doi in entries_with_dois(bibliography)]
+    lookup = look_up(dois, cache, resolver, fetch=fetch)
+    problems = [problem for bibliography in sets for problem in verify(bibliography, lookup)]
+    if lookup.problem:
+        problems.append(BibProblem(Warn.DOI, lookup.problem, str(cache)))
+    return problems
+
+
+def _look_up_cited_dois(project: ProjectUses, sets: list[Bibliography]) -> dict[str, str]:
+    """Fetch the DOIs the pages cite alone that no file holds and the cache lacks, as a
+    build would (``highlight_doi_fetch``); why each that has no metadata has none."""
+    if project.doi_cache is None:
+        return {}
+    alone = [key for named in project.keys for key in named.keys
+             if doi_key(key) and not any(key in bibliography for bibliography in sets)]
+    if not alone:
+        return {}
+    lookup = look_up(alone, project.doi_cache, project.doi_resolver,
+                     fetch=project.doi_fetch != "never")
+    return lookup.failures
+
+
+def check_project(
+    project: ProjectUses, *, verify_dois: bool = False
+) -> tuple[list[BibProblem], list[str]]:
     """The problems of a project's configuration and pages (keys that no file holds), and
     of its BibTeX files in each style that renders them (the article alone, for a
-    citation block); and the files."""
+    citation block); with ``verify_dois`` (or the project's ``highlight_verify_dois``),
+    of its entries against their DOIs' metadata; and the files."""
     problems = list(project.problems)
-    configured = load_bibliography(project.configured, project.encoding)
+    supplement = doi_file(project.doi_cache) if project.doi_cache else None
+
+    def load(paths: Iterable[Path]) -> Bibliography:
+        """The files, and the DOI cache after them: a DOI cited alone is a key too."""
+        return load_bibliography(paths, project.encoding, supplement)
+
+    configured = load(project.configured)
     problems += configured.problems
-    files = [bibfile.path for bibfile in configured.files]
+    files = [bibfile.path for bibfile in configured.files if bibfile.listed]
     if project.article and project.article not in configured:
         described = BibSource(tuple(map(str, project.configured)), project.encoding).describe()
         problems.append(BibProblem(
@@ -168,24 +212,37 @@ def check_project(project: ProjectUses) -> tuple[list[BibProblem], list[str]]:
             str(project.confdir / "conf.py"),
         ))
     every_set = list(dict.fromkeys([project.configured, *(use.paths for use in project.uses)]))
+    failures = _look_up_cited_dois(project, [load(paths) for paths in every_set])
+    if project.doi_cache is not None:
+        supplement = doi_file(project.doi_cache)  # load() now reads what was just fetched
     for named in project.keys:
-        sources = [load_bibliography(paths, project.encoding)
-                   for paths in (named.sources or every_set)]
-        problems += [
-            BibProblem(Warn.UNKNOWN_KEY, f"{named.what} key {key!r} is not in the bibliography",
-                       str(named.page), named.lineno)
-            for key in named.keys
-            if not any(key in bibliography for bibliography in sources)
-        ]
+        sources = [load(paths) for paths in (named.sources or every_set)]
+        for key in named.keys:
+            if any(key in bibliography for bibliography in sources):
+                continue
+            why = failures.get(doi_key(key) or "")
+            problems.append(
+                BibProblem(Warn.DOI, f"DOI {key} cannot be shown: {why}",
+                           str(named.page), named.lineno)
+                if why else
+                BibProblem(Warn.UNKNOWN_KEY, f"{named.what} key {key!r} is not in the bibliography",
+                           str(named.page), named.lineno)
+            )
     for use in project.uses:
-        bibliography = load_bibliography(use.paths, project.encoding)
-        files += [bibfile.path for bibfile in bibliography.files if bibfile.path not in files]
+        bibliography = load(use.paths)
+        files += [bibfile.path for bibfile in bibliography.files
+                  if bibfile.listed and bibfile.path not in files]
         article = _article_key(bibliography, project.article)
         if use.keys is None:  # a full list: every entry but the article
             keys = [key for key in bibliography.keys_in_order() if key != article]
         else:
             keys = [key or article for key in use.keys if key or article]  # type: ignore[misc]
         problems += check_problems(bibliography, use.style, keys)
+    if (verify_dois or project.verify_dois) and project.doi_cache is not None:
+        problems += verify_problems(
+            [load(paths) for paths in every_set],
+            project.doi_cache, project.doi_resolver, fetch=project.doi_fetch != "never",
+        )
     return _in_order(problems, [*map(str, project.pages), *files]), files
 
 
@@ -195,7 +252,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.files and args.conf is None:
         bibliography = _load(args)
         files = [bibfile.path for bibfile in bibliography.files]
-        problems = _in_order(check_problems(bibliography, args.style or DEFAULT_STYLE), files)
+        found = check_problems(bibliography, args.style or DEFAULT_STYLE)
+        if args.verify:
+            found += verify_problems(
+                [bibliography], Path(args.doi_cache or DEFAULT_DOI_CACHE),
+                args.doi_resolver or DEFAULT_RESOLVER, fetch=args.doi_fetch != "never",
+            )
+        problems = _in_order(found, files)
     else:
         confdir = find_confdir(args.conf)
         if args.files or args.style:
@@ -210,7 +273,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         except ConfigError as error:  # conf.py raised, as sphinx-build would report it
             print(f"{confdir / 'conf.py'}: error: {error}", file=sys.stderr)
             return 1
-        problems, files = check_project(project)
+        if args.doi_cache:
+            project.doi_cache = Path(args.doi_cache)
+        project.doi_resolver = args.doi_resolver or project.doi_resolver
+        project.doi_fetch = args.doi_fetch or project.doi_fetch
+        problems, files = check_project(project, verify_dois=args.verify)
     _report(problems, sys.stdout)
     count = len(problems)
     print(
@@ -299,6 +366,19 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     check.add_argument("--conf", metavar="DIR",
                        help="the directory of the project's conf.py (default: . or docs/, "
                        "whichever has one)")
+    check.add_argument("--verify", action="store_true",
+                       help="also compare each entry that has a doi with the metadata the "
+                       "DOI resolves to, and report a DOI that does not resolve and a title, "
+                       "first author or year that differs [highlight.doi_mismatch]")
+    check.add_argument("--doi-cache", metavar="FILE",
+                       help="the DOI cache to read and fill (default: the project's "
+                       f"highlight_doi_cache; for files, {DEFAULT_DOI_CACHE} here)")
+    check.add_argument("--doi-resolver", metavar="URL",
+                       help=f"where DOIs are fetched from (default: {DEFAULT_RESOLVER}, or "
+                       "the project's highlight_doi_resolver)")
+    check.add_argument("--doi-fetch", choices=DOI_FETCH,
+                       help="'never': use only the cache, no network, as CI should "
+                       "(default: the project's highlight_doi_fetch, else 'missing')")
     check.set_defaults(handler=cmd_check, parser=check)
     return parser
 

@@ -26,6 +26,7 @@ from sphinx.project import Project as SphinxProject
 from sphinx.util.tags import Tags
 
 from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE, BibProblem
+from sphinxcontrib_highlight.bibliography.doi_fetch import bare_doi
 from sphinxcontrib_highlight.sphinxext.config import PREFIX, config_fields, default_of
 from sphinxcontrib_highlight.styles import style_error
 from sphinxcontrib_highlight.warning_types import Warn
@@ -82,6 +83,11 @@ class ProjectUses:
     configured: tuple[Path, ...]
     """``highlight_bibfiles`` (or the bundled file): the build reports their problems
     whether a page shows them or not."""
+    doi_cache: Path | None = None
+    """``highlight_doi_cache``, relative to the configuration directory."""
+    doi_fetch: str = "missing"
+    doi_resolver: str = ""
+    verify_dois: bool = False
     pages: list[Path] = field(default_factory=list)
     uses: list[StyleUse] = field(default_factory=list)
     keys: list[KeyUse] = field(default_factory=list)
@@ -107,7 +113,9 @@ def read_project(confdir: Path) -> ProjectUses:
         BUNDLED_BIBFILE,
     )
     project = ProjectUses(
-        confdir, values["bibfile_encoding"], values["article"], configured, problems=problems
+        confdir, values["bibfile_encoding"], values["article"], configured, problems=problems,
+        doi_cache=_shown(confdir / values["doi_cache"]), doi_fetch=values["doi_fetch"],
+        doi_resolver=values["doi_resolver"], verify_dois=values["verify_dois"],
     )
     defaults = {
         "highlight-references": values["reference_style"],
@@ -236,8 +244,9 @@ def _read_directives(
 
 
 def _split_keys(text: str) -> tuple[str, ...]:
-    """Keys separated by commas or spaces, as the role and ``:keys:`` take them."""
-    return tuple(key for key in text.replace(",", " ").split() if key)
+    """Keys separated by commas or spaces, as the role and ``:keys:`` take them (a DOI
+    in any form as the bare DOI, as the role takes it)."""
+    return tuple(bare_doi(key) or key for key in text.replace(",", " ").split() if key)
 
 
 def _content_keys(lines: list[str], lineno: int) -> tuple[str, ...]:

@@ -19,13 +19,13 @@ from urllib.parse import quote
 from pybtex.backends import BaseBackend
 from pybtex.backends import html as pybtex_html
 from pybtex.backends import markdown as pybtex_markdown
+from pybtex.richtext import Text
 
 from sphinxcontrib_highlight.bibliography.latex import plain_text
+from sphinxcontrib_highlight.styles.list_form import NUMBERED, ListForm
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-    from pybtex.richtext import Text
 
 FORMATS = ("text", "html", "rst", "markdown", "json")
 
@@ -128,33 +128,82 @@ def inline(text: Text, fmt: str) -> str:
     return str(text.render(_BACKENDS[fmt]))
 
 
-def numbered_list(items: Sequence[tuple[str, Text]], fmt: str, start: int = 1) -> str:
-    """A numbered list of ``(key, text)`` in ``fmt``; HTML items get ``id="ref-<key>"``.
+def reference_list(
+    items: Sequence[tuple[str, Text]], fmt: str, start: int = 1, form: ListForm = NUMBERED
+) -> str:
+    """A reference list of ``(key, text)`` in ``fmt``, as the style's ``form`` lays it out:
+    "1." numbers, the style's own labels ("[1]"), or none (an author-date style). HTML
+    items get ``id="ref-<key>"``.
 
     ``json`` is for programs: an array, in the list's order, of objects with the entry's
-    ``key``, its ``text`` as plain text, its ``html`` and its ``number``.
+    ``key``, its ``text`` as plain text, its ``html``, its ``number`` (its place in the
+    list) and its ``label`` as the style prints it ("" if the style numbers nothing).
     """
+    labels = [
+        form.label.text(number) if form.label is not None else ""
+        for number in range(start, start + len(items))
+    ]
     if fmt == "json":
         records = [
-            {"key": key, "number": number, "text": inline(text, "text"),
+            {"key": key, "number": number, "label": label, "text": inline(text, "text"),
              "html": inline(text, "html")}
-            for number, (key, text) in enumerate(items, start)
+            for number, label, (key, text) in zip(
+                range(start, start + len(items)), labels, items, strict=True
+            )
         ]
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     if fmt == "html":
-        start_attr = f' start="{start}"' if start != 1 else ""
-        lines = [f'<ol class="highlight-reference-list"{start_attr}>']
-        lines += [
-            f'  <li id="ref-{escape(key, quote=True)}">{inline(text, fmt)}</li>'
-            for key, text in items
-        ]
-        lines.append("</ol>")
-        return "\n".join(lines) + "\n"
+        return _html_list(items, labels, start, form)
+    if form.plain_numbers:
+        separator = "\n" if fmt in ("rst", "markdown") else ""
+        return separator.join(
+            f"{label} {_guarded(inline(text, fmt), fmt)}\n"
+            for label, (_, text) in zip(labels, items, strict=True)
+        )
+    # No list markup has a style's own labels: each entry is a line (text) or a
+    # paragraph of its own, starting with its label, as a reference manager pastes it.
     separator = "\n" if fmt in ("rst", "markdown") else ""
-    rendered = []
-    for number, (_, text) in enumerate(items, start=start):
-        body = inline(text, fmt)
-        if fmt != "text":
-            body = _guard_start(body, fmt)
-        rendered.append(f"{number}. {body}\n")
-    return separator.join(rendered)
+    return separator.join(
+        _guarded(f"{_label_markup(label, form, fmt)} {inline(text, fmt)}".lstrip(), fmt) + "\n"
+        for label, (_, text) in zip(labels, items, strict=True)
+    )
+
+
+def _guarded(body: str, fmt: str) -> str:
+    return body if fmt == "text" else _guard_start(body, fmt)
+
+
+def _label_markup(label: str, form: ListForm, fmt: str) -> str:
+    """The label in ``fmt``: escaped, and raised where the style sets it superscript."""
+    if not label or fmt == "text":
+        return label
+    escaped = inline(Text(label), fmt)
+    if form.label is not None and form.label.superscript:
+        return f"<sup>{escaped}</sup>" if fmt in ("html", "markdown") else f":sup:`{label}`"
+    return escaped
+
+
+def _html_list(
+    items: Sequence[tuple[str, Text]], labels: list[str], start: int, form: ListForm
+) -> str:
+    """An ``<ol>``: numbered by the browser ("1."), or with the style's labels written in
+    each item, or without numbers (and with a hanging indent if the style has one).
+    Inline styles make the list look so wherever it is pasted, without a style sheet."""
+    start_attr = f' start="{start}"' if start != 1 else ""
+    classes = "highlight-reference-list"
+    style = ""
+    if not form.plain_numbers:
+        classes += " highlight-unnumbered" if form.label is None else " highlight-labelled"
+        style = ' style="list-style-type: none; padding-left: 0"'
+        if form.hanging_indent:
+            classes += " highlight-hanging-indent"
+            style = ' style="list-style-type: none; padding-left: 2em; text-indent: -2em"'
+    lines = [f'<ol class="{classes}"{start_attr}{style}>']
+    for label, (key, text) in zip(labels, items, strict=True):
+        marker = (
+            f'<span class="highlight-reference-label">{_label_markup(label, form, "html")}</span> '
+            if label and not form.plain_numbers else ""
+        )
+        lines.append(f'  <li id="ref-{escape(key, quote=True)}">{marker}{inline(text, "html")}</li>')
+    lines.append("</ol>")
+    return "\n".join(lines) + "\n"

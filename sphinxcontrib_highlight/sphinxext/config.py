@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 from sphinx.config import ENUM
 
 from sphinxcontrib_highlight import speed
+from sphinxcontrib_highlight.bibliography.doi_fetch import DEFAULT_RESOLVER
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
 from sphinxcontrib_highlight.styles import BUILT_IN, find_style, pybtex_style_names, style_error
+from sphinxcontrib_highlight.styles.csl.locale import locale_error
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
@@ -32,6 +34,9 @@ CITE_FORMATS = ("brackets", "superscript", "parentheses")
 
 #: Reference links a list item can carry (the configured ones show in the order given).
 LINK_KINDS = ("doi", "pubmed", "scholar")
+
+#: What ``highlight_doi_fetch`` allows: fetching what the cache lacks, or no network.
+DOI_FETCH = ("missing", "never")
 
 Validator = Callable[[Any], Any]
 """Takes a raw config value; returns it normalised or raises ``ValueError`` saying why."""
@@ -57,6 +62,15 @@ def _string(value: Any) -> str:
     raise ValueError("expected a non-empty string")
 
 
+def _locale(value: Any) -> str | None:
+    """None, or the tag of a shipped CSL locale (``de`` through its primary dialect)."""
+    tag = _optional_string(value)
+    error = locale_error(tag) if tag else None
+    if error:
+        raise ValueError(error)
+    return tag
+
+
 def _style(value: Any) -> str:
     """A style's name: this package's, a pybtex style's, a CSL style id, or the path of a
     .csl file (made absolute from the configuration directory before this runs)."""
@@ -74,6 +88,13 @@ def csl_path(name: str, base: Path) -> str:
     if not name.endswith(".csl") or Path(name).is_absolute():
         return name
     return str((base / name).resolve())
+
+
+def _http_url(value: Any) -> str:
+    url = _string(value)
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("expected an http(s) URL")
+    return url.rstrip("/")
 
 
 def _flag(value: object) -> bool:
@@ -192,7 +213,7 @@ class HighlightConfig:
         "The language of the words CSL styles print (``et al.``, ``edited by``, month "
         "names, quotation marks), as a CSL locale such as ``de-AT`` or ``en-GB``. None: "
         "the project's ``language``. A style that names its own language keeps it.",
-        _optional_string,
+        _locale,
         lambda: "None, or a language tag with a CSL locale: ``en-US``, ``en-GB``, ``de``, "
         "``de-AT``, ``fr``, ``zh-CN`` and the other locales of the CSL project (English "
         "where there is none).",
@@ -216,6 +237,45 @@ class HighlightConfig:
         lambda: f"a list of any of {literals(LINK_KINDS)}, shown in that order; empty "
         "for none.",
         rebuild="env",
+    )
+    doi_cache: str = _option(
+        "highlight-dois.json",
+        frozenset({str}),
+        "The DOI cache: the metadata of each DOI cited alone (or checked by "
+        "``highlight_verify_dois``), fetched once, relative to the configuration "
+        "directory. Commit it, so that later builds and CI run offline and alike.",
+        _string,
+        lambda: "the path of a JSON file, relative to the configuration directory.",
+        rebuild="",
+    )
+    doi_fetch: str = _option(
+        "missing",
+        ENUM(*DOI_FETCH),
+        "Whether a build fetches the metadata of a DOI its cache lacks: ``missing`` "
+        "fetches it from ``highlight_doi_resolver`` and adds it to the cache; ``never`` "
+        "uses no network (for CI: a DOI missing from the committed cache is a warning).",
+        _one_of(DOI_FETCH),
+        lambda: f"one of {literals(DOI_FETCH)}.",
+        rebuild="",
+    )
+    doi_resolver: str = _option(
+        DEFAULT_RESOLVER,
+        frozenset({str}),
+        "The base URL DOIs are fetched from, by content negotiation (CSL-JSON): "
+        "``<resolver>/<DOI>``.",
+        _http_url,
+        lambda: "an http(s) URL.",
+        rebuild="",
+    )
+    verify_dois: bool = _option(
+        False,
+        frozenset({bool}),
+        "Whether a build compares each entry that has a ``doi`` with the metadata its "
+        "DOI resolves to (through the DOI cache) and warns, at the entry, about a DOI that "
+        "does not resolve, or a title, first author or year that differs.",
+        _flag,
+        lambda: "``True`` or ``False``.",
+        rebuild="",
     )
     speedups: bool = _option(
         True,
@@ -281,6 +341,7 @@ def validate(app: Sphinx, config: Config) -> None:
     config.highlight_bibfiles = tuple(
         str((Path(app.confdir) / path).resolve()) for path in config.highlight_bibfiles
     )
+    config.highlight_doi_cache = str((Path(app.confdir) / config.highlight_doi_cache).resolve())
 
 
 def _where_set(conf_py: Path, name: str) -> str | None:

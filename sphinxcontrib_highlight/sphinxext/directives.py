@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from sphinx.util.docutils import SphinxDirective
 
+from sphinxcontrib_highlight.bibliography.doi_fetch import bare_doi
 from sphinxcontrib_highlight.sphinxext import options as opt
 from sphinxcontrib_highlight.sphinxext.config import warn_style_problems
 from sphinxcontrib_highlight.sphinxext.nodes import (
@@ -104,6 +105,7 @@ class CitationDirective(_HighlightDirective):
     def run(self) -> list[nodes.Node]:
         options = self.checked_options()
         key = self.arguments[0].strip() if self.arguments else None
+        key = (bare_doi(key) or key) if key else key  # a DOI in any form is a key too
         if key is not None and len(key.split()) > 1:
             self.problem(f"expected one key, got {key!r}", Warn.UNKNOWN_KEY)
             return []
@@ -168,7 +170,7 @@ class ReferencesDirective(_HighlightDirective):
                 lineno=self.lineno,
                 list_id=list_id,
                 mode=mode,
-                keys=tuple(dict.fromkeys(keys)),
+                keys=tuple(dict.fromkeys(bare_doi(key) or key for key in keys)),
                 bibfiles=self.bibfiles(options),
                 style=self.style_name(options, self.config.highlight_reference_style),
                 start=options.get("start", 1),

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sphinx.domains import Domain
 
 from sphinxcontrib_highlight import speed
+from sphinxcontrib_highlight.bibliography.doi_fetch import doi_key
 from sphinxcontrib_highlight.speed import Packed, collector_paused, unpacked
+from sphinxcontrib_highlight.sphinxext.dois import prepare_dois
 from sphinxcontrib_highlight.sphinxext.resolve import Resolution, refingerprint, resolve
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
@@ -44,11 +46,12 @@ class HighlightDomain(Domain):
 
     name = "highlight"
     label = "Highlight citations"
-    data_version = 5
+    data_version = 6
     initial_data: ClassVar[dict[str, Any]] = {  # Sphinx deep-copies it for each build
         "lists": {},
         "cites": {},
         "blocks": {},
+        "dois": {},
         "resolution": None,
         "resolved_from": None,
     }
@@ -76,6 +79,21 @@ class HighlightDomain(Domain):
 
     def add_cite(self, record: CiteRecord) -> None:
         self.by_document("cites").setdefault(record.docname, []).append(record)
+        dois = [key for key in record.keys if doi_key(key) is not None]
+        if dois:
+            self.data["dois"].setdefault(record.docname, []).extend(
+                (key, record.cite_id, record.lineno) for key in dois
+            )
+
+    def cited_dois(self) -> Iterable[tuple[str, str, int]]:
+        """(key, docname, line) of each key cited that is a DOI. Kept apart from the
+        citation records, which stay packed in a build that reads no page
+        (:meth:`pack`): finding the DOIs to fetch must not unpack them."""
+        return (
+            (key, docname, lineno)
+            for docname, dois in self.data["dois"].items()
+            for key, _, lineno in dois
+        )
 
     def move_cites(self, docname: str, lines: dict[str, int]) -> None:
         """Set the line of the document's citations named by id (see :mod:`.reading`)."""
@@ -83,6 +101,8 @@ class HighlightDomain(Domain):
         cites[:] = [
             cite._replace(lineno=lines.get(cite.cite_id, cite.lineno)) for cite in cites
         ]
+        dois = self.data["dois"].get(docname, [])
+        dois[:] = [(key, cite_id, lines.get(cite_id, lineno)) for key, cite_id, lineno in dois]
 
     def reserve_item_ids(self, docname: str, taken: tuple[str, ...]) -> None:
         """Note the ids the document gives other things, which its lists' items avoid."""
@@ -98,6 +118,7 @@ class HighlightDomain(Domain):
         )
         for kind in _KINDS:
             self.by_document(kind).pop(docname, None)
+        self.data["dois"].pop(docname, None)
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         # Only the raw records of the documents a worker read; resolution is recomputed.
@@ -105,6 +126,8 @@ class HighlightDomain(Domain):
             theirs = unpacked(otherdata[kind])
             for docname in docnames & theirs.keys():
                 self.by_document(kind)[docname] = theirs[docname]
+        for docname in docnames & otherdata["dois"].keys():
+            self.data["dois"][docname] = otherdata["dois"][docname]
 
     def pack(self) -> None:
         """Keep the citation records and the resolution as bytes in the pickled
@@ -190,7 +213,7 @@ class HighlightDomain(Domain):
 
     def _source(self, bibfiles: tuple[str, ...]) -> BibSource:
         configured = BibSource.configured(self.env.config)
-        return BibSource(bibfiles, configured.encoding, configured.article)
+        return BibSource(bibfiles, configured.encoding, configured.article, configured.doi_cache)
 
     def refresh(self) -> list[str]:
         """Resolve the whole project; return the documents whose output changed.
@@ -330,6 +353,7 @@ def on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[s
 def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Sphinx event: resolve after reading; rewrite the documents whose output changed."""
     domain: HighlightDomain = env.domains["highlight"]  # type: ignore[assignment]
+    prepare_dois(env, domain)  # before resolving: what is fetched now is numbered now
     with collector_paused():
         changed = domain.refresh()
     domain.written.update(changed)

@@ -7,7 +7,8 @@ the textual form (``Kohno et al. (2022a)``, ``Kohno et al. [1]``). They live in 
 domain of their own, ``hcite``, so they never clash with sphinxcontrib-bibtex's ``cite``
 domain when both extensions are loaded; a project without sphinxcontrib-bibtex may write
 them ``:cite:p:`` and ``:cite:t:`` too. Each key may carry a pre-text and a post-text
-(``{see}key{p. 5}``, :mod:`.cite_syntax`).
+(``{see}key{p. 5}``, :mod:`.cite_syntax`); a key may be a DOI that no file holds (see
+:mod:`.dois`).
 
 The role records the keys and leaves a placeholder; what it prints is known only once
 every document has been read. With a note style (``highlight_reference_style``, e.g.
@@ -26,6 +27,7 @@ from sphinx.domains import Domain
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxRole
 
+from sphinxcontrib_highlight.bibliography.doi_fetch import bare_doi
 from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey, parse_citation, unknown_label
 from sphinxcontrib_highlight.sphinxext.csl_cites import citation_kind
 from sphinxcontrib_highlight.sphinxext.nodes import cite_placeholder, claim_id
@@ -54,17 +56,23 @@ class CiteRole(SphinxRole):
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         parsed = parse_citation(self.text)
+        # A DOI is a key too, in any form authors paste (doi:..., https://doi.org/...).
+        by_key: dict[str, CitedKey] = {}
+        for cited in parsed.keys:
+            key = bare_doi(cited.key) or cited.key
+            by_key.setdefault(key, cited._replace(key=key))
+        cited_keys = tuple(by_key.values())
         for problem in parsed.problems:
             warn(f":{self.name}: cannot read {problem}", Warn.CITE_SYNTAX, self.get_location())
-        for cited in parsed.keys:
+        for cited in cited_keys:
             self.check_locator(cited)
-        if not parsed.keys:
+        if not cited_keys:
             if not parsed.problems:
                 warn(f":{self.name}: needs at least one key", Warn.UNKNOWN_KEY,
                      self.get_location())
             return [], []
-        keys = tuple(cited.key for cited in parsed.keys)
-        details = parsed.keys if any(cited[1:] != ("",) * 4 for cited in parsed.keys) else ()
+        keys = tuple(cited.key for cited in cited_keys)
+        details = cited_keys if any(cited[1:] != ("",) * 4 for cited in cited_keys) else ()
         document = self.inliner.document
         node = cite_placeholder(self.rawtext, keys=keys, docname=self.env.docname)
         if self.mode != "p":

@@ -18,6 +18,7 @@ from sphinxcontrib_highlight.bibliography.database import (
     Bibliography,
     load_bibliography,
 )
+from sphinxcontrib_highlight.bibliography.doi_entries import doi_file
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
 from sphinxcontrib_highlight.warning_types import Warn
 
@@ -34,13 +35,18 @@ class BibSource:
     encoding: str
     article: str | None = None
     """The configured article key, or None for the first entry of the first file."""
+    doi_cache: str | None = None
+    """The DOI cache, consulted after the files: DOIs cited alone are found there."""
 
     @classmethod
     def configured(cls, config: Config) -> BibSource:
         """The files of ``highlight_bibfiles``, or the bundled highlight."""
         # validate() made highlight_bibfiles absolute, relative to the conf.py directory.
         paths = tuple(config.highlight_bibfiles) or (str(BUNDLED_BIBFILE),)
-        return cls(paths, config.highlight_bibfile_encoding, config.highlight_article)
+        return cls(
+            paths, config.highlight_bibfile_encoding, config.highlight_article,
+            config.highlight_doi_cache,
+        )
 
     @classmethod
     def for_directive(
@@ -51,11 +57,18 @@ class BibSource:
         if not bibfile:
             return configured
         path = resolve_bibfile(env, bibfile, location)
-        return cls((path,) if path else (), configured.encoding, configured.article)
+        return cls(
+            (path,) if path else (), configured.encoding, configured.article,
+            configured.doi_cache,
+        )
 
     def load(self) -> Bibliography:
-        """The parsed files (cached while they do not change)."""
-        return load_bibliography([Path(path) for path in self.paths], self.encoding)
+        """The parsed files (cached while they do not change), and the DOI cache after
+        them if there is one (a project that cites no DOI has none, and its
+        bibliographies are its files alone)."""
+        cache = Path(self.doi_cache) if self.doi_cache else None
+        supplement = doi_file(cache) if cache is not None and cache.exists() else None
+        return load_bibliography([Path(path) for path in self.paths], self.encoding, supplement)
 
     def article_key(self, bibliography: Bibliography) -> str | None:
         """The article's key: the configured one if present, else the first entry's."""

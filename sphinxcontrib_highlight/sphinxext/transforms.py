@@ -3,7 +3,8 @@
 This post-transform runs at priority 5, before Sphinx's reference resolver (10), for
 every builder. It produces only standard nodes (container, rubric, paragraph,
 enumerated_list, reference, superscript), so html, latex, text, man, texinfo and epub
-all render the result, and a list stays where its directive stands.
+all render the result, and a list stays where its directive stands. How a list is laid
+out (numbers, the style's labels, none) is :mod:`.list_layout`'s.
 
 A build that writes many pages has a child resolve the later ones with this same code,
 on its own copy of each page (:func:`resolve_page`, :mod:`.prerender`); the transform
@@ -30,6 +31,7 @@ from sphinxcontrib_highlight.speed import (
 )
 from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey
 from sphinxcontrib_highlight.sphinxext.csl_cites import NAMES_FOR_NUMERIC
+from sphinxcontrib_highlight.sphinxext.dois import doi_placeholder
 from sphinxcontrib_highlight.sphinxext.formatting import (
     plain,
     render_entry,
@@ -38,6 +40,7 @@ from sphinxcontrib_highlight.sphinxext.formatting import (
     to_nodes,
     token_nodes,
 )
+from sphinxcontrib_highlight.sphinxext.list_layout import ListLayout
 from sphinxcontrib_highlight.sphinxext.nodes import (
     citation_block_placeholder,
     cite_placeholder,
@@ -47,7 +50,7 @@ from sphinxcontrib_highlight.sphinxext.nodes import (
 )
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import keep_warnings, log_kept, warn
-from sphinxcontrib_highlight.styles import find_style
+from sphinxcontrib_highlight.styles import find_style, list_form_of
 from sphinxcontrib_highlight.styles.csl_style import CslStyle
 from sphinxcontrib_highlight.styles.terms import current_locale, term
 from sphinxcontrib_highlight.warning_types import Warn
@@ -255,11 +258,10 @@ class ResolveHighlight(SphinxPostTransform):
             # Nothing to list (a :cited: list on a page that cites nothing): no empty list,
             # which LaTeX would reject ("missing \item").
             return []
-        enumeration = nodes.enumerated_list(
-            enumtype="arabic", prefix="", suffix=".", classes=["highlight-reference-list"]
+        layout = ListLayout(
+            list_form_of(find_style(record.style)), record.start, self.builder.format
         )
-        if record.start != 1:
-            enumeration["start"] = record.start
+        enumeration = layout.list_node()
         link_kinds = tuple(self.env.config.highlight_reference_links)
         whole_list = self.whole_list(record, shown.keys, bibliography, location)
         for key, item_id, backrefs in zip(shown.keys, shown.item_ids, shown.backrefs, strict=True):
@@ -271,9 +273,7 @@ class ResolveHighlight(SphinxPostTransform):
                 else self.formatted(record.style, entry, bibliography, location)
             )
             # bibfiles: the HTML-only reader post-transform finds the entry from the node.
-            item = nodes.list_item(
-                "", classes=["highlight-reference"], key=key, bibfiles=record.bibfiles
-            )
+            item = layout.item_node(key=key, bibfiles=record.bibfiles)
             text = self.text_paragraph(rendered, "highlight-reference-text", key)
             if self.builder.format in ("latex", "texinfo"):
                 # LaTeX labels targets, not list items, and Texinfo anchors only targets:
@@ -291,6 +291,7 @@ class ResolveHighlight(SphinxPostTransform):
             else:
                 printed = rendered_plain(record.style, entry, self.words)
                 item += self.links_paragraph(entry, link_kinds, location_in_bib, printed)
+            layout.mark(item, record.start + len(enumeration))
             enumeration += item
         serial = record.list_id.rsplit("#", 1)[-1]
         container = nodes.container(
@@ -533,8 +534,8 @@ class ResolveHighlight(SphinxPostTransform):
             if cited is not None and cited.prefix:
                 parts.append(nodes.Text(f"{cited.prefix} "))
             if target is None:
-                self.unresolved(key, location)
-                parts.append(nodes.Text("?"))
+                placeholder = self.unresolved(key, location)
+                parts.append(placeholder or nodes.Text("?"))
             else:
                 entry = self.domain.bibliography(target.bibfiles).get(target.key)
                 title = (
@@ -547,14 +548,23 @@ class ResolveHighlight(SphinxPostTransform):
                 parts.append(nodes.Text(_post_text(cited)))
         return parts
 
-    def unresolved(self, key: str, location: nodes.Node, *, listed_needed: bool = True) -> None:
+    def unresolved(
+        self, key: str, location: nodes.Node, *, listed_needed: bool = True
+    ) -> nodes.Node | None:
+        """Warn about a key that points nowhere (about a key in no list only where a
+        citation needs a list: not in a note style's footnote, which holds the whole
+        reference); a DOI that has no metadata (warned about when it was looked up, see
+        :mod:`.dois`) shows as a link instead of ``?``."""
         configured = BibSource.configured(self.env.config).paths
         if key in self.domain.bibliography(configured):
             if listed_needed:
                 warn(f":hcite: key {key!r} is in no reference list of the project",
                      Warn.UNLISTED_KEY, location)
-        else:
+            return None
+        placeholder = doi_placeholder(key)
+        if placeholder is None:
             warn(f":hcite: key {key!r} is not in the bibliography", Warn.UNKNOWN_KEY, location)
+        return placeholder
 
 
 def _evenly_spaced_in_latex(children: Sequence[nodes.Node]) -> list[nodes.Node]:

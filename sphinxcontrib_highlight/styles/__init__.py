@@ -26,6 +26,7 @@ from pybtex.plugin import PluginNotFound
 from sphinxcontrib_highlight.styles.base import Rendered
 from sphinxcontrib_highlight.styles.csl.catalog import InvalidStyleError
 from sphinxcontrib_highlight.styles.csl_style import CslStyle
+from sphinxcontrib_highlight.styles.list_form import NUMBERED, ListForm
 
 if TYPE_CHECKING:
     from pybtex.style.formatting import BaseStyle
@@ -74,6 +75,12 @@ def _style(name: str, changed: int) -> BaseStyle:
         raise LookupError(str(error)) from error
 
 
+def list_form_of(style: BaseStyle) -> ListForm:
+    """How a list in ``style`` looks: a CSL style's labels and indent; "1." for
+    pybtex's styles, which have no say in it."""
+    return style.list_form if isinstance(style, CslStyle) else NUMBERED
+
+
 def style_error(name: str) -> str | None:
     """Why no style answers to ``name``, as a build and the command line both say it (for
     an unknown CSL id, naming the closest ids); None when a style does."""
@@ -103,6 +110,7 @@ __all__ = [
     "GROUP",
     "Rendered",
     "find_style",
+    "list_form_of",
     "pybtex_style_names",
     "style_error",
     "style_names",

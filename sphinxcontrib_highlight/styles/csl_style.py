@@ -30,6 +30,7 @@ from sphinxcontrib_highlight.styles.base import Rendered
 from sphinxcontrib_highlight.styles.csl import Processor, Style, catalog
 from sphinxcontrib_highlight.styles.csl.formatted import serialised_tokens
 from sphinxcontrib_highlight.styles.csl.render import Disambiguation
+from sphinxcontrib_highlight.styles.list_form import list_form, without_label
 from sphinxcontrib_highlight.styles.terms import current_locale
 
 if TYPE_CHECKING:
@@ -52,6 +53,9 @@ _TAGS = {
     "<sub>": "sub",
     '<span style="font-variant:small-caps;">': "sc",
 }
+
+#: The block second-field-align sets a label in, as the engine's serialiser opens it.
+_LEFT_MARGIN = '<div class="csl-left-margin">'
 
 #: A URL inside rendered text (a DOI link, an item's URL), made a link; the punctuation
 #: that ends a sentence after it is not part of it.
@@ -109,6 +113,8 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
         self.csl = _compiled(source.xml)
         self.printed = _printed_variables(source.xml)
         self.problems = style_problems(source.xml)
+        #: How the style's reference list looks: its labels, indent and alignment.
+        self.list_form = list_form(self.csl)
 
     def __getattr__(self, name: str) -> Any:
         # pybtex's plugins (sorting, labels) are set up only if pybtex's own interface asks.
@@ -178,10 +184,16 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
             }
         marks = processor.quote_marks
         # Each entry becomes rich text as the engine gives it, so that the engine's trees
-        # of a long list are never all alive at once (see bibliography_entries).
+        # of a long list are never all alive at once (see bibliography_entries). The
+        # label a numeric style starts an entry with is the list's to print (ListForm).
+        form = self.list_form
         by_id: dict[str, Text] = {}
         for printed_entry in processor.bibliography_entries():
-            by_id[printed_entry.id] = rich_text(printed_entry.content, marks)
+            text = rich_text(printed_entry.content, marks)
+            number = processor.citation_numbers.get(printed_entry.id)
+            if form.label is not None and form.label_in_entries and number is not None:
+                text = without_label(text, form.label.text(number))
+            by_id[printed_entry.id] = text
         results = []
         for entry, part in zip(entries, parts, strict=True):
             texts = [
@@ -308,14 +320,13 @@ def _joined(texts: list[Text]) -> list[Text | str]:
 
 def rich_text(node: Node | None, marks: Any = None) -> Text:
     """The engine's output as pybtex rich text: italics, bold, small caps, super- and
-    subscripts, and links for the URLs it prints. A left-margin block (a numeric style's
-    label) is left out: the list that shows the entry numbers it."""
+    subscripts, and links for the URLs it prints. A left-margin block (second-field-align's
+    label) is followed by a space, as citeproc-js's text output writes "[1] Author"."""
     stack: list[tuple[str, list[Any]]] = [("", [])]
-    skipping = 0
     pending: list[str] = []  # text of adjacent tokens: a URL may span several
 
     def flush() -> None:
-        if pending and not skipping:
+        if pending:
             stack[-1][1].extend(_linked("".join(pending)))
         pending.clear()
 
@@ -325,14 +336,11 @@ def rich_text(node: Node | None, marks: Any = None) -> Text:
             continue
         flush()
         if kind == "open":
-            if value == '<div class="csl-left-margin">' or skipping:
-                skipping += 1
             stack.append((value, []))
             continue
         tag, children = stack.pop()
-        if skipping:
-            skipping -= 1
-            continue
+        if tag == _LEFT_MARGIN and children:
+            children.append(" ")
         name = _TAGS.get(tag)
         stack[-1][1].append(Tag(name, *children) if name and children else Text(*children))
     flush()

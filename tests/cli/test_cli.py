@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import warnings
+from conftest import own_warnings, warnings
 from seed import REFERENCES
 
 from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE
@@ -92,6 +92,45 @@ def test_render_html_is_a_list_of_the_published_items():
     assert items[0]["id"] == "ref-finnerup2021neuropathic"
 
 
+VARIED_BIB = Path(__file__).parents[1] / "data" / "varied.bib"
+
+
+def test_render_ieee_labels_entries_as_zotero_does():
+    """IEEE's list reads "[1] E. R. Kandel, …", not "1. E. R. Kandel, …" (issue 17)."""
+    result = run("render", "--style", "ieee", str(VARIED_BIB))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "[1] E. R. Kandel, J. H. Schwartz, and T. M. Jessell, Principles of Neural "
+        "Science, 5th ed. New York: McGraw-Hill, 2013."
+    )
+    assert len(lines) == 9
+    for number, line in enumerate(lines, 1):
+        assert line.startswith(f"[{number}] ") and not line.startswith(f"[{number}] [")
+    records = json.loads(run("render", "--style", "ieee", "--format", "json",
+                             str(VARIED_BIB)).stdout)
+    assert [(record["number"], record["label"]) for record in records[:2]] == [(1, "[1]"), (2, "[2]")]
+    assert records[0]["text"].startswith("E. R. Kandel")
+
+
+def test_render_apa_lists_without_numbers():
+    result = run("render", "--style", "apa", str(VARIED_BIB))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "Brown, A. (2022). The pain research portal. Pain Society. https://example.org/portal"
+    )
+    assert len(lines) == 9
+    assert not [line for line in lines if re.match(r"\(?\[?\d+[.)\]]", line)]
+    page = BeautifulSoup(run("render", "--style", "apa", "--format", "html",
+                             str(VARIED_BIB)).stdout, "html.parser")
+    listed = page.select_one("ol.highlight-reference-list")
+    assert "highlight-hanging-indent" in listed["class"]
+    assert "list-style-type: none" in listed["style"]
+    assert "text-indent: -2em" in listed["style"]
+    assert not page.select(".highlight-reference-label")
+
+
 def test_render_writes_utf8_file(tmp_path):
     out = tmp_path / "refs.md"
     result = run("render", "--exclude-article", "--format", "markdown", "-o", str(out),
@@ -156,7 +195,8 @@ def test_check_says_what_the_sphinx_build_says(app):
     def message(line: str) -> str:
         return re.split(r"(?i)\bwarning: ", line, maxsplit=1)[1]
 
-    built = {message(line) for line in warnings(app).splitlines() if "WARNING:" in line}
+    # Sphinx's own warnings of registering its nodes again in one process aside.
+    built = {message(line) for line in own_warnings(app) if "WARNING:" in line}
     bib = Path(app.srcdir) / "problems.bib"
     checked = {message(line) for line in run("check", str(bib)).stdout.splitlines()}
     assert checked == built

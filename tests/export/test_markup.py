@@ -15,8 +15,9 @@ from docutils.core import publish_doctree
 from markdown_it import MarkdownIt
 
 from sphinxcontrib_highlight.bibliography.database import parse_text
-from sphinxcontrib_highlight.export.markup import numbered_list
+from sphinxcontrib_highlight.export.markup import reference_list
 from sphinxcontrib_highlight.sphinxext.formatting import plain, render_entry
+from sphinxcontrib_highlight.styles.list_form import Label, ListForm
 
 URL = 'https://example.org/a_(b)?q="x"&y=<z>`w`'
 
@@ -50,7 +51,7 @@ def expected(items):
 
 
 def test_html(items, expected):
-    page = BeautifulSoup(numbered_list(items, "html"), "html.parser")
+    page = BeautifulSoup(reference_list(items, "html"), "html.parser")
     found = page.select("ol > li")
     assert [item.get_text() for item in found] == expected
     assert not page.select("li b")
@@ -59,7 +60,7 @@ def test_html(items, expected):
 
 
 def test_rst(items, expected):
-    source = numbered_list(items, "rst")
+    source = reference_list(items, "rst")
     # halt_level 2: any docutils warning (a broken list, a bad role) fails the test.
     doctree = publish_doctree(source, settings_overrides={"halt_level": 2, "report_level": 2})
     lists = list(doctree.findall(nodes.enumerated_list))
@@ -74,7 +75,7 @@ def test_rst(items, expected):
 
 
 def test_markdown(items, expected):
-    html = MarkdownIt("commonmark").enable("strikethrough").render(numbered_list(items, "markdown"))
+    html = MarkdownIt("commonmark").enable("strikethrough").render(reference_list(items, "markdown"))
     page = BeautifulSoup(html, "html.parser")
     lists = page.find_all("ol")
     assert len(lists) == 1
@@ -86,5 +87,48 @@ def test_markdown(items, expected):
 
 
 def test_text_is_plain(items, expected):
-    lines = numbered_list(items, "text").splitlines()
+    lines = reference_list(items, "text").splitlines()
     assert lines == [f"{n}. {text}" for n, text in enumerate(expected, start=1)]
+
+
+IEEE = ListForm(Label("[", "]"), second_field_align="flush", label_in_entries=True)
+APA = ListForm(None, hanging_indent=True)
+
+
+def test_labelled_html_writes_each_label(items, expected):
+    page = BeautifulSoup(reference_list(items, "html", start=3, form=IEEE), "html.parser")
+    listed = page.select_one("ol.highlight-labelled")
+    assert listed["start"] == "3" and "list-style-type: none" in listed["style"]
+    found = listed.select("li")
+    assert [item.select_one(".highlight-reference-label").get_text() for item in found[:2]] == [
+        "[3]", "[4]"
+    ]
+    assert [item.get_text() for item in found] == [
+        f"[{number}] {text}" for number, text in enumerate(expected, 3)
+    ]
+
+
+@pytest.mark.parametrize("form", [IEEE, APA], ids=["labelled", "unnumbered"])
+def test_labelled_and_unnumbered_rst_are_paragraphs(items, expected, form):
+    source = reference_list(items, "rst", form=form)
+    doctree = publish_doctree(source, settings_overrides={"halt_level": 2, "report_level": 2})
+    assert not list(doctree.findall(nodes.enumerated_list))
+    assert not list(doctree.findall(nodes.emphasis))
+    texts = [paragraph.astext() for paragraph in doctree.findall(nodes.paragraph)]
+    labels = [f"[{n}] " if form is IEEE else "" for n in range(1, len(expected) + 1)]
+    assert texts == [label + text for label, text in zip(labels, expected, strict=True)]
+
+
+@pytest.mark.parametrize("form", [IEEE, APA], ids=["labelled", "unnumbered"])
+def test_labelled_and_unnumbered_markdown_are_paragraphs(items, expected, form):
+    html = MarkdownIt("commonmark").render(reference_list(items, "markdown", form=form))
+    page = BeautifulSoup(html, "html.parser")
+    assert not page.select("ol, ul, h1, blockquote, em")
+    labels = [f"[{n}] " if form is IEEE else "" for n in range(1, len(expected) + 1)]
+    assert [p.get_text() for p in page.select("p")] == [
+        label + text for label, text in zip(labels, expected, strict=True)
+    ]
+
+
+def test_unnumbered_text_is_one_entry_a_line(items, expected):
+    assert reference_list(items, "text", form=APA).splitlines() == expected

@@ -11,6 +11,7 @@ from conftest import edit, every_file, output, soup, warnings
 from sphinxcontrib_highlight.speed import cpus as speed_cpus
 from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey, parse_citation
 
+
 def cite_texts(page) -> list[str]:
     return [span.get_text() for span in page.select(".highlight-cite")]
 

@@ -126,7 +126,8 @@ def test_cli_locale_and_path_styles(tmp_path):
     assert "Takanami K, u.\u00a0a. A spinal microglia" in german.stdout
     style = Path(__file__).parents[1] / "roots" / "test-csl-styles" / "styles" / "short.csl"
     short = run_cli("render", bib, "--style", str(style))
-    assert short.stdout.splitlines()[0] == f"1. {SHORT_BLOCK}"
+    # The style numbers nothing (no citation-number): its list has no numbers.
+    assert short.stdout.splitlines()[0] == SHORT_BLOCK
     unknown = run_cli("render", bib, "--style", "natur")
     assert unknown.returncode == 2
     assert "unknown CSL style 'natur'; closest: nature" in unknown.stderr
@@ -142,3 +143,27 @@ def test_highlight_locale_sets_the_words_of_csl_styles(make_app, root_copy):
     assert page.select_one(".highlight-citation-heading").get_text() == "Cite this article"
     third = page.select("ol.highlight-reference-list > li")[2].get_text()
     assert "Takanami K, u.\u00a0a. A spinal microglia" in third
+
+
+def test_an_unknown_locale_warns_at_its_line_and_the_language_is_used(make_app, root_copy):
+    srcdir = root_copy("bundled")
+    conf = srcdir / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + '\nhighlight_locale = "de-XX"\n',
+                    encoding="utf-8")
+    line = len(conf.read_text(encoding="utf-8").splitlines())
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    text = warnings(app)
+    assert (f"{conf}:{line}: WARNING: invalid value 'de-XX' for highlight_locale: no CSL "
+            "locale 'de-XX'; the closest: de-AT, de-CH, de-DE") in text
+    assert "[highlight.config]" in text
+    third = soup(app).select("ol.highlight-reference-list > li")[2].get_text()
+    assert "Takanami K, et al. A spinal microglia" in third  # English, the project's language
+
+
+@pytest.mark.parametrize("tag", ["de", "de_AT", "zh-CN", "en-GB"])
+def test_a_locale_by_language_or_with_an_underscore_is_accepted(make_app, root_copy, tag):
+    app = make_app("html", srcdir=root_copy("bundled"), freshenv=True,
+                   confoverrides={"highlight_locale": tag})
+    app.build()
+    assert "highlight_locale" not in warnings(app)

@@ -8,6 +8,7 @@ primary dialect), then ``en-US``. The shipped files live beside this module (pac
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -103,6 +104,28 @@ def load_locale_file(tag: str) -> LocaleSource | None:
     if not path.exists():
         return None
     return LocaleSource.from_element(ET.parse(path).getroot())
+
+
+def shipped_locales() -> tuple[str, ...]:
+    """The language tags of the shipped locale files (``de-AT``, ``en-US``, ``zh-CN``)."""
+    return tuple(sorted(path.stem.removeprefix("locales-") for path in LOCALES_DIR.glob("locales-*.xml")))
+
+
+def locale_error(tag: str) -> str | None:
+    """Why ``tag`` names no shipped locale (None if it does, exactly or through its
+    language's primary dialect: ``de`` is ``de-DE``), with the closest tags."""
+    tag = tag.replace("_", "-")
+    primary = tag.split("-")[0].lower()
+    known = shipped_locales()
+    if tag in known or (tag == primary and primary in _primary_dialects()):
+        return None
+    lowered = {known_tag.lower(): known_tag for known_tag in known}
+    if tag.lower() in lowered:
+        return f"no CSL locale {tag!r}; did you mean {lowered[tag.lower()]!r}?"
+    close = [known_tag for known_tag in known if known_tag.lower().split("-")[0] == primary]
+    close = close or difflib.get_close_matches(tag, known, n=3)
+    hint = f"; the closest: {', '.join(close[:6])}" if close else ""
+    return f"no CSL locale {tag!r}{hint}"
 
 
 class Locale:
