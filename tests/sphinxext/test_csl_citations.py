@@ -216,29 +216,33 @@ def test_parallel_equals_serial(make_app, root_copy, monkeypatch, root):
         assert "highlight-note-text" in serial_files["chapter.html"].decode()
 
 
-def test_bad_citations_warn_where_they_are(make_app, root_copy):
-    srcdir = root_copy("author-date")
-    (srcdir / "bad.rst").write_text(
-        ":orphan:\n\nBad\n===\n\n"
-        "Unknown :hcite:`nobody1999`.\n\n"
-        "Unclosed :hcite:p:`{see bravo2021`.\n\n"
-        "Odd label :hcite:p:`bravo2021{xyz. 5}`.\n",
-        encoding="utf-8",
-    )
+def built_with_page(make_app, root_copy, root: str, body: str):
+    """The root built with one more page, ``extra.rst``: a heading, then ``body``."""
+    srcdir = root_copy(root)
+    (srcdir / "extra.rst").write_text(f":orphan:\n\nExtra\n=====\n\n{body}", encoding="utf-8")
     app = make_app("html", srcdir=srcdir, freshenv=True)
     app.build()
+    return app
+
+
+def test_bad_citations_warn_where_they_are(make_app, root_copy):
+    app = built_with_page(make_app, root_copy, "author-date", (
+        "Unknown :hcite:`nobody1999`.\n\n"
+        "Unclosed :hcite:p:`{see bravo2021`.\n\n"
+        "Odd label :hcite:p:`bravo2021{xyz. 5}`.\n"
+    ))
     found = [line for line in warnings(app).splitlines() if "WARNING" in line]
     expected = [
-        ("bad.rst:6", "'nobody1999' is not in the bibliography", "highlight.unknown_key"),
-        ("bad.rst:8", "a '{' without its '}'", "highlight.cite_syntax"),
-        ("bad.rst:10", "'xyz.' is no locator label", "highlight.locator"),
+        ("extra.rst:6", "'nobody1999' is not in the bibliography", "highlight.unknown_key"),
+        ("extra.rst:8", "a '{' without its '}'", "highlight.cite_syntax"),
+        ("extra.rst:10", "'xyz.' is no locator label", "highlight.locator"),
     ]
     for place, needle, subtype in expected:
         line = next((line for line in found if needle in line), "")
         assert place in line and line.endswith(f"[{subtype}]"), (needle, found)
     assert "Traceback" not in warnings(app)
     # The citation whose braces do not close cites nothing it could not read.
-    assert cite_texts(soup(app, "bad")) == ["(nobody1999?)", "(Bravo, 2021, xyz. 5)"]
+    assert cite_texts(soup(app, "extra")) == ["(nobody1999?)", "(Bravo, 2021, xyz. 5)"]
 
 
 # --- note styles ----------------------------------------------------------------------
@@ -323,16 +327,11 @@ def test_a_page_never_opens_with_ibid(make_app, root_copy):
 
 def test_hostile_names_and_texts_stay_text(make_app, root_copy):
     """Names and pre- and post-texts holding markup reach every page as text."""
-    srcdir = root_copy("hostile")
-    (srcdir / "cites.rst").write_text(
-        ":orphan:\n\nCites\n=====\n\n"
+    app = built_with_page(make_app, root_copy, "hostile", (
         ":hcite:t:`evil2024` and :hcite:p:`{<script>alert(1)</script>}evil2024"
-        "{p. 5 <img src=x onerror=alert(2)>}`.\n",
-        encoding="utf-8",
-    )
-    app = make_app("html", srcdir=srcdir, freshenv=True)
-    app.build()
-    page = soup(app, "cites")
+        "{p. 5 <img src=x onerror=alert(2)>}`.\n"
+    ))
+    page = soup(app, "extra")
     assert page.select(".highlight-cite script, .highlight-cite img") == []
     texts = cite_texts(page)
     assert texts[0].endswith("et al. (2024)")  # how much of the name stays is the engine's
