@@ -22,6 +22,14 @@ class Warn(Enum):
     UNLISTED_KEY = "unlisted_key"
     """An ``:hcite:`` key is in the bibliography but in no reference list of the project."""
 
+    CITE_SYNTAX = "cite_syntax"
+    """A citation role's text that does not parse: a ``{`` without its ``}``, text
+    between a key's braces and the comma, an empty key. The keys that parse are cited."""
+
+    LOCATOR = "locator"
+    """A citation's post-text that starts like a locator (``xyz. 5``) with a label CSL
+    does not know; it is printed as written, as a suffix."""
+
     BIBFILE = "bibfile"
     """A BibTeX file is missing, is not a file, or cannot be read or decoded; or a line of
     it holds control characters (such as NUL), which are removed."""

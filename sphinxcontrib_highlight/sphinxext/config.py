@@ -220,8 +220,9 @@ class HighlightConfig:
     cite_format: str = _option(
         "brackets",
         ENUM(*CITE_FORMATS),
-        "How ``:hcite:`` numbers look: ``brackets`` [1], ``superscript`` ¹ or "
-        "``parentheses`` (1).",
+        "How ``:hcite:`` numbers look with a numeric style: ``brackets`` [1], "
+        "``superscript`` ¹ or ``parentheses`` (1). Other CSL styles print their own "
+        "citations.",
         _one_of(CITE_FORMATS),
         lambda: f"one of {literals(CITE_FORMATS)}.",
     )

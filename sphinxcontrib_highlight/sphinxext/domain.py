@@ -21,6 +21,7 @@ from sphinxcontrib_highlight.sphinxext.dois import prepare_dois
 from sphinxcontrib_highlight.sphinxext.resolve import Resolution, refingerprint, resolve
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
+from sphinxcontrib_highlight.styles.terms import current_locale
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class HighlightDomain(Domain):
 
     name = "highlight"
     label = "Highlight citations"
-    data_version = 5
+    data_version = 6
     initial_data: ClassVar[dict[str, Any]] = {  # Sphinx deep-copies it for each build
         "lists": {},
         "cites": {},
@@ -253,14 +254,18 @@ class HighlightDomain(Domain):
         previous: Resolution | None = unpacked(stored)
         self.data["resolved_from"] = (numbering, contents)
         lists, cites, blocks = (self.records(kind) for kind in _KINDS)
-        if same_numbering and previous is not None:
+        if same_numbering and previous is not None and not previous.entry_dependent:
             # Only entries' content changed: refresh the fingerprints, keep the numbers.
             resolution = refingerprint(
                 previous, lists, cites, blocks, order, self.bibliography,
                 _changed_keys(file_sets, bibliographies, resolved_from[1]),
             )
         else:
-            resolution = resolve(lists, cites, blocks, order, self.bibliography, self.article_key)
+            configured = BibSource.configured(self.env.config).paths
+            resolution = resolve(
+                lists, cites, blocks, order, self.bibliography, self.article_key,
+                (self.env.config.highlight_reference_style, configured), current_locale(),
+            )
         self.data["resolution"] = resolution
         old = previous.fingerprints if previous else {}
         return sorted(

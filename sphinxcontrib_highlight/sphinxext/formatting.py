@@ -9,6 +9,7 @@ the missing field pybtex's exception carries, or the field that is not valid LaT
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pybtex_docutils
@@ -31,9 +32,12 @@ from sphinxcontrib_highlight.styles.house import NeurosciBullStyle
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pybtex.database import Entry
     from pybtex.richtext import Text
 
+    from sphinxcontrib_highlight.styles.csl_citations import Tokens
     from sphinxcontrib_highlight.styles.csl_style import Lookup
 
 class _Backend(pybtex_docutils.Backend):
@@ -185,3 +189,54 @@ def _joined(children: list[nodes.Node]) -> list[nodes.Node]:
 def plain(text: Text) -> str:
     """Plain text of rich text, for tooltips and copy buttons."""
     return plain_text(text)
+
+
+#: The CSL engine's serialised tags, as docutils nodes every builder writes.
+_TOKEN_NODES: dict[str, Callable[[], nodes.Element]] = {
+    "<i>": nodes.emphasis,
+    "<b>": nodes.strong,
+    "<sup>": nodes.superscript,
+    "<sub>": nodes.subscript,
+    '<span style="font-variant:small-caps;">': lambda: nodes.inline(classes=["smallcaps"]),
+}
+_LINK_TOKEN = re.compile(r'<a href="#key-(\d+)">')
+
+
+def token_nodes(
+    tokens: Tokens, link: Callable[[int, list[nodes.Node]], list[nodes.Node]]
+) -> list[nodes.Node]:
+    """docutils nodes for a citation's serialised tokens (:mod:`.csl_citations`).
+
+    Italics, bold, super- and subscripts and small caps become their nodes; a cite's
+    link (``#key-K``, K its key's index in the citation) becomes what ``link`` makes of
+    the index and the children; other tags (a ``normal`` span) leave only their
+    children. Text stays text, so every writer escapes it for its output."""
+    stack: list[tuple[str, list[nodes.Node]]] = [("", [])]
+    for kind, value in tokens:
+        if kind == "text":
+            stack[-1][1].append(nodes.Text(value))
+        elif kind == "open":
+            stack.append((value, []))
+        elif len(stack) > 1:
+            tag, children = stack.pop()
+            stack[-1][1].extend(_element(tag, _joined(children), link))
+    while len(stack) > 1:  # a tag never closed: keep what it holds
+        tag, children = stack.pop()
+        stack[-1][1].extend(_element(tag, _joined(children), link))
+    return _joined(stack[0][1])
+
+
+def _element(
+    tag: str,
+    children: list[nodes.Node],
+    link: Callable[[int, list[nodes.Node]], list[nodes.Node]],
+) -> list[nodes.Node]:
+    linked = _LINK_TOKEN.fullmatch(tag)
+    if linked:
+        return link(int(linked.group(1)), children)
+    make = _TOKEN_NODES.get(tag)
+    if make is None or not children:
+        return children
+    element = make()
+    element.extend(children)
+    return [element]

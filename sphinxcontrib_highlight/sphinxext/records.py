@@ -15,6 +15,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import NamedTuple
 
+from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey
+
 
 class ListMode(Enum):
     """Which entries a reference list holds."""
@@ -59,12 +61,20 @@ class BlockRecord(NamedTuple):
 
 
 class CiteRecord(NamedTuple):
-    """One ``:hcite:`` role."""
+    """One ``:hcite:`` role (or ``:hcite:p:``, ``:hcite:t:``)."""
 
     docname: str
     lineno: int
     cite_id: str
     keys: tuple[str, ...]
+    mode: str = "p"
+    """``p``: parenthetical, the style's citation; ``t``: textual, ``Kohno et al. (2022)``."""
+    details: tuple[CitedKey, ...] = ()
+    """Per key, its pre-text, post-text and locator; empty when none has any."""
+
+    def cited_keys(self) -> tuple[CitedKey, ...]:
+        """Per key, what the author wrote around it (nothing, for most citations)."""
+        return self.details or tuple(CitedKey(key) for key in self.keys)
 
 
 class Target(NamedTuple):

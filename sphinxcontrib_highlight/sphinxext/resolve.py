@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from docutils.nodes import make_id
 
+from sphinxcontrib_highlight.sphinxext.csl_cites import csl_citations, uses_csl_citations
 from sphinxcontrib_highlight.sphinxext.records import (
     BlockRecord,
     CiteRecord,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
 
     from sphinxcontrib_highlight.bibliography.database import Bibliography
+    from sphinxcontrib_highlight.styles.csl_citations import CitationText, Tokens
 
 #: How the anchor of every list item starts: ``ref-<key>``.
 ITEM_ID_PREFIX = "ref-"
@@ -53,6 +55,19 @@ class Resolution:
     structures: dict[str, str]
     """Per document, the part of its fingerprint that does not come from entries' content,
     kept so that a build that changed only entries does not compute it again."""
+    texts: dict[tuple[str, str], CitationText] = field(default_factory=dict)
+    """Per citation of a non-numeric CSL style, by (docname, cite id), what it prints
+    (see :mod:`.csl_cites`); a citation not here prints numbers."""
+    authors: dict[tuple[str, str], tuple[Tokens, ...]] = field(default_factory=dict)
+    """Per textual citation of a numeric style, the names of each key."""
+    year_suffixes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Per list of a non-numeric CSL style, each item's year suffix (0: none)."""
+
+    @property
+    def entry_dependent(self) -> bool:
+        """Whether citations print what entries hold (names, years): then a change of
+        an entry's content means resolving again, not only new fingerprints."""
+        return bool(self.texts or self.authors or self.year_suffixes)
 
     def targets(self, docname: str, cite_id: str) -> tuple[Target | None, ...]:
         """Where each key of a citation points."""
@@ -87,8 +102,13 @@ def resolve(
     order: list[str],
     bibliography_of: Callable[[tuple[str, ...]], Bibliography],
     article_of: Callable[[tuple[str, ...]], str | None],
+    default: tuple[str, tuple[str, ...]] = ("neurosci-bull", ()),
+    locale: str | None = None,
 ) -> Resolution:
-    """Resolve the records of every document; ``order`` is the toctree order of documents."""
+    """Resolve the records of every document; ``order`` is the toctree order of documents.
+
+    ``default`` is the style and files of a citation none of whose keys is listed (the
+    configured ones), ``locale`` the CSL locale in-text citations of CSL styles use."""
     list_records, cite_records = _in_reading_order(lists, cites, order)
 
     cited_on_page: dict[str, list[str]] = defaultdict(list)
@@ -115,6 +135,13 @@ def resolve(
             wanted = cited_in_project
         resolved_keys[record.list_id] = _canonical(wanted, bibliography)
 
+    csl = None
+    if uses_csl_citations(list_records, default[0]) or any(c.mode == "t" for c in cite_records):
+        places, _ = _link_cites(list_records, cite_records, resolved_keys)
+        csl = csl_citations(list_records, cite_records, resolved_keys, places,
+                            bibliography_of, default, locale)
+        resolved_keys.update(csl.orders)
+
     item_ids = _item_ids(list_records, resolved_keys)
     places, backrefs = _link_cites(list_records, cite_records, resolved_keys)
 
@@ -140,6 +167,7 @@ def resolve(
     resolution = Resolution(
         resolved_lists, places, resolved_blocks, {},
         {record.list_id: record for record in list_records}, {},
+        *((csl.texts, csl.authors, csl.year_suffixes) if csl else ()),
     )
     resolution.structures.update(_structures(list_records, cite_records, block_records, resolution))
     resolution.fingerprints.update(_fingerprints(
@@ -318,6 +346,14 @@ def _structures(
         parts[record.docname].append((record, resolution.lists[record.list_id]))
     for cite in cites:
         parts[cite.docname].append((cite.cite_id, resolution.targets(cite.docname, cite.cite_id)))
+        ident = (cite.docname, cite.cite_id)
+        if ident in resolution.texts or ident in resolution.authors:
+            parts[cite.docname].append(
+                (resolution.texts.get(ident), resolution.authors.get(ident))
+            )
+    for record in lists:
+        if record.list_id in resolution.year_suffixes:
+            parts[record.docname].append(resolution.year_suffixes[record.list_id])
     for block in blocks:
         parts[block.docname].append((block, resolution.blocks[(block.docname, block.block_id)]))
     return {docname: _sha1(repr(items)) for docname, items in parts.items()}

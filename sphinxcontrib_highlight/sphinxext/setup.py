@@ -17,7 +17,12 @@ from sphinxcontrib_highlight.sphinxext.domain import (
     on_env_get_updated,
 )
 from sphinxcontrib_highlight.sphinxext.reading import on_doctree_read
-from sphinxcontrib_highlight.sphinxext.roles import CiteRole
+from sphinxcontrib_highlight.sphinxext.roles import (
+    CiteDomain,
+    CiteRole,
+    PlaceNotes,
+    add_cite_aliases,
+)
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.transforms import ResolveHighlight, resolve_ahead
 from sphinxcontrib_highlight.sphinxext.warnings_ import forget_once_warnings, warn
@@ -37,6 +42,9 @@ def register(app: Sphinx) -> None:
     app.add_directive("highlight-citation", CitationDirective)
     app.add_directive("highlight-references", ReferencesDirective)
     app.add_role("hcite", CiteRole())
+    app.add_domain(CiteDomain)
+    app.add_transform(PlaceNotes)
+    app.connect("config-inited", add_cite_aliases)
     app.connect("doctree-read", on_doctree_read)
     app.add_post_transform(ResolveHighlight)
     app.connect("env-before-read-docs", on_env_before_read_docs)

@@ -29,6 +29,8 @@ from sphinxcontrib_highlight.speed import (
     prerenderer_for,
     signature,
 )
+from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey
+from sphinxcontrib_highlight.sphinxext.csl_cites import NAMES_FOR_NUMERIC
 from sphinxcontrib_highlight.sphinxext.dois import doi_placeholder
 from sphinxcontrib_highlight.sphinxext.formatting import (
     plain,
@@ -36,6 +38,7 @@ from sphinxcontrib_highlight.sphinxext.formatting import (
     rendered_plain,
     rendering_problems,
     to_nodes,
+    token_nodes,
 )
 from sphinxcontrib_highlight.sphinxext.list_layout import ListLayout
 from sphinxcontrib_highlight.sphinxext.nodes import (
@@ -48,7 +51,8 @@ from sphinxcontrib_highlight.sphinxext.nodes import (
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import keep_warnings, log_kept, warn
 from sphinxcontrib_highlight.styles import find_style, list_form_of
-from sphinxcontrib_highlight.styles.terms import term
+from sphinxcontrib_highlight.styles.csl_style import CslStyle
+from sphinxcontrib_highlight.styles.terms import current_locale, term
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
@@ -63,6 +67,7 @@ if TYPE_CHECKING:
     from sphinxcontrib_highlight.sphinxext.domain import HighlightDomain
     from sphinxcontrib_highlight.sphinxext.records import ListRecord, Target
     from sphinxcontrib_highlight.styles.base import Rendered
+    from sphinxcontrib_highlight.styles.csl_citations import CitationText, Tokens
 
 
 class PageExtra(NamedTuple):
@@ -121,7 +126,7 @@ class ResolveHighlight(SphinxPostTransform):
             elif isinstance(placeholder, reference_list_placeholder):
                 new = self.reference_list(placeholder)
             else:
-                new = [self.citation_numbers(placeholder)]
+                new = self.in_text(placeholder)
             placeholder.replace_self(new)
             replacements.append(new)
         return replacements
@@ -258,11 +263,15 @@ class ResolveHighlight(SphinxPostTransform):
         )
         enumeration = layout.list_node()
         link_kinds = tuple(self.env.config.highlight_reference_links)
+        whole_list = self.whole_list(record, shown.keys, bibliography, location)
         for key, item_id, backrefs in zip(shown.keys, shown.item_ids, shown.backrefs, strict=True):
             entry = bibliography.get(key)
             if entry is None:  # the file changed under a stale resolution; never crash
                 continue
-            rendered = self.formatted(record.style, entry, bibliography, location)
+            rendered = (
+                whole_list[key] if whole_list is not None
+                else self.formatted(record.style, entry, bibliography, location)
+            )
             # bibfiles: the HTML-only reader post-transform finds the entry from the node.
             item = layout.item_node(key=key, bibfiles=record.bibfiles)
             text = self.text_paragraph(rendered, "highlight-reference-text", key)
@@ -291,6 +300,33 @@ class ResolveHighlight(SphinxPostTransform):
         )
         container += enumeration
         return [container]
+
+    def whole_list(
+        self,
+        record: ListRecord,
+        keys: tuple[str, ...],
+        bibliography: Bibliography,
+        used_at: tuple[str, int],
+    ) -> dict[str, Rendered] | None:
+        """A non-numeric CSL style's list, rendered in one pass with the year suffixes
+        the project's citations use, so that repeated authors are substituted as the
+        style asks; None for a list rendered entry by entry."""
+        suffixes = self.domain.resolution.year_suffixes.get(record.list_id)
+        style = find_style(record.style) if suffixes is not None else None
+        if suffixes is None or not isinstance(style, CslStyle):
+            return None
+        entries = [entry for entry in map(bibliography.get, keys) if entry is not None]
+        by_key = dict(zip(keys, suffixes, strict=True))
+        rendered = style.render_list(
+            entries, bibliography.get,
+            year_suffixes={entry.key: by_key[entry.key] for entry in entries
+                           if by_key.get(entry.key)},
+        )
+        for entry, result in zip(entries, rendered, strict=True):
+            location = entry_location(bibliography, entry, used_at)
+            for subtype, message in rendering_problems(record.style, entry, result):
+                warn(message, subtype, location, once=True)
+        return {entry.key: result for entry, result in zip(entries, rendered, strict=True)}
 
     def links(
         self, entry: Entry, kinds: tuple[str, ...], location: str | tuple[str, int]
@@ -362,14 +398,117 @@ class ResolveHighlight(SphinxPostTransform):
 
     # --- in-text citations -------------------------------------------------------------
 
-    def citation_numbers(self, placeholder: nodes.Element) -> nodes.Node:
-        location = placeholder
-        targets = self.domain.resolution.targets(placeholder["docname"], placeholder["cite_id"])
+    def in_text(self, placeholder: nodes.Element) -> list[nodes.Node]:
+        """A citation: a CSL style's text if resolution gave it one, else numbers (with
+        the names before them for a textual citation)."""
+        ident = (placeholder["docname"], placeholder["cite_id"])
+        resolution = self.domain.resolution
+        text = resolution.texts.get(ident)
+        if text is not None:
+            return [self.csl_citation(placeholder, text)]
+        keys, details = placeholder["keys"], _details(placeholder)
+        targets = resolution.targets(*ident)
+        authors = resolution.authors.get(ident)
+        if placeholder.get("part") == "inline":  # the names of a textual note citation
+            authors = authors or tuple(() for _ in keys)
+            return [self.names_only(targets, authors)]
+        if placeholder.get("mode") != "t" or authors is None:
+            wrapper = self.citation_numbers(keys, targets, details, placeholder)
+            wrapper["ids"] = placeholder["ids"]
+            return [wrapper]
         parts: list[nodes.Node] = []
-        for index, group in enumerate(_groups(placeholder["keys"], targets)):
+        for index, (key, target) in enumerate(zip(keys, targets, strict=True)):
+            if index:
+                parts.append(nodes.Text(_textual_joint(index, len(keys))))
+            parts.extend(token_nodes(authors[index], self.cite_link((target,))))
+            parts.append(nodes.Text(" "))
+            numbers = self.citation_numbers(
+                (key,), (target,), details[index : index + 1] if details else (), placeholder
+            )
+            numbers["classes"] = []  # one citation, one highlight-cite
+            parts.append(numbers)
+        return [nodes.inline("", "", *parts, ids=placeholder["ids"],
+                             classes=["highlight-cite", "highlight-cite-textual"])]
+
+    def names_only(
+        self, targets: tuple[Target | None, ...], authors: tuple[Tokens, ...]
+    ) -> nodes.Element:
+        """The names of a textual citation whose note holds the rest."""
+        parts: list[nodes.Node] = []
+        for index, (names, target) in enumerate(zip(authors, targets, strict=True)):
+            if index:
+                parts.append(nodes.Text(_textual_joint(index, len(targets))))
+            parts.extend(token_nodes(names, self.cite_link((target,))))
+        return nodes.inline("", "", *parts, classes=["highlight-cite", "highlight-cite-textual"])
+
+    def csl_citation(self, placeholder: nodes.Element, text: CitationText) -> nodes.Element:
+        """A citation as its CSL style prints it, each cite linked to its list item; in
+        a note's footnote (``part`` ``note``) the note's text, in the text the rest."""
+        part = placeholder.get("part")
+        tokens = text.note if part == "note" else text.inline
+        if part is None and not tokens:
+            tokens = text.note  # a note style's citation not in a note: printed in place
+        keys = placeholder["keys"]
+        targets = self.domain.resolution.targets(placeholder["docname"], placeholder["cite_id"])
+        in_notes = bool(text.note)
+        if part != "inline":  # warned once per citation, not for its names too
+            for key, target in zip(keys, targets, strict=True):
+                if target is None:
+                    self.unresolved(key, placeholder, listed_needed=not in_notes)
+        children = token_nodes(tokens, self.cite_link(targets))
+        if not children:  # no key is in the bibliography: pandoc's "(key?)"
+            children = [nodes.Text(f"({'; '.join(f'{key}?' for key in keys)})")]
+        classes = ["highlight-note-text"] if part == "note" else ["highlight-cite"]
+        if placeholder.get("mode") == "t" and part != "note":
+            classes.append("highlight-cite-textual")
+        return nodes.inline("", "", *children, ids=placeholder["ids"], classes=classes)
+
+    def cite_link(
+        self, targets: tuple[Target | None, ...]
+    ) -> Callable[[int, list[nodes.Node]], list[nodes.Node]]:
+        """What a cite's link becomes: a reference to its key's list item (with the
+        entry as tooltip), or its bare text for a key in no list."""
+
+        def link(index: int, children: list[nodes.Node]) -> list[nodes.Node]:
+            target = targets[index] if 0 <= index < len(targets) else None
+            if target is None:
+                return children
+            title = self.tooltip(target)
+            return [self.refnode(target, nodes.inline("", "", *children), title)]
+
+        return link
+
+    def tooltip(self, target: Target) -> str:
+        """The entry a citation points at, as plain text, as its list prints it: with
+        the year suffix the project gave it (``2022a``)."""
+        bibliography = self.domain.bibliography(target.bibfiles)
+        entry = bibliography.get(target.key)
+        if entry is None:
+            return ""
+        suffixes = self.domain.resolution.year_suffixes.get(target.list_id, ())
+        index = target.number - self.domain.resolution.list_records[target.list_id].start
+        suffix = suffixes[index] if 0 <= index < len(suffixes) else 0
+        style = find_style(target.style) if suffix else None
+        if not isinstance(style, CslStyle):
+            return rendered_plain(target.style, entry, self.words)
+        (rendered,) = style.render_list([entry], bibliography.get,
+                                        year_suffixes={entry.key: suffix})
+        return plain(rendered.text)
+
+    def citation_numbers(
+        self,
+        keys: tuple[str, ...],
+        targets: tuple[Target | None, ...],
+        details: tuple[CitedKey, ...],
+        location: nodes.Node,
+    ) -> nodes.Element:
+        """The numbers of the keys in the extension's own form: ``[1]``, ``[2–4]``, and
+        the pre- and post-texts a key has (``[see 1, p. 5]``)."""
+        parts: list[nodes.Node] = []
+        for index, group in enumerate(_groups(keys, targets, details)):
             if index:
                 parts.append(nodes.Text(", "))
-            parts.extend(self.number_group(group, location))
+            parts.extend(self.number_group(group, location, details))
         cite_format = self.env.config.highlight_cite_format
         wrapper: nodes.Element
         if cite_format == "superscript":
@@ -377,37 +516,50 @@ class ResolveHighlight(SphinxPostTransform):
         else:
             opening, closing = ("(", ")") if cite_format == "parentheses" else ("[", "]")
             wrapper = nodes.inline("", "", nodes.Text(opening), *parts, nodes.Text(closing))
-        wrapper["ids"] = placeholder["ids"]
         wrapper["classes"] = ["highlight-cite"]
         return wrapper
 
     def number_group(
-        self, group: list[tuple[str, Target | None]], location: nodes.Node
+        self,
+        group: list[tuple[str, Target | None]],
+        location: nodes.Node,
+        details: tuple[CitedKey, ...] = (),
     ) -> list[nodes.Node]:
+        written = {cited.key: cited for cited in details}
         parts: list[nodes.Node] = []
         for index, (key, target) in enumerate(group):
             if index:  # a group of two is a range: first and last
                 parts.append(nodes.Text("–"))
+            cited = written.get(key)
+            if cited is not None and cited.prefix:
+                parts.append(nodes.Text(f"{cited.prefix} "))
             if target is None:
                 placeholder = self.unresolved(key, location)
                 parts.append(placeholder or nodes.Text("?"))
-                continue
-            entry = self.domain.bibliography(target.bibfiles).get(target.key)
-            title = (
-                rendered_plain(target.style, entry, self.words) if entry is not None
-                else ""
-            )
-            number = str(target.number)
-            parts.append(self.refnode(target, nodes.Text(number), title))
+            else:
+                entry = self.domain.bibliography(target.bibfiles).get(target.key)
+                title = (
+                    rendered_plain(target.style, entry, self.words) if entry is not None
+                    else ""
+                )
+                number = str(target.number)
+                parts.append(self.refnode(target, nodes.Text(number), title))
+            if cited is not None:
+                parts.append(nodes.Text(_post_text(cited)))
         return parts
 
-    def unresolved(self, key: str, location: nodes.Node) -> nodes.Node | None:
-        """Warn about a key that points nowhere; a DOI that has no metadata (warned
-        about when it was looked up, see :mod:`.dois`) shows as a link instead of ``?``."""
+    def unresolved(
+        self, key: str, location: nodes.Node, *, listed_needed: bool = True
+    ) -> nodes.Node | None:
+        """Warn about a key that points nowhere (about a key in no list only where a
+        citation needs a list: not in a note style's footnote, which holds the whole
+        reference); a DOI that has no metadata (warned about when it was looked up, see
+        :mod:`.dois`) shows as a link instead of ``?``."""
         configured = BibSource.configured(self.env.config).paths
         if key in self.domain.bibliography(configured):
-            warn(f":hcite: key {key!r} is in no reference list of the project",
-                 Warn.UNLISTED_KEY, location)
+            if listed_needed:
+                warn(f":hcite: key {key!r} is in no reference list of the project",
+                     Warn.UNLISTED_KEY, location)
             return None
         placeholder = doi_placeholder(key)
         if placeholder is None:
@@ -508,14 +660,47 @@ def entry_location(
     return f"{source[0]}:{source[1]}" if source else used_at
 
 
+def _details(placeholder: nodes.Element) -> tuple[CitedKey, ...]:
+    """The pre- and post-texts of a citation's keys, as the role recorded them."""
+    written: tuple[tuple[str, ...], ...] = placeholder.get("details", ())
+    return tuple(CitedKey(*cited) for cited in written)
+
+
+def _post_text(cited: CitedKey) -> str:
+    """A key's post-text as a numeric citation prints it: ``, p. 5``, the label as the
+    CSL locale of the project's language abbreviates it (``S. 5`` in German)."""
+    if not cited.locator:
+        return cited.suffix
+    plural = any(mark in cited.locator for mark in "-–,&")
+    style = find_style(NAMES_FOR_NUMERIC)
+    label = cited.label
+    if isinstance(style, CslStyle):
+        locale = style.csl.locale(current_locale() or "en-US")
+        label = locale.term_text(cited.label, "short", plural) or cited.label
+    return f", {label} {cited.locator}{cited.suffix}"
+
+
+def _textual_joint(index: int, count: int) -> str:
+    """What comes before the ``index``-th key of a textual citation: a comma, and
+    "and" before the last (with a serial comma for three or more)."""
+    if index < count - 1:
+        return ", "
+    return ", and " if count > 2 else " and "
+
+
 def _groups(
-    keys: tuple[str, ...], targets: tuple[Target | None, ...]
+    keys: tuple[str, ...],
+    targets: tuple[Target | None, ...],
+    details: tuple[CitedKey, ...] = (),
 ) -> list[list[tuple[str, Target | None]]]:
     """Split the citation into runs to print: ``1–3`` for three or more in a row.
 
     Targets in one list are sorted by number; a run of three or more consecutive numbers
-    becomes a two-item group (first and last) printed with an en dash.
+    becomes a two-item group (first and last) printed with an en dash. A key with a pre-
+    or post-text is never part of a run: its texts would be lost.
     """
+    if any(cited[1:] != ("",) * 4 for cited in details):
+        return [[pair] for pair in zip(keys, targets, strict=False)]
     pairs = list(zip(keys, targets, strict=False))
     resolved = [pair for pair in pairs if pair[1] is not None]
     same_list = len({pair[1].list_id for pair in resolved if pair[1]}) <= 1

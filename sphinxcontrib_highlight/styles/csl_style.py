@@ -29,11 +29,12 @@ from sphinxcontrib_highlight.bibliography.urls import DOI_RESOLVER, doi_url, web
 from sphinxcontrib_highlight.styles.base import Rendered
 from sphinxcontrib_highlight.styles.csl import Processor, Style, catalog
 from sphinxcontrib_highlight.styles.csl.formatted import serialised_tokens
+from sphinxcontrib_highlight.styles.csl.render import Disambiguation
 from sphinxcontrib_highlight.styles.list_form import list_form, without_label
 from sphinxcontrib_highlight.styles.terms import current_locale
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from pathlib import Path
 
     from pybtex.database import Entry
@@ -138,14 +139,22 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
         """The entry on its own, as the style's bibliography prints it."""
         return self.render_list([entry], lookup)[0]
 
-    def render_list(self, entries: list[Entry], lookup: Lookup | None = None) -> list[Rendered]:
+    def render_list(
+        self,
+        entries: list[Entry],
+        lookup: Lookup | None = None,
+        *,
+        year_suffixes: Mapping[str, int] | None = None,
+    ) -> list[Rendered]:
         """Each entry as the style's bibliography prints it within this list, in the
         order given (citation numbers follow it).
 
         A ``@set`` prints its members (found with ``lookup``, by key) one after another,
         separated by semicolons, as biblatex prints a set; CSL has no sets.
+        ``year_suffixes`` (1 is ``a``), by key, replace the list's own disambiguation:
+        the Sphinx side decides them over the whole project's citations.
         """
-        return [rendered for _, rendered in self._rendered(entries, lookup)[0]]
+        return [rendered for _, rendered in self._rendered(entries, lookup, year_suffixes)[0]]
 
     def bibliography(
         self, entries: list[Entry], lookup: Lookup | None = None
@@ -156,7 +165,10 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
         return [rendered[index] for index in order]
 
     def _rendered(
-        self, entries: list[Entry], lookup: Lookup | None
+        self,
+        entries: list[Entry],
+        lookup: Lookup | None,
+        year_suffixes: Mapping[str, int] | None = None,
     ) -> tuple[list[tuple[Entry, Rendered]], list[int]]:
         """Each entry with its rendering, in the order given, and the order of their
         indexes in the style's bibliography."""
@@ -164,6 +176,12 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
         items = [item for part in parts for item in part]
         locale = self.csl.default_locale or current_locale()
         processor = Processor(self.csl, items, locale=locale)
+        if year_suffixes is not None:
+            # A non-empty mapping stops the processor deciding for itself.
+            processor.disambiguation = {
+                item["id"]: Disambiguation(year_suffix=year_suffixes.get(item["id"]) or None)
+                for item in items
+            }
         marks = processor.quote_marks
         # Each entry becomes rich text as the engine gives it, so that the engine's trees
         # of a long list are never all alive at once (see bibliography_entries). The

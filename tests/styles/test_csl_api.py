@@ -100,6 +100,18 @@ def test_citations_over_the_whole_document() -> None:
     assert second == "(Adler 1999; Zeller and Berg 2001)"
 
 
+def test_uncited_items_take_part_in_disambiguation_without_a_citation() -> None:
+    """An item a bibliography lists uncited (nocite) gives the cited item by the same
+    authors of the same year its year suffix, as citeproc-js does."""
+    twin = {**ITEMS[0], "id": "b2", "title": "Drei"}
+    style = STYLE.replace("<citation>", '<citation disambiguate-add-year-suffix="true">')
+    processor = Processor(Style.parse(style), [*ITEMS, twin], locale="en-US")
+    (cited,) = processor.process_citations([Cluster([Cite("b")])], uncited=["b2", "a"])
+    assert to_text(cited, processor.quote_marks) == "(Zeller and Berg 2001a)"
+    assert processor.registered == ["b", "b2", "a"]
+    assert processor.year_suffix_letter("b2") == "b"
+
+
 def test_locale_falls_back_to_primary_dialect_and_style_terms_win() -> None:
     locale = Locale.for_style("de-AT", Style.parse(STYLE).locales)
     languages = [source.lang for source in locale.sources]

@@ -168,18 +168,27 @@ class Processor:
         state = self.disambiguation.get(item_id)
         return letters(state.year_suffix) if state and state.year_suffix else None
 
-    def process_citations(self, clusters: list[Cluster]) -> list[Node | None]:
-        """Every cluster of a document, positions and disambiguation computed over all."""
+    def process_citations(
+        self, clusters: list[Cluster], uncited: Iterable[str] = ()
+    ) -> list[Node | None]:
+        """Every cluster of a document, positions and disambiguation computed over all.
+
+        ``uncited`` items (a bibliography's ``nocite``) are registered after the cited
+        ones and take part in disambiguation (year suffixes), as in citeproc-js, without
+        a citation of their own to render."""
         order: list[str] = [cite.id for cluster in clusters for cite in cluster.cites]
-        self.register(order)
+        self.register([*order, *uncited])
         near = (
             int(self.style.citation.option("near-note-distance", "5") or 5)
             if self.style.citation
             else 5
         )
         assign_positions(clusters, near)
+        cited = {*order}
         self.disambiguation = disambiguate.run(
-            self, [c for cluster in clusters for c in cluster.cites]
+            self,
+            [c for cluster in clusters for c in cluster.cites]
+            + [Cite(item_id) for item_id in self.registered if item_id not in cited],
         )
         return [render_cluster(self, cluster) for cluster in clusters]
 

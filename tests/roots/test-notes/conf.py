@@ -1,0 +1,4 @@
+project = "notes"
+extensions = ["sphinxcontrib_highlight"]
+highlight_bibfiles = ["refs.bib"]
+highlight_reference_style = "chicago-note-bibliography"
