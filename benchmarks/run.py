@@ -11,6 +11,11 @@ runner counts the output pages whose mtime changed, so "only the pages whose out
 changes are rewritten" is measured, not assumed.
 
 Usage: ``python benchmarks/run.py --entries 2000 --pages 100 --cites 20 --repeat 3``.
+
+``--without TRICK`` adds a variant: the highlight corpus built with that trick of the
+speed layer turned off (``HIGHLIGHT_SPEEDUPS_OFF``, see ``speed/switch.py``; ``all`` sets
+``highlight_speedups = False``), so each trick is measured against the same builds with
+it, in the same run. Give it once per trick.
 """
 
 from __future__ import annotations
@@ -39,8 +44,9 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.call(sys.argv[1:])
 seconds = time.perf_counter() - start
-rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"code": code, "seconds": seconds, "rss_mib": rss_kib / 1024}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"code": code, "seconds": seconds, "rss_mib": usage.ru_maxrss / 1024,
+                  "cpu": usage.ru_utime + usage.ru_stime}))
 """
 
 
@@ -71,6 +77,10 @@ class Result:
     rewritten: list[int] = field(default_factory=list)
 
 
+#: Variants of the highlight corpus built with one trick of the speed layer off.
+WITHOUT_PREFIX = "highlight-no-"
+
+
 def build(root: Path, jobs: int = 1) -> dict[str, float]:
     """One sphinx-build of ``root`` into ``root/_build``, measured in its own wrapper."""
     command = [
@@ -78,8 +88,14 @@ def build(root: Path, jobs: int = 1) -> dict[str, float]:
         "-j", str(jobs), "-d", str(root / "_build" / "doctrees"), str(root),
         str(root / "_build" / "html"),
     ]
+    environment = dict(_BUILD_ENVIRONMENT)
+    trick = root.name.removeprefix(WITHOUT_PREFIX) if root.name.startswith(WITHOUT_PREFIX) else ""
+    if trick == "all":
+        command += ["-D", "highlight_speedups=0"]
+    elif trick:
+        environment["HIGHLIGHT_SPEEDUPS_OFF"] = trick
     completed = subprocess.run(
-        command, capture_output=True, text=True, check=True, env=_BUILD_ENVIRONMENT
+        command, capture_output=True, text=True, check=True, env=environment
     )
     report: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
     if report["code"] != 0:
@@ -141,8 +157,12 @@ def main() -> None:
     parser.add_argument("--skip-bibtex", action="store_true",
                         help="leave out sphinxcontrib-bibtex (very slow at scale)")
     parser.add_argument("--workdir", type=Path, help="keep the corpora here (default: a temp dir)")
+    parser.add_argument("--without", action="append", default=[], metavar="TRICK",
+                        help="also build the highlight corpus with this trick off "
+                             "(a name of speed/switch.py's TRICKS, or all); repeatable")
     args = parser.parse_args()
     variants = [name for name in args.variants.split(",") if name]
+    variants += [WITHOUT_PREFIX + trick for trick in args.without]
     if args.skip_bibtex and "bibtex" in variants:
         variants.remove("bibtex")
     if "plain" not in variants:
@@ -153,6 +173,10 @@ def main() -> None:
     results = {(variant, scenario): Result() for variant in variants for scenario in SCENARIOS}
     for repetition in range(args.repeat):
         generate(workdir, args.entries, args.pages, args.cites)
+        for variant in variants:
+            if variant.startswith(WITHOUT_PREFIX):
+                shutil.rmtree(workdir / variant, ignore_errors=True)
+                shutil.copytree(workdir / "highlight", workdir / variant)
         key, plain_text = _changed_entry(workdir)
         seconds: dict[tuple[str, str], float] = {}
         # The variants take turns, build by build: each scenario of every variant runs
@@ -170,7 +194,8 @@ def main() -> None:
                     result.rewritten.append(rewritten)
                 seconds[(variant, scenario)] = report["seconds"]
                 print(f"[{repetition + 1}/{args.repeat}] {variant:9} {scenario:12} "
-                      f"{report['seconds']:7.2f} s {report['rss_mib']:7.0f} MiB"
+                      f"{report['seconds']:7.2f} s {report['rss_mib']:7.0f} MiB "
+                      f"{report['cpu']:6.2f} s CPU"
                       + (f"  {rewritten} pages written" if rewritten is not None else ""),
                       file=sys.stderr, flush=True)
         for (variant, scenario), result in results.items():

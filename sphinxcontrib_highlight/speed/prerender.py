@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sphinx.builders import Builder
 
-from sphinxcontrib_highlight.speed import background, cpus
+from sphinxcontrib_highlight.speed import background, cpus, switch
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -140,7 +140,7 @@ class Prerenderer:
             self._start(builder, later, resolver)
 
     def _start(self, builder: Builder, later: list[str], resolver: PageResolver) -> None:
-        if not background.available() or not later:
+        if not background.available() or not switch.enabled("prerender") or not later:
             return
         shares = children_for(builder)
         if shares == 0:
