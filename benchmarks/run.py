@@ -15,7 +15,9 @@ Usage: ``python benchmarks/run.py --entries 2000 --pages 100 --cites 20 --repeat
 ``--without TRICK`` adds a variant: the highlight corpus built with that trick of the
 speed layer turned off (``HIGHLIGHT_SPEEDUPS_OFF``, see ``speed/switch.py``; ``all`` sets
 ``highlight_speedups = False``), so each trick is measured against the same builds with
-it, in the same run. Give it once per trick.
+it, in the same run. Give it once per trick. ``--before DIR`` adds the variant
+``before``: the highlight corpus built with the package found in DIR (a checkout of an
+earlier commit, put first on ``PYTHONPATH``), for before-and-after ratios from one run.
 """
 
 from __future__ import annotations
@@ -80,6 +82,9 @@ class Result:
 #: Variants of the highlight corpus built with one trick of the speed layer off.
 WITHOUT_PREFIX = "highlight-no-"
 
+#: The folder holding the package the ``before`` variant is built with (``--before``).
+_BEFORE: Path | None = None
+
 
 def build(root: Path, jobs: int = 1) -> dict[str, float]:
     """One sphinx-build of ``root`` into ``root/_build``, measured in its own wrapper."""
@@ -89,6 +94,10 @@ def build(root: Path, jobs: int = 1) -> dict[str, float]:
         str(root / "_build" / "html"),
     ]
     environment = dict(_BUILD_ENVIRONMENT)
+    if root.name == "before":
+        environment["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(_BEFORE), environment.get("PYTHONPATH", "")])
+        )
     trick = root.name.removeprefix(WITHOUT_PREFIX) if root.name.startswith(WITHOUT_PREFIX) else ""
     if trick == "all":
         command += ["-D", "highlight_speedups=0"]
@@ -160,9 +169,17 @@ def main() -> None:
     parser.add_argument("--without", action="append", default=[], metavar="TRICK",
                         help="also build the highlight corpus with this trick off "
                              "(a name of speed/switch.py's TRICKS, or all); repeatable")
+    parser.add_argument("--before", type=Path, metavar="DIR",
+                        help="also build the highlight corpus with the package in DIR")
     args = parser.parse_args()
     variants = [name for name in args.variants.split(",") if name]
     variants += [WITHOUT_PREFIX + trick for trick in args.without]
+    if args.before is not None:
+        global _BEFORE  # read by build(), as the runner's one setting of the kind
+        _BEFORE = args.before.resolve()
+        variants.append("before")
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(_BEFORE / "sphinxcontrib_highlight")],
+                       check=True, env=_BUILD_ENVIRONMENT)
     if args.skip_bibtex and "bibtex" in variants:
         variants.remove("bibtex")
     if "plain" not in variants:
@@ -174,7 +191,7 @@ def main() -> None:
     for repetition in range(args.repeat):
         generate(workdir, args.entries, args.pages, args.cites)
         for variant in variants:
-            if variant.startswith(WITHOUT_PREFIX):
+            if variant.startswith(WITHOUT_PREFIX) or variant == "before":
                 shutil.rmtree(workdir / variant, ignore_errors=True)
                 shutil.copytree(workdir / "highlight", workdir / variant)
         key, plain_text = _changed_entry(workdir)
