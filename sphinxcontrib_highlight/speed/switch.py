@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import os
 
-#: The tricks that can be turned off one by one.
+#: The tricks that can be turned off one by one: the child that parses a changed .bib
+#: file (``background.start``), the one that writes download files (``background.Worker``),
+#: the children that resolve pages ahead (``prerender``), and ``memo``, ``gc_pause`` and
+#: ``packing``, each in its module.
 TRICKS = ("parse_child", "download_child", "prerender", "memo", "gc_pause", "packing")
 
 _enabled = True
