@@ -11,6 +11,13 @@ runner counts the output pages whose mtime changed, so "only the pages whose out
 changes are rewritten" is measured, not assumed.
 
 Usage: ``python benchmarks/run.py --entries 2000 --pages 100 --cites 20 --repeat 3``.
+
+``--without TRICK`` adds a variant: the highlight corpus built with that trick of the
+speed layer turned off (``HIGHLIGHT_SPEEDUPS_OFF``, see ``speed/switch.py``; ``all`` sets
+``highlight_speedups = False``), so each trick is measured against the same builds with
+it, in the same run. Give it once per trick. ``--before DIR`` adds the variant
+``before``: the highlight corpus built with the package found in DIR (a checkout of an
+earlier commit, put first on ``PYTHONPATH``), for before-and-after ratios from one run.
 """
 
 from __future__ import annotations
@@ -32,15 +39,31 @@ from generate import VARIANTS, generate
 
 SCENARIOS = ("full", "touch page", "touch .bib", "change entry", "full -j 2")
 
-#: Runs one sphinx-build and prints its wall time and peak RSS as JSON: the wrapper is a
-#: fresh process per build, so RUSAGE_CHILDREN holds that build's processes only.
+#: Runs one sphinx-build in this fresh process (from Sphinx's import on, as
+#: ``sphinx-build`` runs) and prints as JSON its wall time, its peak RSS (the larger of
+#: the build's process and its children, each build measured alone) and the CPU time
+#: of the build's own process and of its children apart. On a machine that other work
+#: shares, wall time follows the load; the build process's CPU time follows it much
+#: less, so the runner prints both. The process's own peak is read from /proc
+#: (``VmHWM``): ``ru_maxrss`` survives ``exec``, so it would report the runner's peak
+#: (189 MiB after generating a 20,000-entry corpus) for every build.
 _WRAPPER = """
-import json, resource, subprocess, sys, time
+import json, resource, sys, time
 start = time.perf_counter()
-code = subprocess.call(sys.argv[1:])
+from sphinx.cmd.build import main
+code = main(sys.argv[1:])
 seconds = time.perf_counter() - start
-rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"code": code, "seconds": seconds, "rss_mib": rss_kib / 1024}))
+own = resource.getrusage(resource.RUSAGE_SELF)
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak = own.ru_maxrss
+print(json.dumps({"code": code, "seconds": seconds,
+                  "rss_mib": max(peak, children.ru_maxrss) / 1024,
+                  "cpu": own.ru_utime + own.ru_stime,
+                  "children_cpu": children.ru_utime + children.ru_stime}))
 """
 
 
@@ -69,17 +92,37 @@ class Result:
     rss_mib: list[float] = field(default_factory=list)
     ratios: list[float] = field(default_factory=list)
     rewritten: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    """CPU time of the build's own process (children apart)."""
+    cpu_ratios: list[float] = field(default_factory=list)
+
+
+#: Variants of the highlight corpus built with one trick of the speed layer off.
+WITHOUT_PREFIX = "highlight-no-"
+
+#: The folder holding the package the ``before`` variant is built with (``--before``).
+_BEFORE: Path | None = None
 
 
 def build(root: Path, jobs: int = 1) -> dict[str, float]:
     """One sphinx-build of ``root`` into ``root/_build``, measured in its own wrapper."""
     command = [
-        sys.executable, "-c", _WRAPPER, sys.executable, "-m", "sphinx", "-b", "html", "-q",
+        sys.executable, "-c", _WRAPPER, "-b", "html", "-q",
         "-j", str(jobs), "-d", str(root / "_build" / "doctrees"), str(root),
         str(root / "_build" / "html"),
     ]
+    environment = dict(_BUILD_ENVIRONMENT)
+    if root.name == "before":
+        environment["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(_BEFORE), environment.get("PYTHONPATH", "")])
+        )
+    trick = root.name.removeprefix(WITHOUT_PREFIX) if root.name.startswith(WITHOUT_PREFIX) else ""
+    if trick == "all":
+        command += ["-D", "highlight_speedups=0"]
+    elif trick:
+        environment["HIGHLIGHT_SPEEDUPS_OFF"] = trick
     completed = subprocess.run(
-        command, capture_output=True, text=True, check=True, env=_BUILD_ENVIRONMENT
+        command, capture_output=True, text=True, check=True, env=environment
     )
     report: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
     if report["code"] != 0:
@@ -141,8 +184,20 @@ def main() -> None:
     parser.add_argument("--skip-bibtex", action="store_true",
                         help="leave out sphinxcontrib-bibtex (very slow at scale)")
     parser.add_argument("--workdir", type=Path, help="keep the corpora here (default: a temp dir)")
+    parser.add_argument("--without", action="append", default=[], metavar="TRICK",
+                        help="also build the highlight corpus with this trick off "
+                             "(a name of speed/switch.py's TRICKS, or all); repeatable")
+    parser.add_argument("--before", type=Path, metavar="DIR",
+                        help="also build the highlight corpus with the package in DIR")
     args = parser.parse_args()
     variants = [name for name in args.variants.split(",") if name]
+    variants += [WITHOUT_PREFIX + trick for trick in args.without]
+    if args.before is not None:
+        global _BEFORE  # read by build(), as the runner's one setting of the kind
+        _BEFORE = args.before.resolve()
+        variants.append("before")
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(_BEFORE / "sphinxcontrib_highlight")],
+                       check=True, env=_BUILD_ENVIRONMENT)
     if args.skip_bibtex and "bibtex" in variants:
         variants.remove("bibtex")
     if "plain" not in variants:
@@ -153,8 +208,13 @@ def main() -> None:
     results = {(variant, scenario): Result() for variant in variants for scenario in SCENARIOS}
     for repetition in range(args.repeat):
         generate(workdir, args.entries, args.pages, args.cites)
+        for variant in variants:
+            if variant.startswith(WITHOUT_PREFIX) or variant == "before":
+                shutil.rmtree(workdir / variant, ignore_errors=True)
+                shutil.copytree(workdir / "highlight", workdir / variant)
         key, plain_text = _changed_entry(workdir)
         seconds: dict[tuple[str, str], float] = {}
+        cpu: dict[tuple[str, str], float] = {}
         # The variants take turns, build by build: each scenario of every variant runs
         # back to back, so a drift in the machine's speed falls on all of them alike.
         builds = zip(*(
@@ -169,12 +229,16 @@ def main() -> None:
                 if rewritten is not None:
                     result.rewritten.append(rewritten)
                 seconds[(variant, scenario)] = report["seconds"]
+                cpu[(variant, scenario)] = report["cpu"]
+                result.cpu.append(report["cpu"])
                 print(f"[{repetition + 1}/{args.repeat}] {variant:9} {scenario:12} "
-                      f"{report['seconds']:7.2f} s {report['rss_mib']:7.0f} MiB"
+                      f"{report['seconds']:7.2f} s {report['rss_mib']:7.0f} MiB "
+                      f"CPU {report['cpu']:5.2f} s + children {report['children_cpu']:5.2f} s"
                       + (f"  {rewritten} pages written" if rewritten is not None else ""),
                       file=sys.stderr, flush=True)
         for (variant, scenario), result in results.items():
             result.ratios.append(seconds[(variant, scenario)] / seconds[("plain", scenario)])
+            result.cpu_ratios.append(cpu[(variant, scenario)] / cpu[("plain", scenario)])
     _print_table(args, variants, results)
 
 
@@ -210,6 +274,18 @@ def _print_table(args: argparse.Namespace, variants: list[str],
         rss = statistics.median(results[(variant, "full")].rss_mib)
         cells.append(f"{rss:.0f} MiB" + ("" if variant == "plain" else f" ({rss / plain_rss:.2f}×)"))
     print("| peak memory, full | " + " | ".join(cells) + " |")
+    print("\nCPU time of the build's own process (its children apart), median, and its ratio to plain's\n")
+    print("| build | " + " | ".join(variants) + " |")
+    print("|---|" + "---|" * len(variants))
+    for scenario in SCENARIOS:
+        cells = []
+        for variant in variants:
+            result = results[(variant, scenario)]
+            cell = f"{statistics.median(result.cpu):.2f} s"
+            if variant != "plain":
+                cell += f" ({statistics.median(result.cpu_ratios):.2f}×)"
+            cells.append(cell)
+        print(f"| {scenario} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -30,12 +30,12 @@ from typing import TYPE_CHECKING, Any
 import rispy
 from pybtex.database import BibliographyData
 
-from sphinxcontrib_highlight.bibliography import to_csl
 from sphinxcontrib_highlight.bibliography.database import Bibliography
 from sphinxcontrib_highlight.bibliography.urls import web_url
 from sphinxcontrib_highlight.speed import per_entry
 from sphinxcontrib_highlight.styles import names
 from sphinxcontrib_highlight.styles.base import TYPE_ALIASES, Fields
+from sphinxcontrib_highlight.styles.csl_style import entry_item
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -220,13 +220,12 @@ def _date_parts(f: Fields) -> list[int]:
 
 # --- CSL-JSON --------------------------------------------------------------------------
 
-@per_entry
 def csl_item(entry: Entry) -> dict[str, Any]:
     """One entry as a CSL-JSON item (the ``id`` is the BibTeX key), by the mapping the
     styles render from (:mod:`~sphinxcontrib_highlight.bibliography.to_csl`), so the file
     a reader downloads holds what the page printed: subtitles, editors, translators,
     series, dates and case protection as Zotero's import would make them."""
-    return to_csl.csl_item(entry)
+    return entry_item(entry)  # the styles' own, made once per entry
 
 
 def to_csl_json(source: Entries) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sphinxcontrib_highlight.speed import background
+from sphinxcontrib_highlight.speed import background, switch
 from sphinxcontrib_highlight.speed.background import Worker, busy
 from sphinxcontrib_highlight.speed.background import start as start_in_child
 from sphinxcontrib_highlight.speed.background import started as started_in_child
@@ -60,8 +60,8 @@ __all__ = [
 
 
 def children_available() -> bool:
-    """Whether work can be started in a child process now (see :mod:`.background`)."""
-    return background.available()
+    """Whether a .bib file can be parsed in a child process now (see :mod:`.background`)."""
+    return background.available() and switch.enabled("parse_child")
 
 
 def register(app: Sphinx) -> None:

@@ -228,7 +228,8 @@ class Worker:
 
     def submit(self, job: Any) -> None:
         """Hand ``job`` to the child (starting it with the first job), or handle it now."""
-        if self._inline > 0 or os.getpid() != self._starter or not available():
+        if (self._inline > 0 or os.getpid() != self._starter or not available()
+                or not switch.enabled("download_child")):
             self._inline -= 1
             self._handle(job)
             return

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector in the block (if it was running)."""
-    if not switch.enabled():
+    if not switch.enabled("gc_pause"):
         yield
         return
     enabled = gc.isenabled()

@@ -58,7 +58,7 @@ class PerEntry(Generic[T]):
         functools.update_wrapper(self, function)
 
     def __call__(self, entry: Entry) -> T:
-        if not switch.enabled():
+        if not switch.enabled("memo"):
             return self._function(entry)
         hit = self._results.get(id(entry))
         if hit is not None and hit[0] is entry:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pickle
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from sphinxcontrib_highlight.speed import switch
 
 T = TypeVar("T")
 
@@ -33,6 +35,11 @@ class Packed(Generic[T]):
             self._value = pickle.loads(self._blob)  # the extension's own data
         return self._value
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        if switch.enabled("packing"):
+            return super().__reduce_ex__(protocol)
+        return _itself, (self.value,)  # pickled as the value, unpickled with the environment
+
     def __getstate__(self) -> bytes:
         if self._blob is None:
             self._blob = pickle.dumps(self._value, protocol=pickle.HIGHEST_PROTOCOL)
@@ -41,6 +48,10 @@ class Packed(Generic[T]):
     def __setstate__(self, blob: bytes) -> None:
         self._value = None
         self._blob = blob
+
+
+def _itself(value: T) -> T:
+    return value
 
 
 def unpacked(value: Packed[T] | T) -> T:

@@ -3,11 +3,27 @@
 Off, no child is forked, no form of an entry is memoized and the collector is never
 paused, so a build runs the plain path it would run without this layer; the output is
 byte-identical either way. One value per process, as Sphinx runs one build at a time.
+
+Each trick can also be turned off on its own, to measure what it earns
+(``benchmarks/run.py --without``): the environment variable ``HIGHLIGHT_SPEEDUPS_OFF``
+names them, comma-separated, from :data:`TRICKS`. It is read once, when the package is
+imported; a build's process reads it afresh.
 """
 
 from __future__ import annotations
 
+import os
+
+#: The tricks that can be turned off one by one: the child that parses a changed .bib
+#: file (``background.start``), the one that writes download files (``background.Worker``),
+#: the children that resolve pages ahead (``prerender``), and ``memo``, ``gc_pause`` and
+#: ``packing``, each in its module.
+TRICKS = ("parse_child", "download_child", "prerender", "memo", "gc_pause", "packing")
+
 _enabled = True
+_off = frozenset(
+    name.strip() for name in os.environ.get("HIGHLIGHT_SPEEDUPS_OFF", "").split(",") if name.strip()
+)
 
 
 def set_enabled(enabled: bool) -> None:
@@ -16,6 +32,6 @@ def set_enabled(enabled: bool) -> None:
     _enabled = enabled
 
 
-def enabled() -> bool:
-    """Whether the speed layer runs."""
-    return _enabled
+def enabled(trick: str | None = None) -> bool:
+    """Whether the speed layer runs (given a trick of :data:`TRICKS`: and that trick)."""
+    return _enabled and (trick is None or trick not in _off)

@@ -180,3 +180,21 @@ def test_bibtex_writer_shortcut_matches_the_latex_encoder():
     ]
     for text in samples:
         assert convert._writer()._encode(text) == codecs.encode(text, "ulatex+UTF-8"), text
+
+
+def test_the_page_and_its_csl_json_download_map_an_entry_once(monkeypatch):
+    """Rendering an entry in a CSL style and writing its CSL-JSON download both need its
+    CSL item; the mapping (half what rendering costs) runs once per entry."""
+    from sphinxcontrib_highlight.bibliography import to_csl
+    from sphinxcontrib_highlight.export.formats import to_csl_json
+    from sphinxcontrib_highlight.styles.csl_style import CslStyle
+
+    entry = parse_string(
+        "@article{k, author={Doe, Jane}, title={T}, journal={J}, year={2020}}", "bibtex"
+    ).entries["k"]
+    mapped = []
+    item = to_csl._item
+    monkeypatch.setattr(to_csl, "_item", lambda record: mapped.append(record) or item(record))
+    CslStyle("apa").render(entry)
+    assert '"title": "T"' in to_csl_json([entry])
+    assert len(mapped) == 1

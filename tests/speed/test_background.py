@@ -478,3 +478,38 @@ def test_a_page_on_which_sphinx_warns_in_the_child_is_left_to_the_build(
     assert result(app) == expected
     assert taken == [("first", True), ("fourth", True), ("index", True), ("second", False),
                      ("third", True)]
+
+
+def test_a_resolving_child_freezes_what_survives_each_page():
+    """The child collects each page's garbage after sending it; what outlives a page (the
+    style, caches) is frozen then, so the next page's collection does not scan it again
+    (a full scan per page was a sixth of the child's time at 2,000 entries)."""
+    import gc
+    import pickle
+
+    survivors: list[list[list[int]]] = []
+
+    def resolve(docname: str):
+        survivors.append([[] for _ in range(100)])  # made on this page, kept for good
+        return [], [], {"frozen": gc.get_freeze_count()}
+
+    resolver = prerender.PageResolver(
+        docnames=list, written=list, entries_shown=lambda docname: 1, resolve=resolve,
+        keep_side_effects=lambda: ([], []),
+    )
+    receiver, sender = background.pipe()
+    pages = [(0, "a"), (1, "b"), (2, "c")]
+    child = background.fork(
+        prerender._resolve_pages, None, resolver, pages, background.shared_counter(-1), sender
+    )
+    sender.close()
+    frozen = []
+    for _ in pages:
+        _docname, blob = pickle.loads(receiver.recv_bytes())
+        frozen.append(pickle.loads(blob).attributes["frozen"])
+    child.join()
+    receiver.close()
+    assert child.exitcode == 0
+    # Each page finds the previous pages' survivors (101 objects each) frozen.
+    assert frozen[1] - frozen[0] >= 101
+    assert frozen[2] - frozen[1] >= 101

@@ -62,11 +62,11 @@ def build(make_app, root_copy, monkeypatch):
     monkeypatch.setattr(prerender, "PAGES_FOR_CHILD", 1)
     monkeypatch.setattr(downloads, "Worker", partial(background.Worker, inline=0))
 
-    def build_root(root: str, builder: str, speedups: bool) -> dict[str, bytes]:
+    def build_root(root: str, builder: str, speedups: bool, label: str = "") -> dict[str, bytes]:
         # A new sphinx-build process: no file parsed, no bibliography cached.
         monkeypatch.setattr(bibdata, "_cache", {})
         monkeypatch.setattr(bibdata, "_bibliographies", {})
-        name = f"{root}-{builder}-{'on' if speedups else 'off'}"
+        name = f"{root}-{builder}-{'on' if speedups else 'off'}{label}"
         app = make_app(
             builder, srcdir=root_copy(root, name), freshenv=True,
             confoverrides={"highlight_speedups": speedups},
@@ -95,3 +95,34 @@ def test_the_layer_on_does_fork(build, forks, monkeypatch):
     monkeypatch.setattr(background.threading, "active_count", lambda: 1)
     build("parallel", "html", speedups=True)
     assert forks
+
+
+@pytest.mark.parametrize("trick", switch.TRICKS)
+def test_each_trick_off_alone_gives_the_same_bytes(build, monkeypatch, trick):
+    """The benchmarks turn tricks off one at a time (``HIGHLIGHT_SPEEDUPS_OFF``) to
+    measure each; a build without any one of them writes the same output."""
+    on = build("parallel", "html", speedups=True)
+    monkeypatch.setattr(switch, "_off", frozenset({trick}))
+    without = build("parallel", "html", speedups=True, label=f"-no-{trick}")
+    assert on.keys() == without.keys()
+    assert [name for name in on if on[name] != without[name]] == []
+
+
+def test_the_children_tricks_off_fork_nothing(build, forks, monkeypatch):
+    monkeypatch.setattr(background.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(switch, "_off", frozenset({"parse_child", "download_child", "prerender"}))
+    build("parallel", "html", speedups=True)
+    assert forks == []
+
+
+def test_a_trick_off_is_read_from_the_environment(monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("HIGHLIGHT_SPEEDUPS_OFF", "memo, packing")
+    try:
+        fresh = importlib.reload(switch)
+        assert fresh.enabled() and fresh.enabled("prerender")
+        assert not fresh.enabled("memo") and not fresh.enabled("packing")
+    finally:
+        monkeypatch.delenv("HIGHLIGHT_SPEEDUPS_OFF")
+        importlib.reload(switch)

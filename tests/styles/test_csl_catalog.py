@@ -266,3 +266,18 @@ def test_the_house_renamed_ids_are_the_repository_snapshot() -> None:
     renamed = json.loads((repository / "renamed-styles.json").read_text(encoding="utf-8"))
     expected = {old: new for old, new in renamed.items() if new in HOUSE_STYLES}
     assert json.loads(catalog.HOUSE_RENAMED.read_text(encoding="utf-8")) == expected
+
+
+@pytest.mark.parametrize("style_id", ["neurosci-bull", "apa", "acta-pharmacologica-sinica", "vancouver"])
+def test_a_known_id_is_found_without_listing_every_style(style_id: str) -> None:
+    # The index of every style (10,844 paths with the repository) stays alive for the
+    # whole build once made; a build that names a known style never needs it.
+    find_style(style_id)
+    assert catalog._index.cache_info().currsize == 0
+
+
+@needs_repository
+def test_a_repository_dependent_is_found_without_the_index() -> None:
+    style = find_style("journal-of-neuroscience-methods")
+    assert style.dependent
+    assert catalog._index.cache_info().currsize == 0
