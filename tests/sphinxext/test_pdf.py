@@ -150,11 +150,16 @@ def test_special_characters_survive(pdf_text, needle):
 
 VARIED_BIB = Path(__file__).parents[1] / "data" / "varied.bib"
 
-#: The chapters of test-pdf-styles, in order: the heading LaTeX sets and the style.
+NUMBERED_CITATIONS = "Three in a row [1–3], a gap [1, 5] and the last [8]."
+#: The chapters of test-pdf-styles, in order: the heading LaTeX sets, the style, and its
+#: paragraph of citations (APA's are the style's own, author-date).
 STYLE_CHAPTERS = [
-    ("IN THE APA STYLE", "apa"),
-    ("IN THE VANCOUVER STYLE", "vancouver"),
-    ("IN THE SPRINGER-NATURE STYLE", "springer-nature"),
+    ("IN THE APA STYLE", "apa",
+     "Three in a row (García, 2018; Lee & Park, 2019; Meltzer et al., 2002), a gap "
+     "(Meltzer et al., 2002; World Health Organization, 2020) and the last (Zhao et al., "
+     "2023)."),
+    ("IN THE VANCOUVER STYLE", "vancouver", NUMBERED_CITATIONS),
+    ("IN THE SPRINGER-NATURE STYLE", "springer-nature", NUMBERED_CITATIONS),
 ]
 
 
@@ -169,19 +174,19 @@ def styles_pdf_text(rootdir, tmp_path_factory) -> str:
 
 
 def listed_in(style: str) -> list[str]:
-    """The entries a list of the whole file shows, in file order, as plain text: all but
-    the first, which is the article the citation block shows."""
+    """The entries a list of the whole file shows, as plain text, in the style's order
+    (file order, or an author-date style's sort): all but the first, which is the
+    article the citation block shows."""
     entries = list(parse_text(VARIED_BIB.read_text(encoding="utf-8"), "varied.bib").entries.values())
-    return [plain_text(find_style(style).render(entry).text) for entry in entries[1:]]
+    listed = find_style(style).bibliography(entries[1:])
+    return [plain_text(rendered.text) for _, rendered in listed]
 
 
 def test_every_style_lists_every_entry_in_order_on_its_page(styles_pdf_text):
     position = 0
-    for heading, style in STYLE_CHAPTERS:
+    for heading, style, paragraph in STYLE_CHAPTERS:
         position = styles_pdf_text.index(heading, position)
-        citations = re.compile(typeset_pattern(
-            "Three in a row [1–3], a gap [1, 5] and the last [8]."
-        )).search(styles_pdf_text, position)
+        citations = re.compile(typeset_pattern(paragraph)).search(styles_pdf_text, position)
         assert citations, style
         position = citations.end()
         expected = listed_in(style)
@@ -200,10 +205,11 @@ def test_every_style_lists_every_entry_in_order_on_its_page(styles_pdf_text):
 
 
 def test_first_page_cites_a_list_of_a_later_page(styles_pdf_text):
-    """The citation block first, then a citation numbered by the list two pages on."""
+    """The citation block first, then a citation in the style of the list two pages on
+    (the first list that shows the entry: APA's)."""
     block = styles_pdf_text.index("Cite this article")
     assert styles_pdf_text.index("Principles of Neural Science", block) < styles_pdf_text.index(
-        "A thesis [4], listed on the next page."
+        "A thesis (Smith, 2017), listed on the next page."
     ) < styles_pdf_text.index(STYLE_CHAPTERS[0][0])
 
 
