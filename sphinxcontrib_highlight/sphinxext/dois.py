@@ -31,6 +31,7 @@ from sphinxcontrib_highlight.warning_types import Warn
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
+    from sphinxcontrib_highlight.bibliography.database import Bibliography
     from sphinxcontrib_highlight.sphinxext.domain import HighlightDomain
 
 
@@ -42,7 +43,10 @@ def prepare_dois(env: BuildEnvironment, domain: HighlightDomain) -> None:
     file_sets = list(dict.fromkeys(
         [BibSource.configured(config).paths, *domain.bibfile_sets()]
     ))
-    cited = _cited_alone(domain, file_sets)
+    named = _named_dois(domain)
+    bibliographies = [domain.bibliography(bibfiles) for bibfiles in file_sets] if named else []
+    _warn_held_twice(named, bibliographies)
+    cited = _cited_alone(named, bibliographies)
     verified = [domain.bibliography(bibfiles) for bibfiles in file_sets] \
         if config.highlight_verify_dois else []
     wanted = [*cited, *(doi for bibliography in verified
@@ -69,11 +73,8 @@ def prepare_dois(env: BuildEnvironment, domain: HighlightDomain) -> None:
                 warn(problem.message, problem.subtype, problem.location)
 
 
-def _cited_alone(
-    domain: HighlightDomain, file_sets: list[tuple[str, ...]]
-) -> dict[str, list[Location]]:
-    """The DOIs that citations, lists and blocks name and that no file or cached item
-    holds, each with the places that name it."""
+def _named_dois(domain: HighlightDomain) -> list[tuple[str, Location]]:
+    """The keys that are DOIs in citations, lists and blocks, each with its place."""
     # Sphinx prints a (docname, line) location as the document's file and line.
     named = [(key, (docname, lineno)) for key, docname, lineno in domain.cited_dois()]
     for record in domain.records("lists"):
@@ -82,11 +83,35 @@ def _cited_alone(
         (block.key, (block.docname, block.lineno))
         for block in domain.records("blocks") if block.key
     )
-    named = [(key, place) for key, place in named if doi_key(key) is not None]
-    if not named:
-        return {}  # a project that cites no DOI loads nothing here
+    return [(key, place) for key, place in named if doi_key(key) is not None]
+
+
+def _warn_held_twice(
+    named: list[tuple[str, Location]], bibliographies: list[Bibliography]
+) -> None:
+    """Warn, at each later entry, about a DOI cited that several entries hold: the
+    citation shows the first, and the others are probably the same work entered twice."""
+    reported: set[tuple[str, int | None]] = set()
+    for doi in sorted({doi_key(key) or key for key, _ in named}):
+        for bibliography in bibliographies:
+            holders = bibliography.doi_holders(doi)
+            first_path, first_line, first_key = holders[0] if holders else ("", None, "")
+            for path, line, key in holders[1:]:
+                if (path, line) in reported:
+                    continue
+                reported.add((path, line))
+                where = f"{Path(first_path).name}:{first_line}" if first_line else first_path
+                warn(f"entry {key!r} holds DOI {doi}, as entry {first_key!r} ({where}) does; "
+                     f"a citation of the DOI shows {first_key!r}", Warn.DOI,
+                     f"{path}:{line}" if line else path)
+
+
+def _cited_alone(
+    named: list[tuple[str, Location]], bibliographies: list[Bibliography]
+) -> dict[str, list[Location]]:
+    """The DOIs named that no file or cached item holds, each with the places that
+    name it."""
     places: dict[str, list[Location]] = defaultdict(list)
-    bibliographies = [domain.bibliography(bibfiles) for bibfiles in file_sets]
     for key, place in named:
         if not any(key in bibliography for bibliography in bibliographies):
             places[doi_key(key) or key].append(place)

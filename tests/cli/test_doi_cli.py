@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from doi_server import UNKNOWN
+from doi_server import BAD_JSON, UNKNOWN
 
 ROOT = Path(__file__).parents[1] / "roots" / "test-doi-verify"
 
@@ -77,7 +77,7 @@ def test_a_project_verifies_with_its_own_cache_and_knows_dois_cited_alone(tmp_pa
         encoding="utf-8",
     )
     (project / "cited.rst").write_text(
-        f"Cited\n=====\n\nBy DOI :hcite:`doi:10.1038/nrn.2018.2`.\n\nUnknown :hcite:`{UNKNOWN}`.\n",
+        f"Cited\n=====\n\nBy DOI :hcite:`doi:10.1038/nrn.2018.2`.\n\nNot JSON :hcite:`{BAD_JSON}`.\n",
         encoding="utf-8",
     )
     result = check("--conf", "docs", cwd=tmp_path)
@@ -85,4 +85,4 @@ def test_a_project_verifies_with_its_own_cache_and_knows_dois_cited_alone(tmp_pa
     assert "docs/refs.bib:17: warning: entry 'mogil2020qualitative': year" in result.stdout
     assert (project / "refs" / "dois.json").is_file()
     assert "not in the bibliography" not in result.stdout, result.stdout
-    assert f"docs/cited.rst:6: warning: DOI {UNKNOWN} cannot be shown: " in result.stdout
+    assert f"docs/cited.rst:6: warning: DOI {BAD_JSON} cannot be shown: " in result.stdout

@@ -11,9 +11,10 @@ import re
 from pathlib import Path
 
 from conftest import soup, warnings
-from doi_server import BAD_JSON, SLOW, UNKNOWN
+from doi_server import BAD_JSON, ITEMS, SLOW, UNKNOWN
 
-from sphinxcontrib_highlight.bibliography import doi_fetch
+from sphinxcontrib_highlight.bibliography import doi_fetch, doi_lookup
+from sphinxcontrib_highlight.bibliography.doi_cache import trimmed, write_cache
 from sphinxcontrib_highlight.speed import cpus as speed_cpus
 
 
@@ -205,3 +206,58 @@ def test_entries_are_verified_against_their_dois(make_app, root_copy, resolver):
     assert set(json.loads((srcdir / "highlight-dois.json").read_text())["items"]) == {
         "10.1038/nrn.2018.2"
     }
+
+
+def test_a_doi_an_entry_holds_cites_that_entry(make_app, root_copy, resolver):
+    """A DOI that a .bib entry or a CSL-JSON item holds (in any case, as a URL) is that
+    entry: one number and one list item with its key, even when the DOI cache holds the
+    DOI too; nothing is fetched. A DOI two entries hold: the first, and a warning at the
+    second."""
+    srcdir = root_copy("doi-held")
+    write_cache(srcdir / "highlight-dois.json", {
+        "10.1038/nrn.2018.2": trimmed(ITEMS["10.1038/nrn.2018.2"]),
+    })
+    app = build(make_app, srcdir, resolver.url)
+    assert dict(resolver.requests) == {}
+    page = soup(app)
+    items = page.select("ol.highlight-reference-list > li")
+    assert [item["id"] for item in items] == [
+        "ref-inoue2018microglia", "ref-mogil2020qualitative", "ref-finnerup2021neuropathic",
+    ]
+    cites = page.select("span.highlight-cite")
+    assert [cite.get_text() for cite in cites] == ["[1]", "[1]", "[2]", "[3]"]
+    assert {cite.select_one("a")["href"] for cite in cites[:2]} == {"#ref-inoue2018microglia"}
+    found = [line.replace(str(srcdir) + "/", "") for line in doi_warnings(app)]
+    assert found == [
+        "refs.bib:28: WARNING: entry 'finnerup2021review' holds DOI 10.1152/physrev.00045.2019, "
+        "as entry 'finnerup2021neuropathic' (refs.bib:16) does; a citation of the DOI shows "
+        "'finnerup2021neuropathic' [highlight.doi]",
+    ]
+    cache = json.loads((srcdir / "highlight-dois.json").read_text(encoding="utf-8"))
+    assert list(cache["items"]) == ["10.1038/nrn.2018.2"]  # not fetched, not added
+
+
+def test_missing_dois_are_fetched_together_and_cached_once(
+    make_app, root_copy, resolver, monkeypatch
+):
+    """The four DOIs the cache lacks are asked for at once (the server holds each answer
+    until all four wait, so fetching one after another would be seen), each once; the
+    cache is written once, sorted, whatever order the answers came in."""
+    monkeypatch.setattr(doi_fetch, "TIMEOUT", 10.0)  # longer than the server's hold
+    written = []
+    monkeypatch.setattr(doi_lookup, "write_cache",
+                        lambda path, items: written.append(list(items)) or write_cache(path, items))
+    resolver.together = 4
+    srcdir = root_copy("doi")
+    app = build(make_app, srcdir, resolver.url)
+    assert resolver.most_at_once == 4
+    assert dict(resolver.requests) == {
+        "10.1038/nrn.2018.2": 1, "10.1152/physrev.00045.2019": 1,
+        "10.1038/s41583-020-0310-6": 1, UNKNOWN: 1,
+    }
+    assert len(written) == 1
+    cached = json.loads((srcdir / "highlight-dois.json").read_text(encoding="utf-8"))["items"]
+    assert list(cached) == [
+        "10.1038/nrn.2018.2", "10.1038/s41583-020-0310-6", "10.1152/physrev.00045.2019",
+    ]
+    assert len(doi_warnings(app)) == 1  # the DOI the resolver does not know
