@@ -10,12 +10,14 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from conftest import soup, warnings
 from doi_server import BAD_JSON, ITEMS, SLOW, UNKNOWN
 
 from sphinxcontrib_highlight.bibliography import doi_fetch, doi_lookup
 from sphinxcontrib_highlight.bibliography.doi_cache import trimmed, write_cache
 from sphinxcontrib_highlight.speed import cpus as speed_cpus
+from sphinxcontrib_highlight.sphinxext.cite_syntax import parse_citation
 
 
 def build(make_app, srcdir: Path, resolver_url: str, parallel: int = 1, **overrides):
@@ -261,3 +263,47 @@ def test_missing_dois_are_fetched_together_and_cached_once(
         "10.1038/nrn.2018.2", "10.1038/s41583-020-0310-6", "10.1152/physrev.00045.2019",
     ]
     assert len(doi_warnings(app)) == 1  # the DOI the resolver does not know
+
+
+#: DOIs with the characters the role splits on, under 10.5555, the prefix Crossref keeps
+#: for examples and tests: they name no work, and the test resolver knows none.
+COMMA_DOI = "10.5555/a,b"
+
+
+@pytest.mark.parametrize(("text", "keys"), [
+    ("doi:{10.5555/a,b}", ("doi:10.5555/a,b",)),
+    ("{see}doi:{10.5555/a,b}{p. 5}, kohno2022", ("doi:10.5555/a,b", "kohno2022")),
+    ("DOI:{ 10.5555/a,b }", ("DOI:10.5555/a,b",)),
+    ("doi:10.5555/a%2Cb", ("doi:10.5555/a%2Cb",)),
+])
+def test_the_role_reads_a_doi_with_a_comma(text, keys):
+    parsed = parse_citation(text)
+    assert tuple(cited.key for cited in parsed.keys) == keys
+    assert not parsed.problems
+    assert {doi_fetch.bare_doi(key) for key in keys} - {"kohno2022", None} == {COMMA_DOI}
+
+
+def test_a_doi_with_a_comma_is_cited_whole(make_app, root_copy, resolver):
+    """``doi:{…}`` and percent-encoding cite a DOI that holds a comma as one key: the
+    resolver is asked for the whole DOI (once, whichever way it was written), and the
+    citation links to it; the pre- and post-text around the braces stay theirs."""
+    srcdir = root_copy("doi")
+    (srcdir / "second.rst").write_text(
+        "Second\n======\n\n"
+        "Braced :hcite:`{see}doi:{10.5555/a,b}{p. 5}, kohno2022spinal`.\n\n"
+        "Encoded :hcite:`doi:10.5555/A%2Cb`.\n",
+        encoding="utf-8",
+    )
+    app = build(make_app, srcdir, resolver.url)
+    assert resolver.requests[COMMA_DOI] == 1
+    assert "10.5555/a" not in resolver.requests
+    found = [line for line in warnings(app).splitlines() if "second.rst" in line]
+    assert len(found) == 2, found
+    assert all(f"DOI {COMMA_DOI} cannot be shown" in line for line in found), found
+    assert not any("highlight.cite_syntax" in line for line in warnings(app).splitlines())
+    cites = soup(app, "second").select("span.highlight-cite")
+    links = [cite.select_one("a.highlight-doi-unresolved") for cite in cites]
+    assert [link.get_text() for link in links] == [COMMA_DOI, "10.5555/A,b"]
+    assert links[0]["href"] == "https://doi.org/10.5555/a%2Cb"
+    # The post-text stays the DOI's; kohno2022spinal is the project list's third.
+    assert cites[0].get_text() == f"[see {COMMA_DOI}, p. 5, 3]"
