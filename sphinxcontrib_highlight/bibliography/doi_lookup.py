@@ -50,9 +50,13 @@ class Lookup:
     build reports.)"""
 
 
-def look_up(dois: Iterable[str], cache: Path, resolver: str, *, fetch: bool) -> Lookup:
+def look_up(
+    dois: Iterable[str], cache: Path, resolver: str, *, fetch: bool,
+    timeout: float | None = None,
+) -> Lookup:
     """Items for ``dois`` (any form :func:`.doi_key` reads) from ``cache``, fetching from
-    ``resolver`` those it lacks when ``fetch`` is set, and writing them to it.
+    ``resolver`` those it lacks when ``fetch`` is set (each attempt waiting at most
+    ``timeout`` seconds, :data:`.doi_fetch.TIMEOUT` if None), and writing them to it.
 
     A cache that cannot be read is not overwritten: what is fetched serves this run
     only, so the author's file is never replaced by a smaller one.
@@ -70,7 +74,7 @@ def look_up(dois: Iterable[str], cache: Path, resolver: str, *, fetch: bool) -> 
         for key in missing:
             lookup.failures[key] = f"not in the DOI cache {cache.name}, and fetching is off"
         return lookup
-    for key, answer in zip(missing, _fetch_all(missing, resolver), strict=True):
+    for key, answer in zip(missing, _fetch_all(missing, resolver, timeout), strict=True):
         if isinstance(answer, FetchError):
             lookup.failures[key] = str(answer)
         else:
@@ -85,17 +89,19 @@ def look_up(dois: Iterable[str], cache: Path, resolver: str, *, fetch: bool) -> 
     return lookup
 
 
-def _fetch_all(dois: list[str], resolver: str) -> list[dict[str, Any] | FetchError]:
+def _fetch_all(
+    dois: list[str], resolver: str, timeout: float | None
+) -> list[dict[str, Any] | FetchError]:
     """Each DOI's item, or why it has none, in the order of ``dois``."""
     if len(dois) <= 1:  # no thread for the common case of one new DOI
-        return [_fetch_one(doi, resolver) for doi in dois]
+        return [_fetch_one(doi, resolver, timeout) for doi in dois]
     with ThreadPoolExecutor(max_workers=min(FETCHERS, len(dois)),
                             thread_name_prefix="highlight-doi") as pool:
-        return list(pool.map(_fetch_one, dois, [resolver] * len(dois)))
+        return list(pool.map(lambda doi: _fetch_one(doi, resolver, timeout), dois))
 
 
-def _fetch_one(doi: str, resolver: str) -> dict[str, Any] | FetchError:
+def _fetch_one(doi: str, resolver: str, timeout: float | None) -> dict[str, Any] | FetchError:
     try:
-        return fetch_csl(doi, resolver)
+        return fetch_csl(doi, resolver, timeout)
     except FetchError as error:
         return error

@@ -161,14 +161,15 @@ def _in_order(problems: Iterable[BibProblem], files: Sequence[str]) -> list[BibP
 
 
 def verify_problems(
-    bibliographies: Iterable[Bibliography], cache: Path, resolver: str, *, fetch: bool
+    bibliographies: Iterable[Bibliography], cache: Path, resolver: str, *, fetch: bool,
+    timeout: float | None = None,
 ) -> list[BibProblem]:
     """What checking each entry that has a DOI against its DOI's metadata finds (through
     the cache, fetching what it lacks if ``fetch``), as a build with
     ``highlight_verify_dois`` warns."""
     sets = list(bibliographies)
     dois = [doi for bibliography in sets for _, doi in entries_with_dois(bibliography)]
-    lookup = look_up(dois, cache, resolver, fetch=fetch)
+    lookup = look_up(dois, cache, resolver, fetch=fetch, timeout=timeout)
     problems = [problem for bibliography in sets for problem in verify(bibliography, lookup)]
     if lookup.problem:
         problems.append(BibProblem(Warn.DOI, lookup.problem, str(cache)))
@@ -185,7 +186,7 @@ def _look_up_cited_dois(project: ProjectUses, sets: list[Bibliography]) -> dict[
     if not alone:
         return {}
     lookup = look_up(alone, project.doi_cache, project.doi_resolver,
-                     fetch=project.doi_fetch != "never")
+                     fetch=project.doi_fetch != "never", timeout=project.doi_timeout)
     return lookup.failures
 
 
@@ -243,6 +244,7 @@ def check_project(
         problems += verify_problems(
             [load(paths) for paths in every_set],
             project.doi_cache, project.doi_resolver, fetch=project.doi_fetch != "never",
+            timeout=project.doi_timeout,
         )
     return _in_order(problems, [*map(str, project.pages), *files]), files
 

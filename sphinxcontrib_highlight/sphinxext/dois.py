@@ -56,7 +56,7 @@ def prepare_dois(env: BuildEnvironment, domain: HighlightDomain) -> None:
     cache = Path(config.highlight_doi_cache)
     lookup = look_up(
         wanted, cache, config.highlight_doi_resolver,
-        fetch=config.highlight_doi_fetch != "never",
+        fetch=config.highlight_doi_fetch != "never", timeout=config.highlight_doi_timeout,
     )
     if lookup.problem:
         warn(lookup.problem, Warn.DOI, str(cache), once=True)

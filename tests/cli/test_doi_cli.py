@@ -86,3 +86,18 @@ def test_a_project_verifies_with_its_own_cache_and_knows_dois_cited_alone(tmp_pa
     assert (project / "refs" / "dois.json").is_file()
     assert "not in the bibliography" not in result.stdout, result.stdout
     assert f"docs/cited.rst:6: warning: DOI {BAD_JSON} cannot be shown: " in result.stdout
+
+
+def test_a_project_gives_its_doi_timeout_to_check(tmp_path):
+    """``highlight_doi_timeout`` is read from conf.py as a build reads it; a value that is
+    no number of seconds is a problem at conf.py, and the default serves."""
+    from sphinxcontrib_highlight.bibliography.doi_fetch import TIMEOUT
+    from sphinxcontrib_highlight.cli.project import read_project
+
+    conf = tmp_path / "conf.py"
+    conf.write_text("highlight_doi_timeout = 2.5\n", encoding="utf-8")
+    assert read_project(tmp_path).doi_timeout == 2.5
+    conf.write_text("highlight_doi_timeout = -1\n", encoding="utf-8")
+    project = read_project(tmp_path)
+    assert project.doi_timeout == TIMEOUT
+    assert ["highlight_doi_timeout" in problem.message for problem in project.problems] == [True]
