@@ -234,9 +234,9 @@ def test_a_doi_an_entry_holds_cites_that_entry(make_app, root_copy, resolver):
     assert {cite.select_one("a")["href"] for cite in cites[:2]} == {"#ref-inoue2018microglia"}
     found = [line.replace(str(srcdir) + "/", "") for line in doi_warnings(app)]
     assert found == [
-        "refs.bib:28: WARNING: entry 'finnerup2021review' holds DOI 10.1152/physrev.00045.2019, "
-        "as entry 'finnerup2021neuropathic' (refs.bib:16) does; a citation of the DOI shows "
-        "'finnerup2021neuropathic' [highlight.doi]",
+        ("refs.bib:28: WARNING: entry 'finnerup2021review' holds DOI 10.1152/physrev.00045.2019, "
+         "as entry 'finnerup2021neuropathic' (refs.bib:16) does; a citation of the DOI shows "
+         "'finnerup2021neuropathic' [highlight.doi]"),
     ]
     cache = json.loads((srcdir / "highlight-dois.json").read_text(encoding="utf-8"))
     assert list(cache["items"]) == ["10.1038/nrn.2018.2"]  # not fetched, not added
