@@ -73,6 +73,18 @@ def prepare_dois(env: BuildEnvironment, domain: HighlightDomain) -> None:
                 warn(problem.message, problem.subtype, problem.location)
 
 
+def held_dois(
+    domain: HighlightDomain, bibliographies: list[Bibliography]
+) -> tuple[tuple[str | None, ...], ...]:
+    """Per bibliography, the key each DOI the pages name is found under: an entry that
+    holds it, the DOI cache's, or none. Numbering depends on it besides the files' keys:
+    a ``doi`` added to an entry moves the DOI's citations to that entry."""
+    dois = sorted({doi_key(key) or key for key, _ in _named_dois(domain)})
+    return tuple(
+        tuple(bibliography.key_as_written(doi) for doi in dois) for bibliography in bibliographies
+    ) if dois else ()
+
+
 def _named_dois(domain: HighlightDomain) -> list[tuple[str, Location]]:
     """The keys that are DOIs in citations, lists and blocks, each with its place."""
     # Sphinx prints a (docname, line) location as the document's file and line.

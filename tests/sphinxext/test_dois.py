@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import soup, warnings
+from conftest import edit, soup, warnings
 from doi_server import BAD_JSON, ITEMS, SLOW, UNKNOWN
 
 from sphinxcontrib_highlight.bibliography import doi_fetch, doi_lookup
@@ -309,3 +309,26 @@ def test_a_doi_with_a_comma_is_cited_whole(make_app, root_copy, resolver):
     assert links[0]["href"] == "https://doi.org/10.5555/a%2Cb"
     # The post-text stays the DOI's; kohno2022spinal is the project list's third.
     assert cites[0].get_text() == f"[see {COMMA_DOI}, p. 5, 3]"
+
+
+def test_a_doi_added_to_an_entry_takes_over_its_citations(make_app, root_copy, resolver):
+    """Cited alone, a DOI is the cache's entry; once an entry of the files holds it, an
+    incremental build (no page edited) numbers and lists that entry instead."""
+    srcdir = root_copy("doi-held")
+    held = "  doi          = {https://doi.org/10.1038/NRN.2018.2},\n"
+    edit(srcdir / "refs.bib", held, "")
+    app = build(make_app, srcdir, resolver.url)
+    assert resolver.requests["10.1038/nrn.2018.2"] == 1
+    assert len(soup(app).select("ol.highlight-reference-list > li")) == 4
+
+    edit(srcdir / "refs.bib", "  pages        = {138--152},\n",
+         "  pages        = {138--152},\n" + held)
+    again = make_app("html", srcdir=srcdir, confoverrides={
+        "highlight_doi_resolver": resolver.url, "highlight_doi_timeout": 0.5})
+    again.build()
+    items = soup(again).select("ol.highlight-reference-list > li")
+    assert [item["id"] for item in items] == [
+        "ref-inoue2018microglia", "ref-mogil2020qualitative", "ref-finnerup2021neuropathic",
+    ]
+    cites = soup(again).select("span.highlight-cite")
+    assert [cite.get_text() for cite in cites] == ["[1]", "[1]", "[2]", "[3]"]
