@@ -40,7 +40,7 @@ from pybtex.database import Entry, Person
 from sphinxcontrib_highlight import speed
 from sphinxcontrib_highlight.bibliography import parse as bibparse
 from sphinxcontrib_highlight.bibliography.doi_fetch import doi_key
-from sphinxcontrib_highlight.bibliography.doi_index import doi_holders
+from sphinxcontrib_highlight.bibliography.doi_index import holders_by_doi
 from sphinxcontrib_highlight.bibliography.parse import (
     GROUP,
     MONTH_MACROS,
@@ -332,7 +332,9 @@ class Bibliography:
         if key is None:
             return ()
         if self._doi_holders is None:
-            self._doi_holders = doi_holders(bibfile for bibfile in self.files if bibfile.listed)
+            self._doi_holders = holders_by_doi(
+                bibfile for bibfile in self.files if bibfile.listed
+            )
         return tuple(
             (bibfile.path, bibfile.lines.get(lowered), bibfile.written_keys[lowered])
             for bibfile, lowered in self._doi_holders.get(key, ())

@@ -21,6 +21,7 @@ from sphinxcontrib_highlight.bibliography.doi_cache import (
     write_cache,
 )
 from sphinxcontrib_highlight.bibliography.doi_entries import doi_file, without_foreign_tags
+from sphinxcontrib_highlight.bibliography.doi_index import field_doi_key
 from sphinxcontrib_highlight.bibliography.doi_fetch import FetchError, bare_doi, doi_key, fetch_csl
 from sphinxcontrib_highlight.bibliography.doi_verify import mismatches, words
 from sphinxcontrib_highlight.bibliography.from_csl import entry_of
@@ -237,3 +238,14 @@ def test_look_up_asks_only_for_what_the_cache_lacks(tmp_path, resolver):
     off = look_up([UNKNOWN], cache, resolver.url, fetch=False)
     assert off.failures == {UNKNOWN: "not in the DOI cache dois.json, and fetching is off"}
     assert resolver.requests[UNKNOWN] == 1
+
+
+@pytest.mark.parametrize(("value", "key"), [
+    ("10.1038/NRN.2018.2", NRN),
+    ("{https://doi.org/10.1038/nrn.2018.2}", NRN),
+    ("doi:10.1038/nrn.2018.2", NRN),
+    (r"10.5555/a\_b", "10.5555/a_b"),  # 10.5555: Crossref's prefix for examples
+    ("not a DOI", None),
+])
+def test_a_doi_field_is_read_as_to_csl_reads_it(value, key):
+    assert field_doi_key(value) == key
