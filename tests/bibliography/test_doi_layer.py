@@ -21,8 +21,8 @@ from sphinxcontrib_highlight.bibliography.doi_cache import (
     write_cache,
 )
 from sphinxcontrib_highlight.bibliography.doi_entries import doi_file, without_foreign_tags
-from sphinxcontrib_highlight.bibliography.doi_index import field_doi_key
 from sphinxcontrib_highlight.bibliography.doi_fetch import FetchError, bare_doi, doi_key, fetch_csl
+from sphinxcontrib_highlight.bibliography.doi_index import field_doi_key
 from sphinxcontrib_highlight.bibliography.doi_verify import mismatches, words
 from sphinxcontrib_highlight.bibliography.from_csl import entry_of
 from sphinxcontrib_highlight.bibliography.to_csl import csl_item
