@@ -28,7 +28,7 @@ from sphinxcontrib_highlight.bibliography.database import (
 from sphinxcontrib_highlight.bibliography.doi_entries import doi_file
 from sphinxcontrib_highlight.bibliography.doi_fetch import DEFAULT_RESOLVER, doi_key
 from sphinxcontrib_highlight.bibliography.doi_lookup import look_up
-from sphinxcontrib_highlight.bibliography.doi_verify import entries_with_dois, verify
+from sphinxcontrib_highlight.bibliography.doi_verify import entries_with_dois, held_twice, verify
 from sphinxcontrib_highlight.cli.project import ProjectUses, find_confdir, read_project
 from sphinxcontrib_highlight.export import formats, markup
 from sphinxcontrib_highlight.sphinxext.config import DOI_FETCH, HighlightConfig
@@ -215,6 +215,10 @@ def check_project(
         ))
     every_set = list(dict.fromkeys([project.configured, *(use.paths for use in project.uses)]))
     failures = _look_up_cited_dois(project, [load(paths) for paths in every_set])
+    problems += held_twice(
+        (key for named in project.keys for key in named.keys),
+        [load(paths) for paths in every_set],
+    )
     if project.doi_cache is not None:
         supplement = doi_file(project.doi_cache)  # load() now reads what was just fetched
     for named in project.keys:

@@ -23,7 +23,7 @@ from sphinxcontrib_highlight.bibliography.doi_fetch import (
     doi_url,
 )
 from sphinxcontrib_highlight.bibliography.doi_lookup import look_up
-from sphinxcontrib_highlight.bibliography.doi_verify import entries_with_dois, verify
+from sphinxcontrib_highlight.bibliography.doi_verify import entries_with_dois, held_twice, verify
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import Location, warn
 from sphinxcontrib_highlight.warning_types import Warn
@@ -45,7 +45,8 @@ def prepare_dois(env: BuildEnvironment, domain: HighlightDomain) -> None:
     ))
     named = _named_dois(domain)
     bibliographies = [domain.bibliography(bibfiles) for bibfiles in file_sets] if named else []
-    _warn_held_twice(named, bibliographies)
+    for problem in held_twice((key for key, _ in named), bibliographies):
+        warn(problem.message, problem.subtype, problem.location)
     cited = _cited_alone(named, bibliographies)
     verified = [domain.bibliography(bibfiles) for bibfiles in file_sets] \
         if config.highlight_verify_dois else []
@@ -96,26 +97,6 @@ def _named_dois(domain: HighlightDomain) -> list[tuple[str, Location]]:
         for block in domain.records("blocks") if block.key
     )
     return [(key, place) for key, place in named if doi_key(key) is not None]
-
-
-def _warn_held_twice(
-    named: list[tuple[str, Location]], bibliographies: list[Bibliography]
-) -> None:
-    """Warn, at each later entry, about a DOI cited that several entries hold: the
-    citation shows the first, and the others are probably the same work entered twice."""
-    reported: set[tuple[str, int | None]] = set()
-    for doi in sorted({doi_key(key) or key for key, _ in named}):
-        for bibliography in bibliographies:
-            holders = bibliography.doi_holders(doi)
-            first_path, first_line, first_key = holders[0] if holders else ("", None, "")
-            for path, line, key in holders[1:]:
-                if (path, line) in reported:
-                    continue
-                reported.add((path, line))
-                where = f"{Path(first_path).name}:{first_line}" if first_line else first_path
-                warn(f"entry {key!r} holds DOI {doi}, as entry {first_key!r} ({where}) does; "
-                     f"a citation of the DOI shows {first_key!r}", Warn.DOI,
-                     f"{path}:{line}" if line else path)
 
 
 def _cited_alone(

@@ -105,3 +105,19 @@ def test_a_project_gives_its_doi_timeout_to_check(tmp_path):
     project = read_project(tmp_path)
     assert project.doi_timeout == default != -1
     assert ["highlight_doi_timeout" in problem.message for problem in project.problems] == [True]
+
+
+def test_check_reports_a_cited_doi_two_entries_hold(tmp_path, resolver):
+    """As a build warns: a DOI the pages cite that two entries hold is a problem at the
+    second entry; a DOI an entry holds is not fetched."""
+    project = tmp_path / "docs"
+    shutil.copytree(Path(__file__).parents[1] / "roots" / "test-doi-held", project)
+    with (project / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f"highlight_doi_resolver = {resolver.url!r}\n")
+    result = check("--conf", "docs", cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        "docs/refs.bib:28: warning: entry 'finnerup2021review' holds DOI "
+        "10.1152/physrev.00045.2019, as entry 'finnerup2021neuropathic' (refs.bib:16) does; "
+        "a citation of the DOI shows 'finnerup2021neuropathic' [highlight.doi]",
+    ], result.stdout + result.stderr
+    assert not resolver.requests
