@@ -327,7 +327,8 @@ class Bibliography:
     def doi_holders(self, doi: str) -> tuple[tuple[str, int | None, str], ...]:
         """The entries of the listed files whose ``doi`` is ``doi`` (in any form
         :func:`.doi_key` reads), as (file, line, key as written), in file order; empty if
-        ``doi`` is no DOI. The first is the one a citation of the DOI shows."""
+        ``doi`` is no DOI. The first is the one a citation of the DOI shows. An entry
+        whose key an earlier file defines too is not used, so holds nothing."""
         key = doi_key(doi)
         if key is None:
             return ()
@@ -338,6 +339,7 @@ class Bibliography:
         return tuple(
             (bibfile.path, bibfile.lines.get(lowered), bibfile.written_keys[lowered])
             for bibfile, lowered in self._doi_holders.get(key, ())
+            if self._home(lowered) is bibfile
         )
 
     def _crossref_problems(self) -> Iterator[BibProblem]:

@@ -249,3 +249,15 @@ def test_look_up_asks_only_for_what_the_cache_lacks(tmp_path, resolver):
 ])
 def test_a_doi_field_is_read_as_to_csl_reads_it(value, key):
     assert field_doi_key(value) == key
+
+
+def test_an_entry_shadowed_by_an_earlier_file_holds_no_doi(tmp_path):
+    """The key's first definition is the entry; a later file's entry under the same key,
+    whose doi it would be, is not used, so a citation of that DOI does not find it."""
+    first = tmp_path / "first.bib"
+    first.write_text("@misc{inoue2018microglia, note = {no doi here}}\n", encoding="utf-8")
+    bibliography = load_bibliography([first, BUNDLED_BIBFILE], "utf-8")
+    assert bibliography.doi_holders(NRN) == ()
+    assert NRN not in bibliography
+    assert [key for _, _, key in load_bibliography([BUNDLED_BIBFILE], "utf-8").doi_holders(NRN)] \
+        == ["inoue2018microglia"]
