@@ -119,7 +119,8 @@ def straight_quotes(text: str) -> str:
 @pytest.fixture
 def resolver(monkeypatch: pytest.MonkeyPatch):
     """A DOI resolver on 127.0.0.1 (:mod:`doi_server`), which this process's clients
-    give up on after half a second, without pausing between attempts."""
+    give up on after half a second unless told otherwise (a build is, by
+    ``highlight_doi_timeout``), without pausing between attempts."""
     from doi_server import Resolver
 
     from sphinxcontrib_highlight.bibliography import doi_fetch

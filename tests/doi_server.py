@@ -3,7 +3,10 @@
 It answers content negotiation for CSL-JSON as doi.org does, for the DOIs of
 :data:`ITEMS`; 404 for any other DOI; one DOI (:data:`SLOW`) only after the client has
 given up; one (:data:`BAD_JSON`) with a body that is not JSON. It counts the requests
-for each DOI, so tests can see what a build fetched.
+for each DOI, so tests can see what a build fetched, and the most it was answering at
+once (:attr:`Resolver.most_at_once`); told to (:attr:`Resolver.together`), it holds each
+answer until that many requests are waiting, so a client that fetches one DOI after
+another is seen to.
 
 The items hold only metadata verified for the bundled highlight's references
 (``/work/shared/data/README.md``, the same as ``sphinxcontrib_highlight/data/highlight.bib``):
@@ -13,12 +16,16 @@ days are left out: they were not verified.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import urllib.parse
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 
@@ -77,6 +84,13 @@ class Resolver:
         self.requests: Counter[str] = Counter()
         self.accepts: list[str] = []
         self.release = threading.Event()
+        self.together = 0
+        """Hold each answer until this many requests wait (at most :attr:`hold`
+        seconds); 0: answer at once."""
+        self.hold = 3.0
+        self.at_once = 0
+        self.most_at_once = 0
+        self._gate = threading.Condition()
         resolver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -84,6 +98,10 @@ class Resolver:
                 doi = urllib.parse.unquote(self.path.lstrip("/")).lower()
                 resolver.requests[doi] += 1
                 resolver.accepts.append(self.headers.get("Accept", ""))
+                with resolver.arrived():
+                    self._respond(doi)
+
+            def _respond(self, doi: str) -> None:
                 if doi == SLOW:
                     resolver.release.wait(10)
                     self._answer(200, json.dumps(ITEMS["10.1038/nrn.2018.2"]).encode())
@@ -112,6 +130,20 @@ class Resolver:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    @contextlib.contextmanager
+    def arrived(self) -> Iterator[None]:
+        """Count a request being answered, holding it as :attr:`together` says."""
+        with self._gate:
+            self.at_once += 1
+            self.most_at_once = max(self.most_at_once, self.at_once)
+            self._gate.notify_all()
+            self._gate.wait_for(lambda: self.at_once >= self.together, timeout=self.hold)
+        try:
+            yield
+        finally:
+            with self._gate:
+                self.at_once -= 1
 
     def stop(self) -> None:
         """Stop answering; the port is closed, so a request fails at once."""

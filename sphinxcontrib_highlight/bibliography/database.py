@@ -39,6 +39,8 @@ from pybtex.database import Entry, Person
 
 from sphinxcontrib_highlight import speed
 from sphinxcontrib_highlight.bibliography import parse as bibparse
+from sphinxcontrib_highlight.bibliography.doi_fetch import doi_key
+from sphinxcontrib_highlight.bibliography.doi_index import holders_by_doi
 from sphinxcontrib_highlight.bibliography.parse import (
     GROUP,
     MONTH_MACROS,
@@ -276,6 +278,7 @@ class Bibliography:
         problems.extend(self._crossref_problems())
         self.problems = tuple(problems)
         self._inherited: Recent[str, Entry] = Recent()
+        self._doi_holders: dict[str, tuple[tuple[BibFile, str], ...]] | None = None
 
     @property
     def key_state(self) -> tuple[tuple[str, str], ...]:
@@ -310,6 +313,35 @@ class Bibliography:
         """The file whose definition of the key is used."""
         return next((bibfile for bibfile in self.files if lowered_key in bibfile.written_keys), None)
 
+    def _own(self, lowered_key: str) -> str:
+        """The lower-cased key the entry for ``lowered_key`` is kept under: a DOI that no
+        listed file has as a key, but that an entry of one holds in its ``doi``, is that
+        entry's key (the first such entry's); any other key is itself."""
+        if "10." not in lowered_key or any(
+            lowered_key in bibfile.written_keys for bibfile in self.files if bibfile.listed
+        ):
+            return lowered_key
+        holders = self.doi_holders(lowered_key)
+        return holders[0][2].lower() if holders else lowered_key
+
+    def doi_holders(self, doi: str) -> tuple[tuple[str, int | None, str], ...]:
+        """The entries of the listed files whose ``doi`` is ``doi`` (in any form
+        :func:`.doi_key` reads), as (file, line, key as written), in file order; empty if
+        ``doi`` is no DOI. The first is the one a citation of the DOI shows. An entry
+        whose key an earlier file defines too is not used, so holds nothing."""
+        key = doi_key(doi)
+        if key is None:
+            return ()
+        if self._doi_holders is None:
+            self._doi_holders = holders_by_doi(
+                bibfile for bibfile in self.files if bibfile.listed
+            )
+        return tuple(
+            (bibfile.path, bibfile.lines.get(lowered), bibfile.written_keys[lowered])
+            for bibfile, lowered in self._doi_holders.get(key, ())
+            if self._home(lowered) is bibfile
+        )
+
     def _crossref_problems(self) -> Iterator[BibProblem]:
         for bibfile in self.files:
             for key, parent_key in _crossrefs(bibfile):
@@ -332,8 +364,9 @@ class Bibliography:
         An entry with ``crossref`` gets the fields it lacks from the entry it names, as
         BibTeX and biblatex do: the parent's ``title`` becomes the child's ``booktitle``,
         every other field and name list is inherited only where the child has none.
+        A DOI that is no key finds the entry that holds it (:meth:`doi_holders`).
         """
-        lowered = key.lower()
+        lowered = self._own(key.lower())
         home = self._home(lowered)
         if home is None:
             return None
@@ -349,7 +382,7 @@ class Bibliography:
         return inherited
 
     def __contains__(self, key: str) -> bool:
-        return self._home(key.lower()) is not None
+        return self._home(self._own(key.lower())) is not None
 
     def prefetch(self, keys: Iterable[str]) -> None:
         """Ready the answers about many keys (is it here, how written, its digest) at once."""
@@ -358,8 +391,9 @@ class Bibliography:
             bibfile.prefetch(lowered)
 
     def key_as_written(self, key: str) -> str | None:
-        """The key as its entry writes it (keys match without regard to case)."""
-        lowered = key.lower()
+        """The key as its entry writes it (keys match without regard to case; a DOI
+        held by an entry gives that entry's key)."""
+        lowered = self._own(key.lower())
         home = self._home(lowered)
         return home.written_keys[lowered] if home else None
 
@@ -383,13 +417,14 @@ class Bibliography:
 
     def source(self, key: str) -> tuple[str, int] | None:
         """The file and line where the entry for ``key`` starts."""
-        home = self._home(key.lower())
-        return (home.path, home.lines[key.lower()]) if home else None
+        lowered = self._own(key.lower())
+        home = self._home(lowered)
+        return (home.path, home.lines[lowered]) if home else None
 
     def digest(self, key: str) -> str | None:
         """A digest of what the entry for ``key`` holds, its crossref parent's included,
         read from the index: only an entry with a crossref is read."""
-        lowered = key.lower()
+        lowered = self._own(key.lower())
         home = self._home(lowered)
         if home is None:
             return None

@@ -7,9 +7,10 @@ BibTeX entries. Nothing here caches or logs: :mod:`.doi_cache` keeps what was fe
 callers decide how a failure is reported. A failure is a :class:`FetchError` whose message
 says what happened in words an author can act on; it never escapes as another exception.
 
-Network use is bounded: each attempt waits at most :data:`TIMEOUT` seconds, and only a
-failure that may pass (a timeout, a refused connection, HTTP 429 or 5xx) is tried again,
-:data:`ATTEMPTS` times in all. A DOI the resolver does not know (404) or an answer that is
+Network use is bounded: each attempt waits at most :data:`TIMEOUT` seconds (or the
+``timeout`` a caller gives: ``highlight_doi_timeout``), and only a failure that may pass
+(a timeout, a refused connection, HTTP 429 or 5xx) is tried again, :data:`ATTEMPTS`
+times in all, :data:`PAUSE` seconds apart. A DOI the resolver does not know (404) or an answer that is
 not a CSL-JSON object is final at once.
 """
 
@@ -28,9 +29,10 @@ from typing import Any
 DEFAULT_RESOLVER = "https://doi.org"
 #: The media type of CSL-JSON, which doi.org's content negotiation answers.
 CSL_JSON = "application/vnd.citationstyles.csl+json"
-#: Seconds one attempt may wait for the resolver.
+#: Seconds one attempt may wait for the resolver, unless the caller says otherwise.
 TIMEOUT = 10.0
-#: Attempts for a failure that may pass (timeout, connection, HTTP 429 and 5xx).
+#: Attempts for a failure that may pass (timeout, connection, HTTP 429 and 5xx): fixed,
+#: so that a build offline or facing a resolver that is down waits a bounded time.
 ATTEMPTS = 2
 #: Seconds between attempts.
 PAUSE = 0.5
@@ -66,8 +68,12 @@ def doi_url(resolver: str, doi: str) -> str:
     return f"{resolver.rstrip('/')}/{urllib.parse.quote(doi, safe='/')}"
 
 
-def fetch_csl(doi: str, resolver: str = DEFAULT_RESOLVER) -> dict[str, Any]:
-    """The CSL-JSON item the resolver gives for ``doi``; :class:`FetchError` if none."""
+def fetch_csl(
+    doi: str, resolver: str = DEFAULT_RESOLVER, timeout: float | None = None
+) -> dict[str, Any]:
+    """The CSL-JSON item the resolver gives for ``doi``, each attempt waiting at most
+    ``timeout`` seconds (:data:`TIMEOUT` if None); :class:`FetchError` if none."""
+    seconds = TIMEOUT if timeout is None else timeout
     url = doi_url(resolver, doi)
     request = urllib.request.Request(url, headers={
         "Accept": CSL_JSON,
@@ -75,7 +81,7 @@ def fetch_csl(doi: str, resolver: str = DEFAULT_RESOLVER) -> dict[str, Any]:
     })
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return _item(_get(request), url)
+            return _item(_get(request, seconds), url)
         except _MayPass as failure:
             if attempt == ATTEMPTS:
                 raise FetchError(f"{failure} ({ATTEMPTS} attempts)") from None
@@ -87,11 +93,11 @@ class _MayPass(Exception):  # noqa: N818 -- a signal to try again, not an error
     """A failure that trying again may cure."""
 
 
-def _get(request: urllib.request.Request) -> bytes:
+def _get(request: urllib.request.Request, timeout: float) -> bytes:
     """The body of the answer; :class:`_MayPass` or :class:`FetchError` if there is none."""
     url = request.full_url
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return bytes(response.read())
     except urllib.error.HTTPError as error:
         if error.code == 404:
@@ -100,10 +106,10 @@ def _get(request: urllib.request.Request) -> bytes:
             raise _MayPass(f"{url} answered HTTP {error.code}") from None
         raise FetchError(f"{url} answered HTTP {error.code}") from None
     except TimeoutError:
-        raise _MayPass(f"{url} did not answer within {TIMEOUT:g} s") from None
+        raise _MayPass(f"{url} did not answer within {timeout:g} s") from None
     except urllib.error.URLError as error:
         if isinstance(error.reason, TimeoutError):
-            raise _MayPass(f"{url} did not answer within {TIMEOUT:g} s") from None
+            raise _MayPass(f"{url} did not answer within {timeout:g} s") from None
         raise _MayPass(f"{url} could not be reached: {error.reason}") from None
     except (OSError, http.client.HTTPException) as error:  # a connection cut short
         raise _MayPass(f"{url} could not be read: {error!r}") from None

@@ -11,6 +11,9 @@ accents, case and punctuation dropped), so that only a real difference is report
 - the year: the entry's equal to the year of any of the item's dates of publication
   (``issued``, and Crossref's ``published-print`` and ``published-online``: a paper
   online in December and in the January issue is right with either year).
+
+And a DOI that pages cite and that several entries hold (:func:`held_twice`): the
+citation shows the first, and the others are probably the same work entered twice.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinxcontrib_highlight.bibliography.csl_markup import unescape
@@ -27,7 +31,7 @@ from sphinxcontrib_highlight.bibliography.to_csl import csl_item
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
     from pybtex.database import Entry
 
@@ -81,6 +85,26 @@ def verify(bibliography: Bibliography, lookup: Lookup) -> list[BibProblem]:
             for mismatch in (mismatches(entry, item) if item is not None else ())
         )
     return problems
+
+
+def held_twice(dois: Iterable[str], bibliographies: Iterable[Bibliography]) -> list[BibProblem]:
+    """A problem at each entry, after the first, that holds one of ``dois`` (cited by
+    DOI) in a bibliography; each entry once, however many bibliographies read it."""
+    problems: dict[tuple[str, int | None], BibProblem] = {}
+    wanted = sorted({key for key in map(doi_key, dois) if key is not None})
+    for bibliography in bibliographies:
+        for doi in wanted:
+            holders = bibliography.doi_holders(doi)
+            for path, line, key in holders[1:]:
+                first_path, first_line, first_key = holders[0]
+                where = f"{Path(first_path).name}:{first_line}" if first_line else first_path
+                problems.setdefault((path, line), BibProblem(
+                    Warn.DOI,
+                    f"entry {key!r} holds DOI {doi}, as entry {first_key!r} ({where}) does; "
+                    f"a citation of the DOI shows {first_key!r}",
+                    path, line,
+                ))
+    return list(problems.values())
 
 
 def words(rich_text: str) -> str:

@@ -28,7 +28,7 @@ from sphinxcontrib_highlight.bibliography.database import (
 from sphinxcontrib_highlight.bibliography.doi_entries import doi_file
 from sphinxcontrib_highlight.bibliography.doi_fetch import DEFAULT_RESOLVER, doi_key
 from sphinxcontrib_highlight.bibliography.doi_lookup import look_up
-from sphinxcontrib_highlight.bibliography.doi_verify import entries_with_dois, verify
+from sphinxcontrib_highlight.bibliography.doi_verify import entries_with_dois, held_twice, verify
 from sphinxcontrib_highlight.cli.project import ProjectUses, find_confdir, read_project
 from sphinxcontrib_highlight.export import formats, markup
 from sphinxcontrib_highlight.sphinxext.config import DOI_FETCH, HighlightConfig
@@ -161,14 +161,15 @@ def _in_order(problems: Iterable[BibProblem], files: Sequence[str]) -> list[BibP
 
 
 def verify_problems(
-    bibliographies: Iterable[Bibliography], cache: Path, resolver: str, *, fetch: bool
+    bibliographies: Iterable[Bibliography], cache: Path, resolver: str, *, fetch: bool,
+    timeout: float | None = None,
 ) -> list[BibProblem]:
     """What checking each entry that has a DOI against its DOI's metadata finds (through
     the cache, fetching what it lacks if ``fetch``), as a build with
     ``highlight_verify_dois`` warns."""
     sets = list(bibliographies)
     dois = [doi for bibliography in sets for _, doi in entries_with_dois(bibliography)]
-    lookup = look_up(dois, cache, resolver, fetch=fetch)
+    lookup = look_up(dois, cache, resolver, fetch=fetch, timeout=timeout)
     problems = [problem for bibliography in sets for problem in verify(bibliography, lookup)]
     if lookup.problem:
         problems.append(BibProblem(Warn.DOI, lookup.problem, str(cache)))
@@ -185,7 +186,7 @@ def _look_up_cited_dois(project: ProjectUses, sets: list[Bibliography]) -> dict[
     if not alone:
         return {}
     lookup = look_up(alone, project.doi_cache, project.doi_resolver,
-                     fetch=project.doi_fetch != "never")
+                     fetch=project.doi_fetch != "never", timeout=project.doi_timeout)
     return lookup.failures
 
 
@@ -214,6 +215,10 @@ def check_project(
         ))
     every_set = list(dict.fromkeys([project.configured, *(use.paths for use in project.uses)]))
     failures = _look_up_cited_dois(project, [load(paths) for paths in every_set])
+    problems += held_twice(
+        (key for named in project.keys for key in named.keys),
+        [load(paths) for paths in every_set],
+    )
     if project.doi_cache is not None:
         supplement = doi_file(project.doi_cache)  # load() now reads what was just fetched
     for named in project.keys:
@@ -243,6 +248,7 @@ def check_project(
         problems += verify_problems(
             [load(paths) for paths in every_set],
             project.doi_cache, project.doi_resolver, fetch=project.doi_fetch != "never",
+            timeout=project.doi_timeout,
         )
     return _in_order(problems, [*map(str, project.pages), *files]), files
 

@@ -87,6 +87,8 @@ class ProjectUses:
     """``highlight_doi_cache``, relative to the configuration directory."""
     doi_fetch: str = "missing"
     doi_resolver: str = ""
+    doi_timeout: float | None = None
+    """``highlight_doi_timeout``; None: :data:`.doi_fetch.TIMEOUT`."""
     verify_dois: bool = False
     citation_cff: Path | None = None
     """``highlight_citation_cff``: what a citation block with no file of its own reads."""
@@ -118,7 +120,8 @@ def read_project(confdir: Path) -> ProjectUses:
     project = ProjectUses(
         confdir, values["bibfile_encoding"], values["article"], configured, problems=problems,
         doi_cache=_shown(confdir / values["doi_cache"]), doi_fetch=values["doi_fetch"],
-        doi_resolver=values["doi_resolver"], verify_dois=values["verify_dois"],
+        doi_resolver=values["doi_resolver"], doi_timeout=values["doi_timeout"],
+        verify_dois=values["verify_dois"],
         citation_cff=_shown(confdir / cff) if cff else None,
     )
     defaults = {

@@ -11,6 +11,11 @@ A post-text that opens with a locator label and a number (``p. 5``, ``pp. 5–7`
 the locator go to the CSL engine, which prints them as the style wants (APA ``p. 5``,
 Chicago ``5``), and the rest stays a suffix. A bare number is a page. Labels are the
 English abbreviations or CSL's own names (``page``, ``chapter``, ``sub-verbo``).
+
+A DOI is a key too. One that holds a character the syntax uses (a comma, a brace) is
+written ``doi:{…}``: the braces hold the DOI as it is, up to the first ``}``
+(``doi:{10.1002/(SICI)…;2-K}``). Percent-encoding after ``doi:`` works as well
+(``doi:10.5555/a%2Cb``), in the role and in every option that takes keys.
 """
 
 from __future__ import annotations
@@ -74,6 +79,10 @@ _LOCATOR = re.compile(
 _LOOKS_LIKE_LABEL = re.compile(r"[A-Za-z]+\.\s*\d")
 
 
+#: The scheme whose braces hold a DOI as written: ``doi:{10.…}``.
+_DOI_SCHEME = "doi:"
+
+
 class Parsed(NamedTuple):
     """A role's text taken apart: the keys, and what could not be read, as sentences."""
 
@@ -104,6 +113,13 @@ def parse_citation(text: str) -> Parsed:
         while position < length and text[position] not in " \t\n,{}":
             position += 1
         key = text[start:position]
+        if key.lower() == _DOI_SCHEME and text.startswith("{", position):
+            closing = text.find("}", position)
+            if closing < 0:
+                problems.append(f"{text[position:]!r}: a '{{' without its '}}'")
+                break
+            key += text[position + 1 : closing].strip()
+            position = closing + 1
         if not key:
             problems.append(f"{text!r}: a pre-text with no key after it")
             position += 1 if position < length and text[position] == "}" else 0

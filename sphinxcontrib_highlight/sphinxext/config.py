@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.config import ENUM
 
 from sphinxcontrib_highlight import speed
-from sphinxcontrib_highlight.bibliography.doi_fetch import DEFAULT_RESOLVER
+from sphinxcontrib_highlight.bibliography.doi_fetch import ATTEMPTS, DEFAULT_RESOLVER, TIMEOUT
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
 from sphinxcontrib_highlight.styles import BUILT_IN, find_style, pybtex_style_names, style_error
 from sphinxcontrib_highlight.styles.csl.locale import locale_error
@@ -102,6 +102,12 @@ def _http_url(value: Any) -> str:
     if not url.startswith(("http://", "https://")):
         raise ValueError("expected an http(s) URL")
     return url.rstrip("/")
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 600:
+        raise ValueError("expected a number of seconds, more than 0 and at most 600")
+    return float(value)
 
 
 def _flag(value: object) -> bool:
@@ -285,6 +291,16 @@ class HighlightConfig:
         "``<resolver>/<DOI>``.",
         _http_url,
         lambda: "an http(s) URL.",
+        rebuild="",
+    )
+    doi_timeout: float = _option(
+        TIMEOUT,
+        frozenset({int, float}),
+        "Seconds a build waits for the resolver's answer about one DOI before giving it "
+        f"up; a timeout is tried again, {ATTEMPTS} attempts in all, so a DOI costs at most "
+        "about twice this. DOIs are fetched four at a time.",
+        _seconds,
+        lambda: "a number of seconds, more than 0 and at most 600.",
         rebuild="",
     )
     verify_dois: bool = _option(

@@ -23,7 +23,7 @@ from sphinxcontrib_highlight.bibliography.doi_fetch import (
     doi_url,
 )
 from sphinxcontrib_highlight.bibliography.doi_lookup import look_up
-from sphinxcontrib_highlight.bibliography.doi_verify import entries_with_dois, verify
+from sphinxcontrib_highlight.bibliography.doi_verify import entries_with_dois, held_twice, verify
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import Location, warn
 from sphinxcontrib_highlight.warning_types import Warn
@@ -31,6 +31,7 @@ from sphinxcontrib_highlight.warning_types import Warn
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
+    from sphinxcontrib_highlight.bibliography.database import Bibliography
     from sphinxcontrib_highlight.sphinxext.domain import HighlightDomain
 
 
@@ -42,7 +43,11 @@ def prepare_dois(env: BuildEnvironment, domain: HighlightDomain) -> None:
     file_sets = list(dict.fromkeys(
         [BibSource.configured(config).paths, *domain.bibfile_sets()]
     ))
-    cited = _cited_alone(domain, file_sets)
+    named = _named_dois(domain)
+    bibliographies = [domain.bibliography(bibfiles) for bibfiles in file_sets] if named else []
+    for problem in held_twice((key for key, _ in named), bibliographies):
+        warn(problem.message, problem.subtype, problem.location)
+    cited = _cited_alone(named, bibliographies)
     verified = [domain.bibliography(bibfiles) for bibfiles in file_sets] \
         if config.highlight_verify_dois else []
     wanted = [*cited, *(doi for bibliography in verified
@@ -52,7 +57,7 @@ def prepare_dois(env: BuildEnvironment, domain: HighlightDomain) -> None:
     cache = Path(config.highlight_doi_cache)
     lookup = look_up(
         wanted, cache, config.highlight_doi_resolver,
-        fetch=config.highlight_doi_fetch != "never",
+        fetch=config.highlight_doi_fetch != "never", timeout=config.highlight_doi_timeout,
     )
     if lookup.problem:
         warn(lookup.problem, Warn.DOI, str(cache), once=True)
@@ -69,11 +74,20 @@ def prepare_dois(env: BuildEnvironment, domain: HighlightDomain) -> None:
                 warn(problem.message, problem.subtype, problem.location)
 
 
-def _cited_alone(
-    domain: HighlightDomain, file_sets: list[tuple[str, ...]]
-) -> dict[str, list[Location]]:
-    """The DOIs that citations, lists and blocks name and that no file or cached item
-    holds, each with the places that name it."""
+def held_dois(
+    domain: HighlightDomain, bibliographies: list[Bibliography]
+) -> tuple[tuple[str | None, ...], ...]:
+    """Per bibliography, the key each DOI the pages name is found under: an entry that
+    holds it, the DOI cache's, or none. Numbering depends on it besides the files' keys:
+    a ``doi`` added to an entry moves the DOI's citations to that entry."""
+    dois = sorted({doi_key(key) or key for key, _ in _named_dois(domain)})
+    return tuple(
+        tuple(bibliography.key_as_written(doi) for doi in dois) for bibliography in bibliographies
+    ) if dois else ()
+
+
+def _named_dois(domain: HighlightDomain) -> list[tuple[str, Location]]:
+    """The keys that are DOIs in citations, lists and blocks, each with its place."""
     # Sphinx prints a (docname, line) location as the document's file and line.
     named = [(key, (docname, lineno)) for key, docname, lineno in domain.cited_dois()]
     for record in domain.records("lists"):
@@ -82,11 +96,15 @@ def _cited_alone(
         (block.key, (block.docname, block.lineno))
         for block in domain.records("blocks") if block.key
     )
-    named = [(key, place) for key, place in named if doi_key(key) is not None]
-    if not named:
-        return {}  # a project that cites no DOI loads nothing here
+    return [(key, place) for key, place in named if doi_key(key) is not None]
+
+
+def _cited_alone(
+    named: list[tuple[str, Location]], bibliographies: list[Bibliography]
+) -> dict[str, list[Location]]:
+    """The DOIs named that no file or cached item holds, each with the places that
+    name it."""
     places: dict[str, list[Location]] = defaultdict(list)
-    bibliographies = [domain.bibliography(bibfiles) for bibfiles in file_sets]
     for key, place in named:
         if not any(key in bibliography for bibliography in bibliographies):
             places[doi_key(key) or key].append(place)

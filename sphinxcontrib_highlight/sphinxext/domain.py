@@ -17,7 +17,7 @@ from sphinx.domains import Domain
 from sphinxcontrib_highlight import speed
 from sphinxcontrib_highlight.bibliography.doi_fetch import doi_key
 from sphinxcontrib_highlight.speed import Packed, collector_paused, unpacked
-from sphinxcontrib_highlight.sphinxext.dois import prepare_dois
+from sphinxcontrib_highlight.sphinxext.dois import held_dois, prepare_dois
 from sphinxcontrib_highlight.sphinxext.resolve import Resolution, refingerprint, resolve
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
@@ -235,6 +235,7 @@ class HighlightDomain(Domain):
             self.env.config.highlight_article,
             tuple(order),
             tuple(bibliography.key_state for bibliography in bibliographies),
+            held_dois(self, bibliographies),
         )
         contents = tuple(bibliography.state for bibliography in bibliographies)
         unchanged_records = all(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from docutils.nodes import make_id
 
+from sphinxcontrib_highlight.bibliography.doi_fetch import doi_key
 from sphinxcontrib_highlight.sphinxext.csl_cites import csl_citations, uses_csl_citations
 from sphinxcontrib_highlight.sphinxext.records import (
     BlockRecord,
@@ -137,13 +138,13 @@ def resolve(
 
     csl = None
     if uses_csl_citations(list_records, default[0]) or any(c.mode == "t" for c in cite_records):
-        places, _ = _link_cites(list_records, cite_records, resolved_keys)
+        places, _ = _link_cites(list_records, cite_records, resolved_keys, bibliography_of)
         csl = csl_citations(list_records, cite_records, resolved_keys, places,
                             bibliography_of, default, locale)
         resolved_keys.update(csl.orders)
 
     item_ids = _item_ids(list_records, resolved_keys)
-    places, backrefs = _link_cites(list_records, cite_records, resolved_keys)
+    places, backrefs = _link_cites(list_records, cite_records, resolved_keys, bibliography_of)
 
     resolved_lists = {
         record.list_id: ResolvedList(
@@ -301,15 +302,18 @@ def _link_cites(
     lists: list[ListRecord],
     cites: list[CiteRecord],
     keys: dict[str, tuple[str, ...]],
+    bibliography_of: Callable[[tuple[str, ...]], Bibliography],
 ) -> tuple[
     dict[tuple[str, str], tuple[tuple[str, int] | None, ...]],
     dict[tuple[str, str], list[tuple[str, str]]],
 ]:
-    """Point each cited key at a list item: this page's lists first, then the project's."""
+    """Point each cited key at a list item: this page's lists first, then the project's.
+    A DOI cited for an entry that holds it points at that entry's item."""
     position: dict[str, dict[str, int]] = {
         record.list_id: {key.lower(): index for index, key in enumerate(keys[record.list_id])}
         for record in lists
     }
+    _add_held_dois(position, lists, cites, bibliography_of)
     same_page: dict[str, list[ListRecord]] = defaultdict(list)
     for record in lists:
         same_page[record.docname].append(record)
@@ -327,10 +331,32 @@ def _link_cites(
             if listed is None:
                 found.append(None)
                 continue
-            found.append((listed.list_id, position[listed.list_id][lowered]))
-            backrefs[(listed.list_id, lowered)].append((cite.docname, cite.cite_id))
+            index = position[listed.list_id][lowered]
+            found.append((listed.list_id, index))
+            backrefs[(listed.list_id, keys[listed.list_id][index].lower())].append(
+                (cite.docname, cite.cite_id)
+            )
         places[(cite.docname, cite.cite_id)] = tuple(found)
     return places, backrefs
+
+
+def _add_held_dois(
+    position: dict[str, dict[str, int]],
+    lists: list[ListRecord],
+    cites: list[CiteRecord],
+    bibliography_of: Callable[[tuple[str, ...]], Bibliography],
+) -> None:
+    """Add to each list's positions the DOIs cited that name an entry it shows by its
+    key (the entry's ``doi``, :meth:`.Bibliography.key_as_written`). Only keys that
+    are DOIs are looked up, so a project that cites none pays nothing."""
+    dois = {key.lower() for cite in cites for key in cite.keys if doi_key(key) is not None}
+    for record in lists if dois else ():
+        listed = position[record.list_id]
+        bibliography = bibliography_of(record.bibfiles)
+        for doi in dois - listed.keys():
+            written = bibliography.key_as_written(doi)
+            if written is not None and written.lower() in listed:
+                listed[doi] = listed[written.lower()]
 
 
 def _structures(

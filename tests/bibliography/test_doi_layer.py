@@ -5,6 +5,7 @@ and the comparison of an entry with its DOI's metadata. The resolver is a server
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from doi_server import BAD_JSON, ITEMS, SLOW, UNKNOWN
@@ -21,11 +22,14 @@ from sphinxcontrib_highlight.bibliography.doi_cache import (
 )
 from sphinxcontrib_highlight.bibliography.doi_entries import doi_file, without_foreign_tags
 from sphinxcontrib_highlight.bibliography.doi_fetch import FetchError, bare_doi, doi_key, fetch_csl
+from sphinxcontrib_highlight.bibliography.doi_index import field_doi_key
 from sphinxcontrib_highlight.bibliography.doi_verify import mismatches, words
 from sphinxcontrib_highlight.bibliography.from_csl import entry_of
 from sphinxcontrib_highlight.bibliography.to_csl import csl_item
 
 NRN = "10.1038/nrn.2018.2"
+#: A file of one entry, which has no DOI.
+NO_DOI_BIBFILE = Path(__file__).parents[1] / "roots" / "test-doi" / "refs.bib"
 
 
 
@@ -185,14 +189,30 @@ def test_the_doi_cache_is_a_supplement_not_a_listed_file(tmp_path):
     key and its duplicate check leave the cache out."""
     path = tmp_path / "dois.json"
     write_cache(path, {NRN: trimmed(ITEMS[NRN])})
-    bibliography = load_bibliography([BUNDLED_BIBFILE], "utf-8", doi_file(path))
+    bibliography = load_bibliography([NO_DOI_BIBFILE], "utf-8", doi_file(path))
     assert NRN.upper() in bibliography
     assert bibliography.key_as_written(NRN.upper()) == NRN
     assert bibliography.get(NRN).fields["journal"] == "Nature Reviews Neuroscience"
     assert NRN not in bibliography.keys()  # noqa: SIM118 -- keys() is a list of keys
-    assert bibliography.first_key() == "yang2023specialized"
+    assert bibliography.first_key() == "kohno2022spinal"
     assert bibliography.source(NRN) == (str(path), 4)  # the line its item starts on
     assert not bibliography.problems
+
+
+def test_a_doi_an_entry_holds_is_that_entry_before_the_cache(tmp_path):
+    """A DOI (any case, any form) that an entry of the files holds finds that entry, even
+    when the DOI cache holds the DOI too; a DOI no entry holds is the cache's."""
+    path = tmp_path / "dois.json"
+    write_cache(path, {NRN: trimmed(ITEMS[NRN])})
+    bibliography = load_bibliography([BUNDLED_BIBFILE], "utf-8", doi_file(path))
+    for written in (NRN, NRN.upper(), f"https://doi.org/{NRN}"):
+        assert bibliography.key_as_written(bare_doi(written)) == "inoue2018microglia"
+    assert bibliography.get(NRN).key == "inoue2018microglia"
+    assert bibliography.source(NRN) == (str(BUNDLED_BIBFILE), 69)
+    assert bibliography.digest(NRN) == bibliography.digest("inoue2018microglia")
+    assert [key for _, _, key in bibliography.doi_holders(NRN)] == ["inoue2018microglia"]
+    assert bibliography.doi_holders("10.1038/s41586-020-2649-2") == ()
+    assert "10.1038/s41586-020-2649-2" not in bibliography
 
 
 def test_a_cache_that_cannot_be_written_is_a_problem_not_an_error(tmp_path, resolver):
@@ -218,3 +238,26 @@ def test_look_up_asks_only_for_what_the_cache_lacks(tmp_path, resolver):
     off = look_up([UNKNOWN], cache, resolver.url, fetch=False)
     assert off.failures == {UNKNOWN: "not in the DOI cache dois.json, and fetching is off"}
     assert resolver.requests[UNKNOWN] == 1
+
+
+@pytest.mark.parametrize(("value", "key"), [
+    ("10.1038/NRN.2018.2", NRN),
+    ("{https://doi.org/10.1038/nrn.2018.2}", NRN),
+    ("doi:10.1038/nrn.2018.2", NRN),
+    (r"10.5555/a\_b", "10.5555/a_b"),  # 10.5555: Crossref's prefix for examples
+    ("not a DOI", None),
+])
+def test_a_doi_field_is_read_as_to_csl_reads_it(value, key):
+    assert field_doi_key(value) == key
+
+
+def test_an_entry_shadowed_by_an_earlier_file_holds_no_doi(tmp_path):
+    """The key's first definition is the entry; a later file's entry under the same key,
+    whose doi it would be, is not used, so a citation of that DOI does not find it."""
+    first = tmp_path / "first.bib"
+    first.write_text("@misc{inoue2018microglia, note = {no doi here}}\n", encoding="utf-8")
+    bibliography = load_bibliography([first, BUNDLED_BIBFILE], "utf-8")
+    assert bibliography.doi_holders(NRN) == ()
+    assert NRN not in bibliography
+    assert [key for _, _, key in load_bibliography([BUNDLED_BIBFILE], "utf-8").doi_holders(NRN)] \
+        == ["inoue2018microglia"]

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from doi_server import UNKNOWN
+from doi_server import BAD_JSON, UNKNOWN
 
 ROOT = Path(__file__).parents[1] / "roots" / "test-doi-verify"
 
@@ -77,7 +77,7 @@ def test_a_project_verifies_with_its_own_cache_and_knows_dois_cited_alone(tmp_pa
         encoding="utf-8",
     )
     (project / "cited.rst").write_text(
-        f"Cited\n=====\n\nBy DOI :hcite:`doi:10.1038/nrn.2018.2`.\n\nUnknown :hcite:`{UNKNOWN}`.\n",
+        f"Cited\n=====\n\nBy DOI :hcite:`doi:10.1038/nrn.2018.2`.\n\nNot JSON :hcite:`{BAD_JSON}`.\n",
         encoding="utf-8",
     )
     result = check("--conf", "docs", cwd=tmp_path)
@@ -85,4 +85,39 @@ def test_a_project_verifies_with_its_own_cache_and_knows_dois_cited_alone(tmp_pa
     assert "docs/refs.bib:17: warning: entry 'mogil2020qualitative': year" in result.stdout
     assert (project / "refs" / "dois.json").is_file()
     assert "not in the bibliography" not in result.stdout, result.stdout
-    assert f"docs/cited.rst:6: warning: DOI {UNKNOWN} cannot be shown: " in result.stdout
+    assert f"docs/cited.rst:6: warning: DOI {BAD_JSON} cannot be shown: " in result.stdout
+
+
+def test_a_project_gives_its_doi_timeout_to_check(tmp_path):
+    """``highlight_doi_timeout`` is read from conf.py as a build reads it; a value that is
+    no number of seconds is a problem at conf.py, and the default serves."""
+    from sphinxcontrib_highlight.cli.project import read_project
+    from sphinxcontrib_highlight.sphinxext.config import config_fields, default_of
+
+    # The default as the config module took it from doi_fetch.TIMEOUT when imported
+    # (under the resolver fixture's shorter timeout, if a test imported it there).
+    default = default_of(next(f for f in config_fields() if f.name == "doi_timeout"))
+
+    conf = tmp_path / "conf.py"
+    conf.write_text("highlight_doi_timeout = 2.5\n", encoding="utf-8")
+    assert read_project(tmp_path).doi_timeout == 2.5
+    conf.write_text("highlight_doi_timeout = -1\n", encoding="utf-8")
+    project = read_project(tmp_path)
+    assert project.doi_timeout == default != -1
+    assert ["highlight_doi_timeout" in problem.message for problem in project.problems] == [True]
+
+
+def test_check_reports_a_cited_doi_two_entries_hold(tmp_path, resolver):
+    """As a build warns: a DOI the pages cite that two entries hold is a problem at the
+    second entry; a DOI an entry holds is not fetched."""
+    project = tmp_path / "docs"
+    shutil.copytree(Path(__file__).parents[1] / "roots" / "test-doi-held", project)
+    with (project / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f"highlight_doi_resolver = {resolver.url!r}\n")
+    result = check("--conf", "docs", cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        "docs/refs.bib:28: warning: entry 'finnerup2021review' holds DOI "
+        "10.1152/physrev.00045.2019, as entry 'finnerup2021neuropathic' (refs.bib:16) does; "
+        "a citation of the DOI shows 'finnerup2021neuropathic' [highlight.doi]",
+    ], result.stdout + result.stderr
+    assert not resolver.requests

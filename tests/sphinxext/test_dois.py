@@ -10,16 +10,21 @@ import json
 import re
 from pathlib import Path
 
-from conftest import soup, warnings
-from doi_server import BAD_JSON, SLOW, UNKNOWN
+import pytest
+from conftest import edit, soup, warnings
+from doi_server import BAD_JSON, ITEMS, SLOW, UNKNOWN
 
-from sphinxcontrib_highlight.bibliography import doi_fetch
+from sphinxcontrib_highlight.bibliography import doi_fetch, doi_lookup
+from sphinxcontrib_highlight.bibliography.doi_cache import trimmed, write_cache
 from sphinxcontrib_highlight.speed import cpus as speed_cpus
+from sphinxcontrib_highlight.sphinxext.cite_syntax import parse_citation
 
 
 def build(make_app, srcdir: Path, resolver_url: str, parallel: int = 1, **overrides):
+    """Build with the test resolver, giving up on an answer after half a second."""
     app = make_app("html", srcdir=srcdir, freshenv=True, parallel=parallel,
-                   confoverrides={"highlight_doi_resolver": resolver_url, **overrides})
+                   confoverrides={"highlight_doi_resolver": resolver_url,
+                                  "highlight_doi_timeout": 0.5, **overrides})
     app.build()
     return app
 
@@ -147,16 +152,17 @@ def test_a_filled_cache_builds_offline(make_app, root_copy, resolver):
 
 def test_dois_that_cannot_be_fetched_warn_and_link(make_app, root_copy, resolver):
     """A timeout and an answer that is not JSON: located warnings, the DOI as a link,
-    a build that succeeds; the timeout is tried a bounded number of times."""
+    a build that succeeds; the timeout (highlight_doi_timeout) is tried a bounded number
+    of times."""
     srcdir = root_copy("doi")
     (srcdir / "second.rst").write_text(
         f"Second\n======\n\nSlow :hcite:`{SLOW}`.\n\nNot JSON :hcite:`{BAD_JSON}`.\n",
         encoding="utf-8",
     )
-    app = build(make_app, srcdir, resolver.url)
+    app = build(make_app, srcdir, resolver.url, highlight_doi_timeout=0.25)
     found = doi_warnings(app)
     assert any(re.search(rf"second\.rst:4: WARNING: DOI {re.escape(SLOW)} cannot be shown: .*"
-                         r"did not answer within 0\.5 s \(2 attempts\)", line) for line in found), found
+                         r"did not answer within 0\.25 s \(2 attempts\)", line) for line in found), found
     assert any(re.search(rf"second\.rst:6: WARNING: DOI {re.escape(BAD_JSON)} cannot be "
                          r"shown: .*did not answer with JSON", line) for line in found), found
     assert resolver.requests[SLOW] == doi_fetch.ATTEMPTS
@@ -205,3 +211,124 @@ def test_entries_are_verified_against_their_dois(make_app, root_copy, resolver):
     assert set(json.loads((srcdir / "highlight-dois.json").read_text())["items"]) == {
         "10.1038/nrn.2018.2"
     }
+
+
+def test_a_doi_an_entry_holds_cites_that_entry(make_app, root_copy, resolver):
+    """A DOI that a .bib entry or a CSL-JSON item holds (in any case, as a URL) is that
+    entry: one number and one list item with its key, even when the DOI cache holds the
+    DOI too; nothing is fetched. A DOI two entries hold: the first, and a warning at the
+    second."""
+    srcdir = root_copy("doi-held")
+    write_cache(srcdir / "highlight-dois.json", {
+        "10.1038/nrn.2018.2": trimmed(ITEMS["10.1038/nrn.2018.2"]),
+    })
+    app = build(make_app, srcdir, resolver.url)
+    assert dict(resolver.requests) == {}
+    page = soup(app)
+    items = page.select("ol.highlight-reference-list > li")
+    assert [item["id"] for item in items] == [
+        "ref-inoue2018microglia", "ref-mogil2020qualitative", "ref-finnerup2021neuropathic",
+    ]
+    cites = page.select("span.highlight-cite")
+    assert [cite.get_text() for cite in cites] == ["[1]", "[1]", "[2]", "[3]"]
+    assert {cite.select_one("a")["href"] for cite in cites[:2]} == {"#ref-inoue2018microglia"}
+    found = [line.replace(str(srcdir) + "/", "") for line in doi_warnings(app)]
+    assert found == [
+        ("refs.bib:28: WARNING: entry 'finnerup2021review' holds DOI 10.1152/physrev.00045.2019, "
+         "as entry 'finnerup2021neuropathic' (refs.bib:16) does; a citation of the DOI shows "
+         "'finnerup2021neuropathic' [highlight.doi]"),
+    ]
+    cache = json.loads((srcdir / "highlight-dois.json").read_text(encoding="utf-8"))
+    assert list(cache["items"]) == ["10.1038/nrn.2018.2"]  # not fetched, not added
+
+
+def test_missing_dois_are_fetched_together_and_cached_once(
+    make_app, root_copy, resolver, monkeypatch
+):
+    """The four DOIs the cache lacks are asked for at once (the server holds each answer
+    until all four wait, so fetching one after another would be seen), each once; the
+    cache is written once, sorted, whatever order the answers came in."""
+    written = []
+    monkeypatch.setattr(doi_lookup, "write_cache",
+                        lambda path, items: written.append(list(items)) or write_cache(path, items))
+    resolver.together = 4
+    srcdir = root_copy("doi")
+    app = build(make_app, srcdir, resolver.url, highlight_doi_timeout=10)  # > the hold
+    assert resolver.most_at_once == 4
+    assert dict(resolver.requests) == {
+        "10.1038/nrn.2018.2": 1, "10.1152/physrev.00045.2019": 1,
+        "10.1038/s41583-020-0310-6": 1, UNKNOWN: 1,
+    }
+    assert len(written) == 1
+    cached = json.loads((srcdir / "highlight-dois.json").read_text(encoding="utf-8"))["items"]
+    assert list(cached) == [
+        "10.1038/nrn.2018.2", "10.1038/s41583-020-0310-6", "10.1152/physrev.00045.2019",
+    ]
+    assert len(doi_warnings(app)) == 1  # the DOI the resolver does not know
+
+
+#: DOIs with the characters the role splits on, under 10.5555, the prefix Crossref keeps
+#: for examples and tests: they name no work, and the test resolver knows none.
+COMMA_DOI = "10.5555/a,b"
+
+
+@pytest.mark.parametrize(("text", "keys"), [
+    ("doi:{10.5555/a,b}", ("doi:10.5555/a,b",)),
+    ("{see}doi:{10.5555/a,b}{p. 5}, kohno2022", ("doi:10.5555/a,b", "kohno2022")),
+    ("DOI:{ 10.5555/a,b }", ("DOI:10.5555/a,b",)),
+    ("doi:10.5555/a%2Cb", ("doi:10.5555/a%2Cb",)),
+])
+def test_the_role_reads_a_doi_with_a_comma(text, keys):
+    parsed = parse_citation(text)
+    assert tuple(cited.key for cited in parsed.keys) == keys
+    assert not parsed.problems
+    assert {doi_fetch.bare_doi(key) for key in keys} - {"kohno2022", None} == {COMMA_DOI}
+
+
+def test_a_doi_with_a_comma_is_cited_whole(make_app, root_copy, resolver):
+    """``doi:{…}`` and percent-encoding cite a DOI that holds a comma as one key: the
+    resolver is asked for the whole DOI (once, whichever way it was written), and the
+    citation links to it; the pre- and post-text around the braces stay theirs."""
+    srcdir = root_copy("doi")
+    (srcdir / "second.rst").write_text(
+        "Second\n======\n\n"
+        "Braced :hcite:`{see}doi:{10.5555/a,b}{p. 5}, kohno2022spinal`.\n\n"
+        "Encoded :hcite:`doi:10.5555/A%2Cb`.\n",
+        encoding="utf-8",
+    )
+    app = build(make_app, srcdir, resolver.url)
+    assert resolver.requests[COMMA_DOI] == 1
+    assert "10.5555/a" not in resolver.requests
+    found = [line for line in warnings(app).splitlines() if "second.rst" in line]
+    assert len(found) == 2, found
+    assert all(f"DOI {COMMA_DOI} cannot be shown" in line for line in found), found
+    assert not any("highlight.cite_syntax" in line for line in warnings(app).splitlines())
+    cites = soup(app, "second").select("span.highlight-cite")
+    links = [cite.select_one("a.highlight-doi-unresolved") for cite in cites]
+    assert [link.get_text() for link in links] == [COMMA_DOI, "10.5555/A,b"]
+    assert links[0]["href"] == "https://doi.org/10.5555/a%2Cb"
+    # The post-text stays the DOI's; kohno2022spinal is the project list's third.
+    assert cites[0].get_text() == f"[see {COMMA_DOI}, p. 5, 3]"
+
+
+def test_a_doi_added_to_an_entry_takes_over_its_citations(make_app, root_copy, resolver):
+    """Cited alone, a DOI is the cache's entry; once an entry of the files holds it, an
+    incremental build (no page edited) numbers and lists that entry instead."""
+    srcdir = root_copy("doi-held")
+    held = "  doi          = {https://doi.org/10.1038/NRN.2018.2},\n"
+    edit(srcdir / "refs.bib", held, "")
+    app = build(make_app, srcdir, resolver.url)
+    assert resolver.requests["10.1038/nrn.2018.2"] == 1
+    assert len(soup(app).select("ol.highlight-reference-list > li")) == 4
+
+    edit(srcdir / "refs.bib", "  pages        = {138--152},\n",
+         "  pages        = {138--152},\n" + held)
+    again = make_app("html", srcdir=srcdir, confoverrides={
+        "highlight_doi_resolver": resolver.url, "highlight_doi_timeout": 0.5})
+    again.build()
+    items = soup(again).select("ol.highlight-reference-list > li")
+    assert [item["id"] for item in items] == [
+        "ref-inoue2018microglia", "ref-mogil2020qualitative", "ref-finnerup2021neuropathic",
+    ]
+    cites = soup(again).select("span.highlight-cite")
+    assert [cite.get_text() for cite in cites] == ["[1]", "[1]", "[2]", "[3]"]
