@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 FORMAT_KEYS = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
 
 
-@dataclass
+@dataclass(slots=True)
 class Text:
     """A run of plain characters; never contains markup.
 
@@ -35,7 +35,7 @@ class Text:
     origin: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """Children with one set of formatting.
 
@@ -81,7 +81,14 @@ def is_empty(node: Node | None) -> bool:
         return True
     if isinstance(node, Text):
         return node.text == ""
-    pending = list(node.children)
+    children = node.children
+    # Most spans end in a leaf with text: found without building a stack.
+    for child in reversed(children):
+        if type(child) is not Text:
+            break
+        if child.text:
+            return False
+    pending = list(children)
     while pending:
         child = pending.pop()
         if isinstance(child, Text):

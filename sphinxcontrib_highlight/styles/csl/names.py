@@ -10,8 +10,10 @@ of the entry. The first names an entry prints are recorded on the context for
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, overload
 
 from .decorate import decorate
@@ -20,6 +22,8 @@ from .style import INHERITABLE_NAME_OPTIONS
 from .textcase import apply_text_case
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from .render import RenderContext
     from .style import Element
 
@@ -80,7 +84,7 @@ def effective_options(name_el: Element | None, ctx: RenderContext) -> NameOption
 _ROMANESQUE_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u1e00-\u1fff]")
 
 
-def is_romanesque(name: dict[str, Any]) -> bool:
+def is_romanesque(name: Mapping[str, Any]) -> bool:
     """Whether the name is written in a script whose parts are spaced and initialised.
 
     As citeproc-js decides: a family name holding such a letter (or, failing that, a
@@ -111,8 +115,23 @@ _GIVEN_TOKEN = re.compile(r"[^\s.]+\.?|\.")
 _CAPITALS = re.compile(r"[^\W\d_a-z]*")
 
 
-def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
-    """Split particles out of family and given names, as citeproc-js does."""
+def normalise_name(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Split particles out of family and given names, as citeproc-js does.
+
+    Every rendering of a name asks for it (the bibliography, each cite, each sort key
+    and disambiguation form), so the outcome is kept per name, read-only."""
+    try:
+        return _normalised(tuple(raw.items()))
+    except TypeError:  # a value that cannot be a key (a list): worked out each time
+        return MappingProxyType(_normalise(raw))
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalised(fields: tuple[tuple[str, Any], ...]) -> Mapping[str, Any]:
+    return MappingProxyType(_normalise(dict(fields)))
+
+
+def _normalise(raw: Mapping[str, Any]) -> dict[str, Any]:
     name = {k: v for k, v in raw.items() if v not in (None, "")}
     if "literal" in name or raw.get("parse-names") in (False, "false"):
         return name

@@ -73,6 +73,10 @@ class Element:
             if name in CONDITION_ATTRIBUTES
         )
         self.match = self.attrs.get("match", "all")
+        #: A ``disambiguate`` test counts the tests met, so its branch runs every test.
+        self.tests_disambiguate = any(name == "disambiguate" for name, _, _ in self.conditions)
+        #: The first child of each tag, looked up on every rendering.
+        self._first_child: dict[str, Element | None] = {}
 
     @overload
     def get(self, name: str) -> str | None: ...
@@ -82,7 +86,13 @@ class Element:
         return self.attrs.get(name, default)
 
     def child(self, tag: str) -> Element | None:
-        return next((c for c in self.children if c.tag == tag), None)
+        try:
+            return self._first_child[tag]
+        except KeyError:
+            found = self._first_child[tag] = next(
+                (c for c in self.children if c.tag == tag), None
+            )
+            return found
 
     def children_named(self, tag: str) -> list[Element]:
         return [c for c in self.children if c.tag == tag]
