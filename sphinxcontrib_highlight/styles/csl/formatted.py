@@ -81,14 +81,14 @@ def is_empty(node: Node | None) -> bool:
         return True
     if isinstance(node, Text):
         return node.text == ""
-    children = node.children
-    # Most spans end in a leaf with text: found without building a stack.
-    for child in reversed(children):
-        if type(child) is not Text:
-            break
-        if child.text:
-            return False
-    pending = list(children)
+    # Most trees open with a leaf that has text (joins drop empty parts): found by
+    # going down the first children, without building a stack.
+    first: Node = node
+    while type(first) is Span and first.children:
+        first = first.children[0]
+    if type(first) is Text and first.text:
+        return False
+    pending = list(node.children)
     while pending:
         child = pending.pop()
         if isinstance(child, Text):

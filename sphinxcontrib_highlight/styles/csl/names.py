@@ -32,7 +32,7 @@ _ROMANESQUE = re.compile(
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class NameOptions:
     """The effective attributes of one ``<name>`` rendering."""
 
@@ -61,8 +61,17 @@ class RenderedNames:
 
 
 def effective_options(name_el: Element | None, ctx: RenderContext) -> NameOptions:
-    """The options inherited from the style and context, overridden by ``<name>``."""
-    inherited = ctx.context.options
+    """The options inherited from the style and context, overridden by ``<name>``.
+
+    Worked out once per context and ``<name>``: every names rendering asks."""
+    cache = ctx.context.name_options
+    found = cache.get(id(name_el))
+    if found is None or found[0] is not name_el:
+        found = cache[id(name_el)] = (name_el, _effective_options(name_el, ctx.context.options))
+    return found[1]
+
+
+def _effective_options(name_el: Element | None, inherited: dict[str, str]) -> NameOptions:
     # The inheritable options keep their names on <name>, except the three renamed ones.
     renamed = ("name-form", "name-delimiter", "names-delimiter")
     attrs = {

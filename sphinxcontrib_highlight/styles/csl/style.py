@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import overload
+from typing import Any, overload
 
 from .locale import NS, Locale, LocaleSource
 
@@ -129,6 +129,9 @@ class Context:
     layout: Element
     sort: list[SortKey]
     options: dict[str, str]
+    #: The name options each ``<name>`` renders with here, by the element's id (the
+    #: element kept beside them, so that an id is never taken for another's).
+    name_options: dict[int, tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     @overload
     def option(self, name: str) -> str | None: ...
