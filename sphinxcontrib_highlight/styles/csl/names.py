@@ -236,11 +236,14 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
 _MARKED_WORD = re.compile(r"<(b|i|sc|sup|sub)>([^<]+)</\1>")
 
 
+@functools.lru_cache(maxsize=65536)
 def _initialize_marked_up(
     given: str, initialize_with: str, do_initialize: bool, hyphen: bool
 ) -> str:
     """Initials of a given name that may hold markup: a marked-up word's initial
-    keeps the word's markup ("<b>John</b> Q." -> "<b>J.</b> Q.")."""
+    keeps the word's markup ("<b>John</b> Q." -> "<b>J.</b> Q.").
+
+    Kept per name and options: each rendering of a name asks again."""
     if "<" not in given:
         return initialize(given, initialize_with, do_initialize, hyphen)
     result = initialize(re.sub(r"<[^>]+>", "", given), initialize_with, do_initialize, hyphen)
@@ -254,7 +257,7 @@ def _initialize_marked_up(
 def _part_element(name_el: Element | None, part: str) -> Element | None:
     if name_el is None:
         return None
-    return next((c for c in name_el.children_named("name-part") if c.get("name") == part), None)
+    return name_el.part("name-part", part)
 
 
 def _space_join(parts: list[Node | None]) -> Node | None:

@@ -75,7 +75,8 @@ class Element:
         self.match = self.attrs.get("match", "all")
         #: A ``disambiguate`` test counts the tests met, so its branch runs every test.
         self.tests_disambiguate = any(name == "disambiguate" for name, _, _ in self.conditions)
-        #: The first child of each tag, looked up on every rendering.
+        #: The first child of each tag (and of each tag and name), looked up on every
+        #: rendering.
         self._first_child: dict[str, Element | None] = {}
 
     @overload
@@ -91,6 +92,17 @@ class Element:
         except KeyError:
             found = self._first_child[tag] = next(
                 (c for c in self.children if c.tag == tag), None
+            )
+            return found
+
+    def part(self, tag: str, name: str) -> Element | None:
+        """The first child of the tag whose ``name`` is that (a ``<name-part>``)."""
+        key = f"{tag} {name}"
+        try:
+            return self._first_child[key]
+        except KeyError:
+            found = self._first_child[key] = next(
+                (c for c in self.children if c.tag == tag and c.get("name") == name), None
             )
             return found
 
