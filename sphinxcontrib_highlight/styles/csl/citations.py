@@ -235,6 +235,8 @@ def _author_groups(
 ) -> list[list[int]]:
     """Indexes of cites printing the same names (no names counts as the same): in a
     sorted citation gathered at the first one's place, otherwise only neighbours."""
+    if len(rendered) == 1:
+        return [[0]]  # one cite is its own group: its names need not be rendered again
     authors = [processor.author_key(cite) for cite, _ in rendered]
     sorted_cites = bool(processor.style.citation and processor.style.citation.sort)
     order: list[list[int]] = []

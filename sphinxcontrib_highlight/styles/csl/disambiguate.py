@@ -8,7 +8,7 @@ that separates nothing is undone, so cites do not grow for no gain.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from .formatted import plain
@@ -324,17 +324,23 @@ def _global_givenames(
                 given = _given_key(name)
                 if given:
                     people[_family_key(name)].add(given)
+    # Per family, how many of its given names show each initials: counted once, not
+    # again for every name of the family (a common family name has hundreds).
+    initials_by_family = {
+        family: Counter(_initials_key(given) for given in givens)
+        for family, givens in people.items()
+    }
     for item_id in ids:
         state = states[item_id]
         for index, name in enumerate(_cited_names(processor.items[item_id])):
             if primary_only and index > 0:
                 break
-            givens = people.get(_family_key(name), set())
             initials = _initials_key(_given_key(name))
             if not initials:
                 continue
-            level = 1 if len({_initials_key(given) for given in givens}) > 1 else 0
-            sharing = sum(1 for given in givens if _initials_key(given) == initials)
+            counted = initials_by_family.get(_family_key(name), Counter())
+            level = 1 if len(counted) > 1 else 0
+            sharing = counted[initials]
             if sharing > 1 and not with_initials:
                 level = 2
             if level:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 FORMAT_KEYS = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
 
 
-@dataclass
+@dataclass(slots=True)
 class Text:
     """A run of plain characters; never contains markup.
 
@@ -35,7 +35,7 @@ class Text:
     origin: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """Children with one set of formatting.
 
@@ -81,6 +81,13 @@ def is_empty(node: Node | None) -> bool:
         return True
     if isinstance(node, Text):
         return node.text == ""
+    # Most trees open with a leaf that has text (joins drop empty parts): found by
+    # going down the first children, without building a stack.
+    first: Node = node
+    while type(first) is Span and first.children:
+        first = first.children[0]
+    if type(first) is Text and first.text:
+        return False
     pending = list(node.children)
     while pending:
         child = pending.pop()
@@ -92,11 +99,16 @@ def is_empty(node: Node | None) -> bool:
     return True
 
 
-def join(parts: Iterable[Node | None], delimiter: str = "") -> Span | None:
-    """The non-empty parts joined by a delimiter, or None when nothing is left."""
+def join(parts: Iterable[Node | None], delimiter: str = "") -> Node | None:
+    """The non-empty parts joined by a delimiter, or None when nothing is left.
+
+    A single part is given back as it is: a span around it alone would print the same
+    and only cost a tree of objects (the garbage collector walks each of them)."""
     kept = [p for p in parts if not is_empty(p)]
     if not kept:
         return None
+    if len(kept) == 1:
+        return kept[0]
     out: list[Node] = []
     for i, part in enumerate(kept):
         if i and delimiter:
@@ -234,7 +246,7 @@ _TAG_OR_QUOTE = re.compile("[<\"'\u201c\u201d\u2018\u2019]")
 _SPACE_BEFORE_PUNCTUATION = re.compile(" ([:;?!\u00bb])")
 
 
-def parse_markup(text: str) -> Span:
+def parse_markup(text: str) -> Node:
     """Parse the mini-HTML and quotes a CSL-JSON string field may hold.
 
     Recognised: ``<i> <b> <sup> <sub> <sc>``, small-caps and ``nocase`` spans, straight
@@ -244,16 +256,14 @@ def parse_markup(text: str) -> Span:
     global _ORIGINS
     _ORIGINS += 1
     origin = _ORIGINS
-    root = Span()
     if " " in text:
         # citeproc-js binds a colon, semicolon, question or exclamation mark to the word
         # before it when a space stands between them ("Recipes : The Art"): a narrow
         # no-break space, whatever the language.
         text = _SPACE_BEFORE_PUNCTUATION.sub("\u202f\\1", text).replace("\u00ab ", "\u00ab\u202f")
     if not _MARKUP_CHARACTER.search(text):  # most fields: plain text, one leaf
-        if text:
-            root.children.append(Text(text, origin=origin))
-        return root
+        return Text(text, origin=origin) if text else Span()
+    root = Span()
     # Stack entries: (span, opener) where opener is the tag or quote char that opened it.
     stack: list[tuple[Span, str]] = [(root, "")]
     buf: list[str] = []

@@ -10,8 +10,10 @@ of the entry. The first names an entry prints are recorded on the context for
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, overload
 
 from .decorate import decorate
@@ -20,6 +22,8 @@ from .style import INHERITABLE_NAME_OPTIONS
 from .textcase import apply_text_case
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from .render import RenderContext
     from .style import Element
 
@@ -28,7 +32,7 @@ _ROMANESQUE = re.compile(
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class NameOptions:
     """The effective attributes of one ``<name>`` rendering."""
 
@@ -57,8 +61,17 @@ class RenderedNames:
 
 
 def effective_options(name_el: Element | None, ctx: RenderContext) -> NameOptions:
-    """The options inherited from the style and context, overridden by ``<name>``."""
-    inherited = ctx.context.options
+    """The options inherited from the style and context, overridden by ``<name>``.
+
+    Worked out once per context and ``<name>``: every names rendering asks."""
+    cache = ctx.context.name_options
+    found = cache.get(id(name_el))
+    if found is None or found[0] is not name_el:
+        found = cache[id(name_el)] = (name_el, _effective_options(name_el, ctx.context.options))
+    return found[1]
+
+
+def _effective_options(name_el: Element | None, inherited: dict[str, str]) -> NameOptions:
     # The inheritable options keep their names on <name>, except the three renamed ones.
     renamed = ("name-form", "name-delimiter", "names-delimiter")
     attrs = {
@@ -80,7 +93,7 @@ def effective_options(name_el: Element | None, ctx: RenderContext) -> NameOption
 _ROMANESQUE_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u1e00-\u1fff]")
 
 
-def is_romanesque(name: dict[str, Any]) -> bool:
+def is_romanesque(name: Mapping[str, Any]) -> bool:
     """Whether the name is written in a script whose parts are spaced and initialised.
 
     As citeproc-js decides: a family name holding such a letter (or, failing that, a
@@ -111,8 +124,23 @@ _GIVEN_TOKEN = re.compile(r"[^\s.]+\.?|\.")
 _CAPITALS = re.compile(r"[^\W\d_a-z]*")
 
 
-def normalise_name(raw: dict[str, Any]) -> dict[str, Any]:
-    """Split particles out of family and given names, as citeproc-js does."""
+def normalise_name(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Split particles out of family and given names, as citeproc-js does.
+
+    Every rendering of a name asks for it (the bibliography, each cite, each sort key
+    and disambiguation form), so the outcome is kept per name, read-only."""
+    try:
+        return _normalised(tuple(raw.items()))
+    except TypeError:  # a value that cannot be a key (a list): worked out each time
+        return MappingProxyType(_normalise(raw))
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalised(fields: tuple[tuple[str, Any], ...]) -> Mapping[str, Any]:
+    return MappingProxyType(_normalise(dict(fields)))
+
+
+def _normalise(raw: Mapping[str, Any]) -> dict[str, Any]:
     name = {k: v for k, v in raw.items() if v not in (None, "")}
     if "literal" in name or raw.get("parse-names") in (False, "false"):
         return name
@@ -208,11 +236,14 @@ def initialize(given: str, initialize_with: str, do_initialize: bool, hyphen: bo
 _MARKED_WORD = re.compile(r"<(b|i|sc|sup|sub)>([^<]+)</\1>")
 
 
+@functools.lru_cache(maxsize=65536)
 def _initialize_marked_up(
     given: str, initialize_with: str, do_initialize: bool, hyphen: bool
 ) -> str:
     """Initials of a given name that may hold markup: a marked-up word's initial
-    keeps the word's markup ("<b>John</b> Q." -> "<b>J.</b> Q.")."""
+    keeps the word's markup ("<b>John</b> Q." -> "<b>J.</b> Q.").
+
+    Kept per name and options: each rendering of a name asks again."""
     if "<" not in given:
         return initialize(given, initialize_with, do_initialize, hyphen)
     result = initialize(re.sub(r"<[^>]+>", "", given), initialize_with, do_initialize, hyphen)
@@ -226,7 +257,7 @@ def _initialize_marked_up(
 def _part_element(name_el: Element | None, part: str) -> Element | None:
     if name_el is None:
         return None
-    return next((c for c in name_el.children_named("name-part") if c.get("name") == part), None)
+    return name_el.part("name-part", part)
 
 
 def _space_join(parts: list[Node | None]) -> Node | None:

@@ -67,6 +67,9 @@ class Processor:
         self.disambiguate_tests = style.disambiguate_tests
         #: The registered items in bibliography order (sorted when the style sorts).
         self.bibliography_order: list[str] = []
+        #: The names each cite printed (by the cite's id, the cite kept beside them),
+        #: which grouping cites by author needs again.
+        self._printed_names: dict[int, tuple[Cite, str]] = {}
 
     @property
     def quote_marks(self) -> QuoteMarks:
@@ -138,7 +141,11 @@ class Processor:
         if suppress_names or cite.suppress_author:
             ctx.suppress_first_names = True
         assert self.style.citation is not None
-        return join(render(child, ctx) for child in self.style.citation.layout.children)
+        node = join(render(child, ctx) for child in self.style.citation.layout.children)
+        if state is None and not (for_comparison or suppress_names or cite.suppress_author):
+            names = ctx.names_record
+            self._printed_names[id(cite)] = (cite, plain(names.node) if names else "")
+        return node
 
     def sort_cites(self, cites: list[Cite]) -> list[Cite]:
         """A citation's cites in the order of the style's citation sort keys."""
@@ -148,7 +155,12 @@ class Processor:
         return sort_by_keys(cites, context.sort, lambda c: self.context_for(c.id, "citation", c))
 
     def author_key(self, cite: Cite) -> str:
-        """The names a cite prints first: cites printing the same ones are grouped."""
+        """The names a cite prints first: cites printing the same ones are grouped.
+
+        Those of a cite the citation printed already are kept from that rendering."""
+        printed = self._printed_names.get(id(cite))
+        if printed is not None and printed[0] is cite:
+            return printed[1]
         ctx = self.context_for(cite.id, "citation", cite)
         assert self.style.citation is not None
         for child in self.style.citation.layout.children:
@@ -185,6 +197,7 @@ class Processor:
         )
         assign_positions(clusters, near)
         cited = {*order}
+        self._printed_names.clear()
         self.disambiguation = disambiguate.run(
             self,
             [c for cluster in clusters for c in cluster.cites]

@@ -213,7 +213,8 @@ def _render_children_into(element: Element, ctx: RenderContext, out: list[Node |
             if branch is not None:
                 _render_children_into(branch, ctx, out)
         else:
-            out.append(render(child, ctx))
+            handler = _HANDLERS.get(child.tag)  # render(), without a call more per child
+            out.append(handler(child, ctx) if handler else None)
 
 
 def _chosen_branch(element: Element, ctx: RenderContext) -> Element | None:

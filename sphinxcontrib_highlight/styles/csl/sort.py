@@ -23,8 +23,17 @@ if TYPE_CHECKING:
     from .style import SortKey
 
 
+#: ASCII punctuation (Unicode category P*) as spaces: the whole of ``_fold`` for ASCII
+#: text, which has no accents to drop, without looking at each character in Python.
+_ASCII_PUNCTUATION_AS_SPACE = {
+    code: " " for code in range(128) if unicodedata.category(chr(code)).startswith("P")
+}
+
+
 def _fold(text: str) -> str:
     """Case- and accent-insensitive; punctuation counts as a space."""
+    if text.isascii():
+        return " ".join(text.translate(_ASCII_PUNCTUATION_AS_SPACE).split()).lower()
     decomposed = unicodedata.normalize("NFKD", text)
     kept = "".join(
         " " if unicodedata.category(c).startswith("P") else c

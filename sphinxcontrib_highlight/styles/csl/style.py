@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import overload
+from typing import Any, overload
 
 from .locale import NS, Locale, LocaleSource
 
@@ -73,6 +73,11 @@ class Element:
             if name in CONDITION_ATTRIBUTES
         )
         self.match = self.attrs.get("match", "all")
+        #: A ``disambiguate`` test counts the tests met, so its branch runs every test.
+        self.tests_disambiguate = any(name == "disambiguate" for name, _, _ in self.conditions)
+        #: The first child of each tag (and of each tag and name), looked up on every
+        #: rendering.
+        self._first_child: dict[str, Element | None] = {}
 
     @overload
     def get(self, name: str) -> str | None: ...
@@ -82,7 +87,24 @@ class Element:
         return self.attrs.get(name, default)
 
     def child(self, tag: str) -> Element | None:
-        return next((c for c in self.children if c.tag == tag), None)
+        try:
+            return self._first_child[tag]
+        except KeyError:
+            found = self._first_child[tag] = next(
+                (c for c in self.children if c.tag == tag), None
+            )
+            return found
+
+    def part(self, tag: str, name: str) -> Element | None:
+        """The first child of the tag whose ``name`` is that (a ``<name-part>``)."""
+        key = f"{tag} {name}"
+        try:
+            return self._first_child[key]
+        except KeyError:
+            found = self._first_child[key] = next(
+                (c for c in self.children if c.tag == tag and c.get("name") == name), None
+            )
+            return found
 
     def children_named(self, tag: str) -> list[Element]:
         return [c for c in self.children if c.tag == tag]
@@ -119,6 +141,9 @@ class Context:
     layout: Element
     sort: list[SortKey]
     options: dict[str, str]
+    #: The name options each ``<name>`` renders with here, by the element's id (the
+    #: element kept beside them, so that an id is never taken for another's).
+    name_options: dict[int, tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     @overload
     def option(self, name: str) -> str | None: ...
