@@ -472,3 +472,21 @@ def test_an_unfinished_ris_record_is_located():
     items, problems = read_ris("TY  - JOUR\nTI  - First\nER  - \n\nTY  - BOOK\nTI  - Cut\n", "x.ris")
     assert [item.item["title"] for item in items] == ["First"]
     assert [(p.subtype.value, p.lineno) for p in problems] == [("csl_syntax", 5)]
+
+
+@pytest.mark.parametrize("style", ["apa", "ieee"])
+def test_a_name_part_that_is_not_text_is_a_located_warning(make_app, root_copy, style):
+    """A name whose family or given name is a number or a list (a hand-written CSL-YAML
+    ``family: 2001``) leaves its name variable out, as any other bad name list is."""
+    srcdir = root_copy("csl-json")
+    text = (srcdir / "refs.json").read_text("utf-8")
+    text = text.replace('"family": "Kuner"', '"family": 5', 1)
+    (srcdir / "refs.json").write_text(text, encoding="utf-8")
+    line = text[: text[: text.index('"family": 5')].rfind("\n  {") + 1].count("\n") + 1
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": style})
+    app.build()
+    assert (f"refs.json:{line}: WARNING: item 'finnerup2021neuropathic': 'author' is not a"
+            " list of names; it is left out [highlight.csl_item]" in warnings(app))
+    assert "Neuropathic pain" in body_text(app)
+    assert "Kohno" in body_text(app)
