@@ -125,6 +125,24 @@ def test_csl_json_keeps_what_bibtex_cannot_hold(make_app, root_copy):
     assert downloaded["title"] == "Specialized <i>Microglia</i> &amp; pain"
 
 
+@pytest.mark.parametrize("title", [
+    "The $100 genome and the $1000 one", "Growth as x^2", r"Paths like C:\data",
+])
+def test_bibtex_download_of_a_csl_item_reads_back_as_its_text(make_app, root_copy, title):
+    """The BibTeX made from a CSL-JSON item holds its title as LaTeX that prints the
+    title again: a dollar would open math, a caret stop LaTeX, a backslash start a command."""
+    srcdir = root_copy("csl-json")
+    items = json.loads((srcdir / "refs.json").read_text("utf-8"))
+    items[0]["title"] = title
+    (srcdir / "refs.json").write_text(json.dumps(items), encoding="utf-8")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    link = soup(app).select_one("div.highlight-citation a.highlight-download-bibtex")["href"]
+    bib = parse_string((Path(app.outdir) / link).read_text("utf-8"), "bibtex")
+    (entry,) = bib.entries.values()
+    assert csl_item(entry)["title"] == title
+
+
 # --- bad input -------------------------------------------------------------------------
 
 
