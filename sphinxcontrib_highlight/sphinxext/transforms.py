@@ -456,8 +456,13 @@ class ResolveHighlight(SphinxPostTransform):
                 if target is None:
                     self.unresolved(key, placeholder, listed_needed=not in_notes)
         children = token_nodes(tokens, self.cite_link(targets))
-        if not children:  # no key is in the bibliography: pandoc's "(key?)"
-            children = [nodes.Text(f"({'; '.join(f'{key}?' for key in keys)})")]
+        if not children:  # no key is in the bibliography: pandoc's "(key?)", a DOI's link
+            children = [nodes.Text("(")]
+            for index, key in enumerate(keys):
+                if index:
+                    children.append(nodes.Text("; "))
+                children.append(doi_placeholder(key) or nodes.Text(f"{key}?"))
+            children.append(nodes.Text(")"))
         classes = ["highlight-note-text"] if part == "note" else ["highlight-cite"]
         if placeholder.get("mode") == "t" and part != "note":
             classes.append("highlight-cite-textual")

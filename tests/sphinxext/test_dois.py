@@ -205,3 +205,15 @@ def test_entries_are_verified_against_their_dois(make_app, root_copy, resolver):
     assert set(json.loads((srcdir / "highlight-dois.json").read_text())["items"]) == {
         "10.1038/nrn.2018.2"
     }
+
+
+def test_a_doi_that_cannot_be_fetched_links_in_an_author_date_style(make_app, root_copy, resolver):
+    """As with numbers, an author-date citation of a DOI without metadata shows the DOI
+    as a link to doi.org (the how-to promises it), not the "(key?)" of an unknown key."""
+    srcdir = root_copy("doi")
+    app = build(make_app, srcdir, resolver.url, highlight_reference_style="apa")
+    cite = soup(app).select("span.highlight-cite")[-1]
+    link = cite.select_one("a.highlight-doi-unresolved")
+    assert link is not None, cite
+    assert link["href"] == f"https://doi.org/{UNKNOWN}"
+    assert cite.get_text() == f"({UNKNOWN})"
