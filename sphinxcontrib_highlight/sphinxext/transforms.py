@@ -456,9 +456,18 @@ class ResolveHighlight(SphinxPostTransform):
                 if target is None:
                     self.unresolved(key, placeholder, listed_needed=not in_notes)
         children = token_nodes(tokens, self.cite_link(targets))
-        if not children:  # no key is in the bibliography: pandoc's "(key?)", a DOI's link
-            children = [nodes.Text("(")]
-            for index, key in enumerate(keys):
+        # A key no file holds is not in the style's text: pandoc's "(key?)" (a DOI's
+        # link) stands for it, after the keys the style printed, or for the whole citation.
+        configured = self.domain.bibliography(BibSource.configured(self.env.config).paths)
+        missing = keys if not children else [
+            key for key, target in zip(keys, targets, strict=True)
+            if target is None and key not in configured
+        ]
+        if missing and part != "inline":
+            if children:
+                children.append(nodes.Text(" "))
+            children.append(nodes.Text("("))
+            for index, key in enumerate(missing):
                 if index:
                     children.append(nodes.Text("; "))
                 children.append(doi_placeholder(key) or nodes.Text(f"{key}?"))

@@ -337,3 +337,19 @@ def test_hostile_names_and_texts_stay_text(make_app, root_copy):
     assert texts[0].endswith("et al. (2024)")  # how much of the name stays is the engine's
     assert texts[1].startswith("(<script>alert(1)</script> ")
     assert texts[1].endswith("<img src=x onerror=alert(2)>)")
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-notes-bibliography"])
+def test_an_unknown_key_beside_known_ones_still_shows(make_app, root_copy, style):
+    """A key no file holds, cited with one that is found, shows as ``key?`` (pandoc's
+    mark) as it does alone and in numeric citations, not left out of the text."""
+    srcdir = root_copy("author-date")
+    edit(srcdir / "first.rst", ":hcite:p:`bravo2021,echo2019`", ":hcite:p:`bravo2021,nokey2020`")
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": style})
+    app.build()
+    assert re.search(r"first\.rst:\d: WARNING: :hcite: key 'nokey2020' is not in the "
+                     r"bibliography \[highlight\.unknown_key\]", warnings(app))
+    shown = soup(app, "first").select_one("div.body").get_text()
+    assert "nokey2020?" in shown
+    assert "Bravo" in shown
