@@ -420,8 +420,9 @@ class ResolveHighlight(SphinxPostTransform):
         for index, (key, target) in enumerate(zip(keys, targets, strict=True)):
             if index:
                 parts.append(nodes.Text(_textual_joint(index, len(keys))))
-            parts.extend(token_nodes(authors[index], self.cite_link((target,))))
-            parts.append(nodes.Text(" "))
+            names = token_nodes(authors[index], self.cite_link((target,)))
+            if names:  # a key without an entry has no names to print
+                parts.extend([*names, nodes.Text(" ")])
             numbers = self.citation_numbers(
                 (key,), (target,), details[index : index + 1] if details else (), placeholder
             )

@@ -353,3 +353,15 @@ def test_an_unknown_key_beside_known_ones_still_shows(make_app, root_copy, style
     shown = soup(app, "first").select_one("div.body").get_text()
     assert "nokey2020?" in shown
     assert "Bravo" in shown
+
+
+def test_a_numeric_textual_citation_of_an_unknown_key_has_no_double_space(make_app, root_copy):
+    """A key without names (unknown, or a DOI without metadata) has no names before its
+    number, and no space for them either."""
+    srcdir = root_copy("author-date")
+    edit(srcdir / "first.rst", ":hcite:t:`alpha2022first`", ":hcite:t:`alpha2022first,nokey2020`")
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": "ieee"})
+    app.build()
+    (textual,) = soup(app, "first").select("span.highlight-cite-textual")[:1]
+    assert textual.get_text() == "Alpha et al. [2] and [?]"
