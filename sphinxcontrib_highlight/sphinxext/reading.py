@@ -25,7 +25,10 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.docname
     moved: dict[str, int] = {}
     for placeholder in doctree.findall(cite_placeholder):
-        line = _line_in_parent(placeholder)
+        line = (
+            _line_of_note(doctree, placeholder) if placeholder.get("part") == "note"
+            else _line_in_parent(placeholder)
+        )
         if line is not None and line != placeholder.line:
             placeholder.line = line
             moved[placeholder["cite_id"]] = line
@@ -58,9 +61,19 @@ def _line_in_parent(placeholder: cite_placeholder) -> int | None:
     return parent.line + source.count("\n", 0, position)
 
 
-def _breaks_before(placeholder: cite_placeholder) -> int:
-    """The line breaks in the text before ``placeholder`` in its parent (docutils and
-    MyST keep a paragraph's soft line breaks in its text)."""
-    parent = placeholder.parent
-    before = parent.children[: parent.index(placeholder)]
+def _line_of_note(doctree: nodes.document, placeholder: cite_placeholder) -> int | None:
+    """The line of a note style's citation, whose placeholder is in a footnote after the
+    paragraphs: that of its footnote reference in the text, which holds its id."""
+    reference = doctree.ids.get(placeholder["cite_id"])
+    parent = reference.parent if reference is not None else None
+    if parent is None or parent.line is None:
+        return None
+    return parent.line + _breaks_before(reference)
+
+
+def _breaks_before(node: nodes.Node) -> int:
+    """The line breaks in the text before ``node`` in its parent (docutils and MyST keep
+    a paragraph's soft line breaks in its text)."""
+    parent = node.parent
+    before = parent.children[: parent.index(node)]
     return sum(child.astext().count("\n") for child in before)

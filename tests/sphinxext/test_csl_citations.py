@@ -365,3 +365,16 @@ def test_a_numeric_textual_citation_of_an_unknown_key_has_no_double_space(make_a
     app.build()
     (textual,) = soup(app, "first").select("span.highlight-cite-textual")[:1]
     assert textual.get_text() == "Alpha et al. [2] and [?]"
+
+
+@pytest.mark.parametrize("role", [":hcite:", ":hcite:t:"])
+def test_a_note_citation_warns_at_its_own_line(make_app, root_copy, role):
+    """docutils tells a role the line its paragraph starts on; a note style's citation,
+    whose text is in a footnote, is warned about at the line it is written on, as any
+    other citation is."""
+    srcdir = root_copy("notes")
+    edit(srcdir / "chapter.rst", "two :hcite:`bravo2021,echo2019`", f"two {role}`nokey2020`")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert re.search(r"chapter\.rst:6: WARNING: :hcite: key 'nokey2020' is not in the "
+                     r"bibliography", warnings(app)), warnings(app)
