@@ -28,7 +28,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxRole
 
 from sphinxcontrib_highlight.bibliography.doi_fetch import bare_doi
-from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey, parse_citation, unknown_label
+from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey, locator_problem, parse_citation
 from sphinxcontrib_highlight.sphinxext.csl_cites import citation_kind
 from sphinxcontrib_highlight.sphinxext.nodes import cite_placeholder, claim_id
 from sphinxcontrib_highlight.sphinxext.records import CiteRecord
@@ -121,12 +121,9 @@ class CiteRole(SphinxRole):
 
     def check_locator(self, cited: CitedKey) -> None:
         """Warn about a post-text that starts with a locator label CSL does not know."""
-        post = cited.suffix.removeprefix(", ")
-        label = unknown_label(post) if not cited.locator else None
-        if label is not None:
-            warn(f":{self.name}: {label!r} is no locator label CSL knows (p., pp., chap., "
-                 f"sec., fig., vol., ...); {post!r} is printed as written",
-                 Warn.LOCATOR, self.get_location())
+        problem = locator_problem(cited)
+        if problem is not None:
+            warn(f":{self.name}: {problem}", Warn.LOCATOR, self.get_location())
 
 
 class PlaceNotes(SphinxTransform):
