@@ -1,8 +1,9 @@
 """What is learnt from a document once it is read, before any other is resolved.
 
 Two things only the finished doctree knows: the line each citation is on (docutils tells
-a role the line its paragraph starts on) and the ids the page gives other things, which
-the anchors of its reference lists' items must not take.
+a role the line its paragraph starts on), where what a role could not read is warned
+about, and the ids the page gives other things, which the anchors of its reference
+lists' items must not take.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from sphinxcontrib_highlight.sphinxext.nodes import cite_placeholder
 from sphinxcontrib_highlight.sphinxext.resolve import ITEM_ID_PREFIX
+from sphinxcontrib_highlight.sphinxext.warnings_ import warn
+from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -24,6 +27,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     domain: HighlightDomain = app.env.domains["highlight"]  # type: ignore[assignment]
     docname = app.env.docname
     moved: dict[str, int] = {}
+    warned: set[str] = set()
     for placeholder in doctree.findall(cite_placeholder):
         line = (
             _line_of_note(doctree, placeholder) if placeholder.get("part") == "note"
@@ -32,6 +36,12 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         if line is not None and line != placeholder.line:
             placeholder.line = line
             moved[placeholder["cite_id"]] = line
+        # What the role could not read, once per citation (a note style copies it).
+        problems = placeholder.attributes.pop("problems", ())
+        if problems and placeholder["cite_id"] not in warned:
+            warned.add(placeholder["cite_id"])
+            for message, subtype in problems:
+                warn(message, Warn(subtype), (docname, placeholder.line))
     if moved:
         domain.move_cites(docname, moved)
     # The items are made after reading, so every id of this form belongs to something

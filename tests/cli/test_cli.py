@@ -463,9 +463,7 @@ A brace left open :cite:p:`{see finnerup2021neuropathic`.
 
 def test_check_reads_every_citation_role_and_its_texts(make_app, tmp_path):
     """``:hcite:p:``, ``:hcite:t:`` and the ``:cite:`` aliases name keys as ``:hcite:``
-    does, and a pre- or post-text is no key: check reports what the build reports. (A
-    role's own warnings are on one-line paragraphs: docutils tells a role the line its
-    paragraph starts on, and the build reports them there.)"""
+    does, and a pre- or post-text is no key: check reports what the build reports."""
     (tmp_path / "conf.py").write_text('extensions = ["sphinxcontrib_highlight"]\n')
     (tmp_path / "index.rst").write_text(EVERY_ROLE_RST)
     app = make_app("html", srcdir=tmp_path, freshenv=True)

@@ -378,3 +378,20 @@ def test_a_note_citation_warns_at_its_own_line(make_app, root_copy, role):
     app.build()
     assert re.search(r"chapter\.rst:6: WARNING: :hcite: key 'nokey2020' is not in the "
                      r"bibliography", warnings(app)), warnings(app)
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-notes-bibliography"])
+def test_syntax_and_locator_warnings_are_at_the_citations_line(make_app, root_copy, style):
+    """docutils tells a role the line its paragraph starts on: a citation that cannot be
+    read, or whose locator label CSL does not know, on a paragraph's second and third
+    lines is warned about there, once (a note style copies the citation into a footnote)."""
+    srcdir = root_copy("author-date")
+    edit(srcdir / "first.rst", ":hcite:p:`bravo2021,echo2019`", ":hcite:p:`bravo2021{xyz. 5}`")
+    edit(srcdir / "first.rst", ":hcite:t:`echo2019{chap. 3}`", ":hcite:t:`echo2019{p. 3}}`")
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": style})
+    app.build()
+    found = [re.sub(r"^.*first\.rst", "first.rst", line) for line in warnings(app).splitlines()
+             if "[highlight.locator]" in line or "[highlight.cite_syntax]" in line]
+    assert sorted(line.split(": WARNING")[0] for line in found) == [
+        "first.rst:5", "first.rst:6"], found
