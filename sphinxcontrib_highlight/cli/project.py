@@ -268,10 +268,10 @@ def _cite_use(project: ProjectUses, page: Path, lineno: int, match: re.Match[str
         project.problems.append(BibProblem(
             Warn.CITE_SYNTAX, f":{name}: cannot read {problem}", str(page), lineno))
     for cited in parsed.keys:
-        problem = locator_problem(cited)
-        if problem is not None:
+        wrong_label = locator_problem(cited)
+        if wrong_label is not None:
             project.problems.append(BibProblem(
-                Warn.LOCATOR, f":{name}: {problem}", str(page), lineno))
+                Warn.LOCATOR, f":{name}: {wrong_label}", str(page), lineno))
     keys = tuple(dict.fromkeys(bare_doi(cited.key) or cited.key for cited in parsed.keys))
     return KeyUse(page, lineno, ":hcite:", keys, None)
 

@@ -75,10 +75,9 @@ def _line_of_note(doctree: nodes.document, placeholder: cite_placeholder) -> int
     """The line of a note style's citation, whose placeholder is in a footnote after the
     paragraphs: that of its footnote reference in the text, which holds its id."""
     reference = doctree.ids.get(placeholder["cite_id"])
-    parent = reference.parent if reference is not None else None
-    if parent is None or parent.line is None:
+    if reference is None or reference.parent is None or reference.parent.line is None:
         return None
-    return parent.line + _breaks_before(reference)
+    return reference.parent.line + _breaks_before(reference)
 
 
 def _breaks_before(node: nodes.Node) -> int:
