@@ -204,9 +204,19 @@ def _date_parts(content: object) -> dict[str, Any] | None:
     return {"date-parts": parts}
 
 
+#: The parts of a CSL name that hold text; the engine joins and compares them as text.
+_NAME_PARTS = ("family", "given", "literal", "dropping-particle", "non-dropping-particle",
+              "suffix")
+
+
 def _names(content: object) -> bool:
-    """Whether a name variable's value is a list of CSL names (objects)."""
-    return isinstance(content, list) and all(isinstance(name, dict) for name in content)
+    """Whether a name variable's value is a list of CSL names: objects whose parts are
+    text (a ``family: 2001`` in hand-written YAML is a number, which no style can print)."""
+    return isinstance(content, list) and all(
+        isinstance(name, dict)
+        and all(isinstance(name.get(part), str | None) for part in _NAME_PARTS)
+        for name in content
+    )
 
 
 # --- ids for items that come without one (CITATION.cff, RIS) ---------------------------

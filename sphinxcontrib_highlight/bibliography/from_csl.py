@@ -132,11 +132,11 @@ _MARKUP = re.compile(
     "|".join(re.escape(tag) for tag in [*_OPENING, *_CLOSING]), flags=re.IGNORECASE
 )
 #: The characters of plain text that a BibTeX value would read as LaTeX, as commands
-#: that print them. (``&``, ``%``, ``#``, ``_`` and a lone ``$`` stay: BibTeX values are
-#: read here with them taken literally, and the BibTeX writer escapes them. Braces in
+#: that print them: ``$`` too, as two of them ("the $100 and the $200 genome") open
+#: math. (``&``, ``%``, ``#`` and ``_`` stay: the BibTeX writer escapes them. Braces in
 #: plain text, rare in titles, are read as case protection and so not printed.)
-_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}"}
-_SPECIAL = re.compile(r"[\\~]")
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "$": r"\$"}
+_SPECIAL = re.compile(r"[\\~$]")
 
 
 def entry_of(item: Item) -> CslEntry:

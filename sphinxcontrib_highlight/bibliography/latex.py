@@ -41,7 +41,10 @@ class InvalidLatexError(ValueError):
 _LINK_COMMAND = re.compile(r"\\url\{([^{}]*)\}|\\href\{([^{}]*)\}\{((?:[^{}]|\{[^{}]*\})*)\}")
 
 
-_MATH = re.compile(r"\$([^$]+)\$")
+#: Inline math: between two dollars that are not escaped (``\$5`` is a dollar sign).
+_MATH = re.compile(r"(?<!\\)\$([^$]+)(?<!\\)\$")
+#: An escaped dollar, which latexcodec leaves escaped.
+_ESCAPED_DOLLAR = re.compile(r"\\\$")
 _MATH_SYMBOLS = {
     **{name: chr(code) for name, code in zip(
         ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "varsigma", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"],
@@ -114,7 +117,7 @@ def _decode(value: str) -> Text:
         decoded = decoded_simply(value)
         if decoded is not None:
             return LaTeXParser(decoded).parse()  # as Text.from_latex does after decoding
-        return Text.from_latex(_BARE_PERCENT.sub(r"\\%", value))
+        return Text.from_latex(_ESCAPED_DOLLAR.sub("$", _BARE_PERCENT.sub(r"\\%", value)))
     except Exception as error:  # pybtex and latexcodec raise several kinds
         raise InvalidLatexError(str(error).split(": ")[-1]) from error
 

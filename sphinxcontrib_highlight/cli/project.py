@@ -27,6 +27,7 @@ from sphinx.util.tags import Tags
 
 from sphinxcontrib_highlight.bibliography.database import BUNDLED_BIBFILE, BibProblem
 from sphinxcontrib_highlight.bibliography.doi_fetch import bare_doi
+from sphinxcontrib_highlight.sphinxext.cite_syntax import locator_problem, parse_citation
 from sphinxcontrib_highlight.sphinxext.config import PREFIX, config_fields, default_of
 from sphinxcontrib_highlight.styles import style_error
 from sphinxcontrib_highlight.warning_types import Warn
@@ -42,8 +43,14 @@ _DIRECTIVE = re.compile(
     re.MULTILINE,
 )
 _OPTION = re.compile(r"^[ \t]*:(?P<name>[a-z-]+):[ \t]*(?P<value>.*?)[ \t]*$")
-#: The citation role, in reStructuredText or MyST.
-_ROLE = re.compile(r"(?::hcite:|\{hcite\})`(?P<keys>[^`]*)`")
+#: The citation roles, in reStructuredText or MyST: ``:hcite:``, ``:hcite:p:``,
+#: ``:hcite:t:`` and sphinxcontrib-bibtex's names ``:cite:p:`` and ``:cite:t:``.
+_ROLE = re.compile(
+    r"(?::(?P<rst>hcite(?::[pt])?|cite:[pt]):|\{(?P<myst>hcite(?::[pt])?|cite:[pt])\})"
+    r"`(?P<keys>[^`]*)`"
+)
+#: The extension whose ``cite`` domain, when it is loaded, owns ``:cite:p:``.
+_BIBTEX_EXTENSION = "sphinxcontrib.bibtex"
 #: What opens a code or literal block in reStructuredText: its body is indented below.
 _RST_CODE = re.compile(r"^\s*\.\.\s+(?:code-block|code|sourcecode|literalinclude|highlight)::")
 #: A MyST fence that is code, not a directive (or a directive that shows code).
@@ -130,12 +137,13 @@ def read_project(confdir: Path) -> ProjectUses:
     }
     project.pages = _pages(config, confdir)
     whole_project_lists: list[tuple[tuple[Path, ...], str]] = []
+    cite_is_ours = _BIBTEX_EXTENSION not in config.extensions
     for page in project.pages:
         text = _without_code(page.read_text(encoding="utf-8", errors="replace"), page.suffix)
         cites = [
-            KeyUse(page, text.count("\n", 0, match.start()) + 1, ":hcite:",
-                   _split_keys(match["keys"]), None)
+            _cite_use(project, page, text.count("\n", 0, match.start()) + 1, match)
             for match in _ROLE.finditer(text)
+            if cite_is_ours or not (match["rst"] or match["myst"]).startswith("cite")
         ]
         page_cites = tuple(dict.fromkeys(key for cite in cites for key in cite.keys))
         whole_project_lists += _read_directives(project, page, text, defaults, page_cites)
@@ -252,6 +260,23 @@ def _read_directives(
             if key:
                 keys.append(KeyUse(page, lineno, f"{name}:", (key,), (paths,)))
     return whole_project_lists
+
+
+def _cite_use(project: ProjectUses, page: Path, lineno: int, match: re.Match[str]) -> KeyUse:
+    """The keys of a citation role, read as the role reads them (pre- and post-texts are
+    not keys), and the problems the role warns about at its line."""
+    name = match["rst"] or match["myst"]
+    parsed = parse_citation(match["keys"])
+    for problem in parsed.problems:
+        project.problems.append(BibProblem(
+            Warn.CITE_SYNTAX, f":{name}: cannot read {problem}", str(page), lineno))
+    for cited in parsed.keys:
+        wrong_label = locator_problem(cited)
+        if wrong_label is not None:
+            project.problems.append(BibProblem(
+                Warn.LOCATOR, f":{name}: {wrong_label}", str(page), lineno))
+    keys = tuple(dict.fromkeys(bare_doi(cited.key) or cited.key for cited in parsed.keys))
+    return KeyUse(page, lineno, ":hcite:", keys, None)
 
 
 def _split_keys(text: str) -> tuple[str, ...]:

@@ -175,6 +175,17 @@ def unknown_label(post: str) -> str | None:
     return None if written.lower() in LABELS else f"{written}."
 
 
+def locator_problem(cited: CitedKey) -> str | None:
+    """What is wrong with a key's post-text that starts with a locator label CSL does not
+    know, as the build and ``sphinx-highlight check`` both say it; None if nothing is."""
+    post = cited.suffix.removeprefix(", ")
+    label = unknown_label(post) if not cited.locator else None
+    if label is None:
+        return None
+    return (f"{label!r} is no locator label CSL knows (p., pp., chap., sec., fig., vol., "
+            f"...); {post!r} is printed as written")
+
+
 def _as_suffix(text: str) -> str:
     text = text.rstrip()
     if not text:

@@ -94,6 +94,13 @@ class ListLayout:
         paragraphs = list(item.findall(nodes.paragraph))
         if not paragraphs:
             return
+        if self.format == "man":
+            # The man writer puts vertical space (.sp) before a paragraph unless it is the
+            # first visible child of its parent, as the entry's text is in its container:
+            # an empty inline before it, which the writer prints as nothing, keeps the
+            # entries apart from each other and from the sentence before the list.
+            text = paragraphs[0]
+            text.parent.insert(text.parent.index(text), nodes.inline())
         if label is not None and self.format != "latex":
             text = paragraphs[0]
             after_targets = next(

@@ -1,8 +1,9 @@
 """What is learnt from a document once it is read, before any other is resolved.
 
 Two things only the finished doctree knows: the line each citation is on (docutils tells
-a role the line its paragraph starts on) and the ids the page gives other things, which
-the anchors of its reference lists' items must not take.
+a role the line its paragraph starts on), where what a role could not read is warned
+about, and the ids the page gives other things, which the anchors of its reference
+lists' items must not take.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from sphinxcontrib_highlight.sphinxext.nodes import cite_placeholder
 from sphinxcontrib_highlight.sphinxext.resolve import ITEM_ID_PREFIX
+from sphinxcontrib_highlight.sphinxext.warnings_ import warn
+from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -24,11 +27,21 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     domain: HighlightDomain = app.env.domains["highlight"]  # type: ignore[assignment]
     docname = app.env.docname
     moved: dict[str, int] = {}
+    warned: set[str] = set()
     for placeholder in doctree.findall(cite_placeholder):
-        line = _line_in_parent(placeholder)
+        line = (
+            _line_of_note(doctree, placeholder) if placeholder.get("part") == "note"
+            else _line_in_parent(placeholder)
+        )
         if line is not None and line != placeholder.line:
             placeholder.line = line
             moved[placeholder["cite_id"]] = line
+        # What the role could not read, once per citation (a note style copies it).
+        problems = placeholder.attributes.pop("problems", ())
+        if problems and placeholder["cite_id"] not in warned:
+            warned.add(placeholder["cite_id"])
+            for message, subtype in problems:
+                warn(message, Warn(subtype), (docname, placeholder.line))
     if moved:
         domain.move_cites(docname, moved)
     # The items are made after reading, so every id of this form belongs to something
@@ -58,9 +71,18 @@ def _line_in_parent(placeholder: cite_placeholder) -> int | None:
     return parent.line + source.count("\n", 0, position)
 
 
-def _breaks_before(placeholder: cite_placeholder) -> int:
-    """The line breaks in the text before ``placeholder`` in its parent (docutils and
-    MyST keep a paragraph's soft line breaks in its text)."""
-    parent = placeholder.parent
-    before = parent.children[: parent.index(placeholder)]
+def _line_of_note(doctree: nodes.document, placeholder: cite_placeholder) -> int | None:
+    """The line of a note style's citation, whose placeholder is in a footnote after the
+    paragraphs: that of its footnote reference in the text, which holds its id."""
+    reference = doctree.ids.get(placeholder["cite_id"])
+    if reference is None or reference.parent is None or reference.parent.line is None:
+        return None
+    return reference.parent.line + _breaks_before(reference)
+
+
+def _breaks_before(node: nodes.Node) -> int:
+    """The line breaks in the text before ``node`` in its parent (docutils and MyST keep
+    a paragraph's soft line breaks in its text)."""
+    parent = node.parent
+    before = parent.children[: parent.index(node)]
     return sum(child.astext().count("\n") for child in before)

@@ -28,7 +28,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxRole
 
 from sphinxcontrib_highlight.bibliography.doi_fetch import bare_doi
-from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey, parse_citation, unknown_label
+from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey, locator_problem, parse_citation
 from sphinxcontrib_highlight.sphinxext.csl_cites import citation_kind
 from sphinxcontrib_highlight.sphinxext.nodes import cite_placeholder, claim_id
 from sphinxcontrib_highlight.sphinxext.records import CiteRecord
@@ -62,11 +62,15 @@ class CiteRole(SphinxRole):
             key = bare_doi(cited.key) or cited.key
             by_key.setdefault(key, cited._replace(key=key))
         cited_keys = tuple(by_key.values())
-        for problem in parsed.problems:
-            warn(f":{self.name}: cannot read {problem}", Warn.CITE_SYNTAX, self.get_location())
+        problems = [(f":{self.name}: cannot read {problem}", Warn.CITE_SYNTAX)
+                    for problem in parsed.problems]
         for cited in cited_keys:
-            self.check_locator(cited)
+            problem = locator_problem(cited)
+            if problem is not None:
+                problems.append((f":{self.name}: {problem}", Warn.LOCATOR))
         if not cited_keys:
+            for message, subtype in problems:  # no citation to place them: its paragraph's
+                warn(message, subtype, self.get_location())
             if not parsed.problems:
                 warn(f":{self.name}: needs at least one key", Warn.UNKNOWN_KEY,
                      self.get_location())
@@ -79,6 +83,8 @@ class CiteRole(SphinxRole):
             node["mode"] = self.mode
         if details:
             node["details"] = tuple(tuple(cited) for cited in details)
+        if problems:  # warned about once the citation's own line is known (reading.py)
+            node["problems"] = tuple((message, subtype.value) for message, subtype in problems)
         in_notes = citation_kind(self.config.highlight_reference_style) == "note"
         reference = nodes.footnote_reference("", "", auto=1) if in_notes else None
         anchored = reference if reference is not None else node  # the one with the id
@@ -118,16 +124,6 @@ class CiteRole(SphinxRole):
             node["ids"] = []
             return [node, reference]
         return [reference]
-
-    def check_locator(self, cited: CitedKey) -> None:
-        """Warn about a post-text that starts with a locator label CSL does not know."""
-        post = cited.suffix.removeprefix(", ")
-        label = unknown_label(post) if not cited.locator else None
-        if label is not None:
-            warn(f":{self.name}: {label!r} is no locator label CSL knows (p., pp., chap., "
-                 f"sec., fig., vol., ...); {post!r} is printed as written",
-                 Warn.LOCATOR, self.get_location())
-
 
 class PlaceNotes(SphinxTransform):
     """Put each citation footnote a role made into the document: after the last

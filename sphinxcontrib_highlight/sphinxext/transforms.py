@@ -420,8 +420,9 @@ class ResolveHighlight(SphinxPostTransform):
         for index, (key, target) in enumerate(zip(keys, targets, strict=True)):
             if index:
                 parts.append(nodes.Text(_textual_joint(index, len(keys))))
-            parts.extend(token_nodes(authors[index], self.cite_link((target,))))
-            parts.append(nodes.Text(" "))
+            names = token_nodes(authors[index], self.cite_link((target,)))
+            if names:  # a key without an entry has no names to print
+                parts.extend([*names, nodes.Text(" ")])
             numbers = self.citation_numbers(
                 (key,), (target,), details[index : index + 1] if details else (), placeholder
             )
@@ -456,8 +457,22 @@ class ResolveHighlight(SphinxPostTransform):
                 if target is None:
                     self.unresolved(key, placeholder, listed_needed=not in_notes)
         children = token_nodes(tokens, self.cite_link(targets))
-        if not children:  # no key is in the bibliography: pandoc's "(key?)"
-            children = [nodes.Text(f"({'; '.join(f'{key}?' for key in keys)})")]
+        # A key no file holds is not in the style's text: pandoc's "(key?)" (a DOI's
+        # link) stands for it, after the keys the style printed, or for the whole citation.
+        configured = self.domain.bibliography(BibSource.configured(self.env.config).paths)
+        missing = keys if not children else [
+            key for key, target in zip(keys, targets, strict=True)
+            if target is None and key not in configured
+        ]
+        if missing and part != "inline":
+            if children:
+                children.append(nodes.Text(" "))
+            children.append(nodes.Text("("))
+            for index, key in enumerate(missing):
+                if index:
+                    children.append(nodes.Text("; "))
+                children.append(doi_placeholder(key) or nodes.Text(f"{key}?"))
+            children.append(nodes.Text(")"))
         classes = ["highlight-note-text"] if part == "note" else ["highlight-cite"]
         if placeholder.get("mode") == "t" and part != "note":
             classes.append("highlight-cite-textual")

@@ -58,9 +58,15 @@ _TAGS = {
 #: The block second-field-align sets a label in, as the engine's serialiser opens it.
 _LEFT_MARGIN = '<div class="csl-left-margin">'
 
-#: A URL inside rendered text (a DOI link, an item's URL), made a link; the punctuation
-#: that ends a sentence after it is not part of it.
-_URL = re.compile(r"https?://\S+?(?=[.,;:]?(?:\s|$))")
+#: A URL inside rendered text (a DOI link, an item's URL), made a link, up to the next
+#: space; :func:`_without_closing` takes back what follows it.
+_URL = re.compile(r"https?://\S+")
+#: What may close a URL's text without being part of it: sentence punctuation and quotes,
+#: and a bracket it does not open itself. Many styles print ``<URL>`` or ``(URL)``; a
+#: Wikipedia URL ``…/Pain_(medicine)`` and an old SICI DOI ``…<1661::AID-SIM968>3.0.CO;2-2``
+#: keep their own.
+_CLOSING = {")": "(", "]": "[", ">": "<"}
+_SENTENCE_END = frozenset('.,;:!?"\u201d\u2019')
 
 #: What an entry of each CSL type is not complete without, as the BibTeX fields a user
 #: fills in: a style that prints one of these variables needs it. Everything else a
@@ -356,12 +362,27 @@ def rich_text(node: Node | None, marks: Any = None) -> Text:
     return Text(*stack[0][1])
 
 
+def _without_closing(url: str) -> str:
+    """``url`` without the punctuation after it that belongs to the sentence or to a
+    bracket around it."""
+    while url:
+        last = url[-1]
+        if last in _SENTENCE_END or (
+            last in _CLOSING and url.count(_CLOSING[last]) < url.count(last)
+        ):
+            url = url[:-1]
+        else:
+            return url
+    return url
+
+
 def _linked(text: str) -> list[Any]:
     """Plain text with each http(s) URL in it made a link."""
     parts: list[Any] = []
     position = 0
     for match in _URL.finditer(text):
-        url = web_url(match.group(0))
+        written = _without_closing(match.group(0))
+        url = web_url(written)
         if url is None:
             continue
         if match.start() > position:
@@ -370,8 +391,8 @@ def _linked(text: str) -> list[Any]:
         # line makes it; any other URL links as written (the writers escape attributes).
         doi = url[len(DOI_RESOLVER):] if url.startswith(DOI_RESOLVER) else None
         target = (doi_url(doi) or url) if doi else url
-        parts.append(HRef(target, String(match.group(0))))
-        position = match.end()
+        parts.append(HRef(target, String(written)))
+        position = match.start() + len(written)
     if position < len(text):
         parts.append(String(text[position:]))
     return parts

@@ -125,6 +125,24 @@ def test_csl_json_keeps_what_bibtex_cannot_hold(make_app, root_copy):
     assert downloaded["title"] == "Specialized <i>Microglia</i> &amp; pain"
 
 
+@pytest.mark.parametrize("title", [
+    "The $100 genome and the $1000 one", "Growth as x^2", r"Paths like C:\data",
+])
+def test_bibtex_download_of_a_csl_item_reads_back_as_its_text(make_app, root_copy, title):
+    """The BibTeX made from a CSL-JSON item holds its title as LaTeX that prints the
+    title again: a dollar would open math, a caret stop LaTeX, a backslash start a command."""
+    srcdir = root_copy("csl-json")
+    items = json.loads((srcdir / "refs.json").read_text("utf-8"))
+    items[0]["title"] = title
+    (srcdir / "refs.json").write_text(json.dumps(items), encoding="utf-8")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    link = soup(app).select_one("div.highlight-citation a.highlight-download-bibtex")["href"]
+    bib = parse_string((Path(app.outdir) / link).read_text("utf-8"), "bibtex")
+    (entry,) = bib.entries.values()
+    assert csl_item(entry)["title"] == title
+
+
 # --- bad input -------------------------------------------------------------------------
 
 
@@ -472,3 +490,21 @@ def test_an_unfinished_ris_record_is_located():
     items, problems = read_ris("TY  - JOUR\nTI  - First\nER  - \n\nTY  - BOOK\nTI  - Cut\n", "x.ris")
     assert [item.item["title"] for item in items] == ["First"]
     assert [(p.subtype.value, p.lineno) for p in problems] == [("csl_syntax", 5)]
+
+
+@pytest.mark.parametrize("style", ["apa", "ieee"])
+def test_a_name_part_that_is_not_text_is_a_located_warning(make_app, root_copy, style):
+    """A name whose family or given name is a number or a list (a hand-written CSL-YAML
+    ``family: 2001``) leaves its name variable out, as any other bad name list is."""
+    srcdir = root_copy("csl-json")
+    text = (srcdir / "refs.json").read_text("utf-8")
+    text = text.replace('"family": "Kuner"', '"family": 5', 1)
+    (srcdir / "refs.json").write_text(text, encoding="utf-8")
+    line = text[: text[: text.index('"family": 5')].rfind("\n  {") + 1].count("\n") + 1
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": style})
+    app.build()
+    assert (f"refs.json:{line}: WARNING: item 'finnerup2021neuropathic': 'author' is not a"
+            " list of names; it is left out [highlight.csl_item]" in warnings(app))
+    assert "Neuropathic pain" in body_text(app)
+    assert "Kohno" in body_text(app)

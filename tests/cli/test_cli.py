@@ -444,3 +444,35 @@ def test_check_renders_only_what_the_pages_show(make_app, root_copy):
         ("problems.bib:14: entry 'noauthor2021' has no 'author', which style 'vancouver' "
         "needs [highlight.missing_field]")
     ]
+
+
+EVERY_ROLE_RST = """\
+Every role
+==========
+
+Textual :hcite:t:`missing-t`, parenthetical :hcite:p:`missing-p`, sphinxcontrib-bibtex's
+names :cite:p:`missing-cite-p` and :cite:t:`missing-cite-t`, with texts
+:hcite:`{see}missing-texts{p. 5}` and a found key with texts
+:hcite:p:`{see}finnerup2021neuropathic{pp. 5-7}, {also}missing-second{chap. 3}`.
+
+A label CSL does not know :hcite:t:`finnerup2021neuropathic{xyz. 5}`.
+
+A brace left open :cite:p:`{see finnerup2021neuropathic`.
+"""
+
+
+def test_check_reads_every_citation_role_and_its_texts(make_app, tmp_path):
+    """``:hcite:p:``, ``:hcite:t:`` and the ``:cite:`` aliases name keys as ``:hcite:``
+    does, and a pre- or post-text is no key: check reports what the build reports."""
+    (tmp_path / "conf.py").write_text('extensions = ["sphinxcontrib_highlight"]\n')
+    (tmp_path / "index.rst").write_text(EVERY_ROLE_RST)
+    app = make_app("html", srcdir=tmp_path, freshenv=True)
+    app.build()
+    built = sorted(
+        line.replace(f"{app.srcdir}/", "").replace(": WARNING: ", ": warning: ")
+        for line in warnings(app).splitlines()
+        if re.search(r"\[highlight\.(unknown_key|locator|cite_syntax)\]", line)
+    )
+    assert len(built) == 8
+    result = run("check", cwd=tmp_path)
+    assert sorted(result.stdout.splitlines()) == built

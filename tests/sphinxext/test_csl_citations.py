@@ -337,3 +337,61 @@ def test_hostile_names_and_texts_stay_text(make_app, root_copy):
     assert texts[0].endswith("et al. (2024)")  # how much of the name stays is the engine's
     assert texts[1].startswith("(<script>alert(1)</script> ")
     assert texts[1].endswith("<img src=x onerror=alert(2)>)")
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-notes-bibliography"])
+def test_an_unknown_key_beside_known_ones_still_shows(make_app, root_copy, style):
+    """A key no file holds, cited with one that is found, shows as ``key?`` (pandoc's
+    mark) as it does alone and in numeric citations, not left out of the text."""
+    srcdir = root_copy("author-date")
+    edit(srcdir / "first.rst", ":hcite:p:`bravo2021,echo2019`", ":hcite:p:`bravo2021,nokey2020`")
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": style})
+    app.build()
+    assert re.search(r"first\.rst:\d: WARNING: :hcite: key 'nokey2020' is not in the "
+                     r"bibliography \[highlight\.unknown_key\]", warnings(app))
+    shown = soup(app, "first").select_one("div.body").get_text()
+    assert "nokey2020?" in shown
+    assert "Bravo" in shown
+
+
+def test_a_numeric_textual_citation_of_an_unknown_key_has_no_double_space(make_app, root_copy):
+    """A key without names (unknown, or a DOI without metadata) has no names before its
+    number, and no space for them either."""
+    srcdir = root_copy("author-date")
+    edit(srcdir / "first.rst", ":hcite:t:`alpha2022first`", ":hcite:t:`alpha2022first,nokey2020`")
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": "ieee"})
+    app.build()
+    (textual,) = soup(app, "first").select("span.highlight-cite-textual")[:1]
+    assert textual.get_text() == "Alpha et al. [2] and [?]"
+
+
+@pytest.mark.parametrize("role", [":hcite:", ":hcite:t:"])
+def test_a_note_citation_warns_at_its_own_line(make_app, root_copy, role):
+    """docutils tells a role the line its paragraph starts on; a note style's citation,
+    whose text is in a footnote, is warned about at the line it is written on, as any
+    other citation is."""
+    srcdir = root_copy("notes")
+    edit(srcdir / "chapter.rst", "two :hcite:`bravo2021,echo2019`", f"two {role}`nokey2020`")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert re.search(r"chapter\.rst:6: WARNING: :hcite: key 'nokey2020' is not in the "
+                     r"bibliography", warnings(app)), warnings(app)
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-notes-bibliography"])
+def test_syntax_and_locator_warnings_are_at_the_citations_line(make_app, root_copy, style):
+    """docutils tells a role the line its paragraph starts on: a citation that cannot be
+    read, or whose locator label CSL does not know, on a paragraph's second and third
+    lines is warned about there, once (a note style copies the citation into a footnote)."""
+    srcdir = root_copy("author-date")
+    edit(srcdir / "first.rst", ":hcite:p:`bravo2021,echo2019`", ":hcite:p:`bravo2021{xyz. 5}`")
+    edit(srcdir / "first.rst", ":hcite:t:`echo2019{chap. 3}`", ":hcite:t:`echo2019{p. 3}}`")
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": style})
+    app.build()
+    found = [re.sub(r"^.*first\.rst", "first.rst", line) for line in warnings(app).splitlines()
+             if "[highlight.locator]" in line or "[highlight.cite_syntax]" in line]
+    assert sorted(line.split(": WARNING")[0] for line in found) == [
+        "first.rst:5", "first.rst:6"], found

@@ -167,3 +167,24 @@ def test_a_locale_by_language_or_with_an_underscore_is_accepted(make_app, root_c
                    confoverrides={"highlight_locale": tag})
     app.build()
     assert "highlight_locale" not in warnings(app)
+
+
+def test_a_url_in_brackets_links_without_the_bracket(make_app, root_copy):
+    """Some 200 styles print an item's URL as ``<URL>`` or ``(URL)``, and titles quote
+    URLs in brackets too: the closing bracket ends the text of the link, not its target."""
+    srcdir = root_copy("csl-json")
+    refs = json.loads((srcdir / "refs.json").read_text("utf-8"))
+    kohno = next(item for item in refs if item["id"] == "kohno2022spinal")
+    kohno["URL"] = "https://example.org/spinal"
+    kohno["type"] = "webpage"  # the style prints a web page's URL as <URL>
+    kohno["title"] = "A spinal population (https://example.org/a_(b)) <https://example.org/c>"
+    (srcdir / "refs.json").write_text(json.dumps(refs), encoding="utf-8")
+    app = make_app("html", srcdir=srcdir, freshenv=True, confoverrides={
+        "highlight_reference_style": "american-association-of-petroleum-geologists"})
+    app.build()
+    item = soup(app).select_one("li#ref-kohno2022spinal .highlight-reference-text")
+    links = {a["href"] for a in item.select("a")}
+    assert links == {
+        "https://example.org/spinal", "https://example.org/a_(b)", "https://example.org/c",
+    }, links
+    assert "<https://example.org/spinal>" in item.get_text()

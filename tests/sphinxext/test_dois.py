@@ -332,3 +332,15 @@ def test_a_doi_added_to_an_entry_takes_over_its_citations(make_app, root_copy, r
     ]
     cites = soup(again).select("span.highlight-cite")
     assert [cite.get_text() for cite in cites] == ["[1]", "[1]", "[2]", "[3]"]
+
+
+def test_a_doi_that_cannot_be_fetched_links_in_an_author_date_style(make_app, root_copy, resolver):
+    """As with numbers, an author-date citation of a DOI without metadata shows the DOI
+    as a link to doi.org (the how-to promises it), not the "(key?)" of an unknown key."""
+    srcdir = root_copy("doi")
+    app = build(make_app, srcdir, resolver.url, highlight_reference_style="apa")
+    cite = soup(app).select("span.highlight-cite")[-1]
+    link = cite.select_one("a.highlight-doi-unresolved")
+    assert link is not None, cite
+    assert link["href"] == f"https://doi.org/{UNKNOWN}"
+    assert cite.get_text() == f"({UNKNOWN})"

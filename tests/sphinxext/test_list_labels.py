@@ -144,3 +144,18 @@ def test_pdf_compiles_and_shows_the_labels(make_app, root_copy):
     for label in ("[1]", "[2]", "[3]", "(4)", "(5)", "1.", "2."):
         assert re.search(rf"(?m)^\s*{re.escape(label)} \S", text), label
     assert re.search(r"(?m)^Finnerup, N\. B\.", text)  # apa: flush left, no number
+
+
+def test_man_page_entries_are_paragraphs_of_their_own(make_app, root_copy):
+    """The man writer separates a paragraph from what comes before it only when it is
+    not the first thing in its parent, and each entry's text is: without a ``.sp`` before
+    it an entry ran on from the sentence before the list, and from the entry before."""
+    app = make_app("man", srcdir=root_copy("list-labels"), freshenv=True)
+    app.build()
+    (page,) = Path(app.outdir).glob("*.1")
+    lines = page.read_text(encoding="utf-8").splitlines()
+    starts = ("[1] N. B. Finnerup", "[2] T. J. Price", "[3] K. Kohno", "Finnerup, N. B.",
+              "Price, T. J.", "(4) Inoue, K.", "(5) Chen, G.")
+    entries = [index for index, line in enumerate(lines) if line.startswith(starts)]
+    assert len(entries) == len(starts)
+    assert [lines[index - 1] for index in entries] == [".sp"] * len(starts)
