@@ -69,8 +69,10 @@ _WRITTEN: dict[str, tuple[str, ...]] = {
 LABELS: dict[str, str] = {word: label for label, words in _WRITTEN.items() for word in words}
 
 #: One locator value: a number, a roman numeral or a short code, maybe a range
-#: (``5–7``, ``iv-vi``, ``3.2``); then more of them after commas or ``&`` (``5, 7``).
-_VALUE = r"(?:\d[\w.:]*|[ivxlcdm]+\b|[IVXLCDM]+\b)(?:\s*[-–—]\s*\w[\w.:]*)?"
+#: (``5–7``, ``iv-vi``, ``3.2``) or an open one (``5-``: from page 5 on, a dash written
+#: right after the number and followed by no word); then more of them after commas or
+#: ``&`` (``5, 7``).
+_VALUE = r"(?:\d[\w.:]*|[ivxlcdm]+\b|[IVXLCDM]+\b)(?:\s*[-–—]\s*\w[\w.:]*|[-–—](?!\w))?"
 _LOCATOR = re.compile(
     rf"(?P<label>§§?|¶¶?|[A-Za-z][\w-]*\.|[A-Za-z][\w-]*(?=\s))?\s*(?P<value>{_VALUE}(?:\s*[,&]\s*{_VALUE})*)"
     r"(?P<rest>.*)",

@@ -51,6 +51,7 @@ from sphinxcontrib_highlight.sphinxext.nodes import (
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import keep_warnings, log_kept, warn
 from sphinxcontrib_highlight.styles import find_style, list_form_of
+from sphinxcontrib_highlight.styles.csl.numbers import is_plural
 from sphinxcontrib_highlight.styles.csl_style import CslStyle
 from sphinxcontrib_highlight.styles.terms import current_locale, term
 from sphinxcontrib_highlight.warning_types import Warn
@@ -686,7 +687,7 @@ def _post_text(cited: CitedKey) -> str:
     CSL locale of the project's language abbreviates it (``S. 5`` in German)."""
     if not cited.locator:
         return cited.suffix
-    plural = any(mark in cited.locator for mark in "-–,&")
+    plural = is_plural(cited.locator)  # as the CSL engine decides: ``5-`` is one page
     style = find_style(NAMES_FOR_NUMERIC)
     label = cited.label
     if isinstance(style, CslStyle):

@@ -35,6 +35,8 @@ def list_texts(page) -> list[str]:
     ("a{§ 2}", [CitedKey("a", "", "", "2", "section")]),
     ("a{vol. 2, p. 4}", [CitedKey("a", "", ", p. 4", "2", "volume")]),
     ("a, a{p. 5}", [CitedKey("a")]),
+    ("a{p. 5-}", [CitedKey("a", "", "", "5-", "page")]),
+    ("a{p. 5–, passim}", [CitedKey("a", "", ", passim", "5–", "page")]),
 ])
 def test_keys_with_pre_and_post_texts(text, expected):
     parsed = parse_citation(text)
@@ -395,3 +397,17 @@ def test_syntax_and_locator_warnings_are_at_the_citations_line(make_app, root_co
              if "[highlight.locator]" in line or "[highlight.cite_syntax]" in line]
     assert sorted(line.split(": WARNING")[0] for line in found) == [
         "first.rst:5", "first.rst:6"], found
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("apa", "(Bravo, 2021, p. 5-)"),
+    ("ieee", "[3, p. 5-]"),
+])
+def test_an_open_page_range_is_one_locator(make_app, root_copy, style, expected):
+    """``{p. 5-}`` (from page 5 on) is the locator ``5-``, not page 5 and a suffix "-"."""
+    srcdir = root_copy("author-date")
+    edit(srcdir / "first.rst", ":hcite:p:`bravo2021,echo2019`", ":hcite:p:`bravo2021{p. 5-}`")
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": style})
+    app.build()
+    assert cite_texts(soup(app, "first"))[3] == expected
