@@ -36,6 +36,8 @@ def list_texts(page) -> list[str]:
     ("a{vol. 2, p. 4}", [CitedKey("a", "", ", p. 4", "2", "volume")]),
     ("a, a{p. 5}", [CitedKey("a")]),
     ("a{p. 5-}", [CitedKey("a", "", "", "5-", "page")]),
+    ("a{p. 5, \\emph{sic}}", [CitedKey("a", "", ", \\emph{sic}", "5", "page")]),
+    ("{see {A} and}a, b", [CitedKey("a", "see {A} and"), CitedKey("b")]),
     ("a{p. 5–, passim}", [CitedKey("a", "", ", passim", "5–", "page")]),
 ])
 def test_keys_with_pre_and_post_texts(text, expected):
@@ -49,6 +51,7 @@ def test_keys_with_pre_and_post_texts(text, expected):
     ("a{p. 5", ["a"], "without its"),
     ("{see}", [], "no key after it"),
     ("a}b", ["a"], "separated by commas"),
+    ("a{p. {5}", ["a"], "without its"),
 ])
 def test_malformed_text_is_a_problem_not_an_error(text, keys, problem):
     parsed = parse_citation(text)
@@ -411,3 +414,11 @@ def test_an_open_page_range_is_one_locator(make_app, root_copy, style, expected)
                    confoverrides={"highlight_reference_style": style})
     app.build()
     assert cite_texts(soup(app, "first"))[3] == expected
+
+
+def test_braces_inside_a_pre_or_post_text_go_in_pairs(make_app, root_copy):
+    """``{see {A} and}`` is one pre-text: no syntax warning, no key ``and}``."""
+    app = built_with_page(make_app, root_copy, "author-date",
+                          "Nested :hcite:p:`{see {A} and}bravo2021{p. 5, {sic}}`.\n")
+    assert warnings(app) == ""
+    assert cite_texts(soup(app, "extra")) == ["(see {A} and Bravo, 2021, p. 5, {sic})"]
