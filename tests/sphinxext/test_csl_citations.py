@@ -422,3 +422,16 @@ def test_braces_inside_a_pre_or_post_text_go_in_pairs(make_app, root_copy):
                           "Nested :hcite:p:`{see {A} and}bravo2021{p. 5, {sic}}`.\n")
     assert warnings(app) == ""
     assert cite_texts(soup(app, "extra")) == ["(see {A} and Bravo, 2021, p. 5, {sic})"]
+
+
+def test_citing_the_article_a_list_leaves_out_says_so(make_app, root_copy):
+    """The first entry of a list's ``:bibfile:`` is the article, which the list leaves
+    out: a citation of it is told that, not that the key is in no bibliography."""
+    srcdir = root_copy("csl-json")
+    edit(srcdir / "other.rst", ":hcite:`rothhammer2018microglial`", ":hcite:`shemer2015microglia`")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert "not in the bibliography" not in warnings(app)
+    assert re.search(r"other\.rst:4: WARNING: :hcite: key 'shemer2015microglia' is the article, "
+                     r"which the reference list of more\.yaml leaves out "
+                     r"\[highlight\.unlisted_key\]", warnings(app)), warnings(app)
