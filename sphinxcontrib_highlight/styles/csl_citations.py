@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_highlight.bibliography.csl_markup import escape
 from sphinxcontrib_highlight.styles.csl import Cite, Cluster, Processor
 from sphinxcontrib_highlight.styles.csl.citations import render_cluster
 from sphinxcontrib_highlight.styles.csl.formatted import Node, Span, Text, serialised_tokens
@@ -141,13 +142,16 @@ def run_citations(
 
 
 def _cite(index: int, affixes: tuple[str, str, str, str]) -> Cite:
+    """The cite of item ``index``; its pre- and post-text escaped, as they are plain
+    text (the engine reads ``<i>`` in affixes as citeproc-js does, a numeric citation
+    prints them as written: escaping makes both print what the author wrote)."""
     prefix, suffix, locator, label = affixes
     return Cite(
         str(index),
         locator=locator or None,
         label=label or None,
-        prefix=f"{prefix} " if prefix else None,
-        suffix=suffix or None,
+        prefix=f"{escape(prefix)} " if prefix else None,
+        suffix=escape(suffix) or None,
     )
 
 

@@ -435,3 +435,21 @@ def test_citing_the_article_a_list_leaves_out_says_so(make_app, root_copy):
     assert re.search(r"other\.rst:4: WARNING: :hcite: key 'shemer2015microglia' is the article, "
                      r"which the reference list of more\.yaml leaves out "
                      r"\[highlight\.unlisted_key\]", warnings(app)), warnings(app)
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("apa", "(<i>see</i> Bravo, 2021, p. 5, <b>A &amp; B</b>)"),
+    ("ieee", "[<i>see</i> 3, p. 5, <b>A &amp; B</b>]"),
+])
+def test_pre_and_post_texts_are_plain_text_in_every_style(make_app, root_copy, style, expected):
+    """A pre- or post-text is printed as written, tags and character references too,
+    by a CSL style as by a numeric one (docs/citations.rst says so)."""
+    srcdir = root_copy("author-date")
+    edit(srcdir / "first.rst", ":hcite:p:`bravo2021,echo2019`",
+         ":hcite:p:`{<i>see</i>}bravo2021{p. 5, <b>A &amp; B</b>}`")
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": style})
+    app.build()
+    cite = soup(app, "first").select(".highlight-cite")[3]
+    assert cite.get_text() == expected
+    assert cite.select("i, b, em, strong") == []
