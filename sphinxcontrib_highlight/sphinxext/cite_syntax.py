@@ -69,8 +69,10 @@ _WRITTEN: dict[str, tuple[str, ...]] = {
 LABELS: dict[str, str] = {word: label for label, words in _WRITTEN.items() for word in words}
 
 #: One locator value: a number, a roman numeral or a short code, maybe a range
-#: (``5–7``, ``iv-vi``, ``3.2``); then more of them after commas or ``&`` (``5, 7``).
-_VALUE = r"(?:\d[\w.:]*|[ivxlcdm]+\b|[IVXLCDM]+\b)(?:\s*[-–—]\s*\w[\w.:]*)?"
+#: (``5–7``, ``iv-vi``, ``3.2``) or an open one (``5-``: from page 5 on, a dash written
+#: right after the number and followed by no word); then more of them after commas or
+#: ``&`` (``5, 7``).
+_VALUE = r"(?:\d[\w.:]*|[ivxlcdm]+\b|[IVXLCDM]+\b)(?:\s*[-–—]\s*\w[\w.:]*|[-–—](?!\w))?"
 _LOCATOR = re.compile(
     rf"(?P<label>§§?|¶¶?|[A-Za-z][\w-]*\.|[A-Za-z][\w-]*(?=\s))?\s*(?P<value>{_VALUE}(?:\s*[,&]\s*{_VALUE})*)"
     r"(?P<rest>.*)",
@@ -101,7 +103,7 @@ def parse_citation(text: str) -> Parsed:
             continue
         prefix = ""
         if text[position] == "{":
-            closing = text.find("}", position)
+            closing = _closing_brace(text, position)
             if closing < 0:
                 problems.append(f"{text[position:]!r}: a '{{' without its '}}'")
                 break
@@ -126,7 +128,7 @@ def parse_citation(text: str) -> Parsed:
             continue
         post = ""
         if position < length and text[position] == "{":
-            closing = text.find("}", position)
+            closing = _closing_brace(text, position)
             if closing < 0:
                 problems.append(f"{text[position:]!r}: a '{{' without its '}}'")
                 keys.append(CitedKey(key, prefix))
@@ -141,6 +143,21 @@ def parse_citation(text: str) -> Parsed:
                 position += 1
         keys.append(CitedKey(key, prefix, *split_locator(post)))
     return Parsed(tuple(_once_each(keys)), tuple(problems))
+
+
+def _closing_brace(text: str, opening: int) -> int:
+    """Where the brace opened at ``opening`` closes, braces inside it matched in pairs
+    (``{p. 5, \\emph{sic}}`` is one post-text, as LaTeX and sphinxcontrib-bibtex read
+    it); -1 when it never does."""
+    depth = 0
+    for position in range(opening, len(text)):
+        if text[position] == "{":
+            depth += 1
+        elif text[position] == "}":
+            depth -= 1
+            if depth == 0:
+                return position
+    return -1
 
 
 def _once_each(keys: list[CitedKey]) -> list[CitedKey]:

@@ -14,6 +14,7 @@ then puts the child's nodes in place instead of making them.
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
@@ -48,9 +49,11 @@ from sphinxcontrib_highlight.sphinxext.nodes import (
     unindexed_html,
     unwrapped_paragraph,
 )
+from sphinxcontrib_highlight.sphinxext.records import ListMode
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import keep_warnings, log_kept, warn
 from sphinxcontrib_highlight.styles import find_style, list_form_of
+from sphinxcontrib_highlight.styles.csl.numbers import is_plural
 from sphinxcontrib_highlight.styles.csl_style import CslStyle
 from sphinxcontrib_highlight.styles.terms import current_locale, term
 from sphinxcontrib_highlight.warning_types import Warn
@@ -570,6 +573,12 @@ class ResolveHighlight(SphinxPostTransform):
         citation needs a list: not in a note style's footnote, which holds the whole
         reference); a DOI that has no metadata (warned about when it was looked up, see
         :mod:`.dois`) shows as a link instead of ``?``."""
+        left_out_by = self.article_left_out(key)
+        if left_out_by is not None:
+            if listed_needed:
+                warn(f":hcite: key {key!r} is the article, which the reference list of "
+                     f"{left_out_by} leaves out", Warn.UNLISTED_KEY, location)
+            return None
         configured = BibSource.configured(self.env.config).paths
         if key in self.domain.bibliography(configured):
             if listed_needed:
@@ -580,6 +589,17 @@ class ResolveHighlight(SphinxPostTransform):
         if placeholder is None:
             warn(f":hcite: key {key!r} is not in the bibliography", Warn.UNKNOWN_KEY, location)
         return placeholder
+
+
+    def article_left_out(self, key: str) -> str | None:
+        """The files (as a warning names them) of a list that shows all its entries but
+        the article, when ``key`` is that article; None when no list leaves it out."""
+        for record in self.domain.records("lists"):
+            article = self.domain.article_key(record.bibfiles) if record.mode is ListMode.ALL \
+                else None
+            if article is not None and article.lower() == key.lower():
+                return ", ".join(Path(path).name for path in record.bibfiles)
+        return None
 
 
 def _evenly_spaced_in_latex(children: Sequence[nodes.Node]) -> list[nodes.Node]:
@@ -686,7 +706,7 @@ def _post_text(cited: CitedKey) -> str:
     CSL locale of the project's language abbreviates it (``S. 5`` in German)."""
     if not cited.locator:
         return cited.suffix
-    plural = any(mark in cited.locator for mark in "-–,&")
+    plural = is_plural(cited.locator)  # as the CSL engine decides: ``5-`` is one page
     style = find_style(NAMES_FOR_NUMERIC)
     label = cited.label
     if isinstance(style, CslStyle):

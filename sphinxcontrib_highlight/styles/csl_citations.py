@@ -26,9 +26,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_highlight.bibliography.csl_markup import escape
 from sphinxcontrib_highlight.styles.csl import Cite, Cluster, Processor
 from sphinxcontrib_highlight.styles.csl.citations import render_cluster
-from sphinxcontrib_highlight.styles.csl.formatted import Node, Span, Text, serialised_tokens
+from sphinxcontrib_highlight.styles.csl.formatted import (
+    Node,
+    Span,
+    Text,
+    parse_markup,
+    serialised_tokens,
+)
 from sphinxcontrib_highlight.styles.csl.render import POSITION_SUBSEQUENT, render
 
 if TYPE_CHECKING:
@@ -98,6 +105,17 @@ class _LinkingProcessor(Processor):
                 return Span([ctx.names_record.node], link=f"{LINK_PREFIX}{cite.id}")
         return None
 
+    def render_title(self, cite: Cite) -> Node | None:
+        """The item's title, for a textual note citation whose
+        style prints no names and puts nothing in their place (CMOS 18 starts an
+        anonymous book's note with its title): the text then names the work, not just
+        the note's mark. None for an item without a title."""
+        item = self.items.get(cite.id, {})
+        title = item.get("title")
+        if not isinstance(title, str) or not title.strip():
+            return None
+        return Span([parse_markup(title)], link=f"{LINK_PREFIX}{cite.id}")
+
 
 def run_citations(
     style: Style,
@@ -141,13 +159,16 @@ def run_citations(
 
 
 def _cite(index: int, affixes: tuple[str, str, str, str]) -> Cite:
+    """The cite of item ``index``; its pre- and post-text escaped, as they are plain
+    text (the engine reads ``<i>`` in affixes as citeproc-js does, a numeric citation
+    prints them as written: escaping makes both print what the author wrote)."""
     prefix, suffix, locator, label = affixes
     return Cite(
         str(index),
         locator=locator or None,
         label=label or None,
-        prefix=f"{prefix} " if prefix else None,
-        suffix=suffix or None,
+        prefix=f"{escape(prefix)} " if prefix else None,
+        suffix=escape(suffix) or None,
     )
 
 
@@ -171,7 +192,7 @@ def _textual(processor: _LinkingProcessor, cluster: Cluster, note_style: bool, m
     for cite in cluster.cites:
         author = processor.render_author(cite)
         if note_style:
-            piece = author
+            piece = author or processor.render_title(cite)
         else:
             rest = render_cluster(processor, Cluster([replace(cite, suppress_author=True)]))
             piece = Span([n for n in (author, Text(" ") if author else None, rest) if n])

