@@ -30,7 +30,7 @@ from sphinxcontrib_highlight.speed import (
     signature,
 )
 from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey
-from sphinxcontrib_highlight.sphinxext.csl_cites import NAMES_FOR_NUMERIC
+from sphinxcontrib_highlight.sphinxext.csl_cites import NAMES_FOR_NUMERIC, citation_kind
 from sphinxcontrib_highlight.sphinxext.dois import doi_placeholder
 from sphinxcontrib_highlight.sphinxext.formatting import (
     plain,
@@ -48,6 +48,7 @@ from sphinxcontrib_highlight.sphinxext.nodes import (
     unindexed_html,
     unwrapped_paragraph,
 )
+from sphinxcontrib_highlight.sphinxext.notes import NOTE_CLASS, place_late_notes
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import keep_warnings, log_kept, warn
 from sphinxcontrib_highlight.styles import find_style, list_form_of
@@ -116,6 +117,7 @@ class ResolveHighlight(SphinxPostTransform):
             self.replace(placeholders)
         else:
             self.adopt(placeholders, resolved)
+        place_late_notes(self.document)
 
     def replace(self, placeholders: list[nodes.Element]) -> list[list[nodes.Node]]:
         """Replace each placeholder with its nodes; return them, in the same order."""
@@ -405,6 +407,8 @@ class ResolveHighlight(SphinxPostTransform):
         resolution = self.domain.resolution
         text = resolution.texts.get(ident)
         if text is not None:
+            if placeholder.get("part") is None and self.in_notes(placeholder):
+                return self.late_note(placeholder, text)
             return [self.csl_citation(placeholder, text)]
         keys, details = placeholder["keys"], _details(placeholder)
         targets = resolution.targets(*ident)
@@ -430,6 +434,39 @@ class ResolveHighlight(SphinxPostTransform):
             parts.append(numbers)
         return [nodes.inline("", "", *parts, ids=placeholder["ids"],
                              classes=["highlight-cite", "highlight-cite-textual"])]
+
+    def in_notes(self, placeholder: nodes.Element) -> bool:
+        """Whether the citation follows a note style: that of the list its first listed
+        key is in, else the project's (as :mod:`.csl_cites` decides)."""
+        targets = self.domain.resolution.targets(placeholder["docname"], placeholder["cite_id"])
+        style = next((target.style for target in targets if target is not None),
+                     self.env.config.highlight_reference_style)
+        return citation_kind(style) == "note"
+
+    def late_note(self, placeholder: nodes.Element, text: CitationText) -> list[nodes.Node]:
+        """A note style's citation read as an in-text one (the project's default style
+        is not a note style, its list's is): a footnote reference (after the names, for
+        a textual citation) and its footnote, which :func:`.place_late_notes` moves after
+        the paragraphs and numbers with the page's footnotes."""
+        cite_id, docname = placeholder["cite_id"], placeholder["docname"]
+        textual = placeholder.get("mode") == "t"
+        # The citation's id stays on the first node (docutils moves it there): the names
+        # of a textual citation, whose mark then takes an id of its own.
+        mark_id = f"{cite_id}-mark" if textual else cite_id
+        note = placeholder.deepcopy()
+        note["ids"], note["part"] = [], "note"
+        footnote = nodes.footnote(
+            "", nodes.paragraph("", "", self.csl_citation(note, text)), auto=1,
+            classes=[NOTE_CLASS], ids=[f"{cite_id}-note"], backrefs=[mark_id], docname=docname,
+        )
+        reference = nodes.footnote_reference(
+            "", "", auto=1, ids=[mark_id], refid=f"{cite_id}-note", docname=docname,
+        )
+        if not textual:
+            return [reference, footnote]
+        names = placeholder.deepcopy()
+        names["part"] = "inline"
+        return [self.csl_citation(names, text), reference, footnote]
 
     def names_only(
         self, targets: tuple[Target | None, ...], authors: tuple[Tokens, ...]
