@@ -5,8 +5,10 @@ style the role makes the footnote while the page is read, and docutils numbers i
 the page's own footnotes. A citation whose list has a note style in a project whose
 default is not one is known to be a note only once every page is read: the
 post-transform (:mod:`.transforms`) then leaves the footnote beside its reference, and
-:func:`place_late_notes` moves it after the paragraphs of its section and numbers every
-auto-numbered footnote of the page again, in reading order, as docutils would have.
+:func:`settle_notes` moves it after the paragraphs of its section and numbers every
+auto-numbered footnote of the page again, in reading order, as docutils would have. The
+reverse, a citation made a footnote while reading (the default is a note style) whose
+list's style is not one, goes back into the text, and its footnote goes.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
 
 #: The class of the footnotes that hold a note style's citations.
 NOTE_CLASS = "highlight-note"
+
+#: The class that marks, in such a footnote, a citation that is no note after all.
+NOT_A_NOTE_CLASS = "highlight-not-a-note"
 
 
 def put_after_paragraphs(
@@ -57,26 +62,45 @@ def sort_trailing_footnotes(
         container[start:end] = sorted(container[start:end], key=met_at)
 
 
-def place_late_notes(document: nodes.document) -> None:
-    """Move the note footnotes the post-transform left beside their references (inside
-    a paragraph) after their section's paragraphs, and number the page's footnotes again.
+def settle_notes(document: nodes.document) -> None:
+    """Make the page's footnotes what the post-transform found its citations to be, and
+    number the page's footnotes again if any changed.
+
+    A note footnote the post-transform left beside its reference (inside a paragraph) is
+    moved after its section's paragraphs. A footnote made while reading whose citation
+    is not a note style's holds the whole citation, marked ``NOT_A_NOTE_CLASS``: the
+    citation takes the place of the footnote's mark and the footnote goes.
 
     A build that assembles many pages into one document (LaTeX) numbers each page's
     footnotes on their own, as Sphinx does (footnotes carry their page's ``docname``)."""
-    late = [
-        footnote for footnote in document.findall(nodes.footnote)
-        if NOTE_CLASS in footnote["classes"]
-        and not isinstance(footnote.parent, nodes.section | nodes.document)
-    ]
-    if not late:
+    late, unnoted = [], []
+    for footnote in document.findall(nodes.footnote):
+        if NOTE_CLASS not in footnote["classes"]:
+            continue
+        if not isinstance(footnote.parent, nodes.section | nodes.document):
+            late.append(footnote)
+        elif any(NOT_A_NOTE_CLASS in inline["classes"] for inline in footnote.findall(nodes.inline)):
+            unnoted.append(footnote)
+    if not late and not unnoted:
         return
     references = _references(document)
+    for footnote in unnoted:
+        _dissolve(footnote, references.pop((footnote.get("docname"), footnote["ids"][0]), []))
     pairs = [(references[(footnote.get("docname"), footnote["ids"][0])][0], footnote)
              for footnote in late]
     touched = put_after_paragraphs(pairs)
     met_at = _reading_order(document, references)
     sort_trailing_footnotes(touched, met_at)
     _renumber(document, references, met_at)
+
+
+def _dissolve(footnote: nodes.footnote, references: list[nodes.footnote_reference]) -> None:
+    """Put the citation a footnote holds where its (one) reference is; drop both."""
+    marked = next(inline for inline in footnote.findall(nodes.inline)
+                  if NOT_A_NOTE_CLASS in inline["classes"])
+    for reference in references:
+        reference.replace_self(list(marked.children))
+    footnote.parent.remove(footnote)
 
 
 def _references(

@@ -48,7 +48,7 @@ from sphinxcontrib_highlight.sphinxext.nodes import (
     unindexed_html,
     unwrapped_paragraph,
 )
-from sphinxcontrib_highlight.sphinxext.notes import NOTE_CLASS, place_late_notes
+from sphinxcontrib_highlight.sphinxext.notes import NOT_A_NOTE_CLASS, NOTE_CLASS, settle_notes
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import keep_warnings, log_kept, warn
 from sphinxcontrib_highlight.styles import find_style, list_form_of
@@ -117,7 +117,7 @@ class ResolveHighlight(SphinxPostTransform):
             self.replace(placeholders)
         else:
             self.adopt(placeholders, resolved)
-        place_late_notes(self.document)
+        settle_notes(self.document)
 
     def replace(self, placeholders: list[nodes.Element]) -> list[list[nodes.Node]]:
         """Replace each placeholder with its nodes; return them, in the same order."""
@@ -404,10 +404,13 @@ class ResolveHighlight(SphinxPostTransform):
         """A citation: a CSL style's text if resolution gave it one, else numbers (with
         the names before them for a textual citation)."""
         ident = (placeholder["docname"], placeholder["cite_id"])
+        part = placeholder.get("part")
+        if part is not None and not self.in_notes(placeholder):
+            return self.not_a_note(placeholder)
         resolution = self.domain.resolution
         text = resolution.texts.get(ident)
         if text is not None:
-            if placeholder.get("part") is None and self.in_notes(placeholder):
+            if part is None and self.in_notes(placeholder):
                 return self.late_note(placeholder, text)
             return [self.csl_citation(placeholder, text)]
         keys, details = placeholder["keys"], _details(placeholder)
@@ -443,10 +446,21 @@ class ResolveHighlight(SphinxPostTransform):
                      self.env.config.highlight_reference_style)
         return citation_kind(style) == "note"
 
+    def not_a_note(self, placeholder: nodes.Element) -> list[nodes.Node]:
+        """A citation read as a note (the project's default style is a note style) whose
+        list's style is not one: nothing for the names of a textual citation, and for
+        the note the whole citation, marked for :func:`.settle_notes` to put where the
+        footnote's mark is, dropping the footnote."""
+        if placeholder["part"] == "inline":
+            return []
+        whole = placeholder.deepcopy()
+        del whole["part"]
+        return [nodes.inline("", "", *self.in_text(whole), classes=[NOT_A_NOTE_CLASS])]
+
     def late_note(self, placeholder: nodes.Element, text: CitationText) -> list[nodes.Node]:
         """A note style's citation read as an in-text one (the project's default style
         is not a note style, its list's is): a footnote reference (after the names, for
-        a textual citation) and its footnote, which :func:`.place_late_notes` moves after
+        a textual citation) and its footnote, which :func:`.settle_notes` moves after
         the paragraphs and numbers with the page's footnotes."""
         cite_id, docname = placeholder["cite_id"], placeholder["docname"]
         textual = placeholder.get("mode") == "t"

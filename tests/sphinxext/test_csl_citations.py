@@ -286,10 +286,18 @@ def test_note_style_footnotes_in_other_builders(make_app, root_copy, builder, na
 
 def note_list_in_numeric_project(root_copy, name: str = "numeric-default"):
     """The notes root with a numeric default style and its list in a note style."""
+    return notes_root_with_list_style(root_copy, "chicago-notes-bibliography", name,
+                                      default="vancouver")
+
+
+def notes_root_with_list_style(root_copy, style: str, name: str, default: str = ""):
+    """The notes root (default style a note style, unless ``default``) whose list has
+    its own ``style``."""
     srcdir = root_copy("notes", name)
-    edit(srcdir / "conf.py", '"chicago-note-bibliography"', '"vancouver"')
+    if default:
+        edit(srcdir / "conf.py", '"chicago-note-bibliography"', f'"{default}"')
     edit(srcdir / "bibliography.rst", ":cited: project",
-         ":cited: project\n   :style: chicago-notes-bibliography")
+         f":cited: project\n   :style: {style}")
     return srcdir
 
 
@@ -340,18 +348,48 @@ def test_a_note_style_list_makes_footnotes_in_other_builders(make_app, root_copy
         assert text.endswith("Later [6]. [6] Echo, *A Book*.")
 
 
-def test_a_note_style_list_parallel_equals_serial(make_app, root_copy, monkeypatch):
+@pytest.mark.parametrize("builder", ["html", "latex"])
+def test_a_list_in_another_style_than_a_note_default_is_cited_in_the_text(
+    make_app, root_copy, builder
+):
+    """The reverse: the default is a note style, the list's is author-date. Its citations
+    are in the text, not footnotes; the author's own footnote is number 1."""
+    srcdir = notes_root_with_list_style(root_copy, "apa", "apa-list")
+    app = make_app(builder, srcdir=srcdir, freshenv=True)
+    app.build()
+    assert "WARNING" not in warnings(app)
+    if builder == "latex":
+        text = " ".join(output(app, "notes.tex").split())
+        assert re.findall(r"\\begin\{footnote\}\[(\d+)\]", text) == ["1"]
+        assert r"\sphinxcrossref{Alpha et al., 2022, p. 5}}})}. As" in text
+        return
+    page = soup(app, "chapter")
+    assert [a.get_text() for a in page.select("a.footnote-reference")] == ["[1]"]
+    assert [aside.get_text(" ", strip=True) for aside in page.select("aside.footnote")] == [
+        "[ 1 ] A footnote of the author."]
+    assert cite_texts(page) == [
+        "(Alpha et al., 2022)", "(Alpha et al., 2022, p. 5)", "Bravo (2021)",
+        "(Bravo, 2021; Echo, 2019)", "(Echo, 2019)",
+    ]
+    assert page.select(".highlight-cite")[0]["id"] == "hcite-0"  # the list's back-links
+
+
+@pytest.mark.parametrize(("style", "default"), [("chicago-notes-bibliography", "vancouver"),
+                                                ("apa", "")])
+def test_a_list_style_unlike_the_default_parallel_equals_serial(
+    make_app, root_copy, monkeypatch, style, default
+):
     monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: 2)
-    serial = make_app("html", srcdir=note_list_in_numeric_project(root_copy, "serial"),
-                      freshenv=True, parallel=1)
+    serial = make_app("html", freshenv=True, parallel=1,
+                      srcdir=notes_root_with_list_style(root_copy, style, "serial", default))
     serial.build()
-    parallel = make_app("html", srcdir=note_list_in_numeric_project(root_copy, "j2"),
-                        freshenv=True, parallel=2)
+    parallel = make_app("html", freshenv=True, parallel=2,
+                        srcdir=notes_root_with_list_style(root_copy, style, "j2", default))
     parallel.build()
     serial_files, parallel_files = every_file(serial.outdir), every_file(parallel.outdir)
     assert parallel_files.keys() == serial_files.keys()
     assert [name for name in serial_files if parallel_files[name] != serial_files[name]] == []
-    assert "highlight-note-text" in serial_files["chapter.html"].decode()
+    assert ("highlight-note-text" in serial_files["chapter.html"].decode()) == bool(default)
 
 
 def test_cite_domain_roles_stand_in_for_sphinxcontrib_bibtex(make_app, root_copy):
