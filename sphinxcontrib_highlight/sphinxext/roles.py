@@ -15,7 +15,9 @@ every document has been read. With a note style (``highlight_reference_style``, 
 ``chicago-note-bibliography``) the citation is an auto-numbered footnote: the reference
 goes in the text, the footnote (holding a placeholder for the note's text) after the
 paragraphs of its section, and docutils numbers it with the page's other footnotes, so
-every builder writes it as its own footnote.
+every builder writes it as its own footnote. Only the default style is known while
+reading: a citation whose list's style decides otherwise becomes a footnote, or stops
+being one, after resolution (:mod:`.notes`).
 """
 
 from __future__ import annotations
