@@ -86,8 +86,10 @@ def settle_notes(document: nodes.document) -> None:
     references = _references(document)
     for footnote in unnoted:
         _dissolve(footnote, references.pop((footnote.get("docname"), footnote["ids"][0]), []))
-    pairs = [(references[(footnote.get("docname"), footnote["ids"][0])][0], footnote)
-             for footnote in late]
+    pairs = [
+        (found[0], footnote) for footnote in late
+        if (found := references.get((footnote.get("docname"), footnote["ids"][0])))
+    ]
     touched = put_after_paragraphs(pairs)
     met_at = _reading_order(document, references)
     sort_trailing_footnotes(touched, met_at)
