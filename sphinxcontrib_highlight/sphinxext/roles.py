@@ -15,7 +15,9 @@ every document has been read. With a note style (``highlight_reference_style``, 
 ``chicago-note-bibliography``) the citation is an auto-numbered footnote: the reference
 goes in the text, the footnote (holding a placeholder for the note's text) after the
 paragraphs of its section, and docutils numbers it with the page's other footnotes, so
-every builder writes it as its own footnote.
+every builder writes it as its own footnote. Only the default style is known while
+reading: a citation whose list's style decides otherwise becomes a footnote, or stops
+being one, after resolution (:mod:`.notes`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ from sphinxcontrib_highlight.bibliography.doi_fetch import bare_doi
 from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey, locator_problem, parse_citation
 from sphinxcontrib_highlight.sphinxext.csl_cites import citation_kind
 from sphinxcontrib_highlight.sphinxext.nodes import cite_placeholder, claim_id
+from sphinxcontrib_highlight.sphinxext.notes import (
+    NOTE_CLASS,
+    put_after_paragraphs,
+    sort_trailing_footnotes,
+)
 from sphinxcontrib_highlight.sphinxext.records import CiteRecord
 from sphinxcontrib_highlight.sphinxext.warnings_ import warn
 from sphinxcontrib_highlight.warning_types import Warn
@@ -43,10 +50,6 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
     from sphinxcontrib_highlight.sphinxext.domain import HighlightDomain
-
-#: The class of the footnotes that hold a note style's citations.
-NOTE_CLASS = "highlight-note"
-
 
 class CiteRole(SphinxRole):
     """A citation of one or more keys, parenthetical (``p``) or textual (``t``)."""
@@ -137,27 +140,13 @@ class PlaceNotes(SphinxTransform):
         if not pending:
             return
         by_name = {footnote["names"][0]: footnote for footnote in pending}
-        touched: dict[int, tuple[nodes.Element, int]] = {}
+        pairs = []
         for reference in list(self.document.findall(nodes.footnote_reference)):
             footnote = by_name.pop(reference.get("refname", ""), None)
-            if footnote is None:
-                continue
-            container: nodes.Element = reference.parent
-            while not isinstance(container, nodes.section | nodes.document):
-                container = container.parent
-            index = next(
-                (i for i, child in enumerate(container.children)
-                 if isinstance(child, nodes.section)),
-                len(container.children),
-            )
-            container.insert(index, footnote)
-            touched[id(container)] = (container, index + 1)
-        met_at = self.number_in_reading_order()
-        for container, end in touched.values():
-            start = end
-            while start > 0 and isinstance(container[start - 1], nodes.footnote):
-                start -= 1
-            container[start:end] = sorted(container[start:end], key=met_at)
+            if footnote is not None:
+                pairs.append((reference, footnote))
+        touched = put_after_paragraphs(pairs)
+        sort_trailing_footnotes(touched, self.number_in_reading_order())
 
     def number_in_reading_order(self) -> Callable[[nodes.Node], int]:
         """Order the auto-numbered footnotes as a reader meets them: a named one where

@@ -31,7 +31,7 @@ from sphinxcontrib_highlight.speed import (
     signature,
 )
 from sphinxcontrib_highlight.sphinxext.cite_syntax import CitedKey
-from sphinxcontrib_highlight.sphinxext.csl_cites import NAMES_FOR_NUMERIC
+from sphinxcontrib_highlight.sphinxext.csl_cites import NAMES_FOR_NUMERIC, citation_kind
 from sphinxcontrib_highlight.sphinxext.dois import doi_placeholder
 from sphinxcontrib_highlight.sphinxext.formatting import (
     plain,
@@ -49,6 +49,7 @@ from sphinxcontrib_highlight.sphinxext.nodes import (
     unindexed_html,
     unwrapped_paragraph,
 )
+from sphinxcontrib_highlight.sphinxext.notes import NOT_A_NOTE_CLASS, NOTE_CLASS, settle_notes
 from sphinxcontrib_highlight.sphinxext.records import ListMode
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import keep_warnings, log_kept, warn
@@ -119,6 +120,7 @@ class ResolveHighlight(SphinxPostTransform):
             self.replace(placeholders)
         else:
             self.adopt(placeholders, resolved)
+        settle_notes(self.document)
 
     def replace(self, placeholders: list[nodes.Element]) -> list[list[nodes.Node]]:
         """Replace each placeholder with its nodes; return them, in the same order."""
@@ -405,9 +407,14 @@ class ResolveHighlight(SphinxPostTransform):
         """A citation: a CSL style's text if resolution gave it one, else numbers (with
         the names before them for a textual citation)."""
         ident = (placeholder["docname"], placeholder["cite_id"])
+        part = placeholder.get("part")
+        if part is not None and not self.in_notes(placeholder):
+            return self.not_a_note(placeholder)
         resolution = self.domain.resolution
         text = resolution.texts.get(ident)
         if text is not None:
+            if part is None and self.in_notes(placeholder):
+                return self.late_note(placeholder, text)
             return [self.csl_citation(placeholder, text)]
         keys, details = placeholder["keys"], _details(placeholder)
         targets = resolution.targets(*ident)
@@ -433,6 +440,50 @@ class ResolveHighlight(SphinxPostTransform):
             parts.append(numbers)
         return [nodes.inline("", "", *parts, ids=placeholder["ids"],
                              classes=["highlight-cite", "highlight-cite-textual"])]
+
+    def in_notes(self, placeholder: nodes.Element) -> bool:
+        """Whether the citation follows a note style: that of the list its first listed
+        key is in, else the project's (as :mod:`.csl_cites` decides)."""
+        targets = self.domain.resolution.targets(placeholder["docname"], placeholder["cite_id"])
+        style = next((target.style for target in targets if target is not None),
+                     self.env.config.highlight_reference_style)
+        return citation_kind(style) == "note"
+
+    def not_a_note(self, placeholder: nodes.Element) -> list[nodes.Node]:
+        """A citation read as a note (the project's default style is a note style) whose
+        list's style is not one: nothing for the names of a textual citation, and for
+        the note the whole citation, marked for :func:`.settle_notes` to put where the
+        footnote's mark is, dropping the footnote."""
+        if placeholder["part"] == "inline":
+            return []
+        whole = placeholder.deepcopy()
+        del whole["part"]
+        return [nodes.inline("", "", *self.in_text(whole), classes=[NOT_A_NOTE_CLASS])]
+
+    def late_note(self, placeholder: nodes.Element, text: CitationText) -> list[nodes.Node]:
+        """A note style's citation read as an in-text one (the project's default style
+        is not a note style, its list's is): a footnote reference (after the names, for
+        a textual citation) and its footnote, which :func:`.settle_notes` moves after
+        the paragraphs and numbers with the page's footnotes."""
+        cite_id, docname = placeholder["cite_id"], placeholder["docname"]
+        textual = placeholder.get("mode") == "t"
+        # The citation's id stays on the first node (docutils moves it there): the names
+        # of a textual citation, whose mark then takes an id of its own.
+        mark_id = f"{cite_id}-mark" if textual else cite_id
+        note = placeholder.deepcopy()
+        note["ids"], note["part"] = [], "note"
+        footnote = nodes.footnote(
+            "", nodes.paragraph("", "", self.csl_citation(note, text)), auto=1,
+            classes=[NOTE_CLASS], ids=[f"{cite_id}-note"], backrefs=[mark_id], docname=docname,
+        )
+        reference = nodes.footnote_reference(
+            "", "", auto=1, ids=[mark_id], refid=f"{cite_id}-note", docname=docname,
+        )
+        if not textual:
+            return [reference, footnote]
+        names = placeholder.deepcopy()
+        names["part"] = "inline"
+        return [self.csl_citation(names, text), reference, footnote]
 
     def names_only(
         self, targets: tuple[Target | None, ...], authors: tuple[Tokens, ...]

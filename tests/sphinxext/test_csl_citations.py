@@ -289,6 +289,114 @@ def test_note_style_footnotes_in_other_builders(make_app, root_copy, builder, na
         assert "First Paper of the Year" in text
 
 
+def note_list_in_numeric_project(root_copy, name: str = "numeric-default"):
+    """The notes root with a numeric default style and its list in a note style."""
+    return notes_root_with_list_style(root_copy, "chicago-notes-bibliography", name,
+                                      default="vancouver")
+
+
+def notes_root_with_list_style(root_copy, style: str, name: str, default: str = ""):
+    """The notes root (default style a note style, unless ``default``) whose list has
+    its own ``style``."""
+    srcdir = root_copy("notes", name)
+    if default:
+        edit(srcdir / "conf.py", '"chicago-note-bibliography"', f'"{default}"')
+    edit(srcdir / "bibliography.rst", ":cited: project",
+         f":cited: project\n   :style: {style}")
+    return srcdir
+
+
+def test_a_note_style_list_makes_footnotes_whatever_the_default(make_app, root_copy):
+    """The project's default is numeric, the list's style a note style: its citations
+    are footnotes all the same, numbered with the author's own in reading order."""
+    app = make_app("html", srcdir=note_list_in_numeric_project(root_copy), freshenv=True)
+    app.build()
+    assert warnings(app) == ""
+    page = soup(app, "chapter")
+    references = page.select("a.footnote-reference")
+    assert [a.get_text() for a in references] == ["[1]", "[2]", "[3]", "[4]", "[5]", "[6]"]
+    assert [a["href"] for a in references][:2] == ["#hcite-0-note", "#own"]
+    notes = [aside.select("p")[-1].get_text() for aside in page.select("aside.footnote")]
+    assert notes[0].endswith("“First Paper of the Year,” Journal of Tests 1 (2022): 1–10.")
+    assert notes[1] == "A footnote of the author."
+    assert notes[2].endswith("Alpha et al., “First Paper of the Year,” 5.")
+    assert notes[5] == "Echo, A Book."
+    # Each footnote links back to its mark, and the mark to its footnote.
+    for aside in page.select("aside.highlight-note"):
+        backlink = aside.select_one("a[role=doc-backlink]")["href"]
+        assert page.select_one(f"a{backlink}")["href"] == f"#{aside['id']}"
+    # A textual citation keeps the names in the text (with the citation's id, where the
+    # list's back-links go), the mark after them; no id twice.
+    textual = page.select_one(".highlight-cite-textual")
+    assert textual["id"] == "hcite-2"
+    assert textual.get_text() == "Carl Bravo"
+    ids = [tag["id"] for tag in page.select("[id]")]
+    assert len(ids) == len(set(ids))
+    # The part's note comes after the part's paragraph, not the chapter's.
+    part = page.select_one("section#part")
+    assert [aside["id"] for aside in part.select("aside.footnote")] == ["hcite-4-note"]
+
+
+@pytest.mark.parametrize(("builder", "name"), [("latex", "notes.tex"), ("text", "chapter.txt")])
+def test_a_note_style_list_makes_footnotes_in_other_builders(make_app, root_copy, builder, name):
+    app = make_app(builder, srcdir=note_list_in_numeric_project(root_copy), freshenv=True)
+    app.build()
+    assert "Traceback" not in warnings(app)
+    text = " ".join(output(app, name).split())
+    if builder == "latex":
+        assert [int(n) for n in re.findall(r"\\begin\{footnote\}\[(\d+)\]", text)] == [
+            1, 2, 3, 4, 5, 6]
+        assert r"\begin{footnote}[2]\sphinxAtStartFootnote A footnote of the author." in text
+    else:
+        assert "A claim [1]. Its own note [2]. Again [3]. As Carl Bravo[4] argues" in text
+        assert "[3] Alpha et al., “First Paper of the Year,” 5." in text
+        assert text.endswith("Later [6]. [6] Echo, *A Book*.")
+
+
+@pytest.mark.parametrize("builder", ["html", "latex"])
+def test_a_list_in_another_style_than_a_note_default_is_cited_in_the_text(
+    make_app, root_copy, builder
+):
+    """The reverse: the default is a note style, the list's is author-date. Its citations
+    are in the text, not footnotes; the author's own footnote is number 1."""
+    srcdir = notes_root_with_list_style(root_copy, "apa", "apa-list")
+    app = make_app(builder, srcdir=srcdir, freshenv=True)
+    app.build()
+    assert "WARNING" not in warnings(app)
+    if builder == "latex":
+        text = " ".join(output(app, "notes.tex").split())
+        assert re.findall(r"\\begin\{footnote\}\[(\d+)\]", text) == ["1"]
+        assert r"\sphinxcrossref{Alpha et al., 2022, p. 5}}})}. As" in text
+        return
+    page = soup(app, "chapter")
+    assert [a.get_text() for a in page.select("a.footnote-reference")] == ["[1]"]
+    assert [aside.get_text(" ", strip=True) for aside in page.select("aside.footnote")] == [
+        "[ 1 ] A footnote of the author."]
+    assert cite_texts(page) == [
+        "(Alpha et al., 2022)", "(Alpha et al., 2022, p. 5)", "Bravo (2021)",
+        "(Bravo, 2021; Echo, 2019)", "(Echo, 2019)",
+    ]
+    assert page.select(".highlight-cite")[0]["id"] == "hcite-0"  # the list's back-links
+
+
+@pytest.mark.parametrize(("style", "default"), [("chicago-notes-bibliography", "vancouver"),
+                                                ("apa", "")])
+def test_a_list_style_unlike_the_default_parallel_equals_serial(
+    make_app, root_copy, monkeypatch, style, default
+):
+    monkeypatch.setattr(speed_cpus, "usable_cpus", lambda: 2)
+    serial = make_app("html", freshenv=True, parallel=1,
+                      srcdir=notes_root_with_list_style(root_copy, style, "serial", default))
+    serial.build()
+    parallel = make_app("html", freshenv=True, parallel=2,
+                        srcdir=notes_root_with_list_style(root_copy, style, "j2", default))
+    parallel.build()
+    serial_files, parallel_files = every_file(serial.outdir), every_file(parallel.outdir)
+    assert parallel_files.keys() == serial_files.keys()
+    assert [name for name in serial_files if parallel_files[name] != serial_files[name]] == []
+    assert ("highlight-note-text" in serial_files["chapter.html"].decode()) == bool(default)
+
+
 def test_cite_domain_roles_stand_in_for_sphinxcontrib_bibtex(make_app, root_copy):
     """Without sphinxcontrib-bibtex, ``:cite:p:`` and ``:cite:t:`` are ours."""
     app = make_app("html", srcdir=root_copy("author-date"), freshenv=True)
