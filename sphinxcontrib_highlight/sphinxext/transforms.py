@@ -217,9 +217,10 @@ class ResolveHighlight(SphinxPostTransform):
         bibliography = self.domain.bibliography(record.bibfiles)
         entry = bibliography.get(key) if key else None
         if entry is None:
-            wanted = record.key or self.env.config.highlight_article or "the first entry"
-            warn(f"highlight-citation: key {wanted!r} is not in the bibliography",
-                 Warn.UNKNOWN_KEY, location)
+            wanted = record.key or self.env.config.highlight_article
+            problem = (f"key {wanted!r} is not in the bibliography" if wanted
+                       else "the bibliography has no entry to show")
+            warn(f"highlight-citation: {problem}", Warn.UNKNOWN_KEY, location)
             return []
         rendered = self.formatted(record.style, entry, bibliography, location)
         container = nodes.container(

@@ -468,6 +468,9 @@ def test_missing_citation_cff_is_a_warning_at_conf(make_app, root_copy):
     assert f"cannot read bibliography file '{srcdir / 'CITATION.cff'}'" in warnings(app)
     assert "[highlight.bibfile]" in warnings(app)
     assert "Moore, A. & Rayson, P." in body_text(app, "software")  # the other file renders
+    # The block that would show the missing file's software says so, naming no key.
+    assert "highlight-citation: the bibliography has no entry to show" in warnings(app)
+    assert "'the first entry'" not in warnings(app)
 
 
 def test_cff_option_problems_are_directive_warnings(make_app, root_copy):
