@@ -26,6 +26,7 @@ from sphinxcontrib_highlight.bibliography.csl_files import (
     author_year_id,
     slug,
     unused,
+    yaml_document,
 )
 from sphinxcontrib_highlight.bibliography.database import BibProblem
 from sphinxcontrib_highlight.warning_types import Warn
@@ -76,13 +77,9 @@ _NAME_LISTS = {
 
 def read_cff(text: str, path: str) -> tuple[list[LocatedItem], list[BibProblem]]:
     """The file's items (the work to cite, then its references), and its problems."""
-    try:
-        document = yaml_text.Document(text)
-    except yaml_text.YAMLError as error:
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return [], [BibProblem(
-            Warn.CSL_SYNTAX, f"not valid YAML: {problem}", path, yaml_text.error_line(error)
-        )]
+    document = yaml_document(text, path)
+    if isinstance(document, BibProblem):
+        return [], [document]
     root = document.root
     data = document.value(root) if root is not None else None
     if root is None or not isinstance(data, dict):

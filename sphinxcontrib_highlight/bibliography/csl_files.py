@@ -57,15 +57,23 @@ def read_csl_json(text: str, path: str) -> tuple[list[LocatedItem], list[BibProb
     return checked_items(zip(values, lines, strict=True), path)
 
 
-def read_csl_yaml(text: str, path: str) -> tuple[list[LocatedItem], list[BibProblem]]:
-    """The items of a CSL-YAML text, and its problems."""
+def yaml_document(text: str, path: str) -> yaml_text.Document | BibProblem:
+    """A YAML text read with the line of every value, or the located problem that it
+    is not YAML (CSL-YAML and CITATION.cff files alike)."""
     try:
-        document = yaml_text.Document(text)
+        return yaml_text.Document(text)
     except yaml_text.YAMLError as error:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return [], [BibProblem(
+        return BibProblem(
             Warn.CSL_SYNTAX, f"not valid YAML: {problem}", path, yaml_text.error_line(error)
-        )]
+        )
+
+
+def read_csl_yaml(text: str, path: str) -> tuple[list[LocatedItem], list[BibProblem]]:
+    """The items of a CSL-YAML text, and its problems."""
+    document = yaml_document(text, path)
+    if isinstance(document, BibProblem):
+        return [], [document]
     root = document.root
     if root is None:
         return [], [_not_a_list(path)]

@@ -31,6 +31,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sphinxcontrib_highlight.bibliography.csl_files import DATE_VARIABLES, NAME_VARIABLES
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -39,15 +41,8 @@ FORMAT = 1
 
 #: The CSL 1.0.2 variables an item may keep (names, dates, numbers and text), and the
 #: two dates Crossref adds that checking a year needs (:mod:`.doi_verify`).
-_KEPT = frozenset({
-    # names
-    "author", "chair", "collection-editor", "compiler", "composer", "container-author",
-    "contributor", "curator", "director", "editor", "editorial-director",
-    "executive-producer", "guest", "host", "illustrator", "interviewer", "narrator",
-    "organizer", "original-author", "performer", "producer", "recipient",
-    "reviewed-author", "script-writer", "series-creator", "translator",
-    # dates
-    "accessed", "available-date", "event-date", "issued", "original-date", "submitted",
+_KEPT = NAME_VARIABLES | DATE_VARIABLES | frozenset({
+    # Crossref's dates
     "published-print", "published-online",
     # numbers
     "chapter-number", "citation-number", "collection-number", "edition", "issue",

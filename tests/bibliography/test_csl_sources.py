@@ -8,13 +8,12 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import rispy
 import yaml
-from conftest import soup, warnings
+from conftest import edit, soup, warnings
 from pybtex.database import parse_string
 
 from sphinxcontrib_highlight.bibliography.cff import read_cff
@@ -40,14 +39,6 @@ def bundled_entries():
 
 def body_text(app, page: str = "index") -> str:
     return " ".join(soup(app, page).select_one("div.body").get_text().split())
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    future = time.time() + 5  # newer than anything the last build recorded
-    os.utime(path, (future, future))
 
 
 # --- builds ----------------------------------------------------------------------------

@@ -116,8 +116,8 @@ def test_check_reports_a_cited_doi_two_entries_hold(tmp_path, resolver):
         conf.write(f"highlight_doi_resolver = {resolver.url!r}\n")
     result = check("--conf", "docs", cwd=tmp_path)
     assert result.stdout.splitlines() == [
-        "docs/refs.bib:28: warning: entry 'finnerup2021review' holds DOI "
+        ("docs/refs.bib:28: warning: entry 'finnerup2021review' holds DOI "
         "10.1152/physrev.00045.2019, as entry 'finnerup2021neuropathic' (refs.bib:16) does; "
-        "a citation of the DOI shows 'finnerup2021neuropathic' [highlight.doi]",
+        "a citation of the DOI shows 'finnerup2021neuropathic' [highlight.doi]"),
     ], result.stdout + result.stderr
     assert not resolver.requests

@@ -155,9 +155,9 @@ NUMBERED_CITATIONS = "Three in a row [1–3], a gap [1, 5] and the last [8]."
 #: paragraph of citations (APA's are the style's own, author-date).
 STYLE_CHAPTERS = [
     ("IN THE APA STYLE", "apa",
-     "Three in a row (García, 2018; Lee & Park, 2019; Meltzer et al., 2002), a gap "
+     ("Three in a row (García, 2018; Lee & Park, 2019; Meltzer et al., 2002), a gap "
      "(Meltzer et al., 2002; World Health Organization, 2020) and the last (Zhao et al., "
-     "2023)."),
+     "2023).")),
     ("IN THE VANCOUVER STYLE", "vancouver", NUMBERED_CITATIONS),
     ("IN THE SPRINGER-NATURE STYLE", "springer-nature", NUMBERED_CITATIONS),
 ]

@@ -115,8 +115,8 @@ def test_case_changes_keep_words_that_have_capitals_and_lone_letters() -> None:
         " x-rays and one of near-to-the d’une",
     }
     assert bibliography(layout, [item]) == [
-        "Solvers: On the Road to GPUs, DAP12-Dependent Pain, PDE-Based x-Rays and One of"
-        " near-to-the d’une | arXiv:1008.2849v1 | iPhone Apps"
+        ("Solvers: On the Road to GPUs, DAP12-Dependent Pain, PDE-Based x-Rays and One of"
+        " near-to-the d’une | arXiv:1008.2849v1 | iPhone Apps")
     ]
 
 
