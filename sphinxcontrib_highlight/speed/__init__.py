@@ -2,7 +2,8 @@
 
 Work done ahead in forked children (parsing a changed .bib file, writing download
 files, resolving the pages Sphinx will write next), memoized forms of entries, pauses
-of the garbage collector where a build makes many objects at once, and environment
+of the garbage collector where a build makes many objects at once, what lives for the
+whole build kept out of the collector's scans, and environment
 data kept packed as bytes. Every trick is an optimisation only: with
 ``highlight_speedups = False`` none of them runs and a build writes byte-identical
 output (the tests build each root both ways).
@@ -20,6 +21,7 @@ from sphinxcontrib_highlight.speed.background import Worker, busy
 from sphinxcontrib_highlight.speed.background import start as start_in_child
 from sphinxcontrib_highlight.speed.background import started as started_in_child
 from sphinxcontrib_highlight.speed.background import wait as wait_for_child
+from sphinxcontrib_highlight.speed.gc_freeze import freeze_long_lived, thaw
 from sphinxcontrib_highlight.speed.gc_pause import collector_paused
 from sphinxcontrib_highlight.speed.memo import RECENT, Recent, per_entry
 from sphinxcontrib_highlight.speed.packing import Packed, unpacked
@@ -65,5 +67,10 @@ def children_available() -> bool:
 
 
 def register(app: Sphinx) -> None:
-    """Connect the speed layer's own event: the resolving children's end."""
+    """Connect the speed layer's own events: the resolving children's end, and the
+    collector's freeze of what lives for the whole build (late, after the other
+    handlers of ``builder-inited`` made what they keep; thawed after every other
+    handler of ``build-finished``)."""
     app.connect("build-finished", finish_prerendering)
+    app.connect("builder-inited", freeze_long_lived, priority=900)
+    app.connect("build-finished", thaw, priority=900)

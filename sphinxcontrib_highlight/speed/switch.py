@@ -1,8 +1,9 @@
 """The speed layer's switch: ``highlight_speedups`` in ``conf.py``.
 
 Off, no child is forked, no form of an entry is memoized and the collector is never
-paused, so a build runs the plain path it would run without this layer; the output is
-byte-identical either way. One value per process, as Sphinx runs one build at a time.
+paused nor any object frozen, so a build runs the plain path it would run without this
+layer; the output is byte-identical either way. One value per process, as Sphinx runs
+one build at a time.
 
 Each trick can also be turned off on its own, to measure what it earns
 (``benchmarks/run.py --without``): the environment variable ``HIGHLIGHT_SPEEDUPS_OFF``
@@ -16,9 +17,11 @@ import os
 
 #: The tricks that can be turned off one by one: the child that parses a changed .bib
 #: file (``background.start``), the one that writes download files (``background.Worker``),
-#: the children that resolve pages ahead (``prerender``), and ``memo``, ``gc_pause`` and
-#: ``packing``, each in its module.
-TRICKS = ("parse_child", "download_child", "prerender", "memo", "gc_pause", "packing")
+#: the children that resolve pages ahead (``prerender``), and ``memo``, ``gc_pause``,
+#: ``gc_freeze`` and ``packing``, each in its module.
+TRICKS = (
+    "parse_child", "download_child", "prerender", "memo", "gc_pause", "gc_freeze", "packing",
+)
 
 _enabled = True
 _off = frozenset(
