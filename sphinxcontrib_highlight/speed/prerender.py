@@ -304,17 +304,9 @@ def _resolve_pages(
         for index, docname in docnames:
             if build_at.value >= index:
                 continue
-            blob = None  # "resolve it yourself"
-            if resolver.entries_shown(docname) <= MOST_ENTRIES_A_PAGE:
-                elsewhere.seen = False
-                page_signature, replacements, attributes = resolver.resolve(docname)
-                if not elsewhere.seen:
-                    resolved = Resolved(
-                        page_signature, [_detached(nodes) for nodes in replacements],
-                        list(warnings), list(jobs), attributes,
-                    )
-                    blob = pickle.dumps(resolved, protocol=pickle.HIGHEST_PROTOCOL)
+            blob = _page_blob(resolver, docname, elsewhere, warnings, jobs)
             sender.send_bytes(pickle.dumps((docname, blob), protocol=pickle.HIGHEST_PROTOCOL))
+            del blob
             warnings.clear()
             jobs.clear()
             gc.collect()
@@ -322,6 +314,33 @@ def _resolve_pages(
     except BaseException:  # noqa: BLE001 - the build resolves for itself, and says nothing
         os._exit(1)
     os._exit(0)
+
+
+def _page_blob(
+    resolver: PageResolver,
+    docname: str,
+    elsewhere: _LoggedElsewhere,
+    warnings: list[Any],
+    jobs: list[Any],
+) -> bytes | None:
+    """The page's :class:`Resolved`, pickled; None for a page left to the build.
+
+    A function of its own so that the page's nodes die with its frame, before the child
+    collects and freezes what survives the page: frozen, a doctree's cycles (each node
+    points to its parent) were never collected, and the child grew by 0.3 MB a page
+    (46 MiB over the 200 pages of the 20,000-entry benchmark, the build's peak memory).
+    """
+    if resolver.entries_shown(docname) > MOST_ENTRIES_A_PAGE:
+        return None
+    elsewhere.seen = False
+    page_signature, replacements, attributes = resolver.resolve(docname)
+    if elsewhere.seen:
+        return None
+    resolved = Resolved(
+        page_signature, [_detached(nodes) for nodes in replacements],
+        list(warnings), list(jobs), attributes,
+    )
+    return pickle.dumps(resolved, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _detached(roots: list[nodes.Node]) -> list[nodes.Node]:

@@ -513,3 +513,40 @@ def test_a_resolving_child_freezes_what_survives_each_page():
     # Each page finds the previous pages' survivors (101 objects each) frozen.
     assert frozen[1] - frozen[0] >= 101
     assert frozen[2] - frozen[1] >= 101
+
+
+def test_a_page_resolved_in_the_child_leaves_nothing_frozen_behind():
+    """A page's nodes (cycles: each points to its parent) die before the child collects
+    and freezes what survives the page; frozen, they would never be collected, and the
+    child grew by the size of every page it resolved."""
+    import pickle
+    import weakref
+
+    from docutils import nodes
+
+    made: list[weakref.ref[nodes.Node]] = []
+
+    def resolve(docname: str):
+        alive = [ref() is not None for ref in made]
+        paragraph = nodes.paragraph("", "", nodes.Text(f"the page {docname}"))
+        made.append(weakref.ref(paragraph))
+        return [("placeholder", {})], [[paragraph]], {"alive": alive}
+
+    resolver = prerender.PageResolver(
+        docnames=list, written=list, entries_shown=lambda docname: 1, resolve=resolve,
+        keep_side_effects=lambda: ([], []),
+    )
+    receiver, sender = background.pipe()
+    pages = [(0, "a"), (1, "b"), (2, "c")]
+    child = background.fork(
+        prerender._resolve_pages, None, resolver, pages, background.shared_counter(-1), sender
+    )
+    sender.close()
+    alive = []
+    for _ in pages:
+        _docname, blob = pickle.loads(receiver.recv_bytes())
+        alive.append(pickle.loads(blob).attributes["alive"])
+    child.join()
+    receiver.close()
+    assert child.exitcode == 0
+    assert alive == [[], [False], [False, False]]
