@@ -32,7 +32,9 @@ _frozen_by_us = False
 def freeze_long_lived(app: Sphinx) -> None:
     """Sphinx event ``builder-inited`` (connected late): freeze what the process holds."""
     global _frozen_by_us  # one build at a time per process
-    if switch.enabled("gc_freeze") and not _frozen_by_us:
+    # A process that froze objects of its own (a server forking workers) keeps them so:
+    # thawing at the end would undo its freeze, so this build freezes nothing.
+    if switch.enabled("gc_freeze") and not _frozen_by_us and gc.get_freeze_count() == 0:
         gc.freeze()
         _frozen_by_us = True
 

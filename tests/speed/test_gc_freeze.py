@@ -67,3 +67,24 @@ def test_a_failed_build_thaws_too(make_app, root_copy, monkeypatch):
     with pytest.raises(Exception, match="a failing handler"):
         app.build()
     assert gc.get_freeze_count() == 0
+
+
+
+def test_a_process_that_froze_objects_itself_keeps_them_frozen(make_app, root_copy, monkeypatch):
+    """A server that froze its objects before forking workers keeps its freeze: the build
+    neither freezes more nor thaws the process's own at its end."""
+    monkeypatch.setattr(switch, "_enabled", True)
+    gc.unfreeze()
+    gc.freeze()
+    try:
+        own = gc.get_freeze_count()
+        app = make_app("html", srcdir=root_copy("parallel", "freeze-own"), freshenv=True)
+        during: list[int] = []
+        app.connect("doctree-resolved", lambda app, doctree, docname: during.append(
+            gc.get_freeze_count()))
+        app.build()
+        after = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()
+    assert during and max(during) <= own  # nothing more frozen (a frozen object may die)
+    assert after > own // 2  # and the process's own not thawed
