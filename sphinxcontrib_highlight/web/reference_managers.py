@@ -14,8 +14,8 @@ HTML is the caller's job, done once where the markup is written (:mod:`.reader`)
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
+from sphinxcontrib_highlight.bibliography.urls import percent_encoded
 from sphinxcontrib_highlight.export.formats import (
     given,
     inverted,
@@ -146,4 +146,4 @@ def coins(entry: Entry) -> str:
     pairs += [("rft.au", inverted(person)) for person in authors]
     # urlencode(pairs, quote_via=quote, safe=":/"), without quoting the keys: they are
     # ASCII names that quoting leaves as they are.
-    return "&".join(f"{key}={quote(value, safe=':/')}" for key, value in pairs if value)
+    return "&".join(f"{key}={percent_encoded(value, safe=':/')}" for key, value in pairs if value)
