@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
 from sphinxcontrib_highlight.bibliography.urls import doi_url as doi_link
 from sphinxcontrib_highlight.bibliography.urls import percent_encoded, rejected, web_url
 from sphinxcontrib_highlight.speed import per_entry
