@@ -52,7 +52,7 @@ _BOOK_GENRES = {
 def _fields(entry: Entry) -> dict[str, str]:
     """The entry's values that every format here shares, empty ones left out."""
     f = Fields(entry)
-    first, last = page_range(entry)
+    first, last = page_range(f)
     values = {
         "title": f.plain("title"),
         "journal": f.plain("journal", "journaltitle", "booktitle"),
@@ -61,9 +61,9 @@ def _fields(entry: Entry) -> dict[str, str]:
         "issue": f.plain("number", "issue"),
         "firstpage": first,
         "lastpage": last,
-        "date": year(entry),
+        "date": year(f),
         "doi": f.doi(),
-        "pmid": pmid(entry),
+        "pmid": pmid(f),
         "publisher": f.plain("publisher"),
     }
     return {name: value for name, value in values.items() if value}
