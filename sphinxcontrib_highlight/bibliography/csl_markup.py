@@ -480,8 +480,17 @@ def rich_text(value: str, *, protect_case: bool = False) -> str:
 
 def plain(value: str) -> str:
     """A field's LaTeX as plain text with no tags and nothing escaped (for name parts,
-    identifiers and dates, which CSL never reads as rich text)."""
-    return unescape(_TAG.sub("", rich_text(value)))
+    identifiers and dates, which CSL never reads as rich text).
+
+    An item's mapping asks this of some 35 values (most of them name parts, many empty),
+    so what would change nothing is not done: the tags are stripped from a text that has
+    a ``<``, the characters unescaped in one that has an ``&``."""
+    if not value:
+        return ""
+    text = rich_text(value)
+    if "<" in text:
+        text = _TAG.sub("", text)
+    return unescape(text) if "&" in text else text
 
 
 _TAG = re.compile(r"<[^<>]*>")

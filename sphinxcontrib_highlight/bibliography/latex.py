@@ -199,7 +199,34 @@ def strict_plain_text(value: str) -> str:
     Cached by value like :func:`strict_latex_text`: links, COinS, RIS and CSL-JSON each
     ask for the same titles and names as plain text.
     """
-    return plain_text(strict_latex_text(value))
+    simple = simple_plain_text(value)
+    return simple if simple is not None else plain_text(strict_latex_text(value))
+
+
+def simple_plain_text(value: str) -> str | None:
+    """The plain text of a valid field that holds no LaTeX but braces and what
+    :func:`decoded_simply` decodes (most fields); None for any other field.
+
+    Such a field's rich text is what pybtex's brace parser makes of it (its decoded
+    form), and the parser treats nothing but braces: it fails on unbalanced ones, and
+    its text is the characters without the braces. Building that rich text (pybtex's
+    objects merge their parts as they are made) was most of the cost of checking a
+    field and of the plain text COinS, RIS and the links ask for (a test compares this
+    with the parser for generated values and every field of the test data).
+    """
+    if "$" in value or "\\url" in value or "\\href" in value:
+        return None  # math and links: strict_latex_text's own paths
+    decoded = decoded_simply(value) if _NEEDS_DECODER.search(value) else value
+    if decoded is None:
+        return None
+    if "{" not in decoded and "}" not in decoded:
+        return decoded
+    depth = 0
+    for brace in _HAS_BRACES.findall(decoded):
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return None  # not valid: the parser says why
+    return decoded.replace("{", "").replace("}", "") if depth == 0 else None
 
 
 def latex_text(value: str) -> Text:

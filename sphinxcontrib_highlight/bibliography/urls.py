@@ -8,13 +8,37 @@ and only an absolute http(s) URL with a host survives: ``javascript:``, ``data:`
 
 from __future__ import annotations
 
+import functools
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 DOI_RESOLVER = "https://doi.org/"
 
 # \~{}, \~{ }, {\~}, \~ (a tilde), and \_ \% \# \& \$ (the character itself).
 _LATEX_ESCAPES = re.compile(r"\{\\~\}|\\~\{\s*\}|\\~|\\([_%#&$])")
+
+
+#: The characters :func:`urllib.parse.quote` never encodes.
+_ALWAYS_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+
+
+@functools.cache
+def _quoting_table(safe: str, plus: bool) -> list[str]:
+    """What each byte becomes: itself if safe, else ``%XX`` (a space ``+`` if ``plus``)."""
+    table = [
+        chr(byte) if chr(byte) in _ALWAYS_SAFE or chr(byte) in safe else f"%{byte:02X}"
+        for byte in range(256)
+    ]
+    if plus:
+        table[ord(" ")] = "+"
+    return table
+
+
+def percent_encoded(text: str, safe: str = "/", *, plus: bool = False) -> str:
+    """``urllib.parse.quote(text, safe)`` (``quote_plus`` with ``plus``), for an ASCII
+    ``safe``, in one pass of C code: urllib calls a Python function for every byte, and
+    a page's COinS spans and links encode some 700 values (a test compares the two)."""
+    return text.encode("utf-8").decode("latin-1").translate(_quoting_table(safe, plus))
 
 
 def unescape(raw: str) -> str:
@@ -47,4 +71,4 @@ def doi_url(doi: str) -> str | None:
     doi = doi.strip()
     if not doi.startswith("10.") or "/" not in doi:
         return None
-    return DOI_RESOLVER + quote(doi, safe="/:;()._-")
+    return DOI_RESOLVER + percent_encoded(doi, safe="/:;()._-")

@@ -159,20 +159,21 @@ def named_authors(entry: Entry) -> list[Person]:
     return _named(entry.persons.get("author") or entry.persons.get("editor") or [])
 
 
-def page_range(entry: Entry) -> tuple[str, str]:
-    """First and last page of an entry (see :func:`_page_range`)."""
-    return _page_range(Fields(entry))
+def page_range(entry: Entry | Fields) -> tuple[str, str]:
+    """First and last page of an entry (see :func:`_page_range`); given the entry's
+    :class:`Fields`, read from them (a caller asking for several values makes one)."""
+    return _page_range(entry if isinstance(entry, Fields) else Fields(entry))
 
 
-def pmid(entry: Entry) -> str:
+def pmid(entry: Entry | Fields) -> str:
     """The PubMed id if it is a number ('' otherwise: no format gets a malformed one)."""
-    value = Fields(entry).plain("pmid").strip()
+    value = (entry if isinstance(entry, Fields) else Fields(entry)).plain("pmid").strip()
     return value if value.isascii() and value.isdigit() else ""
 
 
-def year(entry: Entry) -> str:
+def year(entry: Entry | Fields) -> str:
     """The year, from ``year`` or a biblatex ``date``."""
-    return Fields(entry).year(required=False)
+    return (entry if isinstance(entry, Fields) else Fields(entry)).year(required=False)
 
 
 def url(entry: Entry) -> str:

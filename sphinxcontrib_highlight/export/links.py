@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
 
 from sphinxcontrib_highlight.bibliography.urls import doi_url as doi_link
-from sphinxcontrib_highlight.bibliography.urls import rejected, web_url
+from sphinxcontrib_highlight.bibliography.urls import percent_encoded, rejected, web_url
 from sphinxcontrib_highlight.speed import per_entry
 from sphinxcontrib_highlight.styles import names
 from sphinxcontrib_highlight.styles.base import Fields
@@ -62,7 +61,10 @@ def scholar_url(entry: Entry) -> str | None:
     year = fields.year(required=False)
     if year:
         query["publication_year"] = year
-    return SCHOLAR_LOOKUP + urlencode(query)
+    # urlencode(query), each value through quote_plus; the keys need no quoting.
+    return SCHOLAR_LOOKUP + "&".join(
+        f"{name}={percent_encoded(value, safe='', plus=True)}" for name, value in query.items()
+    )
 
 
 def article_url(entry: Entry) -> tuple[str | None, str | None]:

@@ -110,6 +110,9 @@ class Fields:
                     return strict_plain_text(raw)
                 except InvalidLatexError:
                     break  # self.text records the problem and falls back
+        else:
+            if not required:
+                return ""  # none present: nothing for self.text to find or record
         value = self.text(*names_, required=required)
         return plain_text(value) if value is not None else ""
 

@@ -23,7 +23,7 @@ from pybtex.richtext import HRef, String, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
-from sphinxcontrib_highlight.bibliography.latex import InvalidLatexError, strict_latex_text
+from sphinxcontrib_highlight.bibliography.latex import InvalidLatexError, strict_plain_text
 from sphinxcontrib_highlight.bibliography.to_csl import csl_item, known_type
 from sphinxcontrib_highlight.bibliography.urls import DOI_RESOLVER, doi_url, web_url
 from sphinxcontrib_highlight.speed import per_entry
@@ -232,7 +232,10 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
             if _VARIABLE_OF.get(name.lower(), name.lower()) not in self.printed:
                 continue
             try:
-                strict_latex_text(value)
+                # Its plain text, not its rich text: the same check, and most fields
+                # need no rich text to be read (see simple_plain_text); COinS, RIS and
+                # the links ask for the plain text again.
+                strict_plain_text(value)
             except InvalidLatexError as error:
                 invalid.append(f"{name.lower()} ({error})")
         return tuple(invalid)

@@ -14,8 +14,8 @@ HTML is the caller's job, done once where the markup is written (:mod:`.reader`)
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
+from sphinxcontrib_highlight.bibliography.urls import percent_encoded
 from sphinxcontrib_highlight.export.formats import (
     given,
     inverted,
@@ -52,7 +52,7 @@ _BOOK_GENRES = {
 def _fields(entry: Entry) -> dict[str, str]:
     """The entry's values that every format here shares, empty ones left out."""
     f = Fields(entry)
-    first, last = page_range(entry)
+    first, last = page_range(f)
     values = {
         "title": f.plain("title"),
         "journal": f.plain("journal", "journaltitle", "booktitle"),
@@ -61,9 +61,9 @@ def _fields(entry: Entry) -> dict[str, str]:
         "issue": f.plain("number", "issue"),
         "firstpage": first,
         "lastpage": last,
-        "date": year(entry),
+        "date": year(f),
         "doi": f.doi(),
-        "pmid": pmid(entry),
+        "pmid": pmid(f),
         "publisher": f.plain("publisher"),
     }
     return {name: value for name, value in values.items() if value}
@@ -146,4 +146,4 @@ def coins(entry: Entry) -> str:
     pairs += [("rft.au", inverted(person)) for person in authors]
     # urlencode(pairs, quote_via=quote, safe=":/"), without quoting the keys: they are
     # ASCII names that quoting leaves as they are.
-    return "&".join(f"{key}={quote(value, safe=':/')}" for key, value in pairs if value)
+    return "&".join(f"{key}={percent_encoded(value, safe=':/')}" for key, value in pairs if value)

@@ -389,7 +389,7 @@ def _unwind(stack: list[tuple[Span, str]]) -> None:
 # ------------------------------------------------------------------------- serialising
 
 
-@dataclass
+@dataclass(slots=True)
 class _Token:
     kind: str  # "text", "open", "close", "qopen", "qclose"
     value: str
@@ -432,9 +432,14 @@ def _tokens(
         return
     if not (node.formatting or node.quotes or node.link or node.display):
         # Most spans only group their children (names, affixes): nothing to open,
-        # so nothing to take back either if the children write nothing.
+        # so nothing to take back either if the children write nothing. Leaves, half
+        # the nodes of a tree, are written here rather than by a call each.
         for child in node.children:
-            _tokens(child, marks, state, depth, out)
+            if type(child) is Text:
+                if child.text:
+                    out.append(_Token("text", child.text, child.origin))
+            else:
+                _tokens(child, marks, state, depth, out)
         return
     start = len(out)
     opened: list[str] = []
@@ -478,7 +483,11 @@ def _tokens(
         depth += 1
     content_start = len(out)
     for child in node.children:
-        _tokens(child, marks, inner, depth, out)
+        if type(child) is Text:
+            if child.text:
+                out.append(_Token("text", child.text, child.origin))
+        else:
+            _tokens(child, marks, inner, depth, out)
     if len(out) == content_start:
         # An empty span (an emptied block: author substitution) leaves no trace; its
         # children, empty too, left none either.
@@ -514,7 +523,8 @@ def _previous_text(tokens: list[_Token], index: int) -> tuple[_Token | None, boo
     a display block: a numeric style's label "1." never merges with a title "..."), and
     whether a closing quote lies in between."""
     quoted = False
-    for tok in reversed(tokens[:index]):
+    for position in range(index - 1, -1, -1):  # no copy of the tokens before
+        tok = tokens[position]
         if tok.kind == "qopen" or (tok.kind in ("open", "close") and tok.value.startswith(("<div", "</div"))):
             return None, False
         if tok.kind == "qclose":

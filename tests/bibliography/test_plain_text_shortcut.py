@@ -1,0 +1,63 @@
+"""The plain text of a simple field, read without pybtex's rich text, is the rich text's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sphinxcontrib_highlight.bibliography.database import load_bibliography
+from sphinxcontrib_highlight.bibliography.latex import (
+    InvalidLatexError,
+    plain_text,
+    simple_plain_text,
+    strict_latex_text,
+)
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+PIECES = st.sampled_from([
+    "{", "}", "a", "B", " ", "  ", "\n", "-", "--", "---", "'", "''", "`", "``", "\"", "~",
+    "%", "$", "é", "\u2013", "\\'e", "{\\\"o}", "\\v{C}", "\\o}", "{\\ss}", "\\i", "\\&",
+    "\\url{x}", "\\emph{x}", ",,", "<<", "!`",
+])
+
+
+def through_rich_text(value: str) -> str | None:
+    """The plain text as the rich text gives it; None if the value does not parse."""
+    try:
+        return plain_text(strict_latex_text.__wrapped__(value))
+    except InvalidLatexError:
+        return None
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(PIECES, max_size=12).map("".join))
+def test_the_shortcut_reads_what_the_rich_text_prints(value):
+    simple = simple_plain_text(value)
+    if simple is not None:
+        assert simple == through_rich_text(value)
+
+
+@pytest.mark.parametrize("value", ["a}b{", "{a", "a}", "{\\'e", "\\v{C}}"])
+def test_unbalanced_braces_are_left_to_the_parser(value):
+    assert simple_plain_text(value) is None
+    with pytest.raises(InvalidLatexError):
+        strict_latex_text.__wrapped__(value)
+
+
+def test_every_field_of_the_test_data():
+    checked = 0
+    for path in [*sorted(DATA.glob("*.bib")), *sorted((DATA / "corpora").glob("*.bib"))]:
+        bibliography = load_bibliography([path], "utf-8")
+        keys = bibliography.keys()  # a list, from the file's index
+        for key in keys:
+            entry = bibliography.get(key)
+            for value in entry.fields.values() if entry is not None else ():
+                simple = simple_plain_text(value)
+                if simple is not None:
+                    assert simple == through_rich_text(value), (path.name, key, value)
+                    checked += 1
+    assert checked > 1000
