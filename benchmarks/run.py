@@ -121,8 +121,11 @@ def build(root: Path, jobs: int = 1) -> dict[str, float]:
         command += ["-D", "highlight_speedups=0"]
     elif trick:
         environment["HIGHLIGHT_SPEEDUPS_OFF"] = trick
+    # In the corpus's folder: ``python -c`` puts the working directory first on
+    # sys.path, ahead of PYTHONPATH, so run from a checkout's root the ``before``
+    # variant would import that checkout's package instead of DIR's.
     completed = subprocess.run(
-        command, capture_output=True, text=True, check=True, env=environment
+        command, capture_output=True, text=True, check=True, env=environment, cwd=root
     )
     report: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
     if report["code"] != 0:

@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sphinxcontrib_highlight.bibliography import yaml_text
 from sphinxcontrib_highlight.bibliography.database import BibProblem
 from sphinxcontrib_highlight.warning_types import Warn
+
+if TYPE_CHECKING:
+    from sphinxcontrib_highlight.bibliography import yaml_text
 
 #: The file suffixes read as CSL-JSON and as CSL-YAML.
 JSON_SUFFIXES = (".json",)
@@ -60,6 +62,10 @@ def read_csl_json(text: str, path: str) -> tuple[list[LocatedItem], list[BibProb
 def yaml_document(text: str, path: str) -> yaml_text.Document | BibProblem:
     """A YAML text read with the line of every value, or the located problem that it
     is not YAML (CSL-YAML and CITATION.cff files alike)."""
+    # PyYAML loads in 8 ms, which a build that reads no YAML file (every rebuild of a
+    # project of .bib files: this module is imported for the DOI cache) need not pay.
+    from sphinxcontrib_highlight.bibliography import yaml_text
+
     try:
         return yaml_text.Document(text)
     except yaml_text.YAMLError as error:
@@ -71,6 +77,8 @@ def yaml_document(text: str, path: str) -> yaml_text.Document | BibProblem:
 
 def read_csl_yaml(text: str, path: str) -> tuple[list[LocatedItem], list[BibProblem]]:
     """The items of a CSL-YAML text, and its problems."""
+    from sphinxcontrib_highlight.bibliography import yaml_text  # see yaml_document
+
     document = yaml_document(text, path)
     if isinstance(document, BibProblem):
         return [], [document]

@@ -13,7 +13,6 @@ in sorted order whatever order they arrive in, and the cache is written once, at
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +94,8 @@ def _fetch_all(
     """Each DOI's item, or why it has none, in the order of ``dois``."""
     if len(dois) <= 1:  # no thread for the common case of one new DOI
         return [_fetch_one(doi, resolver, timeout) for doi in dois]
+    from concurrent.futures import ThreadPoolExecutor  # only when DOIs are fetched
+
     with ThreadPoolExecutor(max_workers=min(FETCHERS, len(dois)),
                             thread_name_prefix="highlight-doi") as pool:
         return list(pool.map(lambda doi: _fetch_one(doi, resolver, timeout), dois))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -568,8 +569,11 @@ def _fix_punctuation(tokens: list[_Token], marks: QuoteMarks) -> None:
             break
 
 
+@cache
 def _superscript_map() -> dict[str, str]:
-    """Unicode superscript characters and the letters they raise (ª, º, ʳ, ᵉ ...)."""
+    """Unicode superscript characters and the letters they raise (ª, º, ʳ, ᵉ ...): made
+    on first use (1.2 ms, scanning 12,600 code points), as only the HTML of the CSL test
+    suite asks, never a Sphinx build."""
     import unicodedata
 
     table = {}
@@ -582,16 +586,15 @@ def _superscript_map() -> dict[str, str]:
     return table
 
 
-_SUPERSCRIPTS = _superscript_map()
-
 
 def escape_html(text: str) -> str:
     """Escape for the suite's HTML; superscript characters print as ``<sup>``, as
     citeproc-js writes ordinal suffixes."""
     escaped = text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
-    if any(ch in _SUPERSCRIPTS for ch in escaped):
+    superscripts = _superscript_map()
+    if any(ch in superscripts for ch in escaped):
         escaped = "".join(
-            f"<sup>{_SUPERSCRIPTS[ch]}</sup>" if ch in _SUPERSCRIPTS else ch for ch in escaped
+            f"<sup>{superscripts[ch]}</sup>" if ch in superscripts else ch for ch in escaped
         )
     return escaped
 
