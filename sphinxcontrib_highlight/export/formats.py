@@ -159,21 +159,25 @@ def named_authors(entry: Entry) -> list[Person]:
     return _named(entry.persons.get("author") or entry.persons.get("editor") or [])
 
 
+def _fields_of(entry: Entry | Fields) -> Fields:
+    """The entry's :class:`Fields`: a caller asking for several values makes them once."""
+    return entry if isinstance(entry, Fields) else Fields(entry)
+
+
 def page_range(entry: Entry | Fields) -> tuple[str, str]:
-    """First and last page of an entry (see :func:`_page_range`); given the entry's
-    :class:`Fields`, read from them (a caller asking for several values makes one)."""
-    return _page_range(entry if isinstance(entry, Fields) else Fields(entry))
+    """First and last page of an entry (see :func:`_page_range`)."""
+    return _page_range(_fields_of(entry))
 
 
 def pmid(entry: Entry | Fields) -> str:
     """The PubMed id if it is a number ('' otherwise: no format gets a malformed one)."""
-    value = (entry if isinstance(entry, Fields) else Fields(entry)).plain("pmid").strip()
+    value = _fields_of(entry).plain("pmid").strip()
     return value if value.isascii() and value.isdigit() else ""
 
 
 def year(entry: Entry | Fields) -> str:
     """The year, from ``year`` or a biblatex ``date``."""
-    return (entry if isinstance(entry, Fields) else Fields(entry)).year(required=False)
+    return _fields_of(entry).year(required=False)
 
 
 def url(entry: Entry) -> str:

@@ -306,7 +306,6 @@ def _resolve_pages(
                 continue
             blob = _page_blob(resolver, docname, elsewhere, warnings, jobs)
             sender.send_bytes(pickle.dumps((docname, blob), protocol=pickle.HIGHEST_PROTOCOL))
-            del blob
             warnings.clear()
             jobs.clear()
             gc.collect()

@@ -480,18 +480,10 @@ def test_a_page_on_which_sphinx_warns_in_the_child_is_left_to_the_build(
                      ("third", True)]
 
 
-def test_a_resolving_child_freezes_what_survives_each_page():
-    """The child collects each page's garbage after sending it; what outlives a page (the
-    style, caches) is frozen then, so the next page's collection does not scan it again
-    (a full scan per page was a sixth of the child's time at 2,000 entries)."""
-    import gc
+def pages_resolved_in_a_child(resolve) -> list[dict]:
+    """Three pages resolved by ``resolve`` in a forked resolving child, which must end
+    well: the attributes each page's result carries, in order."""
     import pickle
-
-    survivors: list[list[list[int]]] = []
-
-    def resolve(docname: str):
-        survivors.append([[] for _ in range(100)])  # made on this page, kept for good
-        return [], [], {"frozen": gc.get_freeze_count()}
 
     resolver = prerender.PageResolver(
         docnames=list, written=list, entries_shown=lambda docname: 1, resolve=resolve,
@@ -503,13 +495,29 @@ def test_a_resolving_child_freezes_what_survives_each_page():
         prerender._resolve_pages, None, resolver, pages, background.shared_counter(-1), sender
     )
     sender.close()
-    frozen = []
+    attributes = []
     for _ in pages:
         _docname, blob = pickle.loads(receiver.recv_bytes())
-        frozen.append(pickle.loads(blob).attributes["frozen"])
+        attributes.append(pickle.loads(blob).attributes)
     child.join()
     receiver.close()
     assert child.exitcode == 0
+    return attributes
+
+
+def test_a_resolving_child_freezes_what_survives_each_page():
+    """The child collects each page's garbage after sending it; what outlives a page (the
+    style, caches) is frozen then, so the next page's collection does not scan it again
+    (a full scan per page was a sixth of the child's time at 2,000 entries)."""
+    import gc
+
+    survivors: list[list[list[int]]] = []
+
+    def resolve(docname: str):
+        survivors.append([[] for _ in range(100)])  # made on this page, kept for good
+        return [], [], {"frozen": gc.get_freeze_count()}
+
+    frozen = [attributes["frozen"] for attributes in pages_resolved_in_a_child(resolve)]
     # Each page finds the previous pages' survivors (101 objects each) frozen.
     assert frozen[1] - frozen[0] >= 101
     assert frozen[2] - frozen[1] >= 101
@@ -519,7 +527,6 @@ def test_a_page_resolved_in_the_child_leaves_nothing_frozen_behind():
     """A page's nodes (cycles: each points to its parent) die before the child collects
     and freezes what survives the page; frozen, they would never be collected, and the
     child grew by the size of every page it resolved."""
-    import pickle
     import weakref
 
     from docutils import nodes
@@ -532,21 +539,5 @@ def test_a_page_resolved_in_the_child_leaves_nothing_frozen_behind():
         made.append(weakref.ref(paragraph))
         return [("placeholder", {})], [[paragraph]], {"alive": alive}
 
-    resolver = prerender.PageResolver(
-        docnames=list, written=list, entries_shown=lambda docname: 1, resolve=resolve,
-        keep_side_effects=lambda: ([], []),
-    )
-    receiver, sender = background.pipe()
-    pages = [(0, "a"), (1, "b"), (2, "c")]
-    child = background.fork(
-        prerender._resolve_pages, None, resolver, pages, background.shared_counter(-1), sender
-    )
-    sender.close()
-    alive = []
-    for _ in pages:
-        _docname, blob = pickle.loads(receiver.recv_bytes())
-        alive.append(pickle.loads(blob).attributes["alive"])
-    child.join()
-    receiver.close()
-    assert child.exitcode == 0
+    alive = [attributes["alive"] for attributes in pages_resolved_in_a_child(resolve)]
     assert alive == [[], [False], [False, False]]

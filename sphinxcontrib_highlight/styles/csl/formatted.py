@@ -433,14 +433,8 @@ def _tokens(
         return
     if not (node.formatting or node.quotes or node.link or node.display):
         # Most spans only group their children (names, affixes): nothing to open,
-        # so nothing to take back either if the children write nothing. Leaves, half
-        # the nodes of a tree, are written here rather than by a call each.
-        for child in node.children:
-            if type(child) is Text:
-                if child.text:
-                    out.append(_Token("text", child.text, child.origin))
-            else:
-                _tokens(child, marks, state, depth, out)
+        # so nothing to take back either if the children write nothing.
+        _children_tokens(node, marks, state, depth, out)
         return
     start = len(out)
     opened: list[str] = []
@@ -483,12 +477,7 @@ def _tokens(
         out.append(_Token("qopen", open_mark))
         depth += 1
     content_start = len(out)
-    for child in node.children:
-        if type(child) is Text:
-            if child.text:
-                out.append(_Token("text", child.text, child.origin))
-        else:
-            _tokens(child, marks, inner, depth, out)
+    _children_tokens(node, marks, inner, depth, out)
     if len(out) == content_start:
         # An empty span (an emptied block: author substitution) leaves no trace; its
         # children, empty too, left none either.
@@ -498,6 +487,19 @@ def _tokens(
         out.append(_Token("qclose", close_mark))
     if opened:
         out.extend(_Token("close", _close_tag(tag)) for tag in reversed(opened))
+
+
+def _children_tokens(
+    node: Span, marks: QuoteMarks, state: dict[str, str], depth: int, out: list[_Token]
+) -> None:
+    """The tokens of a span's children. Leaves, half the nodes of a tree, are written
+    here rather than by a call of :func:`_tokens` each."""
+    for child in node.children:
+        if type(child) is Text:
+            if child.text:
+                out.append(_Token("text", child.text, child.origin))
+        else:
+            _tokens(child, marks, state, depth, out)
 
 
 #: Where two pieces meet on punctuation, which mark survives (citeproc-js's table,
@@ -584,7 +586,6 @@ def _superscript_map() -> dict[str, str]:
     # Modifier letters without a decomposition that citeproc-js also raises.
     table.update({"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"})
     return table
-
 
 
 def escape_html(text: str) -> str:
