@@ -570,8 +570,10 @@ _in_parsing_child = False
 
 
 class _LeftToTheBuild(Exception):  # noqa: N818 -- a signal, not an error
-    """A child that parses ahead found a damaged database: the build, which can warn,
-    finds it again, discards it and parses the file itself."""
+    """A child that works ahead of the build (parsing a file, resolving pages, writing
+    download files) found a damaged database: the build, which can warn, finds it
+    again, discards it and parses the file itself. The child that parses goes on with
+    its next file; the others end, and the build does their work."""
 
 
 def _parser_version() -> str:
@@ -770,13 +772,16 @@ def _open_reader(database: Path, name: str) -> store.StoreReader | None:
 def _discard(damage: store.Damaged, name: str) -> None:
     """Remove a damaged database and report it as a problem of the file ``name``.
 
-    In the child that parses ahead, leave it: the build finds it again and warns. A
-    database already gone (superseded by a newer parse, or discarded by another build)
-    is no damage to report.
+    In a child working ahead, leave it: the build finds it again and warns. A child
+    that removed it would leave the build, reading on from the file it had opened,
+    finding damage in a database already gone, which reads as no damage at all: the
+    warning was lost whenever a child read the damaged part first. A database already
+    gone (superseded by a newer parse, or discarded by another build) is no damage to
+    report.
     """
     if not damage.path.exists():
         return
-    if _in_parsing_child:
+    if _in_parsing_child or speed.working_ahead():
         raise _LeftToTheBuild(str(damage))
     for path in (damage.path, store.check_path(damage.path)):
         with suppress(OSError):

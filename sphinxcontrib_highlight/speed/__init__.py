@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sphinxcontrib_highlight.speed import background, switch
-from sphinxcontrib_highlight.speed.background import Worker, busy
+from sphinxcontrib_highlight.speed.background import Worker, busy, working_ahead
 from sphinxcontrib_highlight.speed.background import start as start_in_child
 from sphinxcontrib_highlight.speed.background import started as started_in_child
 from sphinxcontrib_highlight.speed.background import wait as wait_for_child
@@ -58,6 +58,7 @@ __all__ = [
     "started_in_child",
     "unpacked",
     "wait_for_child",
+    "working_ahead",
 ]
 
 

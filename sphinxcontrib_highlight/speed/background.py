@@ -48,6 +48,9 @@ PARENT_CHECK_INTERVAL = 0.2
 #: Each task's child and the process that started it (only that one may wait for it).
 _running: dict[Hashable, tuple[int, BaseProcess]] = {}
 
+#: Set in every child this layer forks: it works ahead of the build, which reports.
+_working_ahead = False
+
 
 def available() -> bool:
     """Whether a child can run beside this process: fork exists, a second CPU this
@@ -80,12 +83,22 @@ def fork(target: Callable[..., Any], *args: Any) -> BaseProcess:
 def _in_child(parent: int, used: list[int], target: Callable[..., Any], *args: Any) -> None:
     """The child's first steps, before ``target(*args)``: tie its life to ``parent``'s,
     then let go of what it does not use."""
+    global _working_ahead  # this process is the child now, for good
+    _working_ahead = True
     if not die_with_parent_by_signal():
         threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     if os.getppid() != parent:  # the parent ended before the child could ask to follow it
         os._exit(1)
     release_descriptors(keep=used)
     target(*args)
+
+
+def working_ahead() -> bool:
+    """Whether this process is a child forked by this layer (to parse, resolve or write
+    ahead of the build). Such a child leaves what must be reported to the build: its
+    output goes nowhere (see :func:`release_descriptors`), and what it changes on disk
+    the build would find changed without knowing why."""
+    return _working_ahead
 
 
 def die_with_parent_by_signal() -> bool:
