@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from pybtex.database import BibliographyData
 
 from sphinxcontrib_highlight.bibliography.database import Bibliography
 from sphinxcontrib_highlight.bibliography.urls import web_url
-from sphinxcontrib_highlight.speed import per_entry
+from sphinxcontrib_highlight.speed import per_content, per_entry
 from sphinxcontrib_highlight.styles import names
 from sphinxcontrib_highlight.styles.base import TYPE_ALIASES, Fields
 from sphinxcontrib_highlight.styles.csl_style import entry_item
@@ -65,6 +66,32 @@ def _entries(source: Entries) -> list[Entry]:
     return list(source)
 
 
+@per_entry
+def content_key(entry: Entry) -> bytes | None:
+    """A digest of everything of an entry its download texts are made from: its type as
+    written (BibTeX keeps ``@Article``), key, fields, name lists (each name's parts
+    apart) and, for an entry read from a CSL file, its item. Entries with equal keys
+    give equal texts in every format, whichever objects they are (None for an item JSON
+    cannot write: such an entry is not memoized by content)."""
+    people = [
+        [role, [
+            [person.first_names, person.middle_names, person.prelast_names,
+             person.last_names, person.lineage_names]
+            for person in persons
+        ]]
+        for role, persons in entry.persons.items()
+    ]
+    try:
+        text = json.dumps(
+            [entry.original_type, entry.key, list(entry.fields.items()), people,
+             getattr(entry, "csl", None)],
+            ensure_ascii=False,
+        )
+    except (TypeError, ValueError):
+        return None
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def _kind(entry: Entry) -> str:
     """The entry type under the name the styles use (``conference`` is ``inproceedings``)."""
     kind: str = entry.type.lower()
@@ -86,7 +113,7 @@ def to_bibtex(source: Entries) -> str:
     return head + "\n".join(_entry_bibtex(entry) for entry in unique.values())
 
 
-@per_entry
+@per_content(content_key)
 def _entry_bibtex(entry: Entry) -> str:
     """One entry as BibTeX; pybtex's writer puts a blank line between entries, as joined
     above, so a list is written from entries converted once each."""
@@ -303,7 +330,7 @@ def to_csl_json(source: Entries) -> str:
     return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
 
 
-@per_entry
+@per_content(content_key)
 def _csl_json_text(entry: Entry) -> str:
     """One item as it appears, indented, in the array of :func:`to_csl_json`."""
     return "  " + _indented_json(csl_item(entry), "  ")
@@ -435,7 +462,7 @@ def to_ris(source: Entries) -> str:
     return "\n".join(_ris_text(entry) for entry in _entries(source))
 
 
-@per_entry
+@per_content(content_key)
 def _ris_text(entry: Entry) -> str:
     return str(rispy.dumps([ris_record(entry)], implementation=_RisWriter))
 
