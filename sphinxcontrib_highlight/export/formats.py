@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from pybtex.database import BibliographyData
 
 from sphinxcontrib_highlight.bibliography.database import Bibliography
 from sphinxcontrib_highlight.bibliography.urls import web_url
-from sphinxcontrib_highlight.speed import per_entry
+from sphinxcontrib_highlight.speed import per_content, per_entry
 from sphinxcontrib_highlight.styles import names
 from sphinxcontrib_highlight.styles.base import TYPE_ALIASES, Fields
 from sphinxcontrib_highlight.styles.csl_style import entry_item
@@ -65,6 +66,32 @@ def _entries(source: Entries) -> list[Entry]:
     return list(source)
 
 
+@per_entry
+def content_key(entry: Entry) -> bytes | None:
+    """A digest of everything of an entry its download texts are made from: its type as
+    written (BibTeX keeps ``@Article``), key, fields, name lists (each name's parts
+    apart) and, for an entry read from a CSL file, its item. Entries with equal keys
+    give equal texts in every format, whichever objects they are (None for an item JSON
+    cannot write: such an entry is not memoized by content)."""
+    people = [
+        [role, [
+            [person.first_names, person.middle_names, person.prelast_names,
+             person.last_names, person.lineage_names]
+            for person in persons
+        ]]
+        for role, persons in entry.persons.items()
+    ]
+    try:
+        text = json.dumps(
+            [entry.original_type, entry.key, list(entry.fields.items()), people,
+             getattr(entry, "csl", None)],
+            ensure_ascii=False,
+        )
+    except (TypeError, ValueError):
+        return None
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def _kind(entry: Entry) -> str:
     """The entry type under the name the styles use (``conference`` is ``inproceedings``)."""
     kind: str = entry.type.lower()
@@ -86,11 +113,66 @@ def to_bibtex(source: Entries) -> str:
     return head + "\n".join(_entry_bibtex(entry) for entry in unique.values())
 
 
-@per_entry
+@per_content(content_key)
 def _entry_bibtex(entry: Entry) -> str:
     """One entry as BibTeX; pybtex's writer puts a blank line between entries, as joined
     above, so a list is written from entries converted once each."""
-    return str(_writer().to_string(BibliographyData(entries={entry.key: entry})))
+    text = _bibtex_as_is(entry)
+    if text is None:
+        text = str(_writer().to_string(BibliographyData(entries={entry.key: entry})))
+    return text
+
+
+def _bibtex_as_is(entry: Entry) -> str | None:
+    """The text pybtex's writer gives one entry, when the writer would take every value
+    as it is: none holds a character its LaTeX encoder rewrites and every one passes its
+    brace check (None otherwise: then pybtex's writer writes it).
+
+    Writing those entries here spares a build that writes downloads importing pybtex's
+    writer and latexcodec, whose codec tables cost 6 ms, most of what writing a rebuilt
+    page's downloads cost (a test holds the two writers to the same text).
+    """
+    key = entry.key
+    if not isinstance(key, str):
+        return None
+    values = [
+        *((role, " and ".join(_bibtex_name(person) for person in people))
+          for role, people in entry.persons.items() if people),
+        *entry.fields.items(),
+    ]
+    parts = [f"@{entry.original_type}{{{key}"]
+    for name, value in values:
+        field = _bibtex_field(name, value)
+        if field is None:
+            return None
+        parts.append(field)
+    parts.append("\n}\n")
+    return "".join(parts)
+
+
+def _bibtex_field(name: str, value: str) -> str | None:
+    """A comma, a new line and ``    name = "value"``, as pybtex's writer writes a field
+    (in braces if the value holds a ``"``); None if the writer would change the value
+    or check it further."""
+    if not isinstance(value, str) or _ENCODER_CHANGES.search(value) or not balanced_braces(value):
+        return None
+    return f',\n    {name} = "{value}"' if '"' not in value else f",\n    {name} = {{{value}}}"
+
+
+def _bibtex_name(person: Person) -> str:
+    """A name as pybtex's writer writes it: ``von Last, Jr, First Middle``."""
+    last = " ".join(person.last_names)
+    if last:  # pybtex drops a "von" part with no last name after it
+        last = " ".join(part for part in (" ".join(person.prelast_names), last) if part)
+    lineage = " ".join(person.lineage_names)
+    given = " ".join(part for part in (
+        " ".join(person.first_names), " ".join(person.middle_names)) if part)
+    text = last
+    if lineage:
+        text += f", {lineage}"
+    if given:
+        text += f", {given}"
+    return text
 
 
 #: What pybtex's UTF-8 LaTeX encoder (``ulatex+UTF-8``) rewrites: of every character up to
@@ -248,7 +330,7 @@ def to_csl_json(source: Entries) -> str:
     return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
 
 
-@per_entry
+@per_content(content_key)
 def _csl_json_text(entry: Entry) -> str:
     """One item as it appears, indented, in the array of :func:`to_csl_json`."""
     return "  " + _indented_json(csl_item(entry), "  ")
@@ -380,7 +462,7 @@ def to_ris(source: Entries) -> str:
     return "\n".join(_ris_text(entry) for entry in _entries(source))
 
 
-@per_entry
+@per_content(content_key)
 def _ris_text(entry: Entry) -> str:
     return str(rispy.dumps([ris_record(entry)], implementation=_RisWriter))
 

@@ -23,7 +23,7 @@ from sphinxcontrib_highlight.speed.background import started as started_in_child
 from sphinxcontrib_highlight.speed.background import wait as wait_for_child
 from sphinxcontrib_highlight.speed.gc_freeze import freeze_long_lived, thaw
 from sphinxcontrib_highlight.speed.gc_pause import collector_paused
-from sphinxcontrib_highlight.speed.memo import RECENT, Recent, per_entry
+from sphinxcontrib_highlight.speed.memo import RECENT, Recent, per_content, per_entry
 from sphinxcontrib_highlight.speed.packing import Packed, unpacked
 from sphinxcontrib_highlight.speed.prerender import (
     PageResolver,
@@ -49,6 +49,7 @@ __all__ = [
     "busy",
     "children_available",
     "collector_paused",
+    "per_content",
     "per_entry",
     "prerenderer_for",
     "register",

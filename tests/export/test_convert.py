@@ -16,6 +16,7 @@ from sphinxcontrib_highlight.bibliography.database import (
     parse_text,
 )
 from sphinxcontrib_highlight.export import formats as convert
+from sphinxcontrib_highlight.speed import switch
 
 VARIED = r"""
 @preamble{"\newcommand{\noop}[1]{}"}
@@ -198,3 +199,40 @@ def test_the_page_and_its_csl_json_download_map_an_entry_once(monkeypatch):
     CslStyle("apa").render(entry)
     assert '"title": "T"' in to_csl_json([entry])
     assert len(mapped) == 1
+
+
+def test_entries_share_download_texts_only_when_their_content_is_equal(monkeypatch):
+    """The download texts are memoized by :func:`formats.content_key`: equal for a copy of
+    an entry, different for anything a text is made from."""
+    from pybtex.database import Entry, Person
+
+    from sphinxcontrib_highlight.export.formats import content_key
+
+    def made(kind: str = "article", names: tuple[list[str], ...] = (["Ann", "Marie"],),
+             csl: dict[str, str] | None = None, **fields: str) -> Entry:
+        entry = Entry(kind, fields={"title": "T", "year": "2020", **fields})
+        entry.key = "k"
+        for first in names:
+            person = Person("Doe, X")
+            person.first_names = list(first)
+            entry.add_person(person, "author")
+        if csl is not None:
+            entry.csl = csl  # type: ignore[attr-defined]
+        return entry
+
+    texts = (convert.to_bibtex, convert.to_ris, convert.to_csl_json)
+    assert content_key(made()) == content_key(made())
+    different = [
+        made("Article"),  # BibTeX writes the type as written
+        made(names=(["Ann Marie"],)),  # one given name, not two
+        made(names=(["Ann"], ["Marie"])),
+        made(title="U"),
+        made(csl={"id": "k", "type": "book"}),
+        made(note=""),  # a field more, even empty
+    ]
+    keys = [content_key(entry) for entry in [made(), *different]]
+    assert len(set(keys)) == len(keys)
+    memoized = [[write([entry]) for write in texts] for entry in [made(), *different]]
+    monkeypatch.setattr(switch, "_enabled", False)  # each made afresh
+    assert memoized == [[write([entry]) for write in texts] for entry in [made(), *different]]
+    assert content_key(made(csl={"id": "k", "when": object()})) is None  # type: ignore[dict-item]

@@ -126,3 +126,33 @@ def test_a_trick_off_is_read_from_the_environment(monkeypatch):
     finally:
         monkeypatch.delenv("HIGHLIGHT_SPEEDUPS_OFF")
         importlib.reload(switch)
+
+
+def test_download_texts_found_by_content_give_the_same_bytes(build, monkeypatch):
+    """An entry listed on several pages is made anew for each once its file's cache has
+    let it go; its download texts are then found by its content (``per_content``). With
+    caches that keep one entry, every list's entries are new objects: the texts found by
+    content are the texts made afresh, and fewer are made."""
+    from sphinxcontrib_highlight.export import formats
+    from sphinxcontrib_highlight.speed.memo import Recent
+
+    class Forgetful(Recent):  # type: ignore[type-arg]
+        def __init__(self, limit: int | None = None) -> None:
+            super().__init__(1)
+
+    monkeypatch.setattr(bibdata, "Recent", Forgetful)
+    # Everything in this process, where the texts made can be counted.
+    monkeypatch.setattr(switch, "_off", frozenset({"parse_child", "download_child", "prerender"}))
+    made: list[str] = []
+    for name in ("_entry_bibtex", "_ris_text", "_csl_json_text"):
+        memoized = getattr(formats, name)
+        monkeypatch.setattr(memoized, "_results", Recent(1000))  # none from other tests
+        make = memoized._function
+        monkeypatch.setattr(memoized, "_function", lambda entry, make=make, name=name: (
+            made.append(name) or make(entry)))
+    on = build("parallel", "html", speedups=True)
+    made_on = len(made)
+    off = build("parallel", "html", speedups=False)
+    assert on.keys() == off.keys()
+    assert [name for name in on if on[name] != off[name]] == []
+    assert 0 < made_on < len(made) - made_on, (made_on, len(made))
