@@ -13,7 +13,7 @@ then puts the child's nodes in place instead of making them.
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -102,7 +102,7 @@ class ResolveHighlight(SphinxPostTransform):
 
     default_priority = 5
 
-    @property
+    @cached_property
     def domain(self) -> HighlightDomain:
         return self.env.domains["highlight"]  # type: ignore[return-value]
 
@@ -149,13 +149,13 @@ class ResolveHighlight(SphinxPostTransform):
 
     # --- helpers ---------------------------------------------------------------------
 
-    @property
+    @cached_property
     def builder(self) -> Builder:
         """The running builder (Sphinx 9 deprecates ``self.app``; its own code uses ``_app``)."""
         app = getattr(self.env, "_app", None) or self.app
         return app.builder
 
-    @property
+    @cached_property
     def words(self) -> str:
         """The language styles print their words in, which keys the formatted entries:
         ``highlight_locale`` if set, else the project's ``language``."""
