@@ -173,6 +173,13 @@ class BibFile:
         if prefetch is not None:
             prefetch(lowered_keys)
 
+    def read_ahead(self, lowered_keys: list[str]) -> None:
+        """Read these entries' records at once, if the file is a database (see
+        :meth:`.StoreReader.read_entries`); a file parsed into memory has them."""
+        read = getattr(self.records, "prefetch", None)
+        if read is not None:
+            read(lowered_keys)
+
     def entry(self, lowered_key: str) -> Entry | None:
         """The entry for a lower-cased key, made once."""
         entry = self._entries.get(lowered_key)
@@ -278,6 +285,7 @@ class Bibliography:
         problems.extend(self._crossref_problems())
         self.problems = tuple(problems)
         self._inherited: Recent[str, Entry] = Recent()
+        self._found: Recent[str, Entry] = Recent()
         self._doi_holders: dict[str, tuple[tuple[BibFile, str], ...]] | None = None
 
     @property
@@ -365,7 +373,21 @@ class Bibliography:
         BibTeX and biblatex do: the parent's ``title`` becomes the child's ``booktitle``,
         every other field and name list is inherited only where the child has none.
         A DOI that is no key finds the entry that holds it (:meth:`doi_holders`).
+
+        An entry found is kept by the key asked for (the files never change under a
+        bibliography): a page asks for each of its entries three times or more (its
+        list, its citations' tooltips, its COinS), and the way through the files cost
+        more than the answer.
         """
+        found = self._found.get(key)
+        if found is not None:
+            return found
+        entry = self._entry(key)
+        if entry is not None:
+            self._found[key] = entry
+        return entry
+
+    def _entry(self, key: str) -> Entry | None:
         lowered = self._own(key.lower())
         home = self._home(lowered)
         if home is None:
@@ -389,6 +411,17 @@ class Bibliography:
         lowered = [key.lower() for key in keys]
         for bibfile in self.files:
             bibfile.prefetch(lowered)
+
+    def read_ahead(self, keys: Iterable[str]) -> None:
+        """Read the entries of these keys from their files at once, for :meth:`get` to
+        find them read: no more than the files keep (:data:`.RECENT`) at a time."""
+        wanted = [self._own(key.lower()) for key in keys if key not in self._found]
+        for bibfile in self.files:
+            mine = wanted if len(self.files) == 1 else [
+                lowered for lowered in wanted if self._home(lowered) is bibfile
+            ]
+            if mine:
+                bibfile.read_ahead(mine)
 
     def key_as_written(self, key: str) -> str | None:
         """The key as its entry writes it (keys match without regard to case; a DOI

@@ -414,12 +414,7 @@ class StoreReader:
         row = self._connection().execute(
             "SELECT parsed FROM chunks WHERE key = ?", (key,)
         ).fetchone()
-        if row is None:
-            return None
-        chunk = pickle.loads(row[0])  # our own file
-        if not isinstance(chunk, ParsedChunk):
-            raise TypeError(f"a chunk that is a {type(chunk).__name__}")
-        return chunk
+        return None if row is None else _chunk(row[0])
 
     def entry(self, lowered: str) -> tuple[EntryRecord, int] | None:
         """An entry's record and the line it starts on."""
@@ -437,10 +432,42 @@ class StoreReader:
         chunk = self.chunk(row[1])
         if chunk is None:
             raise KeyError(f"the chunk of {lowered!r} is missing")
-        record, _ = chunk.events[row[2]]
-        if not isinstance(record, EntryRecord) or not isinstance(row[0], int):
-            raise TypeError(f"the record of {lowered!r} is a {type(record).__name__}")
-        return record, row[0]
+        return _entry_of(lowered, chunk, row[2], row[0])
+
+    @_reads
+    def read_entries(self, lowered_keys: Iterable[str]) -> None:
+        """Read many entries' records and lines in a query per 500 keys, their chunks
+        with them, as :meth:`entry` reads one (two queries an entry), and their index
+        columns, as :meth:`prefetch` reads them: a page reads its list's entries one
+        after another."""
+        wanted = [lowered for lowered in dict.fromkeys(lowered_keys) if lowered not in self._entries]
+        connection = self._connection()
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start:start + 500]
+            rows = connection.execute(
+                "SELECT entries.lowered, entries.written, entries.digest, entries.line,"
+                " entries.chunk, entries.position, chunks.parsed"
+                " FROM entries LEFT JOIN chunks ON chunks.key = entries.chunk"
+                f" WHERE entries.lowered IN ({','.join('?' * len(batch))})",
+                batch,
+            ).fetchall()
+            found: dict[str, tuple[EntryRecord, int]] = {}
+            for lowered, written, digest, line, chunk_key, position, parsed in rows:
+                if not isinstance(written, str) or not isinstance(digest, str):
+                    raise TypeError(f"the index of {lowered!r} is not text")
+                self._columns[(lowered, "written")] = written
+                self._columns[(lowered, "digest")] = digest
+                if chunk_key not in self._chunks:
+                    self._chunks[chunk_key] = None if parsed is None else _chunk(parsed)
+                chunk = self._chunks[chunk_key]
+                if chunk is None:
+                    raise KeyError(f"the chunk of {lowered!r} is missing")
+                found[lowered] = _entry_of(lowered, chunk, position, line)
+            for lowered in batch:
+                self._entries[lowered] = found.get(lowered)
+                if lowered not in found:
+                    self._columns[(lowered, "written")] = None
+                    self._columns[(lowered, "digest")] = None
 
     @_reads
     def column(self, lowered: str, column: str) -> str | None:
@@ -526,6 +553,23 @@ class StoreReader:
         return int(count)
 
 
+def _chunk(parsed: bytes) -> ParsedChunk:
+    chunk = pickle.loads(parsed)  # our own file
+    if not isinstance(chunk, ParsedChunk):
+        raise TypeError(f"a chunk that is a {type(chunk).__name__}")
+    return chunk
+
+
+def _entry_of(
+    lowered: str, chunk: ParsedChunk, position: Any, line: object
+) -> tuple[EntryRecord, int]:
+    """The record at ``position`` in ``chunk``, where the index says an entry starts."""
+    record, _ = chunk.events[position]
+    if not isinstance(record, EntryRecord) or not isinstance(line, int):
+        raise TypeError(f"the record of {lowered!r} is a {type(record).__name__}")
+    return record, line
+
+
 class StoredEntries(Mapping[str, T]):
     """What ``pick`` takes of each entry (its record, its line) by lower-cased key, read
     from the database as asked for."""
@@ -544,6 +588,10 @@ class StoredEntries(Mapping[str, T]):
 
     def __contains__(self, lowered: object) -> bool:
         return isinstance(lowered, str) and self._reader.column(lowered, "written") is not None
+
+    def prefetch(self, lowered_keys: Iterable[str]) -> None:
+        """Read these entries at once (see :meth:`StoreReader.read_entries`)."""
+        self._reader.read_entries(lowered_keys)
 
     def __iter__(self) -> Iterator[str]:
         return self._reader.keys()

@@ -13,7 +13,7 @@ then puts the child's nodes in place instead of making them.
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -23,6 +23,7 @@ from sphinx.util.nodes import make_refnode
 
 from sphinxcontrib_highlight.export.links import Link, doi_url, entry_links
 from sphinxcontrib_highlight.speed import (
+    RECENT,
     PageResolver,
     Resolved,
     Signature,
@@ -101,7 +102,7 @@ class ResolveHighlight(SphinxPostTransform):
 
     default_priority = 5
 
-    @property
+    @cached_property
     def domain(self) -> HighlightDomain:
         return self.env.domains["highlight"]  # type: ignore[return-value]
 
@@ -148,13 +149,13 @@ class ResolveHighlight(SphinxPostTransform):
 
     # --- helpers ---------------------------------------------------------------------
 
-    @property
+    @cached_property
     def builder(self) -> Builder:
         """The running builder (Sphinx 9 deprecates ``self.app``; its own code uses ``_app``)."""
         app = getattr(self.env, "_app", None) or self.app
         return app.builder
 
-    @property
+    @cached_property
     def words(self) -> str:
         """The language styles print their words in, which keys the formatted entries:
         ``highlight_locale`` if set, else the project's ``language``."""
@@ -269,8 +270,13 @@ class ResolveHighlight(SphinxPostTransform):
         )
         enumeration = layout.list_node()
         link_kinds = tuple(self.env.config.highlight_reference_links)
+        bibliography.read_ahead(shown.keys[:_READ_AHEAD])
         whole_list = self.whole_list(record, shown.keys, bibliography, location)
-        for key, item_id, backrefs in zip(shown.keys, shown.item_ids, shown.backrefs, strict=True):
+        for index, (key, item_id, backrefs) in enumerate(
+            zip(shown.keys, shown.item_ids, shown.backrefs, strict=True)
+        ):
+            if index and not index % _READ_AHEAD:
+                bibliography.read_ahead(shown.keys[index : index + _READ_AHEAD])
             entry = bibliography.get(key)
             if entry is None:  # the file changed under a stale resolution; never crash
                 continue
@@ -652,6 +658,11 @@ class ResolveHighlight(SphinxPostTransform):
             if article is not None and article.lower() == key.lower():
                 return ", ".join(Path(path).name for path in record.bibfiles)
         return None
+
+
+#: How many of a list's entries are read from the files at once: fewer than the files
+#: keep read (:data:`.RECENT`), so none is read twice.
+_READ_AHEAD = RECENT // 2
 
 
 def _evenly_spaced_in_latex(children: Sequence[nodes.Node]) -> list[nodes.Node]:

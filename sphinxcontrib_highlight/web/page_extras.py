@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cached_property
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,11 +103,11 @@ class ReaderTools(SphinxPostTransform):
 
     # --- entries and COinS -------------------------------------------------------------
 
-    @property
+    @cached_property
     def domain(self) -> HighlightDomain:
         return self.env.domains["highlight"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def builder(self) -> Builder:
         """The running builder (Sphinx 9 deprecates ``self.app``; its own code uses ``_app``)."""
         app = getattr(self.env, "_app", None) or self.app

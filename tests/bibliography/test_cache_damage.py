@@ -310,3 +310,48 @@ def test_a_superseded_parse_read_after_its_database_went_is_no_damage(cached, mo
     database.unlink()
     assert everything(superseded) == fresh
     assert not reported
+
+
+def read_ahead_everything(bibfile: bibdata.BibFile, keys: list[str]) -> list[tuple]:
+    """What :func:`everything` reads of each entry, each window of entries read ahead
+    before its entries are asked for one by one, as a page reads its list
+    (:meth:`.Bibliography.read_ahead`)."""
+    answers = []
+    for start in range(0, len(keys), 50):
+        window = keys[start:start + 50]
+        bibfile.read_ahead([*window, "nokey"])
+        answers += [(key, bibfile.records[key], bibfile.lines[key], bibfile.digests[key],
+                     bibfile.written_keys[key]) for key in window]
+    return answers
+
+
+def test_entries_read_ahead_are_those_read_one_by_one(cached, monkeypatch):
+    bib, _, reported, fresh = cached
+    forget_parses(monkeypatch)
+    bibfile = bibdata.load_file(bib, "utf-8")
+    assert isinstance(bibfile.records, bibdata._Answered)  # read from the database
+    keys = list(bibfile.written_keys)
+    queries: list[str] = []
+    bibfile._database._connection().set_trace_callback(queries.append)
+    assert read_ahead_everything(bibfile, keys) == fresh[0]
+    assert not reported
+    # Every entry, its line and its index columns came from the reads ahead.
+    assert len(queries) == 8 and all(" IN (" in query for query in queries)
+
+
+@pytest.mark.parametrize("statements", [
+    ["UPDATE chunks SET parsed = x'80054b'"],
+    ["UPDATE chunks SET parsed = randomblob(200)"],
+    ["UPDATE entries SET position = 99"],
+    ["UPDATE entries SET chunk = 'nowhere'"],
+    ["UPDATE entries SET line = 'x'"],
+    ["UPDATE entries SET written = x'ff'"],
+    ["DROP TABLE chunks"],
+], ids=lambda statements: statements[0][:40])
+def test_damage_met_reading_ahead_falls_back_on_parsing(cached, monkeypatch, statements):
+    bib, database, reported, fresh = cached
+    change_inside(database, *statements)
+    forget_parses(monkeypatch)
+    keys = [f"key{n}" for n in range(400)]
+    assert read_ahead_everything(bibdata.load_file(bib, "utf-8"), keys) == fresh[0]
+    assert_one_cache_warning(reported, bib)

@@ -136,6 +136,7 @@ class Locale:
         self.sources = sources
         # Ordinal terms from the style replace the whole base set (CSL 1.0.1).
         self._ordinal_sources = next(([s] for s in sources if s.has_ordinals), sources)
+        self._quote_marks: QuoteMarks | None = None
 
     @classmethod
     def for_style(cls, lang: str, style_locales: list[LocaleSource]) -> Locale:
@@ -243,10 +244,14 @@ class Locale:
         return None
 
     def quote_marks(self) -> QuoteMarks:
-        return QuoteMarks(
-            self.term_text("open-quote") or "\u201c",
-            self.term_text("close-quote") or "\u201d",
-            self.term_text("open-inner-quote") or "\u2018",
-            self.term_text("close-inner-quote") or "\u2019",
-            self.option("punctuation-in-quote") == "true",
-        )
+        """The quote marks and where punctuation goes, looked up once: a style renders
+        each entry of a page with a processor of its own, which asks for them."""
+        if self._quote_marks is None:
+            self._quote_marks = QuoteMarks(
+                self.term_text("open-quote") or "\u201c",
+                self.term_text("close-quote") or "\u201d",
+                self.term_text("open-inner-quote") or "\u2018",
+                self.term_text("close-inner-quote") or "\u2019",
+                self.option("punctuation-in-quote") == "true",
+            )
+        return self._quote_marks

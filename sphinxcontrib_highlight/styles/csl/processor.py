@@ -247,7 +247,7 @@ class Processor:
         layout = context.layout
         parts = [render(child, ctx) for child in layout.children]
         if context.option("second-field-align") in ("flush", "margin"):
-            kept = [p for p in parts if p is not None and plain(p) != ""]
+            kept = [p for p in parts if not is_empty(p)]
             if not kept:
                 return None
             first = affixed(kept[0], layout.prefix, "")
