@@ -45,6 +45,13 @@ PR_SET_PDEATHSIG = 1
 #: Where no signal can be had, how often a child checks that its parent lives, in seconds.
 PARENT_CHECK_INTERVAL = 0.2
 
+#: How much lower than the build's the priority of a :class:`Worker`'s child is (the
+#: ``nice`` increment): no one waits for its work until the build ends, so where the
+#: build's own processes want every CPU (``-j 2`` on two CPUs) they go first, and the
+#: child takes what they leave. At 2,000 entries, ``-j 2`` on two CPUs: 4.08 -> 3.83 s
+#: and 4.28 -> 4.09 s (medians of seven alternating builds each; ``-j 1`` unchanged).
+WORKER_NICENESS = 10
+
 #: Each task's child and the process that started it (only that one may wait for it).
 _running: dict[Hashable, tuple[int, BaseProcess]] = {}
 
@@ -226,9 +233,9 @@ class Worker:
     The first ``inline`` jobs are handled here: a build with a few jobs (one page
     rewritten) is done sooner than a child could start. The child starts with the next
     job, as a copy of this process at that moment, so ``handle`` may use everything the
-    build holds then. Jobs are kept here until :meth:`finish`: if the child cannot start
-    or does not finish cleanly, this process handles them itself, so a job is never
-    lost, only done later.
+    build holds then, and it yields the CPU to the build's processes. Jobs are kept here
+    until :meth:`finish`: if the child cannot start or does not finish cleanly, this
+    process handles them itself, so a job is never lost, only done later.
     """
 
     def __init__(self, handle: Callable[[Any], None], inline: int = 4) -> None:
@@ -260,8 +267,10 @@ class Worker:
             self._broken = True
 
     def _serve(self, receiver: Connection) -> None:
-        """The child's loop: handle jobs until told to stop; exit 1 on any failure."""
+        """The child's loop, at a lower priority than the build (:data:`WORKER_NICENESS`):
+        handle jobs until told to stop; exit 1 on any failure."""
         try:
+            os.nice(WORKER_NICENESS)
             while (job := receiver.recv()) is not None:
                 self._handle(job)
         except BaseException:  # noqa: BLE001 - the parent redoes the jobs and reports failures

@@ -15,7 +15,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 
 from sphinxcontrib_highlight.bibliography import database as bibdata
 from sphinxcontrib_highlight.bibliography import parse as bibparse
-from sphinxcontrib_highlight.speed import background, prerender
+from sphinxcontrib_highlight.speed import background, prerender, switch
 from sphinxcontrib_highlight.speed import cpus as speed_cpus
 from sphinxcontrib_highlight.sphinxext import transforms
 from sphinxcontrib_highlight.web import downloads
@@ -122,6 +122,33 @@ def test_downloads_are_written_by_a_child_with_the_same_content(
     record_pids(monkeypatch, downloads, "write_files", log)
     app = build_root()
     assert pids(log) and os.getpid() not in pids(log)
+    assert result(app) == in_process_build
+
+
+@needs_fork
+def test_the_download_child_yields_the_cpu_to_the_build(
+    build_root, in_process_build, monkeypatch, tmp_path
+):
+    """No one waits for the download files until the build ends: where the build's
+    processes want every CPU (``-j 2`` on two CPUs), they go first. (Without the child
+    that resolves pages ahead, which writes its pages' files itself, as with ``-j``.)"""
+    monkeypatch.setattr(switch, "_off", frozenset({"prerender"}))
+    monkeypatch.setattr(downloads, "Worker", partial(background.Worker, inline=0))
+    log = tmp_path / "niceness.log"
+    real = downloads.write_files
+
+    def noting_niceness(*args: object) -> None:
+        with log.open("a") as stream:
+            stream.write(f"{os.getpid()} {os.nice(0)}\n")
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(downloads, "write_files", noting_niceness)
+    app = build_root()
+    seen = {tuple(map(int, line.split())) for line in log.read_text().splitlines()}
+    expected = min(os.nice(0) + background.WORKER_NICENESS, 19)
+    assert seen and {niceness for _, niceness in seen} == {expected}
+    assert os.getpid() not in {pid for pid, _ in seen}
+    assert os.nice(0) < expected  # the build itself keeps its priority
     assert result(app) == in_process_build
 
 
