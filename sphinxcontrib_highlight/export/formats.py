@@ -32,6 +32,7 @@ import rispy
 from pybtex.database import BibliographyData
 
 from sphinxcontrib_highlight.bibliography.database import Bibliography
+from sphinxcontrib_highlight.bibliography.persons import name_parts
 from sphinxcontrib_highlight.bibliography.urls import web_url
 from sphinxcontrib_highlight.speed import per_content, per_entry
 from sphinxcontrib_highlight.styles import names
@@ -74,11 +75,7 @@ def content_key(entry: Entry) -> bytes | None:
     give equal texts in every format, whichever objects they are (None for an item JSON
     cannot write: such an entry is not memoized by content)."""
     people = [
-        [role, [
-            [person.first_names, person.middle_names, person.prelast_names,
-             person.last_names, person.lineage_names]
-            for person in persons
-        ]]
+        [role, [name_parts(person) for person in persons]]
         for role, persons in entry.persons.items()
     ]
     try:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from sphinxcontrib_highlight import __version__
+from sphinxcontrib_highlight.bibliography.persons import name_parts
 from sphinxcontrib_highlight.export import formats
 from sphinxcontrib_highlight.speed import Worker
 from sphinxcontrib_highlight.web.published import PublishedFiles
@@ -73,11 +74,7 @@ def _identity(entry: Entry) -> str:
     for role, people in entry.persons.items():
         parts.append(role)
         parts.extend(
-            "|".join(" ".join(names) for names in (
-                person.first_names, person.middle_names, person.prelast_names,
-                person.last_names, person.lineage_names,
-            ))
-            for person in people
+            "|".join(" ".join(names) for names in name_parts(person)) for person in people
         )
     item = getattr(entry, "csl", None)  # read from a CSL file: its CSL-JSON is the item
     if item is not None:
