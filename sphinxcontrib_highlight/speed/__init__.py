@@ -21,7 +21,12 @@ from sphinxcontrib_highlight.speed.background import Worker, busy, working_ahead
 from sphinxcontrib_highlight.speed.background import start as start_in_child
 from sphinxcontrib_highlight.speed.background import started as started_in_child
 from sphinxcontrib_highlight.speed.background import wait as wait_for_child
-from sphinxcontrib_highlight.speed.gc_freeze import freeze_long_lived, thaw
+from sphinxcontrib_highlight.speed.gc_freeze import (
+    freeze_in_writers,
+    freeze_long_lived,
+    stop_freezing_in_writers,
+    thaw,
+)
 from sphinxcontrib_highlight.speed.gc_pause import collector_paused
 from sphinxcontrib_highlight.speed.memo import RECENT, Recent, per_content, per_entry
 from sphinxcontrib_highlight.speed.packing import Packed, unpacked
@@ -72,7 +77,10 @@ def register(app: Sphinx) -> None:
     """Connect the speed layer's own events: the resolving children's end, and the
     collector's freeze of what lives for the whole build (late, after the other
     handlers of ``builder-inited`` made what they keep; thawed after every other
-    handler of ``build-finished``)."""
+    handler of ``build-finished``), and in Sphinx's ``-j`` writers, of what they
+    inherit."""
     app.connect("build-finished", finish_prerendering)
+    app.connect("write-started", freeze_in_writers)
+    app.connect("build-finished", stop_freezing_in_writers)
     app.connect("builder-inited", freeze_long_lived, priority=900)
     app.connect("build-finished", thaw, priority=900)

@@ -2,12 +2,15 @@
 runs, and given back when it ends: a process that runs many builds keeps nothing.
 
 The bytes a build writes with the freeze off are compared in test_speedups_switch.py
-(``gc_freeze`` is one of the tricks turned off one at a time there).
+(``gc_freeze`` is one of the tricks turned off one at a time there); Sphinx's ``-j``
+writers, which freeze what they inherit (``writer_freeze``), below, with ``-j 2``.
 """
 
 from __future__ import annotations
 
 import gc
+import os
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +91,52 @@ def test_a_process_that_froze_objects_itself_keeps_them_frozen(make_app, root_co
         gc.unfreeze()
     assert during and max(during) <= own  # nothing more frozen (a frozen object may die)
     assert after > own // 2  # and the process's own not thawed
+
+
+@pytest.fixture
+def parallel_build(make_app, root_copy, tmp_path, monkeypatch):
+    """Build the ``parallel`` root with ``-j 2``, the main process freezing nothing
+    (``gc_freeze`` off); the collector's frozen count in each process that wrote a page,
+    and every file written."""
+
+    def build(writer_freeze: bool) -> tuple[dict[int, set[int]], dict[str, bytes]]:
+        monkeypatch.setattr(switch, "_enabled", True)
+        monkeypatch.setattr(
+            switch, "_off", frozenset({"gc_freeze"} if writer_freeze else {"gc_freeze", "writer_freeze"})
+        )
+        gc.unfreeze()
+        name = f"writers-{writer_freeze}"
+        app = make_app("html", srcdir=root_copy("parallel", name), freshenv=True, parallel=2)
+        counts = tmp_path / f"{name}.counts"
+
+        def record(app, pagename, templatename, context, doctree):
+            with counts.open("a", encoding="utf-8") as lines:  # a writer child's too
+                lines.write(f"{os.getpid()} {gc.get_freeze_count()}\n")
+
+        app.connect("html-page-context", record)
+        app.build()
+        by_process: dict[int, set[int]] = {}
+        for line in counts.read_text(encoding="utf-8").splitlines():
+            pid, count = map(int, line.split())
+            by_process.setdefault(pid, set()).add(count)
+        outdir = Path(app.outdir)
+        files = {
+            path.relative_to(outdir).as_posix(): path.read_bytes()
+            for path in sorted(outdir.rglob("*")) if path.is_file()
+        }
+        return by_process, files
+
+    return build
+
+
+def test_the_writers_of_a_parallel_build_freeze_what_they_inherit(parallel_build):
+    by_process, frozen_files = parallel_build(writer_freeze=True)
+    writers = {pid: counts for pid, counts in by_process.items() if pid != os.getpid()}
+    assert writers  # Sphinx wrote pages in forked writers
+    assert all(min(counts) > 1000 for counts in writers.values())
+    assert by_process.get(os.getpid(), {0}) == {0}  # the build's own process froze nothing
+    assert gc.get_freeze_count() == 0
+    by_process, files = parallel_build(writer_freeze=False)
+    assert {count for counts in by_process.values() for count in counts} == {0}
+    assert frozen_files.keys() == files.keys()
+    assert [name for name in files if files[name] != frozen_files[name]] == []
