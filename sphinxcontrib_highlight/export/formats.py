@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import codecs
 import functools
-import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -32,11 +31,10 @@ import rispy
 from pybtex.database import BibliographyData
 
 from sphinxcontrib_highlight.bibliography.database import Bibliography
-from sphinxcontrib_highlight.bibliography.persons import name_parts
 from sphinxcontrib_highlight.bibliography.urls import web_url
 from sphinxcontrib_highlight.speed import per_content, per_entry
 from sphinxcontrib_highlight.styles import names
-from sphinxcontrib_highlight.styles.base import TYPE_ALIASES, Fields
+from sphinxcontrib_highlight.styles.base import TYPE_ALIASES, Fields, content_key
 from sphinxcontrib_highlight.styles.csl_style import entry_item
 
 if TYPE_CHECKING:
@@ -65,28 +63,6 @@ def _entries(source: Entries) -> list[Entry]:
     if isinstance(source, Bibliography):
         return list(source.entries.values())
     return list(source)
-
-
-@per_entry
-def content_key(entry: Entry) -> bytes | None:
-    """A digest of everything of an entry its download texts are made from: its type as
-    written (BibTeX keeps ``@Article``), key, fields, name lists (each name's parts
-    apart) and, for an entry read from a CSL file, its item. Entries with equal keys
-    give equal texts in every format, whichever objects they are (None for an item JSON
-    cannot write: such an entry is not memoized by content)."""
-    people = [
-        [role, [name_parts(person) for person in persons]]
-        for role, persons in entry.persons.items()
-    ]
-    try:
-        text = json.dumps(
-            [entry.original_type, entry.key, list(entry.fields.items()), people,
-             getattr(entry, "csl", None)],
-            ensure_ascii=False,
-        )
-    except (TypeError, ValueError):
-        return None
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _kind(entry: Entry) -> str:

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from sphinxcontrib_highlight.bibliography.urls import doi_url as doi_link
 from sphinxcontrib_highlight.bibliography.urls import percent_encoded, rejected, web_url
-from sphinxcontrib_highlight.speed import per_entry
+from sphinxcontrib_highlight.speed import per_content
 from sphinxcontrib_highlight.styles import names
-from sphinxcontrib_highlight.styles.base import Fields
+from sphinxcontrib_highlight.styles.base import Fields, content_key
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -103,9 +103,10 @@ def entry_links(entry: Entry, kinds: tuple[str, ...]) -> tuple[list[Link], list[
     )
 
 
-@per_entry
+@per_content(content_key, packed=True)
 def links_by_kind(entry: Entry) -> dict[str, tuple[Link | None, tuple[str, ...]]]:
-    """Every kind of link of an entry, made once: each list that shows it asks again."""
+    """Every kind of link of an entry, made once per content: each list that shows it
+    asks again, and a later page shows it as a new object."""
     result: dict[str, tuple[Link | None, tuple[str, ...]]] = {}
     for kind, label in LABELS.items():
         problems: list[str] = []

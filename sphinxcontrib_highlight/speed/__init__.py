@@ -28,7 +28,7 @@ from sphinxcontrib_highlight.speed.gc_freeze import (
     thaw,
 )
 from sphinxcontrib_highlight.speed.gc_pause import collector_paused
-from sphinxcontrib_highlight.speed.memo import RECENT, Recent, per_content, per_entry
+from sphinxcontrib_highlight.speed.memo import RECENT, ByContent, Recent, per_content, per_entry
 from sphinxcontrib_highlight.speed.packing import Packed, unpacked
 from sphinxcontrib_highlight.speed.prerender import (
     PageResolver,
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RECENT",
+    "ByContent",
     "Packed",
     "PageResolver",
     "Recent",

@@ -24,11 +24,12 @@ from sphinxcontrib_highlight.bibliography.latex import (
     strict_latex_text,
 )
 from sphinxcontrib_highlight.bibliography.urls import rejected
-from sphinxcontrib_highlight.speed import Recent
-from sphinxcontrib_highlight.styles import find_style
-from sphinxcontrib_highlight.styles.base import Rendered
+from sphinxcontrib_highlight.speed import ByContent, Recent
+from sphinxcontrib_highlight.styles import find_style, style_version
+from sphinxcontrib_highlight.styles.base import Rendered, content_key
 from sphinxcontrib_highlight.styles.csl_style import CslStyle
 from sphinxcontrib_highlight.styles.house import NeurosciBullStyle
+from sphinxcontrib_highlight.styles.terms import words
 from sphinxcontrib_highlight.warning_types import Warn
 
 if TYPE_CHECKING:
@@ -56,12 +57,15 @@ def _small_caps(rawsource: str, text: str, *children: nodes.Node) -> nodes.inlin
 _BACKEND = _Backend()
 _rendered: Recent[tuple[str, str, int], tuple[Entry, Rendered]] = Recent()
 _plain: Recent[tuple[str, str, int], tuple[Entry, str]] = Recent()
+_rendered_by_content: ByContent[Rendered] = ByContent()
+_plain_by_content: ByContent[str] = ByContent()
 
 
 def render_entry(
     style_name: str, entry: Entry, language: str = "en", lookup: Lookup | None = None
 ) -> Rendered:
-    """The entry formatted in the named style (cached for the entry's lifetime).
+    """The entry formatted in the named style (cached for the entry's lifetime, and by
+    content: see :func:`_content`).
 
     ``language`` only keys the cache: styles translate their words (``et al.``) through
     Sphinx's catalogs, and one process may build projects in several languages.
@@ -70,7 +74,11 @@ def render_entry(
     cached = _rendered.get(cache_key)
     if cached is not None and cached[0] is entry:
         return cached[1]
-    rendered = _render(style_name, entry, lookup)
+    content = _content(style_name, entry, language)
+    rendered = _rendered_by_content.get(content)
+    if rendered is None:
+        rendered = _render(style_name, entry, lookup)
+        _rendered_by_content.put(content, rendered)
     _rendered[cache_key] = (entry, rendered)
     return rendered
 
@@ -82,9 +90,29 @@ def rendered_plain(style_name: str, entry: Entry, language: str = "en") -> str:
     cached = _plain.get(cache_key)
     if cached is not None and cached[0] is entry:
         return cached[1]
-    text = plain(render_entry(style_name, entry, language).text)
+    content = _content(style_name, entry, language)
+    text = _plain_by_content.get(content)
+    if text is None:
+        text = plain(render_entry(style_name, entry, language).text)
+        _plain_by_content.put(content, text)
     _plain[cache_key] = (entry, text)
     return text
+
+
+def _content(style_name: str, entry: Entry, language: str) -> tuple[object, ...] | None:
+    """Everything an entry's rendering is made from, for the memo by content: the style
+    (its name, and a .csl file's modification time: see :func:`.style_version`), the
+    language asked for and the one the styles print their words and CSL locale in
+    (:mod:`.terms`), and the entry's content (:func:`.content_key`). None for an entry not to memoize: a ``@set``, which
+    prints the members it looks up, and an entry without a key, whose CSL item is named
+    after the object. (A crossref's or xdata's fields are in the entry already: the
+    bibliography merges them in when it makes the entry.)"""
+    if entry.type.lower() == "set" or not isinstance(entry.key, str) or not entry.key:
+        return None
+    digest = content_key(entry)
+    if digest is None:
+        return None
+    return (*style_version(style_name), language, *words(), digest)
 
 
 def _render(style_name: str, entry: Entry, lookup: Lookup | None) -> Rendered:

@@ -53,9 +53,14 @@ def find_style(name: str) -> BaseStyle:
     build: pybtex's lookup reads every installed package's entry points on each call. A
     .csl file is read again when it changes (sphinx-autobuild rebuilds in one process).
     """
+    return _style(*style_version(name))
+
+
+def style_version(name: str) -> tuple[str, int]:
+    """What tells the style called ``name`` apart from the same name's earlier ones: the
+    name, and for a .csl file its modification time (0 for any other)."""
     path = Path(name)
-    changed = path.stat().st_mtime_ns if name.endswith(".csl") and path.is_file() else 0
-    return _style(name, changed)
+    return name, path.stat().st_mtime_ns if name.endswith(".csl") and path.is_file() else 0
 
 
 @lru_cache(maxsize=64)

@@ -9,6 +9,8 @@ metadata on pages read entries through it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,6 +21,7 @@ from sphinxcontrib_highlight.bibliography.latex import (
     strict_latex_text,
     strict_plain_text,
 )
+from sphinxcontrib_highlight.bibliography.persons import name_parts
 from sphinxcontrib_highlight.speed import per_entry
 
 if TYPE_CHECKING:
@@ -54,6 +57,29 @@ TYPE_ALIASES = {
     "collection": "book",
     "mvbook": "book",
 }
+
+
+@per_entry
+def content_key(entry: Entry) -> bytes | None:
+    """A digest of everything of an entry its forms are made from: its type as written
+    (BibTeX keeps ``@Article``), key, fields, name lists (each name's parts apart) and,
+    for an entry read from a CSL file, its item. Entries with equal keys give equal
+    download texts, COinS and links, whichever objects they are, and equal formatted
+    text in one style and language (None for an item JSON cannot write: such an entry
+    is not memoized by content)."""
+    people = [
+        [role, [name_parts(person) for person in persons]]
+        for role, persons in entry.persons.items()
+    ]
+    try:
+        text = json.dumps(
+            [entry.original_type, entry.key, list(entry.fields.items()), people,
+             getattr(entry, "csl", None)],
+            ensure_ascii=False,
+        )
+    except (TypeError, ValueError):
+        return None
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 @per_entry

@@ -37,6 +37,11 @@ def term(message: str) -> str:
     return _catalog.gettext(message)
 
 
+def words() -> tuple[str | None, str | None]:
+    """What :func:`use_language` was given, which decides every word a style prints."""
+    return _language, _locale
+
+
 def current_locale() -> str | None:
     """The CSL locale for styles: the one :func:`use_language` was given, else its
     language as a CSL tag (``zh_CN`` is ``zh-CN``); None if neither was."""

@@ -24,9 +24,9 @@ from sphinxcontrib_highlight.export.formats import (
     pmid,
     year,
 )
-from sphinxcontrib_highlight.speed import per_entry
+from sphinxcontrib_highlight.speed import per_content
 from sphinxcontrib_highlight.styles import names
-from sphinxcontrib_highlight.styles.base import Fields
+from sphinxcontrib_highlight.styles.base import Fields, content_key
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -104,7 +104,7 @@ def citation_reference(entry: Entry) -> str:
     return "; ".join(f"{name}={content.replace(';', ',')}" for name, content in parts)
 
 
-@per_entry
+@per_content(content_key)
 def coins(entry: Entry) -> str:
     """The entry as an OpenURL ContextObject in KEV form, the ``title`` of a COinS span.
 
