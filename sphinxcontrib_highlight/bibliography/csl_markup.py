@@ -91,6 +91,10 @@ _TOKEN = re.compile(
     r"|(?P<text>[^\\{}$]+)"
 )
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # not the no-break space of "~"
+#: What makes a value more than its characters: a command, a brace group, math, or what
+#: the decoder reads (a tie, a comment sign, dashes and quote ligatures); see
+#: ``latex._NEEDS_DECODER``.
+_LATEX_OR_LIGATURE = re.compile(r"[\\{}$~%]|--|``|''|<<|>>|!`|\?`")
 _LEFTOVER = re.compile(r"\\([A-Za-z]+|.)")
 _LEFTOVER_WORD = re.compile(r"\\[A-Za-z]")
 _SCRIPT = re.compile(r"[\^_]")
@@ -472,7 +476,16 @@ def rich_text(value: str, *, protect_case: bool = False) -> str:
     """A field's LaTeX as CSL rich text (``protect_case`` for title fields).
 
     Cached by value: a crossref'd book title or a journal name recurs across entries.
+    A value with nothing for the parser or the decoder to read (most journal names,
+    publishers, numbers) is its own text, escaped, its spaces collapsed.
     """
+    if not _LATEX_OR_LIGATURE.search(value):
+        return _SPACES.sub(" ", escape(value)).strip()
+    return _written(value, protect_case)
+
+
+def _written(value: str, protect_case: bool) -> str:
+    """:func:`rich_text` of any value: parsed, and its LaTeX decoded."""
     writer = _Writer(protect_case)
     writer.write(_parse(value))
     return _SPACES.sub(" ", writer.text()).strip()

@@ -200,7 +200,20 @@ def strict_plain_text(value: str) -> str:
     ask for the same titles and names as plain text.
     """
     simple = simple_plain_text(value)
+    if simple is None:
+        simple = _simple_math_or_link(value)
     return simple if simple is not None else plain_text(strict_latex_text(value))
+
+
+def _simple_math_or_link(value: str) -> str | None:
+    """The plain text of a valid field whose math, once :func:`strict_latex_text` has
+    made it text, leaves a :func:`simple_plain_text` field (``Ca$^{2+}$``), or of a
+    field that is one ``\\url`` (its URL); None for any other field. These went through
+    pybtex's parser only to be checked, the slowest part of rendering such an entry."""
+    if "$" in value:
+        return simple_plain_text(_MATH.sub(_math_to_text, value))
+    link = _LINK_COMMAND.fullmatch(value)
+    return link.group(1) if link is not None else None
 
 
 def simple_plain_text(value: str) -> str | None:

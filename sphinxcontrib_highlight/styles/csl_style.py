@@ -122,6 +122,8 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
         self.problems = style_problems(source.xml)
         #: How the style's reference list looks: its labels, indent and alignment.
         self.list_form = list_form(self.csl)
+        #: Whether the style prints a field, by the field's name as written.
+        self._prints_field: dict[str, bool] = {}
 
     def __getattr__(self, name: str) -> Any:
         # pybtex's plugins (sorting, labels) are set up only if pybtex's own interface asks.
@@ -228,8 +230,13 @@ class CslStyle(BaseStyle):  # type: ignore[misc]
         """Each field this style prints that is not valid LaTeX, as ``name (why)``: it is
         printed as the mapping could read it, and the user should know."""
         invalid = []
+        prints = self._prints_field
         for name, value in entry.fields.items():
-            if _VARIABLE_OF.get(name.lower(), name.lower()) not in self.printed:
+            printed = prints.get(name)
+            if printed is None:
+                lowered = name.lower()
+                printed = prints[name] = _VARIABLE_OF.get(lowered, lowered) in self.printed
+            if not printed:
                 continue
             try:
                 # Its plain text, not its rich text: the same check, and most fields
@@ -343,26 +350,70 @@ def rich_text(node: Node | None, marks: Any = None) -> Text:
     stack: list[tuple[str, list[Any]]] = [("", [])]
     pending: list[str] = []  # text of adjacent tokens: a URL may span several
 
-    def flush() -> None:
-        if pending:
-            stack[-1][1].extend(_linked("".join(pending)))
-        pending.clear()
-
     for kind, value in serialised_tokens(node, marks):
         if kind == "text":
             pending.append(value)
             continue
-        flush()
+        if pending:
+            stack[-1][1].extend(_linked("".join(pending)))
+            pending.clear()
         if kind == "open":
             stack.append((value, []))
             continue
         tag, children = stack.pop()
         if tag == _LEFT_MARGIN and children:
-            children.append(" ")
+            children.append(String(" "))
         name = _TAGS.get(tag)
-        stack[-1][1].append(Tag(name, *children) if name and children else Text(*children))
-    flush()
-    return Text(*stack[0][1])
+        stack[-1][1].append(
+            _made(Tag, name, children) if name and children else _made(Text, None, children)
+        )
+    if pending:
+        stack[-1][1].extend(_linked("".join(pending)))
+    return _made(Text, None, stack[0][1])
+
+
+def _made(cls: type[Any], name: str | None, children: list[Any]) -> Any:
+    """``Text(*children)`` or ``Tag(name, *children)`` as pybtex makes them (empty parts
+    dropped, texts unpacked, neighbours of one kind merged), for children that are
+    pybtex rich texts already: the same object, made without pybtex's chain of
+    generators, which cost a sixth of turning an entry into rich text."""
+    parts: list[Any] = []
+    kinds: list[Any] = []
+    merge = False
+    for child in children:
+        if not child:  # pybtex drops empty parts
+            continue
+        for part in child.parts if type(child) is Text else (child,):
+            kind = (String, ()) if type(part) is String else part._typeinfo()
+            if kinds and kinds[-1] == kind:
+                merge = True
+            parts.append(part)
+            kinds.append(kind)
+    if merge:
+        parts = _merged_similar(parts, kinds)
+    made = object.__new__(cls)
+    if name is not None:
+        made.name = name
+        made.info = (name,)
+    made.parts = parts
+    made.length = sum(len(part) for part in parts)
+    return made
+
+
+def _merged_similar(parts: list[Any], kinds: list[Any]) -> list[Any]:
+    """Neighbouring parts of one kind merged, as pybtex's ``_merge_similar`` does."""
+    merged: list[Any] = []
+    start = 0
+    for index in range(1, len(parts) + 1):
+        if index < len(parts) and kinds[index] == kinds[start]:
+            continue
+        if index - start > 1:
+            cls, info = kinds[start]
+            merged.append(cls(*info, *(piece for part in parts[start:index] for piece in part.parts)))
+        else:
+            merged.append(parts[start])
+        start = index
+    return merged
 
 
 def _without_closing(url: str) -> str:
@@ -381,6 +432,8 @@ def _without_closing(url: str) -> str:
 
 def _linked(text: str) -> list[Any]:
     """Plain text with each http(s) URL in it made a link."""
+    if "http" not in text:  # most text: no URL to look for
+        return [String(text)] if text else []
     parts: list[Any] = []
     position = 0
     for match in _URL.finditer(text):

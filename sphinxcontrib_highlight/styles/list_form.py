@@ -18,11 +18,11 @@ reading does not follow, gets the list's plain "1." numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from pybtex.richtext import Text
 
 if TYPE_CHECKING:
-    from pybtex.richtext import Text
-
     from sphinxcontrib_highlight.styles.csl.style import Element, Style
 
 #: The elements that print something of their own: the first of them starts the entry.
@@ -152,7 +152,24 @@ def without_label(text: Text, label: str) -> Text:
         return text
     end = start + len(label)
     end += len(printed[end:]) - len(printed[end:].lstrip())
-    return text[end:]
+    return _text_from(text, end)
+
+
+def _text_from(text: Text, start: int) -> Text:
+    """``text[start:]``: its parts from that character on, the part it falls in sliced.
+    pybtex's slice makes the whole text twice (its end, then that end's beginning)."""
+    if type(text) is not Text:
+        return text[start:]
+    parts: list[Any] = []
+    offset = 0
+    for part in text.parts:
+        size = len(part)
+        if offset >= start:
+            parts.append(part)
+        elif offset + size > start:
+            parts.append(part[start - offset :])
+        offset += size
+    return Text(*parts)
 
 
 __all__ = ["NUMBERED", "PLAIN_NUMBER", "Label", "ListForm", "list_form", "without_label"]

@@ -14,6 +14,7 @@ from sphinxcontrib_highlight.bibliography.latex import (
     plain_text,
     simple_plain_text,
     strict_latex_text,
+    strict_plain_text,
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -61,3 +62,20 @@ def test_every_field_of_the_test_data():
                     assert simple == through_rich_text(value), (path.name, key, value)
                     checked += 1
     assert checked > 1000
+
+
+MATH_AND_LINK_PIECES = st.sampled_from([
+    "{", "}", "a", "B", " ", "-", "--", "~", "$", "^", "_", "{2+}", "2", "+", "\\alpha",
+    "\\mathrm{d}", "\\$", "\\'e", "\\url{x}", "\\url{https://a.b/~c}", "\\href{a}{b}", "é",
+    "%",
+])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(MATH_AND_LINK_PIECES, max_size=10).map("".join))
+def test_math_and_links_read_without_the_parser_as_through_it(value):
+    try:
+        plain = strict_plain_text.__wrapped__(value)  # the shortcuts, where they apply
+    except InvalidLatexError:
+        plain = None
+    assert plain == through_rich_text(value)

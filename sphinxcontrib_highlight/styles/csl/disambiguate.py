@@ -16,7 +16,6 @@ from .render import Cite, Disambiguation
 
 if TYPE_CHECKING:
     from .processor import Processor
-    from .style import Element
 
 
 class _Forms:
@@ -266,39 +265,10 @@ def _cited_names(item: dict[str, Any]) -> list[dict[str, Any]]:
     return []
 
 
-def _sort_key_name_variables(processor: Processor) -> set[str]:
-    """The name variables the bibliography's sort keys print outside a substitution.
-
-    citeproc-js registers every person any rendering names, the sort keys included:
-    Chicago's keys print a chapter's editors, so those count as people to tell
-    apart; APA's print the authors only. (A substitution's names are those a cite
-    shows, counted already.)"""
-    style = processor.style
-    context = style.bibliography
-    if context is None:
-        return set()
-    found: set[str] = set()
-    seen: set[str] = set()
-
-    def walk(element: Element) -> None:
-        if element.tag == "substitute":
-            return
-        if element.tag == "names":
-            found.update(element.get("variable", "").split())
-        macro = element.get("macro") if element.tag == "text" else None
-        if macro and macro not in seen and macro in style.macros:
-            seen.add(macro)
-            walk(style.macros[macro])
-        for child in element.children:
-            walk(child)
-
-    for key in context.sort:
-        if key.variable:
-            found.add(key.variable)
-        elif key.macro and key.macro not in seen and key.macro in style.macros:
-            seen.add(key.macro)
-            walk(style.macros[key.macro])
-    return found
+def _sort_key_name_variables(processor: Processor) -> frozenset[str]:
+    """The name variables the bibliography's sort keys print outside a substitution
+    (see :attr:`Style.sort_key_name_variables`, worked out once per style)."""
+    return processor.style.sort_key_name_variables
 
 
 def _global_givenames(

@@ -286,6 +286,15 @@ def is_inverted(raw: dict[str, Any], options: NameOptions, index: int) -> bool:
     )
 
 
+def _is_inverted_name(
+    name: Mapping[str, Any], romanesque: bool, options: NameOptions, index: int
+) -> bool:
+    """:func:`is_inverted` of a name normalised already, whose script is known: a name
+    that :func:`render_name` prints in full (a family and a given name, no literal)."""
+    order = options.get("name-as-sort-order")
+    return (order == "all" or (order == "first" and index == 0)) and romanesque
+
+
 def _part_group(
     pieces: list[tuple[str | None, Element | None]],
     part_el: Element | None,
@@ -367,7 +376,7 @@ def render_name(
         tail = " " + suffix if suffix and form != "short" and not given_text else ""
         return _part_group([(ndp, family_el), (family, family_el)], family_el, ctx, tail)
     demote = ctx.style.option("demote-non-dropping-particle", "display-and-sort")
-    if not (is_inverted(raw, options, index) or ctx.sorting is not None):
+    if not (_is_inverted_name(name, romanesque, options, index) or ctx.sorting is not None):
         given_part = _part_group([(given_text, given_el)], given_el, ctx)
         tail = ((", " if name.get("comma-suffix") else " ") + suffix) if suffix else ""
         family_part = _part_group(
