@@ -22,7 +22,6 @@ the build ends, and a child blocked on a pipe sees its other end close.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import signal
@@ -181,18 +180,6 @@ def _is_pipe_or_socket(descriptor: int) -> bool:
 def pipe() -> tuple[Connection, Connection]:
     """A one-way pipe for a forked child: (receiving end, sending end)."""
     return multiprocessing.get_context("fork").Pipe(duplex=False)
-
-
-def enlarge_pipe(end: Connection, size: int) -> None:
-    """Ask for a pipe of ``size`` bytes, so that a child sending large messages need not
-    wait for each to be read (Linux only; elsewhere, or refused, the pipe stays as it is)."""
-    try:
-        import fcntl  # POSIX only
-    except ImportError:
-        return
-    if hasattr(fcntl, "F_SETPIPE_SZ"):
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(end.fileno(), fcntl.F_SETPIPE_SZ, size)
 
 
 def shared_counter(value: int) -> Synchronized[int]:

@@ -19,11 +19,6 @@ itself. Otherwise it resolves the page itself. A build that writes its pages its
 never waits for the child, so the worst case is the time a build took without it; with
 ``-j`` it waits, see :meth:`Prerenderer.take`. A build that rewrites a page or two
 starts no child.
-
-With ``-j N``, children resolve pages only on the CPUs Sphinx's processes leave free
-(:func:`children_for`). Where they leave none, one child still resolves the back of
-Sphinx's first chunk of pages (:func:`first_chunk_tail`): Sphinx resolves a whole chunk
-before a writer starts on it, so during the first one the writers' CPU has nothing to do.
 """
 
 from __future__ import annotations
@@ -36,7 +31,6 @@ import weakref
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sphinx.builders import Builder
-from sphinx.util.parallel import make_chunks
 
 from sphinxcontrib_highlight.speed import background, cpus, switch
 
@@ -64,22 +58,6 @@ MOST_ENTRIES_A_PAGE = 1000
 
 #: How long a build that waits for the child (with ``-j``) waits for one page, in seconds.
 LONGEST_WAIT = 2.0
-
-#: With ``-j N`` where Sphinx's own processes take every CPU, the share of Sphinx's first
-#: chunk of pages that the build resolves itself before it takes the rest from a child
-#: (see :func:`first_chunk_tail`). The child starts as the build starts writing, before
-#: Sphinx copies the theme's files and writes its first page, so it resolves its pages
-#: a little faster than the build takes them (a taken page costs the build about a third
-#: of resolving it): with a quarter, the two end the chunk about together.
-FIRST_CHUNK_OWN_SHARE = 0.25
-
-#: With ``-j``, the size asked for the pipe a resolving child sends its pages through
-#: (Linux's ``F_SETPIPE_SZ``; 1 MiB is the most an unprivileged process may ask by
-#: default): a page's result is about 50 KB, and with the default 64 KiB the child
-#: waited for the build to take each page before it could send the next, while the
-#: build resolved pages of its own share. (A build that writes its pages itself keeps
-#: the default: there the child is ahead anyway.)
-PIPE_SIZE = 1 << 20
 
 Signature = list[tuple[str, dict[str, Any]]]
 """What a page's placeholders are: each one's node name and attributes, in order."""
@@ -112,9 +90,6 @@ class PageResolver(NamedTuple):
     keep_side_effects: Callable[[], tuple[list[Any], list[Any]]]
     """Called once in a child: from then on keep the warnings and download requests that
     resolving makes in the two lists returned, instead of logging or writing them."""
-    every_written: Callable[[], Iterable[str]] = tuple
-    """Every document the build is known to write, with citations or not: Sphinx's
-    parallel writing makes its chunks of them all."""
 
 
 def writes_page_by_page(builder: Builder) -> bool:
@@ -167,19 +142,14 @@ class Prerenderer:
     def _start(self, builder: Builder, later: list[str], resolver: PageResolver) -> None:
         if not background.available() or not switch.enabled("prerender") or not later:
             return
-        indexed = list(enumerate(later))
         shares = children_for(builder)
-        if shares == 0 and builder.parallel_ok:
-            # No CPU is left for a child beside Sphinx's writers, except while the build
-            # prepares Sphinx's first chunk of pages, which no writer is writing yet.
-            indexed = first_chunk_tail(builder, indexed, resolver.every_written())
-            shares = 1 if indexed else 0
         if shares == 0:
             return
         try:
             self._at = background.shared_counter(-1)
         except OSError:
             return
+        indexed = list(enumerate(later))
         self._receivers = [
             self._fork(builder, resolver, indexed[share::shares]) for share in range(shares)
         ]
@@ -196,8 +166,6 @@ class Prerenderer:
             receiver, sender = background.pipe()
         except OSError:
             return None
-        if builder.parallel_ok:  # the build waits for these pages: never the other way
-            background.enlarge_pipe(receiver, PIPE_SIZE)
         try:
             child = background.fork(_resolve_pages, builder, resolver, pages, self._at, sender)
         except OSError:
@@ -285,41 +253,18 @@ def children_for(builder: Builder) -> int:
     """How many children resolve pages: one beside a build that writes its pages itself
     (:func:`.background.available` saw a second CPU for it).
 
-    With ``-j N``, Sphinx writes in N - 1 worker processes at a time while its own
-    process prepares every page for them; children take the resolving off that process,
-    but only on the CPUs that Sphinx's N processes and the download child leave free,
-    and no more than N. Where none is free such children only compete with the writers:
-    at 2,000 entries on two CPUs, ``-j 2`` took 5.66 s with no child, 5.6 s with one and
-    5.9 s with two (benchmarks/README.md); there one child helps with Sphinx's first
-    chunk of pages only (:func:`first_chunk_tail`). The user's ``-j`` always stands:
-    Sphinx's own writers are never turned off for a child.
+    With ``-j N``, Sphinx writes in N worker processes while its own process prepares
+    every page for them; children take the resolving off that process, but only on the
+    CPUs Sphinx's N + 1 processes leave free, and no more than N. Where none is free the
+    children only compete with the writers: at 2,000 entries on two CPUs, ``-j 2`` took
+    5.66 s with no child, 5.6 s with one and 5.9 s with two (benchmarks/README.md). The
+    user's ``-j`` always stands: Sphinx's own writers are never turned off for a child.
     """
     if not builder.parallel_ok:
         return 1
     app = getattr(builder, "_app", None) or builder.app
     jobs = int(app.parallel)
     return max(0, min(jobs, cpus.usable_cpus() - 1 - jobs))
-
-
-def first_chunk_tail(
-    builder: Builder, indexed: list[tuple[int, str]], every_written: Iterable[str]
-) -> list[tuple[int, str]]:
-    """The pages (with their indexes) that a child resolves beside a parallel build that
-    leaves it no CPU: those of Sphinx's first chunk after the build's own share
-    (:data:`FIRST_CHUNK_OWN_SHARE`).
-
-    Sphinx writes its first page itself, then cuts the rest into chunks (as
-    :func:`sphinx.util.parallel.make_chunks` does) and resolves a whole chunk before a
-    writer starts on it: while it resolves the first, the writers' CPU is idle. Resolving
-    is most of what this extension costs a page, so that chunk kept the build alone for a
-    third of its writing time at 2,000 entries on two CPUs (benchmarks/README.md).
-    """
-    app = getattr(builder, "_app", None) or builder.app
-    written = sorted(set(every_written) | {name for _, name in indexed})
-    chunks = make_chunks(written[1:], max(1, int(app.parallel) - 1))
-    first_chunk = set(chunks[0]) if chunks else set()
-    in_chunk = [(index, name) for index, name in indexed if name in first_chunk]
-    return in_chunk[round(len(in_chunk) * FIRST_CHUNK_OWN_SHARE):]
 
 
 class _LoggedElsewhere(logging.Handler):

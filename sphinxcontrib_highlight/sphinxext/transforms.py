@@ -711,7 +711,6 @@ def page_resolver(env: BuildEnvironment) -> PageResolver:
     return PageResolver(
         domain.documents_with_citations, domain.written_with_citations,
         domain.entries_shown, partial(resolve_page, env), keep_side_effects,
-        lambda: domain.written,
     )
 
 
