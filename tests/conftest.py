@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from sphinx.testing.util import SphinxTestApp
 
@@ -140,3 +140,18 @@ def english_until_a_build_says_otherwise() -> None:
     from sphinxcontrib_highlight.styles.terms import use_language
 
     use_language(None)
+
+
+def field_values_of_test_data() -> Iterator[tuple[str, str, str]]:
+    """Every field value of the project's .bib test files (``tests/data`` and its
+    corpora), as (file name, key, value): real-world text for property tests."""
+    from sphinxcontrib_highlight.bibliography.database import load_bibliography
+
+    data = Path(__file__).resolve().parent / "data"
+    for path in [*sorted(data.glob("*.bib")), *sorted((data / "corpora").glob("*.bib"))]:
+        bibliography = load_bibliography([path], "utf-8")
+        for key in bibliography.keys():  # noqa: SIM118 - a Bibliography, not a dict
+            entry = bibliography.get(key)
+            for value in entry.fields.values() if entry is not None else ():
+                yield path.name, key, value
+

@@ -3,15 +3,11 @@ they would make it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from conftest import field_values_of_test_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sphinxcontrib_highlight.bibliography.csl_markup import _written, rich_text
-from sphinxcontrib_highlight.bibliography.database import load_bibliography
-
-DATA = Path(__file__).resolve().parent.parent / "data"
 
 PIECES = st.sampled_from([
     "a", "B", "é", " ", "  ", "\t", "\n", "\u00a0", "\u2009", "-", "--", "'", "''", "`",
@@ -31,15 +27,10 @@ def test_the_shortcut_writes_what_the_writer_writes(value, protect_case):
 
 def test_every_field_of_the_test_data():
     checked = 0
-    for path in [*sorted(DATA.glob("*.bib")), *sorted((DATA / "corpora").glob("*.bib"))]:
-        bibliography = load_bibliography([path], "utf-8")
-        keys = bibliography.keys()  # a list, from the file's index
-        for key in keys:
-            entry = bibliography.get(key)
-            for value in entry.fields.values() if entry is not None else ():
-                for protect_case in (False, True):
-                    assert rich_text.__wrapped__(value, protect_case=protect_case) == _written(
-                        value, protect_case
-                    ), value
-                checked += 1
+    for _name, _key, value in field_values_of_test_data():
+        for protect_case in (False, True):
+            assert rich_text.__wrapped__(value, protect_case=protect_case) == _written(
+                value, protect_case
+            ), value
+        checked += 1
     assert checked > 10_000

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import field_values_of_test_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sphinxcontrib_highlight.bibliography.database import load_bibliography
 from sphinxcontrib_highlight.bibliography.latex import (
     InvalidLatexError,
     plain_text,
@@ -16,8 +14,6 @@ from sphinxcontrib_highlight.bibliography.latex import (
     strict_latex_text,
     strict_plain_text,
 )
-
-DATA = Path(__file__).resolve().parent.parent / "data"
 
 PIECES = st.sampled_from([
     "{", "}", "a", "B", " ", "  ", "\n", "-", "--", "---", "'", "''", "`", "``", "\"", "~",
@@ -51,16 +47,11 @@ def test_unbalanced_braces_are_left_to_the_parser(value):
 
 def test_every_field_of_the_test_data():
     checked = 0
-    for path in [*sorted(DATA.glob("*.bib")), *sorted((DATA / "corpora").glob("*.bib"))]:
-        bibliography = load_bibliography([path], "utf-8")
-        keys = bibliography.keys()  # a list, from the file's index
-        for key in keys:
-            entry = bibliography.get(key)
-            for value in entry.fields.values() if entry is not None else ():
-                simple = simple_plain_text(value)
-                if simple is not None:
-                    assert simple == through_rich_text(value), (path.name, key, value)
-                    checked += 1
+    for name, key, value in field_values_of_test_data():
+        simple = simple_plain_text(value)
+        if simple is not None:
+            assert simple == through_rich_text(value), (name, key, value)
+            checked += 1
     assert checked > 1000
 
 
