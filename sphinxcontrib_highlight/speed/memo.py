@@ -47,7 +47,6 @@ RECENT = 128
 #: 2,000 entries cited 2,000 times over 100 pages are 1,258 contents.
 CONTENTS = 2048
 
-_MISSING = object()
 
 
 class Recent(dict[K, V]):
@@ -101,27 +100,18 @@ class PerContent(Generic[T]):
     ) -> None:
         self._function = function
         self._key = key
-        self._results: Recent[Hashable, T] | ByContent[T] = ByContent() if packed else Recent(
-            CONTENTS
-        )
+        self._results: ByContent[T] = ByContent(packed)
         functools.update_wrapper(self, function)
 
     def __call__(self, entry: Entry) -> T:
         if not switch.enabled("memo"):
             return self._function(entry)
         key = self._key(entry)
-        if key is None:
-            return self._function(entry)
-        hit = self._results.get(key, _MISSING) if isinstance(self._results, Recent) else (
-            self._results.get(key)
-        )
-        if hit is not _MISSING and hit is not None:
-            return cast("T", hit)
+        hit = self._results.get(key)
+        if hit is not None:
+            return hit
         value = self._function(entry)
-        if isinstance(self._results, Recent):
-            self._results[key] = value
-        else:
-            self._results.put(key, value)
+        self._results.put(key, value)
         return value
 
 
@@ -130,26 +120,30 @@ class ByContent(Generic[V]):
     the :data:`CONTENTS` latest; nothing is kept or found while ``memo`` is off, nor for
     the key None (an entry not to memoize).
 
-    Each result is kept pickled, and every hit unpickled anew (8 µs for a formatted entry,
-    against the 0.3 ms formatting it costs): bytes are nothing the garbage collector
-    scans (kept as objects, a 2,000-entry build's formatted entries and links were about
-    12,000 objects more for every full pass of the collector), and no caller can change
-    what another is handed. Keys should be tuples of strings, numbers and bytes, which
-    the collector stops tracking.
+    ``packed`` (the default) keeps each result pickled, and every hit unpickled anew (8 µs
+    for a formatted entry, against the 0.3 ms formatting it costs): bytes are nothing the
+    garbage collector scans (kept as objects, a 2,000-entry build's formatted entries and
+    links were about 12,000 objects more for every full pass of the collector), and no
+    caller can change what another is handed. Keys should be tuples of strings, numbers
+    and bytes, which the collector stops tracking. Unpacked, for immutable results such
+    as text, results are kept as they are.
     """
 
-    def __init__(self) -> None:
-        self._results: Recent[Hashable, bytes] = Recent(CONTENTS)
+    def __init__(self, packed: bool = True) -> None:
+        self._packed = packed
+        self._results: Recent[Hashable, V | bytes] = Recent(CONTENTS)
 
     def get(self, key: Hashable | None) -> V | None:
         if key is None or not switch.enabled("memo"):
             return None
-        packed = self._results.get(key)
-        return None if packed is None else cast("V", pickle.loads(packed))
+        found = self._results.get(key)
+        if found is None or not self._packed:
+            return cast("V | None", found)
+        return cast("V", pickle.loads(cast("bytes", found)))
 
     def put(self, key: Hashable | None, value: V) -> None:
         if key is not None and switch.enabled("memo"):
-            self._results[key] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+            self._results[key] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL) if self._packed else value
 
 
 def per_content(
