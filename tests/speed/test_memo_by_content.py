@@ -110,7 +110,7 @@ def fresh_memos(monkeypatch):
     for memoized in (formatting._rendered_by_content, formatting._plain_by_content,
                      reference_managers.coins, links.links_by_kind):
         kept = memoized._results
-        monkeypatch.setattr(memoized, "_results", memo.ByContent() if isinstance(
+        monkeypatch.setattr(memoized, "_results", memo.ByContent(kept._packed) if isinstance(
             kept, memo.ByContent) else memo.Recent(memo.CONTENTS))
 
     def fresh() -> None:

@@ -134,7 +134,7 @@ def test_download_texts_found_by_content_give_the_same_bytes(build, monkeypatch)
     caches that keep one entry, every list's entries are new objects: the texts found by
     content are the texts made afresh, and fewer are made."""
     from sphinxcontrib_highlight.export import formats
-    from sphinxcontrib_highlight.speed.memo import Recent
+    from sphinxcontrib_highlight.speed.memo import ByContent, Recent
 
     class Forgetful(Recent):  # type: ignore[type-arg]
         def __init__(self, limit: int | None = None) -> None:
@@ -146,7 +146,7 @@ def test_download_texts_found_by_content_give_the_same_bytes(build, monkeypatch)
     made: list[str] = []
     for name in ("_entry_bibtex", "_ris_text", "_csl_json_text"):
         memoized = getattr(formats, name)
-        monkeypatch.setattr(memoized, "_results", Recent(1000))  # none from other tests
+        monkeypatch.setattr(memoized, "_results", ByContent(packed=False))  # none from other tests
         make = memoized._function
         monkeypatch.setattr(memoized, "_function", lambda entry, make=make, name=name: (
             made.append(name) or make(entry)))
