@@ -1,7 +1,8 @@
 """The speed layer: every trick that makes a build faster, in one place.
 
 Work done ahead in forked children (parsing a changed .bib file, writing download
-files, resolving the pages Sphinx will write next), memoized forms of entries, pauses
+files, resolving the pages Sphinx will write next, or with ``-j`` formatting their
+entries), memoized forms of entries, pauses
 of the garbage collector where a build makes many objects at once, what lives for the
 whole build kept out of the collector's scans, and environment
 data kept packed as bytes. Every trick is an optimisation only: with

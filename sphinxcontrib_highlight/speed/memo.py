@@ -24,13 +24,16 @@ are cited again after their objects were let go.
 from __future__ import annotations
 
 import functools
+import itertools
 import pickle
+import weakref
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from sphinxcontrib_highlight.speed import switch
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Hashable
+    from collections.abc import Callable, Hashable, Iterator
 
     from pybtex.database import Entry
 
@@ -132,6 +135,8 @@ class ByContent(Generic[V]):
     def __init__(self, packed: bool = True) -> None:
         self._packed = packed
         self._results: Recent[Hashable, V | bytes] = Recent(CONTENTS)
+        self._number = next(_numbers)
+        _stores[self._number] = cast("ByContent[object]", self)
 
     def get(self, key: Hashable | None) -> V | None:
         if key is None or not switch.enabled("memo"):
@@ -143,7 +148,51 @@ class ByContent(Generic[V]):
 
     def put(self, key: Hashable | None, value: V) -> None:
         if key is not None and switch.enabled("memo"):
-            self._results[key] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL) if self._packed else value
+            packed = pickle.dumps(value, pickle.HIGHEST_PROTOCOL) if self._packed else None
+            self._results[key] = packed if packed is not None else value
+            if _recording is not None:
+                _recording.append(
+                    (self._number, key, packed or pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+                )
+
+    def _fill(self, key: Hashable, packed: bytes) -> None:
+        if key not in self._results:
+            self._results[key] = packed if self._packed else pickle.loads(packed)  # our own child
+
+
+Record = tuple[int, "Hashable", bytes]
+"""One result a store was given: the store's number, the key and the result pickled."""
+
+#: Every store, by a number that is the same in a child forked from this process.
+_stores: weakref.WeakValueDictionary[int, ByContent[object]] = weakref.WeakValueDictionary()
+_numbers = itertools.count()
+
+#: While :func:`recorded` runs: what every store is given.
+_recording: list[Record] | None = None
+
+
+@contextmanager
+def recorded() -> Iterator[list[Record]]:
+    """Record what every store is given meanwhile, for :func:`fill` in another process
+    (forked from this one, or this one's parent): the results a child works out ahead."""
+    global _recording  # one recording at a time, in the child that works ahead
+    records: list[Record] = []
+    _recording = records
+    try:
+        yield records
+    finally:
+        _recording = None
+
+
+def fill(records: list[Record]) -> None:
+    """Give the stores what :func:`recorded` recorded in a child (results already known
+    here are kept as they are)."""
+    if not switch.enabled("memo"):
+        return
+    for number, key, packed in records:
+        store = _stores.get(number)
+        if store is not None:
+            store._fill(key, packed)
 
 
 def per_content(

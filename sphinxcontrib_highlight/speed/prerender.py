@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sphinx.builders import Builder
 
-from sphinxcontrib_highlight.speed import background, cpus, switch
+from sphinxcontrib_highlight.speed import background, cpus, format_ahead, switch
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -90,6 +90,9 @@ class PageResolver(NamedTuple):
     keep_side_effects: Callable[[], tuple[list[Any], list[Any]]]
     """Called once in a child: from then on keep the warnings and download requests that
     resolving makes in the two lists returned, instead of logging or writing them."""
+    format_entries: Callable[[str], None]
+    """Format the entries a page shows, as resolving it would, into the memos only (for
+    :mod:`.format_ahead`): no warning, no node, no file."""
 
 
 def writes_page_by_page(builder: Builder) -> bool:
@@ -118,6 +121,7 @@ class Prerenderer:
         """Where the build is, as an index into the children's pages (shared with them)."""
         self._order: dict[str, int] = {}
         self._waits = False
+        self._formatter: format_ahead.FormatAhead | None = None
 
     def write_started(self, builder: Builder, resolver: PageResolver) -> None:
         """Sphinx event ``write-started``: if the build is known to write enough pages
@@ -133,17 +137,23 @@ class Prerenderer:
         did not read (as with ``-a``) starts the children after a few pages; one that
         rewrites a page or two starts none."""
         self._pages_seen += 1
-        if self._children or not writes_page_by_page(builder):
+        if self._children or self._formatter or not writes_page_by_page(builder):
             return
         if self._pages_seen == PAGES_BEFORE_CHILD + 1:
             later = sorted(name for name in resolver.docnames() if name > docname)
             self._start(builder, later, resolver)
 
     def _start(self, builder: Builder, later: list[str], resolver: PageResolver) -> None:
-        if not background.available() or not switch.enabled("prerender") or not later:
+        if not background.available() or not later:
             return
         shares = children_for(builder)
         if shares == 0:
+            if builder.parallel_ok and switch.enabled("format_ahead") and switch.enabled("memo"):
+                self._formatter = format_ahead.start(
+                    later, resolver.format_entries, resolver.entries_shown
+                )
+            return
+        if not switch.enabled("prerender"):
             return
         try:
             self._at = background.shared_counter(-1)
@@ -187,6 +197,8 @@ class Prerenderer:
         (up to :data:`LONGEST_WAIT` a page), which takes that work off it. Either way the
         children learn which page the build has reached and skip those it passed.
         """
+        if self._formatter is not None:
+            self._formatter.page_started(docname)
         index = self._order.get(docname)
         if self._waits and index is not None:
             self._receive_until(docname, index % len(self._receivers))
@@ -247,6 +259,9 @@ class Prerenderer:
             child.terminate()
             child.join()
         self._children = []
+        if self._formatter is not None:
+            self._formatter.finish()
+            self._formatter = None
 
 
 def children_for(builder: Builder) -> int:
@@ -257,8 +272,10 @@ def children_for(builder: Builder) -> int:
     every page for them; children take the resolving off that process, but only on the
     CPUs Sphinx's N + 1 processes leave free, and no more than N. Where none is free the
     children only compete with the writers: at 2,000 entries on two CPUs, ``-j 2`` took
-    5.66 s with no child, 5.6 s with one and 5.9 s with two (benchmarks/README.md). The
-    user's ``-j`` always stands: Sphinx's own writers are never turned off for a child.
+    5.66 s with no child, 5.6 s with one and 5.9 s with two (benchmarks/README.md); there
+    a child that only formats entries, at the lowest priority, takes the CPU the build
+    leaves idle (:mod:`.format_ahead`). The user's ``-j`` always stands: Sphinx's own
+    writers are never turned off for a child.
     """
     if not builder.parallel_ok:
         return 1

@@ -18,11 +18,12 @@ import os
 #: The tricks that can be turned off one by one: the child that parses a changed .bib
 #: file (``background.start``), the one that writes download files (``background.Worker``),
 #: the children that resolve pages ahead (``prerender``), and ``memo``, ``gc_pause``,
-#: ``gc_freeze`` and ``packing``, each in its module, and ``writer_freeze``, Sphinx's ``-j``
-#: writers freezing what they inherit (``gc_freeze``).
+#: ``gc_freeze`` and ``packing``, each in its module, ``writer_freeze``, Sphinx's ``-j``
+#: writers freezing what they inherit (``gc_freeze``), and ``format_ahead``, the child that
+#: formats entries ahead of a ``-j`` build's own process.
 TRICKS = (
     "parse_child", "download_child", "prerender", "memo", "gc_pause", "gc_freeze", "packing",
-    "writer_freeze",
+    "writer_freeze", "format_ahead",
 )
 
 _enabled = True

@@ -85,6 +85,9 @@ class PageExtra(NamedTuple):
     """In a child: keep the files the extras ask for in the list returned."""
     replay_requests: Callable[[Builder, Callable[..., Any], list[Any]], None]
     """In the build: ask again for the files a child's page asked for."""
+    prepare_entry: Callable[[Builder, Entry], None]
+    """In a child that formats ahead: work out what the extras make of an entry shown
+    on a page this builder writes, for the memos only."""
 
 
 #: The extras of the layers above, added by their ``register``.
@@ -711,6 +714,7 @@ def page_resolver(env: BuildEnvironment) -> PageResolver:
     return PageResolver(
         domain.documents_with_citations, domain.written_with_citations,
         domain.entries_shown, partial(resolve_page, env), keep_side_effects,
+        partial(format_page_entries, env),
     )
 
 
@@ -747,6 +751,41 @@ def resolve_page(
         if name not in before or before[name] != value
     }
     return page_signature, replacements, attributes
+
+
+def format_page_entries(env: BuildEnvironment, docname: str) -> None:
+    """Format the entries a page's citation blocks and lists show, in their styles, as
+    resolving the page does, with their links and what the extras of the layers above make
+    of them, for the memos only: for a child that formats ahead of the build (see
+    :mod:`.format_ahead`). A list that a CSL style renders in one pass, with the year
+    suffixes of the project's citations, is left to the build."""
+    domain: HighlightDomain = env.domains["highlight"]  # type: ignore[assignment]
+    resolution = domain.resolution
+    words = str(env.config.highlight_locale or env.config.language)
+    link_kinds = tuple(env.config.highlight_reference_links)
+    builder = (getattr(env, "_app", None) or env.app).builder
+    shown: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+        (record.style, record.bibfiles, resolution.lists[record.list_id].keys)
+        for record in domain.by_document("lists").get(docname, [])
+        if record.list_id not in resolution.year_suffixes
+    ]
+    for block in domain.by_document("blocks").get(docname, []):
+        key = resolution.blocks.get((block.docname, block.block_id))
+        if key:
+            shown.append((block.style, block.bibfiles, (key,)))
+    for style, bibfiles, keys in shown:
+        bibliography = domain.bibliography(bibfiles)
+        bibliography.read_ahead(keys[:_READ_AHEAD])
+        for index, key in enumerate(keys):
+            if index and not index % _READ_AHEAD:
+                bibliography.read_ahead(keys[index : index + _READ_AHEAD])
+            entry = bibliography.get(key)
+            if entry is not None:
+                render_entry(style, entry, words, bibliography.get)
+                rendered_plain(style, entry, words)
+                entry_links(entry, link_kinds)
+                for extra in PAGE_EXTRAS:
+                    extra.prepare_entry(builder, entry)
 
 
 def entry_location(

@@ -325,7 +325,15 @@ def _replay_requests(builder: Builder, bibliography_of: Any, jobs: list[Any]) ->
         downloads.record_links(builder, builder.env.docname, job)
 
 
-HTML_EXTRAS = PageExtra(_finish_page, downloads.keep_requests, _replay_requests)
+def _prepare_entry(builder: Builder, entry: Entry) -> None:
+    """The entry's COinS, worked out ahead for the pages of an HTML build."""
+    if builder.format == "html":
+        reference_managers.coins(entry)
+
+
+HTML_EXTRAS = PageExtra(
+    _finish_page, downloads.keep_requests, _replay_requests, _prepare_entry
+)
 
 STATIC_DIR = Path(__file__).parent / "static"
 CSS_FILE = "sphinxcontrib-highlight.css"

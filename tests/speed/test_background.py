@@ -514,7 +514,7 @@ def pages_resolved_in_a_child(resolve) -> list[dict]:
 
     resolver = prerender.PageResolver(
         docnames=list, written=list, entries_shown=lambda docname: 1, resolve=resolve,
-        keep_side_effects=lambda: ([], []),
+        keep_side_effects=lambda: ([], []), format_entries=lambda docname: None,
     )
     receiver, sender = background.pipe()
     pages = [(0, "a"), (1, "b"), (2, "c")]
