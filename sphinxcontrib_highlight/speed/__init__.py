@@ -23,6 +23,7 @@ from sphinxcontrib_highlight.speed.background import start as start_in_child
 from sphinxcontrib_highlight.speed.background import started as started_in_child
 from sphinxcontrib_highlight.speed.background import wait as wait_for_child
 from sphinxcontrib_highlight.speed.gc_freeze import (
+    freeze_at_exit,
     freeze_in_writers,
     freeze_long_lived,
     stop_freezing_in_writers,
@@ -79,10 +80,11 @@ def register(app: Sphinx) -> None:
     """Connect the speed layer's own events: the resolving children's end, and the
     collector's freeze of what lives for the whole build (late, after the other
     handlers of ``builder-inited`` made what they keep; thawed after every other
-    handler of ``build-finished``), and in Sphinx's ``-j`` writers, of what they
-    inherit."""
+    handler of ``build-finished``), in Sphinx's ``-j`` writers, of what they inherit,
+    and of everything as a process that built exits."""
     app.connect("build-finished", finish_prerendering)
     app.connect("write-started", freeze_in_writers)
     app.connect("build-finished", stop_freezing_in_writers)
     app.connect("builder-inited", freeze_long_lived, priority=900)
     app.connect("build-finished", thaw, priority=900)
+    app.connect("build-finished", freeze_at_exit)

@@ -25,10 +25,23 @@ CPUs, 7-8 ms of the writer's 17-20 ms a page (plain Sphinx's writer: 4.5-6 ms of
 So while a parallel build writes, each process forked freezes what it inherits as its
 first step (``writer_freeze``); what it makes itself is collected as before, and what it
 inherits it frees by exiting.
+
+When the interpreter exits, it runs one last full collection over everything still
+held, only for the operating system to take the memory back a moment later. After a
+build, that collection cost ``sphinx-build`` a tenth of a second at 2,000 entries (the
+extension's objects and Sphinx's own: plain Sphinx spends about 0.1 s there too, the
+whole of its exit), a fifth of a rebuild after touching a page. So a process that has
+built freezes its objects as it exits (``exit_freeze``: an ``atexit`` hook, registered
+once, run before the hooks registered earlier, such as ``logging``'s flush and
+``multiprocessing``'s, which still run). A process that lives on (a test suite,
+sphinx-autobuild) is not affected until it exits; at exit, nothing is lost but the
+scan: objects still referenced are freed by reference counting as the modules are
+cleared, and the operating system reclaims the rest.
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 from typing import TYPE_CHECKING
@@ -87,3 +100,20 @@ def stop_freezing_in_writers(app: Sphinx, exception: BaseException | None) -> No
     """Sphinx event ``build-finished``: processes forked after the build freeze nothing."""
     global _freeze_in_children  # one build at a time per process
     _freeze_in_children = False
+
+
+_exit_hook_registered = False
+
+
+def freeze_at_exit(app: Sphinx, exception: BaseException | None) -> None:
+    """Sphinx event ``build-finished``: have this process freeze its objects as it exits
+    (registered once per process; checked again at exit, for the last build's switch)."""
+    global _exit_hook_registered  # one hook for the process's life
+    if switch.enabled("exit_freeze") and not _exit_hook_registered:
+        atexit.register(_freeze_for_exit)
+        _exit_hook_registered = True
+
+
+def _freeze_for_exit() -> None:
+    if switch.enabled("exit_freeze"):
+        gc.freeze()

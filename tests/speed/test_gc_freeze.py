@@ -140,3 +140,52 @@ def test_the_writers_of_a_parallel_build_freeze_what_they_inherit(parallel_build
     assert {count for counts in by_process.values() for count in counts} == {0}
     assert frozen_files.keys() == files.keys()
     assert [name for name in files if files[name] != frozen_files[name]] == []
+
+
+#: A process that builds the ``parallel`` root with ``sphinx-build``'s own entry point,
+#: then, last of its exit hooks (registered first), prints what the collector had frozen.
+BUILD_AND_EXIT = """
+import atexit, gc, sys
+atexit.register(lambda: print("frozen at exit", gc.get_freeze_count(), flush=True))
+from sphinx.cmd.build import main
+if sys.argv[1] == "build":
+    main(["-q", "-b", "html", *sys.argv[2:]])
+else:
+    import sphinxcontrib_highlight
+"""
+
+
+def frozen_at_exit(tmp_path: Path, how: str, *options: str, off: str = "") -> int:
+    import shutil
+    import subprocess
+    import sys
+
+    project = tmp_path / f"exit-{how}-{off}-{len(options)}"
+    shutil.copytree(Path(__file__).parents[1] / "roots" / "test-parallel", project)
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2]),
+                   "HIGHLIGHT_SPEEDUPS_OFF": off}
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_AND_EXIT, how, *options, str(project),
+         str(project / "_build")],
+        capture_output=True, text=True, env=environment, check=True, timeout=600,
+    )
+    (count,) = [int(line.split()[-1]) for line in done.stdout.splitlines()
+                if line.startswith("frozen at exit")]
+    return count
+
+
+def test_a_process_that_built_freezes_its_objects_as_it_exits(tmp_path):
+    """The interpreter's last collection at exit skips what the process holds."""
+    assert frozen_at_exit(tmp_path, "build") > 10_000
+
+
+@pytest.mark.parametrize(
+    ("how", "options", "off"),
+    [
+        pytest.param("build", (), "exit_freeze", id="trick-off"),
+        pytest.param("build", ("-D", "highlight_speedups=0"), "", id="layer-off"),
+        pytest.param("import", (), "", id="no-build"),
+    ],
+)
+def test_nothing_is_frozen_at_exit_otherwise(tmp_path, how, options, off):
+    assert frozen_at_exit(tmp_path, how, *options, off=off) == 0
