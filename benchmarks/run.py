@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -95,6 +96,9 @@ class Result:
     cpu: list[float] = field(default_factory=list)
     """CPU time of the build's own process (children apart)."""
     cpu_ratios: list[float] = field(default_factory=list)
+    process: list[float] = field(default_factory=list)
+    """Wall time of the whole ``sphinx-build`` process, as its user waits for it."""
+    process_ratios: list[float] = field(default_factory=list)
 
 
 #: Variants of the highlight corpus built with one trick of the speed layer off.
@@ -124,10 +128,15 @@ def build(root: Path, jobs: int = 1) -> dict[str, float]:
     # In the corpus's folder: ``python -c`` puts the working directory first on
     # sys.path, ahead of PYTHONPATH, so run from a checkout's root the ``before``
     # variant would import that checkout's package instead of DIR's.
+    started = time.perf_counter()
     completed = subprocess.run(
         command, capture_output=True, text=True, check=True, env=environment, cwd=root
     )
+    process_seconds = time.perf_counter() - started
     report: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
+    # From the process's start to its end, the interpreter's start-up and exit included
+    # (the exit's last collection of everything the process holds, for one).
+    report["process_seconds"] = process_seconds
     if report["code"] != 0:
         raise SystemExit(f"sphinx-build failed on {root}:\n{completed.stderr}")
     return report
@@ -218,6 +227,7 @@ def main() -> None:
         key, plain_text = _changed_entry(workdir)
         seconds: dict[tuple[str, str], float] = {}
         cpu: dict[tuple[str, str], float] = {}
+        process: dict[tuple[str, str], float] = {}
         # The variants take turns, build by build: each scenario of every variant runs
         # back to back, so a drift in the machine's speed falls on all of them alike.
         builds = zip(*(
@@ -234,6 +244,8 @@ def main() -> None:
                 seconds[(variant, scenario)] = report["seconds"]
                 cpu[(variant, scenario)] = report["cpu"]
                 result.cpu.append(report["cpu"])
+                process[(variant, scenario)] = report["process_seconds"]
+                result.process.append(report["process_seconds"])
                 print(f"[{repetition + 1}/{args.repeat}] {variant:9} {scenario:12} "
                       f"{report['seconds']:7.2f} s {report['rss_mib']:7.0f} MiB "
                       f"CPU {report['cpu']:5.2f} s + children {report['children_cpu']:5.2f} s"
@@ -242,6 +254,9 @@ def main() -> None:
         for (variant, scenario), result in results.items():
             result.ratios.append(seconds[(variant, scenario)] / seconds[("plain", scenario)])
             result.cpu_ratios.append(cpu[(variant, scenario)] / cpu[("plain", scenario)])
+            result.process_ratios.append(
+                process[(variant, scenario)] / process[("plain", scenario)]
+            )
     _print_table(args, variants, results)
 
 
@@ -277,16 +292,29 @@ def _print_table(args: argparse.Namespace, variants: list[str],
         rss = statistics.median(results[(variant, "full")].rss_mib)
         cells.append(f"{rss:.0f} MiB" + ("" if variant == "plain" else f" ({rss / plain_rss:.2f}×)"))
     print("| peak memory, full | " + " | ".join(cells) + " |")
-    print("\nCPU time of the build's own process (its children apart), median, and its ratio to plain's\n")
+    _print_measure(
+        "CPU time of the build's own process (its children apart), median, and its ratio "
+        "to plain's", variants, results, "cpu", "cpu_ratios",
+    )
+    _print_measure(
+        "Wall time of the whole sphinx-build process (the interpreter's start-up and exit "
+        "included), median, and its ratio to plain's", variants, results, "process",
+        "process_ratios",
+    )
+
+
+def _print_measure(title: str, variants: list[str], results: dict[tuple[str, str], Result],
+                   values: str, ratios: str) -> None:
+    print(f"\n{title}\n")
     print("| build | " + " | ".join(variants) + " |")
     print("|---|" + "---|" * len(variants))
     for scenario in SCENARIOS:
         cells = []
         for variant in variants:
             result = results[(variant, scenario)]
-            cell = f"{statistics.median(result.cpu):.2f} s"
+            cell = f"{statistics.median(getattr(result, values)):.2f} s"
             if variant != "plain":
-                cell += f" ({statistics.median(result.cpu_ratios):.2f}×)"
+                cell += f" ({statistics.median(getattr(result, ratios)):.2f}×)"
             cells.append(cell)
         print(f"| {scenario} | " + " | ".join(cells) + " |")
 
