@@ -45,7 +45,8 @@ PAUSE = 0.005
 #: lowest, so that it takes only a CPU that the build's own processes leave idle, and
 #: never slows Sphinx's writer. At 2,000 entries on two CPUs, ``-j 2``: 3.48 -> 3.34 s and
 #: 3.37 -> 3.16 s (medians of 24 and 30 alternating builds); the child at the build's own
-#: priority gained nothing (3.16 -> 3.22 s, 12 builds), the writer then waiting for it.
+#: priority gained nothing (3.16 -> 3.20 s and 3.21 -> 3.22 s, 12 builds each), the
+#: writer then waiting for it.
 NICENESS = 19
 
 
