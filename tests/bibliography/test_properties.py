@@ -105,6 +105,16 @@ plain_title = st.text(
 ).filter(lambda title: title.strip(" .?!"))
 
 
+_INSIDE_QUOTE = re.compile(r"([.,]+)([\"']+)")
+
+
+def _punctuation_after_quotes(text: str) -> str:
+    """``text`` (its quote marks made straight) with every period or comma that stands
+    right before closing quote marks put after them, on both sides of the comparison,
+    so that CSL's punctuation-in-quote is not read as a change to the title."""
+    return _INSIDE_QUOTE.sub(r"\2\1", text)
+
+
 @SETTINGS
 @given(
     kind=st.sampled_from([*ENTRY_TYPES, "software", "conference", "patent"]),
@@ -127,9 +137,11 @@ def test_styles_never_raise_and_keep_the_title(kind, title, fields, authors):
     for style in STYLES:
         rendered = find_style(style).render(entry)
         text = plain_text(rendered.text)
-        # CSL styles print quotes and apostrophes typographically, as Zotero does.
-        assert straight_quotes(" ".join(expected.split())) in straight_quotes(
-            " ".join(text.split())
+        # CSL styles print quotes and apostrophes typographically, as Zotero does, and in
+        # an en-US locale put a period or comma that follows a quotation inside its
+        # closing mark ("punctuation-in-quote": 'Zero' then "." prints “Zero.”).
+        assert _punctuation_after_quotes(straight_quotes(" ".join(expected.split()))) in (
+            _punctuation_after_quotes(straight_quotes(" ".join(text.split())))
         ), (style, text)
         to_nodes(rendered.text)
 
