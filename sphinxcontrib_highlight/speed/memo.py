@@ -51,7 +51,6 @@ RECENT = 128
 CONTENTS = 2048
 
 
-
 class Recent(dict[K, V]):
     """A dict of at most ``limit`` items: storing a new key drops the key stored first."""
 

@@ -268,10 +268,10 @@ def children_for(builder: Builder) -> int:
     """How many children resolve pages: one beside a build that writes its pages itself
     (:func:`.background.available` saw a second CPU for it).
 
-    With ``-j N``, Sphinx writes in N worker processes while its own process prepares
-    every page for them; children take the resolving off that process, but only on the
-    CPUs Sphinx's N + 1 processes leave free, and no more than N. Where none is free the
-    children only compete with the writers: at 2,000 entries on two CPUs, ``-j 2`` took
+    With ``-j N``, Sphinx writes in N - 1 worker processes at a time while its own
+    process prepares every page for them; children take the resolving off that process,
+    but only on the CPUs that Sphinx's N processes and the download child leave free,
+    and no more than N. Where none is free such children only compete with the writers: at 2,000 entries on two CPUs, ``-j 2`` took
     5.66 s with no child, 5.6 s with one and 5.9 s with two (benchmarks/README.md); there
     a child that only formats entries, at the lowest priority, takes the CPU the build
     leaves idle (:mod:`.format_ahead`). The user's ``-j`` always stands: Sphinx's own

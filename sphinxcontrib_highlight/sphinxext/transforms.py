@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from pybtex.database import Entry
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
     from sphinxcontrib_highlight.bibliography.database import Bibliography
@@ -154,15 +155,11 @@ class ResolveHighlight(SphinxPostTransform):
 
     @cached_property
     def builder(self) -> Builder:
-        """The running builder (Sphinx 9 deprecates ``self.app``; its own code uses ``_app``)."""
-        app = getattr(self.env, "_app", None) or self.app
-        return app.builder
+        return running_builder(self.env)
 
     @cached_property
     def words(self) -> str:
-        """The language styles print their words in, which keys the formatted entries:
-        ``highlight_locale`` if set, else the project's ``language``."""
-        return str(self.config.highlight_locale or self.config.language)
+        return words_language(self.config)
 
     @property
     def for_html(self) -> bool:
@@ -698,6 +695,18 @@ def _anchor(
     return f'<a class="{classes}" href="{_encode(href)}"{title_attribute}>{text}</a>'
 
 
+def running_builder(env: BuildEnvironment) -> Builder:
+    """The running builder (Sphinx 9 deprecates ``env.app``; its own code uses ``_app``)."""
+    app = getattr(env, "_app", None) or env.app
+    return app.builder
+
+
+def words_language(config: Config) -> str:
+    """The language styles print their words in, which keys the formatted entries:
+    ``highlight_locale`` if set, else the project's ``language``."""
+    return str(config.highlight_locale or config.language)
+
+
 def page_placeholders(document: nodes.document) -> list[nodes.Element]:
     """The page's placeholders in the order they are resolved: citation blocks, lists,
     in-text citations (a citation's tooltip and numbers come from its list)."""
@@ -761,9 +770,9 @@ def format_page_entries(env: BuildEnvironment, docname: str) -> None:
     suffixes of the project's citations, is left to the build."""
     domain: HighlightDomain = env.domains["highlight"]  # type: ignore[assignment]
     resolution = domain.resolution
-    words = str(env.config.highlight_locale or env.config.language)
+    words = words_language(env.config)
     link_kinds = tuple(env.config.highlight_reference_links)
-    builder = (getattr(env, "_app", None) or env.app).builder
+    builder = running_builder(env)
     shown: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         (record.style, record.bibfiles, resolution.lists[record.list_id].keys)
         for record in domain.by_document("lists").get(docname, [])

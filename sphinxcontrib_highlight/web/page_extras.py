@@ -36,7 +36,11 @@ from sphinxcontrib_highlight.export import formats as convert
 from sphinxcontrib_highlight.export.links import doi_url
 from sphinxcontrib_highlight.speed import collector_paused, prerenderer_for
 from sphinxcontrib_highlight.sphinxext.nodes import unindexed_html
-from sphinxcontrib_highlight.sphinxext.transforms import PageExtra, add_page_extra
+from sphinxcontrib_highlight.sphinxext.transforms import (
+    PageExtra,
+    add_page_extra,
+    running_builder,
+)
 from sphinxcontrib_highlight.styles.terms import term
 from sphinxcontrib_highlight.web import downloads, reference_managers
 
@@ -109,9 +113,7 @@ class ReaderTools(SphinxPostTransform):
 
     @cached_property
     def builder(self) -> Builder:
-        """The running builder (Sphinx 9 deprecates ``self.app``; its own code uses ``_app``)."""
-        app = getattr(self.env, "_app", None) or self.app
-        return app.builder
+        return running_builder(self.env)
 
     def entry_of(self, node: nodes.Element) -> Entry | None:
         """The entry a citation block or list item shows, from its key and files."""
