@@ -59,8 +59,10 @@ def find_style(name: str) -> BaseStyle:
 def style_version(name: str) -> tuple[str, int]:
     """What tells the style called ``name`` apart from the same name's earlier ones: the
     name, and for a .csl file its modification time (0 for any other)."""
+    if not name.endswith(".csl"):  # asked for every entry a page shows: no path made
+        return name, 0
     path = Path(name)
-    return name, path.stat().st_mtime_ns if name.endswith(".csl") and path.is_file() else 0
+    return name, path.stat().st_mtime_ns if path.is_file() else 0
 
 
 @lru_cache(maxsize=64)
