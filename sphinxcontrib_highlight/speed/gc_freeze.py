@@ -24,9 +24,7 @@ went, copying the parent's memory page by page: at 2,000 entries with ``-j 2`` o
 CPUs, 7-8 ms of the writer's 17-20 ms a page (plain Sphinx's writer: 4.5-6 ms of 13-15).
 So while a parallel build writes, each process forked freezes what it inherits as its
 first step (``writer_freeze``); what it makes itself is collected as before, and what it
-inherits it frees by exiting. Sphinx's own process, which resolves the pages those
-writers write, freezes what it holds as writing starts (``resolver_freeze``): its
-environment, merged from the readers, lives until the build ends too.
+inherits it frees by exiting.
 
 When the interpreter exits, it runs one last full collection over everything still
 held, only for the operating system to take the memory back a moment later. After a
@@ -83,33 +81,14 @@ _at_fork_registered = False
 
 def freeze_in_writers(app: Sphinx, builder: Builder) -> None:
     """Sphinx event ``write-started``: have the writers Sphinx forks for ``-j`` freeze
-    what they inherit (only a parallel build forks them), and Sphinx's own process
-    freeze what it holds (``resolver_freeze``)."""
+    what they inherit (only a parallel build forks them)."""
     global _freeze_in_children, _at_fork_registered  # one build at a time per process
-    if not builder.parallel_ok:
-        return
-    _freeze_what_the_resolver_holds()
-    if not switch.enabled("writer_freeze"):
+    if not (switch.enabled("writer_freeze") and builder.parallel_ok):
         return
     if not _at_fork_registered:  # a hook cannot be removed: one for the process's life
         os.register_at_fork(after_in_child=_freeze_inherited)
         _at_fork_registered = True
     _freeze_in_children = True
-
-
-def _freeze_what_the_resolver_holds() -> None:
-    """While a parallel build writes, Sphinx's own process resolves every page and feeds
-    the search index, and the environment its readers sent it lives until the build
-    ends; its full collections scanned all of it again (at 2,000 entries with ``-j 2``,
-    three of them cost 94-128 ms of that process). Frozen after a collection of the
-    young generations (the garbage of the last page read is not kept), and thawed at
-    ``build-finished`` with the rest (:func:`thaw`). A process that froze objects of its
-    own before the build is left alone, as in :func:`freeze_long_lived`."""
-    global _frozen_by_us  # one build at a time per process
-    if switch.enabled("resolver_freeze") and (_frozen_by_us or gc.get_freeze_count() == 0):
-        gc.collect(1)
-        gc.freeze()
-        _frozen_by_us = True
 
 
 def _freeze_inherited() -> None:

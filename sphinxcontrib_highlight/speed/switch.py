@@ -19,13 +19,12 @@ import os
 #: file (``background.start``), the one that writes download files (``background.Worker``),
 #: the children that resolve pages ahead (``prerender``), and ``memo``, ``gc_pause``,
 #: ``gc_freeze`` and ``packing``, each in its module, ``writer_freeze``, Sphinx's ``-j``
-#: writers freezing what they inherit, ``resolver_freeze``, Sphinx's own process freezing
-#: what it holds as a ``-j`` build starts writing, ``exit_freeze``, a process that built
-#: freezing its objects as it exits (all in ``gc_freeze``), and ``format_ahead``, the
-#: child that formats entries ahead of a ``-j`` build's own process.
+#: writers freezing what they inherit, ``exit_freeze``, a process that built freezing its
+#: objects as it exits (both ``gc_freeze``), and ``format_ahead``, the child that formats
+#: entries ahead of a ``-j`` build's own process.
 TRICKS = (
     "parse_child", "download_child", "prerender", "memo", "gc_pause", "gc_freeze", "packing",
-    "writer_freeze", "resolver_freeze", "format_ahead", "exit_freeze",
+    "writer_freeze", "format_ahead", "exit_freeze",
 )
 
 _enabled = True

@@ -95,14 +95,17 @@ def test_a_process_that_froze_objects_itself_keeps_them_frozen(make_app, root_co
 
 @pytest.fixture
 def parallel_build(make_app, root_copy, tmp_path, monkeypatch):
-    """Build the ``parallel`` root with ``-j 2``, with the tricks ``off`` off; the
-    collector's frozen count in each process that wrote a page, and every file written."""
+    """Build the ``parallel`` root with ``-j 2``, the main process freezing nothing
+    (``gc_freeze`` off); the collector's frozen count in each process that wrote a page,
+    and every file written."""
 
-    def build(off: frozenset[str]) -> tuple[dict[int, set[int]], dict[str, bytes]]:
+    def build(writer_freeze: bool) -> tuple[dict[int, set[int]], dict[str, bytes]]:
         monkeypatch.setattr(switch, "_enabled", True)
-        monkeypatch.setattr(switch, "_off", off)
+        monkeypatch.setattr(
+            switch, "_off", frozenset({"gc_freeze"} if writer_freeze else {"gc_freeze", "writer_freeze"})
+        )
         gc.unfreeze()
-        name = "writers-" + "-".join(sorted(off))
+        name = f"writers-{writer_freeze}"
         app = make_app("html", srcdir=root_copy("parallel", name), freshenv=True, parallel=2)
         counts = tmp_path / f"{name}.counts"
 
@@ -126,43 +129,17 @@ def parallel_build(make_app, root_copy, tmp_path, monkeypatch):
     return build
 
 
-#: The freezes of a parallel build, all off: the tests below turn one back on at a time.
-ALL_FREEZES = frozenset({"gc_freeze", "writer_freeze", "resolver_freeze"})
-
-
 def test_the_writers_of_a_parallel_build_freeze_what_they_inherit(parallel_build):
-    by_process, frozen_files = parallel_build(ALL_FREEZES - {"writer_freeze"})
+    by_process, frozen_files = parallel_build(writer_freeze=True)
     writers = {pid: counts for pid, counts in by_process.items() if pid != os.getpid()}
     assert writers  # Sphinx wrote pages in forked writers
     assert all(min(counts) > 1000 for counts in writers.values())
     assert by_process.get(os.getpid(), {0}) == {0}  # the build's own process froze nothing
     assert gc.get_freeze_count() == 0
-    by_process, files = parallel_build(ALL_FREEZES)
+    by_process, files = parallel_build(writer_freeze=False)
     assert {count for counts in by_process.values() for count in counts} == {0}
     assert frozen_files.keys() == files.keys()
     assert [name for name in files if files[name] != frozen_files[name]] == []
-
-
-def test_the_process_that_resolves_a_parallel_build_freezes_what_it_holds(parallel_build):
-    """Sphinx's own process writes the pages that no writer takes (the index, the search
-    page): by then it froze what it held as writing started, and thaws it at the end."""
-    by_process, frozen_files = parallel_build(ALL_FREEZES - {"resolver_freeze"})
-    assert min(by_process[os.getpid()]) > 1000  # the environment, the modules at least
-    writers = {pid: counts for pid, counts in by_process.items() if pid != os.getpid()}
-    assert writers and all(min(counts) > 1000 for counts in writers.values())  # inherited
-    assert gc.get_freeze_count() == 0
-    by_process, files = parallel_build(ALL_FREEZES)
-    assert by_process[os.getpid()] == {0}
-    assert frozen_files.keys() == files.keys()
-    assert [name for name in files if files[name] != frozen_files[name]] == []
-
-
-def test_a_build_that_writes_in_one_process_leaves_its_freeze_to_gc_freeze(freeze_counts):
-    """``resolver_freeze`` is for a parallel build's own process: with ``-j 1`` the pages
-    read stay in memory until written, and freezing them kept them to the end."""
-    before, during, after = freeze_counts(speedups=True, off=frozenset({"gc_freeze"}))
-    assert during and set(during) == {0}
-    assert before == after == 0
 
 
 #: A process that builds the ``parallel`` root with ``sphinx-build``'s own entry point,
