@@ -276,3 +276,22 @@ def test_people_the_sort_keys_name_are_told_apart_too() -> None:
     processor = Processor(Style.parse(xml), items, locale="en-US")
     nodes = processor.process_citations([Cluster([Cite(n)]) for n in "kr"])
     assert [to_text(node, processor.quote_marks) for node in nodes] == ["T. Keller", "Rokos"]
+
+
+def test_strip_periods_keeps_a_period_that_joins_a_word_in_text() -> None:
+    """Vancouver styles strip the periods of a journal's abbreviation; citeproc-js keeps
+    in text a period a lower-case letter follows ("Census.gov", a URL a Mendeley export
+    puts in ``journal``), and strips a date's every period."""
+    layout = """<layout><group delimiter=". ">
+      <text variable="container-title" strip-periods="true"/>
+      <date variable="issued"><date-part name="month" form="short" strip-periods="true"/>
+      </date>
+    </group></layout>"""
+    items = [
+        {"id": "a", "type": "webpage", "container-title": "https://www.census.gov/x.html",
+         "issued": {"date-parts": [[2021, 9]]}},
+        {"id": "b", "type": "article-journal", "container-title": "Nucl. Instrum. Meth. A"},
+    ]
+    assert bibliography(layout, items) == [
+        "https://www.census.gov/x.html. Sept", "Nucl Instrum Meth A"
+    ]
