@@ -295,3 +295,25 @@ def test_strip_periods_keeps_a_period_that_joins_a_word_in_text() -> None:
     assert bibliography(layout, items) == [
         "https://www.census.gov/x.html. Sept", "Nucl Instrum Meth A"
     ]
+
+
+def test_a_prefixed_page_range_keeps_what_citeproc_js_keeps() -> None:
+    """PNAS's "E463-71" names its prefix once: with no page-range-format the hyphen is
+    kept as written, as where the prefixes differ; an article number's one-page range
+    ("e97-e97", Nucleic Acids Research) stays whole, its prefix too."""
+    layout = '<layout><text variable="page"/></layout>'
+
+    def pages(value: str, page_format: str | None) -> str:
+        option = f' page-range-format="{page_format}"' if page_format else ""
+        xml = HEAD.replace('version="1.0">', f'version="1.0"{option}>')
+        style = Style.parse(f"{xml}<bibliography>{layout}</bibliography></style>")
+        processor = Processor(style, [{"id": "p", "type": "article-journal", "page": value}],
+                              locale="en-US")
+        (entry,) = processor.bibliography()
+        return to_text(entry.content, processor.quote_marks)
+
+    assert pages("E463-71", None) == "E463-71"
+    assert pages("S12-S19", None) == "S12\u2013S19"
+    assert pages("e97-e97", "chicago-16") == "e97\u2013e97"
+    assert pages("e97-e97", "minimal-two") == "e97\u2013e97"
+    assert pages("e97-e99", "minimal-two") == "e97\u201399"

@@ -218,7 +218,7 @@ def _one_range(text: str, style_format: str | None, delimiter: str) -> str:
     )
     if prefix2 and prefix2 != prefix1:
         return f"{prefix1}{first}-{prefix2}{second}"
-    if not prefix2 and prefix1 and style_format is not None:
+    if not prefix2 and prefix1:
         return f"{prefix1}{first}-{second}"
     if style_format is None:
         return f"{prefix1}{first}{delimiter}{prefix2}{second}"
@@ -226,9 +226,12 @@ def _one_range(text: str, style_format: str | None, delimiter: str) -> str:
         second = first[: len(first) - len(second)] + second
     if int(second) < int(first):
         return f"{prefix1}{first}{delimiter}{prefix2}{match.group(4)}"
-    # A range of one page stays whole ("980-980"); a formatted range names the
-    # prefix once ("C779-802"), but in the expanded format. Both as citeproc-js.
-    formatted = second if second == first else _format_second(first, second, style_format)
+    # A range of one page stays whole, its prefix too ("980-980", "e97-e97"); a
+    # formatted range names the prefix once ("C779-802"), but in the expanded format.
+    # All as citeproc-js.
+    if second == first:
+        return f"{prefix1}{first}{delimiter}{prefix2}{second}"
+    formatted = _format_second(first, second, style_format)
     return f"{prefix1}{first}{delimiter}{prefix2 if style_format == 'expanded' else ''}{formatted}"
 
 
