@@ -317,3 +317,13 @@ def test_a_prefixed_page_range_keeps_what_citeproc_js_keeps() -> None:
     assert pages("e97-e97", "chicago-16") == "e97\u2013e97"
     assert pages("e97-e97", "minimal-two") == "e97\u2013e97"
     assert pages("e97-e99", "minimal-two") == "e97\u201399"
+
+
+def test_a_timestamp_in_the_note_is_read_as_its_day() -> None:
+    """Zotero's GitHub items keep "original-date: 2016-05-09T22:39:41Z" in Extra (the
+    note); citeproc-js reads the date and leaves the time out."""
+    layout = """<layout><date variable="original-date" form="text" date-parts="year-month-day"/>
+      </layout>"""
+    item = {"id": "g", "type": "software", "title": "allenai/pdffigures2",
+            "note": "original-date: 2016-05-09T22:39:41Z"}
+    assert bibliography(layout, [item]) == ["May 9, 2016"]
