@@ -327,3 +327,14 @@ def test_a_timestamp_in_the_note_is_read_as_its_day() -> None:
     item = {"id": "g", "type": "software", "title": "allenai/pdffigures2",
             "note": "original-date: 2016-05-09T22:39:41Z"}
     assert bibliography(layout, [item]) == ["May 9, 2016"]
+
+
+def test_a_hyphen_before_a_capital_suffix_is_kept() -> None:
+    """A catalogue number ("12-574E") is no range; citeproc-js keeps its hyphen, and
+    makes a dash of one between numbers with lower-case letters ("12a-14a")."""
+    layout = '<layout><text variable="number"/></layout>'
+    items = [
+        {"id": "a", "type": "report", "number": "12-574E"},
+        {"id": "b", "type": "report", "number": "16A-17, 12a-14a"},
+    ]
+    assert bibliography(layout, items) == ["12-574E", "16A-17, 12a\u201314a"]

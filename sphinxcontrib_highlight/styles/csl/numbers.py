@@ -172,12 +172,23 @@ def _letters_before(token: str) -> str:
     return match.group(1) if match else token.strip()
 
 
+def _capitals_after(token: str) -> bool:
+    match = _AFFIXED_NUMBER.fullmatch(token.strip())
+    return bool(match and match.group(3) and not match.group(3).islower())
+
+
 def _prefixes_differ(tokens: list[str], position: int) -> bool:
     """Whether the numbers either side of a hyphen have different letters before them
-    ("SAND88-2955", "TR93-1", "16-R1"): citeproc-js then keeps the hyphen as written."""
+    ("SAND88-2955", "TR93-1", "16-R1"), or capitals after ("12-574E", a catalogue
+    number): citeproc-js then keeps the hyphen as written ("12a-14a" is a range)."""
     if position == 0 or position + 1 >= len(tokens):
         return False
-    return _letters_before(tokens[position - 1]) != _letters_before(tokens[position + 1])
+    before, after = tokens[position - 1], tokens[position + 1]
+    return (
+        _letters_before(before) != _letters_before(after)
+        or _capitals_after(before)
+        or _capitals_after(after)
+    )
 
 
 # ---------------------------------------------------------------------- page ranges
