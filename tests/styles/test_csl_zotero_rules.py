@@ -338,3 +338,17 @@ def test_a_hyphen_before_a_capital_suffix_is_kept() -> None:
         {"id": "b", "type": "report", "number": "16A-17, 12a-14a"},
     ]
     assert bibliography(layout, items) == ["12-574E", "16A-17, 12a\u201314a"]
+
+
+def test_an_en_dash_the_data_writes_stays_under_a_hyphen_delimiter() -> None:
+    """AMA's page-range delimiter is a hyphen: citeproc-js puts it for a hyphen in an
+    issue ("2-3"), and keeps an en dash the data writes ("2–3", Elsevier's exports)."""
+    style = HEAD.replace(
+        "<citation>",
+        '<locale><terms><term name="page-range-delimiter">-</term></terms></locale><citation>',
+    ) + '<bibliography><layout><text variable="issue"/></layout></bibliography></style>'
+    items = [{"id": "a", "type": "article-journal", "issue": "2\u20133"},
+             {"id": "b", "type": "article-journal", "issue": "5-6"}]
+    processor = Processor(Style.parse(style), items, locale="en-US")
+    assert [to_text(entry.content, processor.quote_marks)
+            for entry in processor.bibliography()] == ["2\u20133", "5-6"]

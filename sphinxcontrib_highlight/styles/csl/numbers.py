@@ -128,8 +128,12 @@ def render_number(
                 later_hyphen or _prefixes_differ(tokens, position)
             ):
                 out.append(stripped)  # "SAND88-2955" is a name, not a range
-            elif stripped in ("-", "\u2013"):
+            elif stripped == "-":
                 out.append(dash)
+            elif stripped == "\u2013":
+                # An en dash the data writes stays one: citeproc-js gives a hyphen
+                # only the locale's delimiter (AMA's "4(2–3)" keeps its dash).
+                out.append(stripped)
             elif stripped == "\\-":
                 out.append("-")
             elif stripped == ",":
