@@ -134,18 +134,19 @@ def strip_periods(node: Node, every: bool = False) -> None:
         return
     texts = [leaf for leaf, _ in leaves(node) if leaf.text]
     for index, leaf in enumerate(texts):
-        if "." in leaf.text:
-            # The character after a leaf's last period is the next leaf's first.
-            following = texts[index + 1].text[:1] if index + 1 < len(texts) else ""
-            leaf.text = "".join(
-                ch
-                for at, ch in enumerate(leaf.text)
-                if ch != "." or _joins_word(leaf.text[at + 1 : at + 2] or following)
-            )
+        text = leaf.text
+        if "." not in text:
+            continue
+        # The character after a leaf's last period is the next leaf's first.
+        following = texts[index + 1].text[:1] if index + 1 < len(texts) else ""
+        if text[-1] == "." and "a" <= following <= "z":
+            leaf.text = _TEXT_PERIOD.sub("", text[:-1]) + "."
+        else:
+            leaf.text = _TEXT_PERIOD.sub("", text)
 
 
-def _joins_word(ch: str) -> bool:
-    return "a" <= ch <= "z"
+#: A period strip-periods removes from text: one no lower-case ASCII letter follows.
+_TEXT_PERIOD = re.compile(r"\.(?![a-z])")
 
 
 def _upper(text: str, turkic: bool) -> str:
