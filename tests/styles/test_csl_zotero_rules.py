@@ -276,3 +276,79 @@ def test_people_the_sort_keys_name_are_told_apart_too() -> None:
     processor = Processor(Style.parse(xml), items, locale="en-US")
     nodes = processor.process_citations([Cluster([Cite(n)]) for n in "kr"])
     assert [to_text(node, processor.quote_marks) for node in nodes] == ["T. Keller", "Rokos"]
+
+
+def test_strip_periods_keeps_a_period_that_joins_a_word_in_text() -> None:
+    """Vancouver styles strip the periods of a journal's abbreviation; citeproc-js keeps
+    in text a period a lower-case letter follows ("Census.gov", a URL a Mendeley export
+    puts in ``journal``), and strips a date's every period."""
+    layout = """<layout><group delimiter=". ">
+      <text variable="container-title" strip-periods="true"/>
+      <date variable="issued"><date-part name="month" form="short" strip-periods="true"/>
+      </date>
+    </group></layout>"""
+    items = [
+        {"id": "a", "type": "webpage", "container-title": "https://www.census.gov/x.html",
+         "issued": {"date-parts": [[2021, 9]]}},
+        {"id": "b", "type": "article-journal", "container-title": "Nucl. Instrum. Meth. A"},
+    ]
+    assert bibliography(layout, items) == [
+        "https://www.census.gov/x.html. Sept", "Nucl Instrum Meth A"
+    ]
+
+
+def test_a_prefixed_page_range_keeps_what_citeproc_js_keeps() -> None:
+    """PNAS's "E463-71" names its prefix once: with no page-range-format the hyphen is
+    kept as written, as where the prefixes differ; an article number's one-page range
+    ("e97-e97", Nucleic Acids Research) stays whole, its prefix too."""
+    layout = '<layout><text variable="page"/></layout>'
+
+    def pages(value: str, page_format: str | None) -> str:
+        option = f' page-range-format="{page_format}"' if page_format else ""
+        xml = HEAD.replace('version="1.0">', f'version="1.0"{option}>')
+        style = Style.parse(f"{xml}<bibliography>{layout}</bibliography></style>")
+        processor = Processor(style, [{"id": "p", "type": "article-journal", "page": value}],
+                              locale="en-US")
+        (entry,) = processor.bibliography()
+        return to_text(entry.content, processor.quote_marks)
+
+    assert pages("E463-71", None) == "E463-71"
+    assert pages("S12-S19", None) == "S12\u2013S19"
+    assert pages("e97-e97", "chicago-16") == "e97\u2013e97"
+    assert pages("e97-e97", "minimal-two") == "e97\u2013e97"
+    assert pages("e97-e99", "minimal-two") == "e97\u201399"
+
+
+def test_a_timestamp_in_the_note_is_read_as_its_day() -> None:
+    """Zotero's GitHub items keep "original-date: 2016-05-09T22:39:41Z" in Extra (the
+    note); citeproc-js reads the date and leaves the time out."""
+    layout = """<layout><date variable="original-date" form="text" date-parts="year-month-day"/>
+      </layout>"""
+    item = {"id": "g", "type": "software", "title": "allenai/pdffigures2",
+            "note": "original-date: 2016-05-09T22:39:41Z"}
+    assert bibliography(layout, [item]) == ["May 9, 2016"]
+
+
+def test_a_hyphen_before_a_capital_suffix_is_kept() -> None:
+    """A catalogue number ("12-574E") is no range; citeproc-js keeps its hyphen, and
+    makes a dash of one between numbers with lower-case letters ("12a-14a")."""
+    layout = '<layout><text variable="number"/></layout>'
+    items = [
+        {"id": "a", "type": "report", "number": "12-574E"},
+        {"id": "b", "type": "report", "number": "16A-17, 12a-14a"},
+    ]
+    assert bibliography(layout, items) == ["12-574E", "16A-17, 12a\u201314a"]
+
+
+def test_an_en_dash_the_data_writes_stays_under_a_hyphen_delimiter() -> None:
+    """AMA's page-range delimiter is a hyphen: citeproc-js puts it for a hyphen in an
+    issue ("2-3"), and keeps an en dash the data writes ("2–3", Elsevier's exports)."""
+    style = HEAD.replace(
+        "<citation>",
+        '<locale><terms><term name="page-range-delimiter">-</term></terms></locale><citation>',
+    ) + '<bibliography><layout><text variable="issue"/></layout></bibliography></style>'
+    items = [{"id": "a", "type": "article-journal", "issue": "2\u20133"},
+             {"id": "b", "type": "article-journal", "issue": "5-6"}]
+    processor = Processor(Style.parse(style), items, locale="en-US")
+    assert [to_text(entry.content, processor.quote_marks)
+            for entry in processor.bibliography()] == ["2\u20133", "5-6"]

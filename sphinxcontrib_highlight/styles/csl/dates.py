@@ -58,7 +58,12 @@ def _date_value(parts: list[Any], season: Any = None) -> DateValue | None:
     return DateValue(numbers[0], month, numbers[2] if month else 0, season)
 
 
-_RAW = re.compile(r"^\s*(-?\d{1,4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?\s*$")
+_RAW = re.compile(
+    r"^\s*(-?\d{1,4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?"
+    # An ISO timestamp's time, which the date leaves out: Zotero's GitHub items note
+    # "original-date: 2016-05-09T22:39:41Z", citeproc-js reads the day.
+    r"(?:T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*$"
+)
 
 
 def parse_date(value: Any) -> ParsedDate | None:

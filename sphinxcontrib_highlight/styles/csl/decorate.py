@@ -26,6 +26,11 @@ LANGUAGE_CASED_VARIABLES = frozenset({
 })
 
 
+#: The elements whose strip-periods removes every period, as in citeproc-js; text keeps
+#: those that join a word's parts ("Census.gov").
+_EVERY_PERIOD = frozenset({"date", "date-part", "names", "name", "name-part"})
+
+
 def _case_language(element: Element, ctx: RenderContext) -> str:
     """The language text-case="title" follows on this element (English applies it)."""
     if element.text_case != "title":
@@ -50,7 +55,7 @@ def decorate(
     if content is None or is_empty(content):
         return None
     if element.strip_periods:
-        strip_periods(content)
+        strip_periods(content, every=element.tag in _EVERY_PERIOD)
     if element.text_case:
         apply_text_case(content, element.text_case, _case_language(element, ctx))
     if (element.strip_periods or element.text_case) and is_empty(content):

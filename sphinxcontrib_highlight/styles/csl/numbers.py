@@ -128,8 +128,12 @@ def render_number(
                 later_hyphen or _prefixes_differ(tokens, position)
             ):
                 out.append(stripped)  # "SAND88-2955" is a name, not a range
-            elif stripped in ("-", "\u2013"):
+            elif stripped == "-":
                 out.append(dash)
+            elif stripped == "\u2013":
+                # An en dash the data writes stays one: citeproc-js gives a hyphen
+                # only the locale's delimiter (AMA's "4(2–3)" keeps its dash).
+                out.append(stripped)
             elif stripped == "\\-":
                 out.append("-")
             elif stripped == ",":
@@ -172,12 +176,23 @@ def _letters_before(token: str) -> str:
     return match.group(1) if match else token.strip()
 
 
+def _capitals_after(token: str) -> bool:
+    match = _AFFIXED_NUMBER.fullmatch(token.strip())
+    return bool(match and match.group(3) and not match.group(3).islower())
+
+
 def _prefixes_differ(tokens: list[str], position: int) -> bool:
     """Whether the numbers either side of a hyphen have different letters before them
-    ("SAND88-2955", "TR93-1", "16-R1"): citeproc-js then keeps the hyphen as written."""
+    ("SAND88-2955", "TR93-1", "16-R1"), or capitals after ("12-574E", a catalogue
+    number): citeproc-js then keeps the hyphen as written ("12a-14a" is a range)."""
     if position == 0 or position + 1 >= len(tokens):
         return False
-    return _letters_before(tokens[position - 1]) != _letters_before(tokens[position + 1])
+    before, after = tokens[position - 1], tokens[position + 1]
+    return (
+        _letters_before(before) != _letters_before(after)
+        or _capitals_after(before)
+        or _capitals_after(after)
+    )
 
 
 # ---------------------------------------------------------------------- page ranges
@@ -218,7 +233,7 @@ def _one_range(text: str, style_format: str | None, delimiter: str) -> str:
     )
     if prefix2 and prefix2 != prefix1:
         return f"{prefix1}{first}-{prefix2}{second}"
-    if not prefix2 and prefix1 and style_format is not None:
+    if not prefix2 and prefix1:
         return f"{prefix1}{first}-{second}"
     if style_format is None:
         return f"{prefix1}{first}{delimiter}{prefix2}{second}"
@@ -226,9 +241,12 @@ def _one_range(text: str, style_format: str | None, delimiter: str) -> str:
         second = first[: len(first) - len(second)] + second
     if int(second) < int(first):
         return f"{prefix1}{first}{delimiter}{prefix2}{match.group(4)}"
-    # A range of one page stays whole ("980-980"); a formatted range names the
-    # prefix once ("C779-802"), but in the expanded format. Both as citeproc-js.
-    formatted = second if second == first else _format_second(first, second, style_format)
+    # A range of one page stays whole, its prefix too ("980-980", "e97-e97"); a
+    # formatted range names the prefix once ("C779-802"), but in the expanded format.
+    # All as citeproc-js.
+    if second == first:
+        return f"{prefix1}{first}{delimiter}{prefix2}{second}"
+    formatted = _format_second(first, second, style_format)
     return f"{prefix1}{first}{delimiter}{prefix2 if style_format == 'expanded' else ''}{formatted}"
 
 

@@ -124,9 +124,29 @@ STOP_WORDS = frozenset(
 _WORD = re.compile(r"\w[\w\u2019'`\-\.]*|[^\w\s]+|\s+", re.UNICODE)
 
 
-def strip_periods(node: Node) -> None:
-    for leaf, _ in leaves(node):
-        leaf.text = leaf.text.replace(".", "")
+def strip_periods(node: Node, every: bool = False) -> None:
+    """Remove periods: every one (``every``: a date's), or in text all but those a
+    lower-case ASCII letter follows, which join the parts of a word ("Census.gov",
+    "github.com"), as citeproc-js keeps them in everything but names and dates."""
+    if every:
+        for leaf, _ in leaves(node):
+            leaf.text = leaf.text.replace(".", "")
+        return
+    texts = [leaf for leaf, _ in leaves(node) if leaf.text]
+    for index, leaf in enumerate(texts):
+        text = leaf.text
+        if "." not in text:
+            continue
+        # The character after a leaf's last period is the next leaf's first.
+        following = texts[index + 1].text[:1] if index + 1 < len(texts) else ""
+        if text[-1] == "." and "a" <= following <= "z":
+            leaf.text = _TEXT_PERIOD.sub("", text[:-1]) + "."
+        else:
+            leaf.text = _TEXT_PERIOD.sub("", text)
+
+
+#: A period strip-periods removes from text: one no lower-case ASCII letter follows.
+_TEXT_PERIOD = re.compile(r"\.(?![a-z])")
 
 
 def _upper(text: str, turkic: bool) -> str:
