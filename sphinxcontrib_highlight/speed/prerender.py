@@ -271,10 +271,10 @@ def children_for(builder: Builder) -> int:
     With ``-j N``, Sphinx writes in N - 1 worker processes at a time while its own
     process prepares every page for them; children take the resolving off that process,
     but only on the CPUs that Sphinx's N processes and the download child leave free,
-    and no more than N. Where none is free such children only compete with the writers: at 2,000 entries on two CPUs, ``-j 2`` took
-    5.66 s with no child, 5.6 s with one and 5.9 s with two (benchmarks/README.md); there
-    a child that only formats entries, at the lowest priority, takes the CPU the build
-    leaves idle (:mod:`.format_ahead`). The user's ``-j`` always stands: Sphinx's own
+    and no more than N. Where none is free such children only compete with the writers:
+    at 2,000 entries on two CPUs, ``-j 2`` took 5.66 s with no child, 5.6 s with one and
+    5.9 s with two (benchmarks/README.md); there a child that only formats entries, at
+    the lowest priority, takes the CPU the build leaves idle (:mod:`.format_ahead`). The user's ``-j`` always stands: Sphinx's own
     writers are never turned off for a child.
     """
     if not builder.parallel_ok:

@@ -125,7 +125,7 @@ def render_number(
                 and tokens[position + 2].strip() == "-"
             )
             if stripped in ("-", "\u2013") and (
-                later_hyphen or _prefixes_differ(tokens, position)
+                later_hyphen or _hyphen_kept(tokens, position)
             ):
                 out.append(stripped)  # "SAND88-2955" is a name, not a range
             elif stripped == "-":
@@ -181,10 +181,11 @@ def _capitals_after(token: str) -> bool:
     return bool(match and match.group(3) and not match.group(3).islower())
 
 
-def _prefixes_differ(tokens: list[str], position: int) -> bool:
-    """Whether the numbers either side of a hyphen have different letters before them
-    ("SAND88-2955", "TR93-1", "16-R1"), or capitals after ("12-574E", a catalogue
-    number): citeproc-js then keeps the hyphen as written ("12a-14a" is a range)."""
+def _hyphen_kept(tokens: list[str], position: int) -> bool:
+    """Whether the hyphen joins two parts of one name, not a range: the numbers either
+    side of it have different letters before them ("SAND88-2955", "TR93-1", "16-R1"),
+    or capitals after ("12-574E", a catalogue number). citeproc-js then keeps the hyphen
+    as written ("12a-14a" is a range)."""
     if position == 0 or position + 1 >= len(tokens):
         return False
     before, after = tokens[position - 1], tokens[position + 1]
