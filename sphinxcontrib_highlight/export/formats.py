@@ -474,7 +474,16 @@ def to_ris(source: Entries) -> str:
 
 @per_content(content_key)
 def _ris_text(entry: Entry) -> str:
-    return str(rispy.dumps([ris_record(entry)], implementation=_RisWriter))
+    return str(_ris_writer().formats([ris_record(entry)]))
+
+
+@functools.cache
+def _ris_writer() -> _RisWriter:
+    """The one writer every record is written with: what ``rispy.dumps`` does, but
+    ``dumps`` makes a writer a call, and making one (inverting rispy's table of tags)
+    was a fifth of writing a record (1,258 records: 19 to 15 ms). A writer keeps nothing
+    of what it wrote."""
+    return _RisWriter()
 
 
 @dataclass(frozen=True)
