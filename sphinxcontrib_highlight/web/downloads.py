@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sphinxcontrib_highlight import __version__
 from sphinxcontrib_highlight.bibliography.persons import name_parts
 from sphinxcontrib_highlight.export import formats
-from sphinxcontrib_highlight.speed import Worker
+from sphinxcontrib_highlight.speed import RECENT, Worker
 from sphinxcontrib_highlight.web.published import PublishedFiles
 
 if TYPE_CHECKING:
@@ -87,12 +87,7 @@ def write_files(
     bibliography_of: Callable[[tuple[str, ...]], Bibliography], outdir: str, job: DownloadJob
 ) -> None:
     """Convert the job's entries into every format and write them, with its extra files."""
-    _read_ahead(bibliography_of, job.sources)
-    entries = [
-        entry
-        for entry in (bibliography_of(bibfiles).get(key) for bibfiles, key in job.sources)
-        if entry is not None
-    ]
+    entries = _read(bibliography_of, job.sources)
     contents = {f"{job.stem}{fmt.suffix}": fmt.write(entries) for fmt in formats.FORMATS.values()}
     contents.update(job.extra)
     folder = os.path.join(outdir, job.folder)
@@ -109,19 +104,32 @@ def write_files(
         _write_once(os.path.join(folder, name), text, fresh)
 
 
-def _read_ahead(
+def _read(
     bibliography_of: Callable[[tuple[str, ...]], Bibliography], sources: Sequence[Source]
-) -> None:
-    """Read the job's entries from each bibliography at once: one query for the list,
-    where reading them one by one took three an entry (the index, the record, its
-    chunk). Reading back the 2,000 entries of a 100-page benchmark: 114 to 74 ms of
-    CPU."""
-    keys: dict[tuple[str, ...], list[str]] = {}
-    for bibfiles, key in sources:
-        keys.setdefault(bibfiles, []).append(key)
-    for bibfiles, wanted in keys.items():
-        bibliography_of(bibfiles).read_ahead(wanted)
+) -> list[Entry]:
+    """The entries of ``sources`` that exist, read from their files a slice at a time:
+    one query for a slice, where reading them one by one took three an entry (the
+    index, the record, its chunk). Reading back the 2,000 entries of a 100-page
+    benchmark: 114 to 74 ms of CPU. A slice is no longer than the files keep read
+    (:data:`.RECENT`), so no entry of a long list is read twice."""
+    entries: list[Entry] = []
+    for start in range(0, len(sources), _READ_AHEAD):
+        batch = sources[start : start + _READ_AHEAD]
+        keys: dict[tuple[str, ...], list[str]] = {}
+        for bibfiles, key in batch:
+            keys.setdefault(bibfiles, []).append(key)
+        for bibfiles, wanted in keys.items():
+            bibliography_of(bibfiles).read_ahead(wanted)
+        entries.extend(
+            entry
+            for entry in (bibliography_of(bibfiles).get(key) for bibfiles, key in batch)
+            if entry is not None
+        )
+    return entries
 
+
+#: How many entries are read from the files at once (see :func:`_read`).
+_READ_AHEAD = RECENT // 2
 
 #: Numbers the temporary files this process writes (with its id, a name no other has).
 _temporaries = itertools.count()
