@@ -205,8 +205,7 @@ def balanced_braces(value: str) -> bool:
     for brace in _BRACES.findall(value):
         if brace == "{":
             depth += 1
-            if depth > deepest:
-                deepest = depth
+            deepest = max(deepest, depth)
         elif depth:
             depth -= 1
     return depth == 0 and deepest <= _MAX_NESTING
@@ -488,7 +487,7 @@ def _ris_lines(record: dict[str, Any]) -> str:
     if None in tags or "UK" in tags:
         return str(_ris_writer().formats([record]))
     lines = [f"TY  - {record.get('type_of_reference', _RisWriter.DEFAULT_REFERENCE_TYPE)}"]
-    for tag, value in zip(tags, record.values()):
+    for tag, value in zip(tags, record.values(), strict=True):
         if tag == "TY":
             continue
         if tag in _RIS_LIST_TAGS:

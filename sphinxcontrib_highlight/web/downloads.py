@@ -9,6 +9,10 @@ a new name, so a file under a name never needs rewriting; the files no page link
 more are removed when the build finishes (:mod:`.published`).
 """
 
+# The files are written with os calls on str paths, not pathlib: a build writes hundreds,
+# and pathlib's objects and checks were a noticeable part of writing them (_write_once).
+# ruff: noqa: PTH102, PTH103, PTH105, PTH108, PTH116, PTH118, PTH120
+
 from __future__ import annotations
 
 import hashlib
