@@ -107,7 +107,7 @@ def _bibtex_as_is(entry: Entry) -> str | None:
 
     The values are checked together, one search of their text for a character the
     encoder rewrites and one look for a brace (most have none, and a value without
-    ``{`` passes the brace check): 27 to 19.5 ms for the 1,258 entries of a 100-page
+    ``{`` passes the brace check): 27 to 21 ms for the 1,258 entries of a 100-page
     benchmark, with :func:`_bibtex_name`.
     """
     key = entry.key
