@@ -9,13 +9,18 @@ a new name, so a file under a name never needs rewriting; the files no page link
 more are removed when the build finishes (:mod:`.published`).
 """
 
+# The files are written with os calls on str paths, not pathlib: a build writes hundreds,
+# and pathlib's objects and checks were a noticeable part of writing them (_write_once).
+# ruff: noqa: PTH102, PTH103, PTH105, PTH108, PTH116, PTH118, PTH120
+
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
-import tempfile
 import weakref
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -23,7 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sphinxcontrib_highlight import __version__
 from sphinxcontrib_highlight.bibliography.persons import name_parts
 from sphinxcontrib_highlight.export import formats
-from sphinxcontrib_highlight.speed import Worker
+from sphinxcontrib_highlight.speed import RECENT, Worker
 from sphinxcontrib_highlight.web.published import PublishedFiles
 
 if TYPE_CHECKING:
@@ -86,37 +91,97 @@ def write_files(
     bibliography_of: Callable[[tuple[str, ...]], Bibliography], outdir: str, job: DownloadJob
 ) -> None:
     """Convert the job's entries into every format and write them, with its extra files."""
-    entries = [
-        entry
-        for entry in (bibliography_of(bibfiles).get(key) for bibfiles, key in job.sources)
-        if entry is not None
-    ]
+    entries = _read(bibliography_of, job.sources)
     contents = {f"{job.stem}{fmt.suffix}": fmt.write(entries) for fmt in formats.FORMATS.values()}
     contents.update(job.extra)
+    folder = os.path.join(outdir, job.folder)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        fresh = False
+    except FileNotFoundError:  # the first set of the build: _downloads/highlight is new too
+        os.makedirs(folder, exist_ok=True)
+        fresh = True
+    else:
+        fresh = True
     for name, text in contents.items():
-        _write_once(Path(outdir, job.folder, name), text)
+        _write_once(os.path.join(folder, name), text, fresh)
 
 
-def _write_once(path: Path, text: str) -> None:
-    """Write UTF-8 ``text`` atomically, unless the file already holds it.
+def _read(
+    bibliography_of: Callable[[tuple[str, ...]], Bibliography], sources: Sequence[Source]
+) -> list[Entry]:
+    """The entries of ``sources`` that exist, read from their files a slice at a time:
+    one query for a slice, where reading them one by one took three an entry (the
+    index, the record, its chunk). Reading back the 2,000 entries of a 100-page
+    benchmark: 114 to 74 ms of CPU. A slice is no longer than the files keep read
+    (:data:`.RECENT`), so no entry of a long list is read twice."""
+    entries: list[Entry] = []
+    for start in range(0, len(sources), _READ_AHEAD):
+        batch = sources[start : start + _READ_AHEAD]
+        keys: dict[tuple[str, ...], list[str]] = {}
+        for bibfiles, key in batch:
+            keys.setdefault(bibfiles, []).append(key)
+        for bibfiles, wanted in keys.items():
+            bibliography_of(bibfiles).read_ahead(wanted)
+        entries.extend(
+            entry
+            for entry in (bibliography_of(bibfiles).get(key) for bibfiles, key in batch)
+            if entry is not None
+        )
+    return entries
+
+
+#: How many entries are read from the files at once (see :func:`_read`).
+_READ_AHEAD = RECENT // 2
+
+#: Numbers the temporary files this process writes (with its id, a name no other has).
+_temporaries = itertools.count()
+
+#: A new file only (never one that exists, nor through a link), closed in a child.
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _write_once(path: str, text: str, fresh: bool) -> None:
+    """Write UTF-8 ``text`` atomically, unless the file already holds it; ``fresh``
+    says its folder was just made, so it holds nothing yet.
 
     Names are digests of the content's sources, so an existing file is already right;
     writing through a temporary file and a rename means a reader (or a second build)
     never sees half a file, and the temporary file never outlives a failure or Ctrl-C.
+
+    Written with :mod:`os` calls, the folder made once for its set (by the caller)
+    and no ``stat`` in a new folder: five system calls a file where
+    :func:`tempfile.mkstemp`, :mod:`pathlib` and a ``mkdir`` a file made seven, and
+    no Python work for a random name or a path object.
     """
     data = text.encode("utf-8")
-    if path.is_file() and path.stat().st_size == len(data):
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    temporary = Path(name)
+    if not fresh:
+        try:
+            if os.stat(path).st_size == len(data):
+                return
+        except FileNotFoundError:
+            pass
+    folder = os.path.dirname(path)
+    while True:  # a name left by a killed process whose id this one has now is skipped
+        temporary = os.path.join(folder, f".tmp-{os.getpid()}-{next(_temporaries)}")
+        try:
+            handle = os.open(temporary, _CREATE, 0o644)
+        except FileExistsError:
+            continue
+        break
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        temporary.chmod(0o644)  # mkstemp's 0600 would hide it from the web server
-        temporary.replace(path)
+        try:
+            os.fchmod(handle, 0o644)  # whatever the umask: the web server must read it
+            view = memoryview(data)
+            while view:  # a write may take less than all (a full disk raises)
+                view = view[os.write(handle, view):]
+        finally:
+            os.close(handle)
+        os.replace(temporary, path)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
         raise
 
 
