@@ -17,7 +17,17 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, overload
 
 from .decorate import decorate
-from .formatted import Node, Span, Text, affixed, is_empty, join, parse_markup, plain
+from .formatted import (
+    Node,
+    Span,
+    Text,
+    affixed,
+    is_empty,
+    join,
+    parse_markup,
+    plain,
+    with_affixes,
+)
 from .style import INHERITABLE_NAME_OPTIONS
 from .textcase import apply_text_case
 
@@ -261,6 +271,11 @@ def _part_element(name_el: Element | None, part: str) -> Element | None:
 
 
 def _space_join(parts: list[Node | None]) -> Node | None:
+    if len(parts) == 1:
+        # One name part, as most groups are: the part itself. A span around it alone
+        # would print the same (it has no formatting) and only cost objects to make
+        # and walk, two for each name an entry prints.
+        return None if is_empty(parts[0]) else parts[0]
     kept = [p for p in parts if not is_empty(p)]
     out: list[Node] = []
     for p in kept:
@@ -324,7 +339,7 @@ def _part_group(
         group = Span([group, Text(tail)])
     if part_el is None:
         return group
-    return affixed(group, part_el.prefix, part_el.suffix)
+    return with_affixes(group, part_el.prefix, part_el.suffix)  # never empty here
 
 
 def render_name(
@@ -358,8 +373,8 @@ def render_name(
         initialize_with = None
     romanesque = is_romanesque(name)
     given_text = given
-    hyphen = ctx.style.option("initialize-with-hyphen", "true") != "false"
     if given and initialize_with is not None and romanesque:
+        hyphen = ctx.style.option("initialize-with-hyphen", "true") != "false"
         given_text = _initialize_marked_up(
             given, initialize_with, options.get("initialize", "true") != "false", hyphen
         )
@@ -375,7 +390,6 @@ def render_name(
     if form == "short" or not given_text:
         tail = " " + suffix if suffix and form != "short" and not given_text else ""
         return _part_group([(ndp, family_el), (family, family_el)], family_el, ctx, tail)
-    demote = ctx.style.option("demote-non-dropping-particle", "display-and-sort")
     if not (_is_inverted_name(name, romanesque, options, index) or ctx.sorting is not None):
         given_part = _part_group([(given_text, given_el)], given_el, ctx)
         tail = ((", " if name.get("comma-suffix") else " ") + suffix) if suffix else ""
@@ -384,7 +398,7 @@ def render_name(
         )
         return _space_join([given_part, family_part])
     separator = options.get("sort-separator", ", ")
-    if demote == "display-and-sort":
+    if ctx.style.option("demote-non-dropping-particle", "display-and-sort") == "display-and-sort":
         family_part = _part_group([(family, family_el)], family_el, ctx)
         given_part = _part_group(
             [(given_text, given_el), (dp, given_el), (ndp, family_el)], given_el, ctx
