@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -32,7 +33,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -229,13 +229,21 @@ def main() -> None:
         cpu: dict[tuple[str, str], float] = {}
         process: dict[tuple[str, str], float] = {}
         # The variants take turns, build by build: each scenario of every variant runs
-        # back to back, so a drift in the machine's speed falls on all of them alike.
-        builds = zip(*(
-            zip(repeat(variant), scenario_builds(workdir / variant, variant, key, plain_text))
+        # back to back, so a drift in the machine's speed falls on all of them alike,
+        # and in a shuffled order each turn (seeded by the repetition, so a run can be
+        # repeated): in a fixed order the variant built second was slower in every
+        # repetition of a run on 2026-12-08, where randomly ordered pairs of the same
+        # two packages showed the opposite.
+        streams = {
+            variant: scenario_builds(workdir / variant, variant, key, plain_text)
             for variant in variants
-        ), strict=True)
-        for turn in builds:
-            for variant, (scenario, report, rewritten) in turn:
+        }
+        shuffler = random.Random(repetition)
+        for _ in SCENARIOS:
+            turn = list(variants)
+            shuffler.shuffle(turn)
+            for variant in turn:
+                scenario, report, rewritten = next(streams[variant])
                 result = results[(variant, scenario)]
                 result.seconds.append(report["seconds"])
                 result.rss_mib.append(report["rss_mib"])
