@@ -323,22 +323,21 @@ def _indented_json(value: object, indent: str) -> str:
 
     With an indent, the standard library encodes in Python, not C; strings and numbers
     encoded by its C encoder and the layout written here made CSL-JSON downloads several
-    times faster (a test holds the two to the same text). The exact types an item holds
-    (text, numbers, lists, dicts) take the shortest way, strings without a call of this
-    function: 21 to 14 ms for the 1,258 items of a 100-page benchmark.
+    times faster (a test holds the two to the same text). A member that is text, as most
+    are, is encoded where it stands, without a call of this function: 21 to 14 ms for
+    the 1,258 items of a 100-page benchmark.
     """
-    if type(value) is str:
+    if isinstance(value, str):
         return _json_string(value)
-    if type(value) is dict and value:
-        inner = indent + "  "
+    inner = indent + "  "
+    if isinstance(value, dict) and value:
         members = [
-            f"{inner}{_json_string(key if type(key) is str else str(key))}: "
+            f"{inner}{_json_string(str(key))}: "
             f"{_json_string(item) if type(item) is str else _indented_json(item, inner)}"
             for key, item in value.items()
         ]
         return "{\n" + ",\n".join(members) + f"\n{indent}}}"
-    if type(value) is list and value:
-        inner = indent + "  "
+    if isinstance(value, list | tuple) and value:
         items = [
             inner + (_json_string(item) if type(item) is str else _indented_json(item, inner))
             for item in value
@@ -346,24 +345,6 @@ def _indented_json(value: object, indent: str) -> str:
         return "[\n" + ",\n".join(items) + f"\n{indent}]"
     if type(value) is int:
         return int.__repr__(value)  # what json writes for an int
-    return _other_json(value, indent)
-
-
-def _other_json(value: object, indent: str) -> str:
-    """:func:`_indented_json` for what an item does not hold (subclasses, tuples,
-    empty containers, floats, booleans, None)."""
-    if isinstance(value, str):
-        return _json_string(value)
-    inner = indent + "  "
-    if isinstance(value, dict) and value:
-        members = (
-            f"{inner}{_json_string(str(key))}: {_indented_json(item, inner)}"
-            for key, item in value.items()
-        )
-        return "{\n" + ",\n".join(members) + f"\n{indent}}}"
-    if isinstance(value, list | tuple) and value:
-        items = (f"{inner}{_indented_json(item, inner)}" for item in value)
-        return "[\n" + ",\n".join(items) + f"\n{indent}]"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -473,44 +454,14 @@ def to_ris(source: Entries) -> str:
 
 @per_content(content_key)
 def _ris_text(entry: Entry) -> str:
-    return _ris_lines(ris_record(entry))
-
-
-def _ris_lines(record: dict[str, Any]) -> str:
-    """The text rispy's writer (:class:`_RisWriter`) gives one record, laid out here by
-    rispy's own tables. Its writer formats each line through ``str.format`` and
-    generators: the 1,258 records of a 100-page benchmark took 19 ms through
-    ``rispy.dumps``, 15 with one writer, 5-6 here. A record with a field name rispy
-    does not know, or its ``unknown_tag``, goes to rispy itself (tests hold the two to
-    the same text, on any record and on real files)."""
-    tags = [_RIS_TAGS.get(label.lower()) for label in record]
-    if None in tags or "UK" in tags:
-        return str(_ris_writer().formats([record]))
-    lines = [f"TY  - {record.get('type_of_reference', _RisWriter.DEFAULT_REFERENCE_TYPE)}"]
-    for tag, value in zip(tags, record.values(), strict=True):
-        if tag == "TY":
-            continue
-        if tag in _RIS_LIST_TAGS:
-            lines.extend(f"{tag}  - {item}" for item in value)
-        elif tag in _RIS_DELIMITED:
-            lines.append(f"{tag}  - {_RIS_DELIMITED[tag].join(value)}")
-        else:
-            lines.append(f"{tag}  - {value}")
-    lines.append("ER  - \n")
-    return "\n".join(lines)
-
-
-#: rispy's tag for each of its field names, and the tags it writes a line per value of
-#: or joins with a delimiter: what its writer reads them from.
-_RIS_TAGS: dict[str, str] = rispy.utils.invert_dictionary(rispy.config.TAG_KEY_MAPPING)
-_RIS_LIST_TAGS = frozenset(rispy.config.LIST_TYPE_TAGS)
-_RIS_DELIMITED: dict[str, str] = rispy.config.DELIMITED_TAG_MAPPING
+    return str(_ris_writer().formats([ris_record(entry)]))
 
 
 @functools.cache
 def _ris_writer() -> _RisWriter:
-    """The writer of records :func:`_ris_lines` leaves to rispy, made once: ``rispy.dumps``
-    makes one a call (inverting rispy's table of tags), and a writer keeps nothing of
+    """The one writer every record is written with: ``rispy.dumps`` makes one a call,
+    and making one (inverting rispy's table of tags) was a fifth of writing a record
+    (the 1,258 records of a 100-page benchmark: 19 to 15 ms). A writer keeps nothing of
     what it wrote."""
     return _RisWriter()
 

@@ -7,8 +7,6 @@ import json
 
 import pytest
 import rispy
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from pybtex.database import parse_string
 from seed import REFERENCE_DOIS
 
@@ -238,37 +236,3 @@ def test_entries_share_download_texts_only_when_their_content_is_equal(monkeypat
     monkeypatch.setattr(switch, "_enabled", False)  # each made afresh
     assert memoized == [[write([entry]) for write in texts] for entry in [made(), *different]]
     assert content_key(made(csl={"id": "k", "when": object()})) is None  # type: ignore[dict-item]
-
-
-
-_RIS_TEXT = st.text(max_size=6)
-
-
-def _ris_value(label: str) -> st.SearchStrategy[object]:
-    """A value as rispy takes it for the field: a list for a list tag, a dict of lists
-    for its unknown tags, text or a number otherwise."""
-    tag = convert._RIS_TAGS.get(label.lower())
-    if tag in convert._RIS_LIST_TAGS:
-        return st.lists(_RIS_TEXT, max_size=3)
-    if tag == "UK":
-        return st.dictionaries(st.sampled_from(["ZZ", "Q1"]), st.lists(_RIS_TEXT, max_size=2))
-    return _RIS_TEXT | st.integers()
-
-
-_RIS_RECORDS = st.lists(
-    st.sampled_from([*rispy.config.TAG_KEY_MAPPING.values(), "not_a_rispy_field", "Title"]),
-    unique_by=str.lower, max_size=8,
-).flatmap(lambda labels: st.fixed_dictionaries({label: _ris_value(label) for label in labels}))
-
-
-@settings(max_examples=300, deadline=None)
-@given(_RIS_RECORDS)
-def test_ris_lines_are_rispys(record):
-    """The RIS writer of the downloads gives rispy's text for any record: list tags,
-    the delimited tag, a missing type, field names rispy does not know."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # rispy warns of a field name it does not know
-        expected = rispy.dumps([record], implementation=convert._RisWriter)
-        assert convert._ris_lines(record) == expected
