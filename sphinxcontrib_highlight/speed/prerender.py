@@ -274,8 +274,9 @@ def children_for(builder: Builder) -> int:
     and no more than N. Where none is free such children only compete with the writers:
     at 2,000 entries on two CPUs, ``-j 2`` took 5.66 s with no child, 5.6 s with one and
     5.9 s with two (benchmarks/README.md); there a child that only formats entries, at
-    the lowest priority, takes the CPU the build leaves idle (:mod:`.format_ahead`). The user's ``-j`` always stands: Sphinx's own
-    writers are never turned off for a child.
+    the lowest priority, takes the CPU the build leaves idle (:mod:`.format_ahead`).
+    The user's ``-j`` always stands: Sphinx's own writers are never turned off for a
+    child.
     """
     if not builder.parallel_ok:
         return 1
