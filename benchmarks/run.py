@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import shutil
@@ -39,6 +40,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import VARIANTS, generate
 
 SCENARIOS = ("full", "touch page", "touch .bib", "change entry", "full -j 2")
+
+#: The project's target for a build's time against plain Sphinx's.
+TARGET = 1.2
+
+#: The confidence asked of the interval around a median ratio.
+CONFIDENCE = 0.95
 
 #: Runs one sphinx-build in this fresh process (from Sphinx's import on, as
 #: ``sphinx-build`` runs) and prints as JSON its wall time, its peak RSS (the larger of
@@ -166,23 +173,31 @@ def change_entry(root: Path, variant: str, key: str, plain_text: str) -> None:
     bib.write_text(text[:title] + "Revised " + text[title:], encoding="utf-8")
 
 
-def scenario_builds(root: Path, variant: str, key: str, plain_text: str):
-    """Yield (scenario, measurement, pages rewritten) for one variant, in order."""
-    shutil.rmtree(root / "_build", ignore_errors=True)
-    yield "full", build(root), None
+def scenario_builds(root: Path, variant: str, key: str, plain_text: str,
+                    scenarios: tuple[str, ...] = SCENARIOS):
+    """Yield (scenario, measurement, pages rewritten) for one variant, in order, for the
+    ``scenarios`` asked for (an incremental one is measured after a full build it needs,
+    measured or not)."""
     steps = {
         "touch page": lambda: touch(root / "page0000.rst"),
         "touch .bib": lambda: (root / "refs.bib").exists() and touch(root / "refs.bib"),
         "change entry": lambda: change_entry(root, variant, key, plain_text),
     }
-    for name, step in steps.items():
+    incremental = [name for name in steps if name in scenarios]
+    if "full" in scenarios or incremental:
+        shutil.rmtree(root / "_build", ignore_errors=True)
+        report = build(root)
+        if "full" in scenarios:
+            yield "full", report, None
+    for name in incremental:
         before = page_mtimes(root)
-        step()
+        steps[name]()
         report = build(root)
         after = page_mtimes(root)
         yield name, report, sum(1 for page, mtime in after.items() if before.get(page) != mtime)
-    shutil.rmtree(root / "_build", ignore_errors=True)
-    yield "full -j 2", build(root, jobs=2), None
+    if "full -j 2" in scenarios:
+        shutil.rmtree(root / "_build", ignore_errors=True)
+        yield "full -j 2", build(root, jobs=2), None
 
 
 def main() -> None:
@@ -201,7 +216,11 @@ def main() -> None:
                              "(a name of speed/switch.py's TRICKS, or all); repeatable")
     parser.add_argument("--before", type=Path, metavar="DIR",
                         help="also build the highlight corpus with the package in DIR")
+    parser.add_argument("--scenario", action="append", choices=SCENARIOS, metavar="NAME",
+                        help="measure only this scenario (repeatable; default: all of "
+                             + ", ".join(repr(name) for name in SCENARIOS) + ")")
     args = parser.parse_args()
+    scenarios = tuple(name for name in SCENARIOS if name in (args.scenario or SCENARIOS))
     variants = [name for name in args.variants.split(",") if name]
     variants += [WITHOUT_PREFIX + trick for trick in args.without]
     if args.before is not None:
@@ -217,7 +236,7 @@ def main() -> None:
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="highlight-bench-"))
     compile_packages()
-    results = {(variant, scenario): Result() for variant in variants for scenario in SCENARIOS}
+    results = {(variant, scenario): Result() for variant in variants for scenario in scenarios}
     for repetition in range(args.repeat):
         generate(workdir, args.entries, args.pages, args.cites)
         for variant in variants:
@@ -235,11 +254,11 @@ def main() -> None:
         # repetition of a run on 2026-12-08, where randomly ordered pairs of the same
         # two packages showed the opposite.
         streams = {
-            variant: scenario_builds(workdir / variant, variant, key, plain_text)
+            variant: scenario_builds(workdir / variant, variant, key, plain_text, scenarios)
             for variant in variants
         }
         shuffler = random.Random(repetition)
-        for _ in SCENARIOS:
+        for _ in scenarios:
             turn = list(variants)
             shuffler.shuffle(turn)
             for variant in turn:
@@ -265,7 +284,7 @@ def main() -> None:
             result.process_ratios.append(
                 process[(variant, scenario)] / process[("plain", scenario)]
             )
-    _print_table(args, variants, results)
+    _print_table(args, variants, scenarios, results)
 
 
 def _changed_entry(workdir: Path) -> tuple[str, str]:
@@ -277,13 +296,13 @@ def _changed_entry(workdir: Path) -> tuple[str, str]:
     return key, first_item[3:]
 
 
-def _print_table(args: argparse.Namespace, variants: list[str],
+def _print_table(args: argparse.Namespace, variants: list[str], scenarios: tuple[str, ...],
                  results: dict[tuple[str, str], Result]) -> None:
     print(f"\n{args.entries} entries, {args.pages} pages, {args.cites} cites a page; "
           f"median of {args.repeat}\n")
     print("| build | " + " | ".join(variants) + " |")
     print("|---|" + "---|" * len(variants))
-    for scenario in SCENARIOS:
+    for scenario in scenarios:
         cells = []
         for variant in variants:
             result = results[(variant, scenario)]
@@ -294,29 +313,31 @@ def _print_table(args: argparse.Namespace, variants: list[str],
                 cell += f", {statistics.median(result.rewritten):g} written"
             cells.append(cell)
         print(f"| {scenario} | " + " | ".join(cells) + " |")
+    memory_scenario = "full" if "full" in scenarios else scenarios[0]
     cells = []
-    plain_rss = statistics.median(results[("plain", "full")].rss_mib)
+    plain_rss = statistics.median(results[("plain", memory_scenario)].rss_mib)
     for variant in variants:
-        rss = statistics.median(results[(variant, "full")].rss_mib)
+        rss = statistics.median(results[(variant, memory_scenario)].rss_mib)
         cells.append(f"{rss:.0f} MiB" + ("" if variant == "plain" else f" ({rss / plain_rss:.2f}×)"))
-    print("| peak memory, full | " + " | ".join(cells) + " |")
+    print(f"| peak memory, {memory_scenario} | " + " | ".join(cells) + " |")
     _print_measure(
         "CPU time of the build's own process (its children apart), median, and its ratio "
-        "to plain's", variants, results, "cpu", "cpu_ratios",
+        "to plain's", variants, scenarios, results, "cpu", "cpu_ratios",
     )
     _print_measure(
         "Wall time of the whole sphinx-build process (the interpreter's start-up and exit "
-        "included), median, and its ratio to plain's", variants, results, "process",
-        "process_ratios",
+        "included), median, and its ratio to plain's", variants, scenarios, results,
+        "process", "process_ratios",
     )
+    _print_confidence(variants, scenarios, results)
 
 
-def _print_measure(title: str, variants: list[str], results: dict[tuple[str, str], Result],
-                   values: str, ratios: str) -> None:
+def _print_measure(title: str, variants: list[str], scenarios: tuple[str, ...],
+                   results: dict[tuple[str, str], Result], values: str, ratios: str) -> None:
     print(f"\n{title}\n")
     print("| build | " + " | ".join(variants) + " |")
     print("|---|" + "---|" * len(variants))
-    for scenario in SCENARIOS:
+    for scenario in scenarios:
         cells = []
         for variant in variants:
             result = results[(variant, scenario)]
@@ -325,6 +346,54 @@ def _print_measure(title: str, variants: list[str], results: dict[tuple[str, str
                 cell += f" ({statistics.median(getattr(result, ratios)):.2f}×)"
             cells.append(cell)
         print(f"| {scenario} | " + " | ".join(cells) + " |")
+
+
+
+def median_interval(values: list[float], confidence: float = CONFIDENCE) -> tuple[float, float] | None:
+    """A distribution-free interval holding the median of what ``values`` sample with at
+    least ``confidence`` (order statistics: the median lies between the k-th smallest and
+    the k-th largest of n values unless at least n - k + 1 of them fall on one side of it,
+    which a fair coin's binomial bounds); None if n is too small for any such interval.
+
+    A build's time is not normally distributed (a busy moment adds a long tail), so no
+    mean and standard error: this is the interval for the median that assumes nothing
+    but independent repetitions."""
+    ordered = sorted(values)
+    count = len(ordered)
+    tail = (1 - confidence) / 2
+    k = 0  # the largest k whose lower tail P(X <= k - 1), X ~ Binomial(n, 1/2), is <= tail
+    cumulative = 0.0
+    while k < count // 2:
+        cumulative += math.comb(count, k) / 2**count
+        if cumulative > tail:
+            break
+        k += 1
+    if k == 0:
+        return None
+    return ordered[k - 1], ordered[count - k]
+
+
+def _print_confidence(variants: list[str], scenarios: tuple[str, ...],
+                      results: dict[tuple[str, str], Result]) -> None:
+    """Each variant's ratio to plain, in-process and whole-process: the median over the
+    repetitions, the interval holding the true median with 95 % confidence, and in how
+    many repetitions the ratio was at most 1.2, the project's target."""
+    print(f"\nRatio to plain: median, its {CONFIDENCE * 100:.0f} % interval (distribution-free; none "
+          "below 6 repetitions), repetitions at most 1.2×\n")
+    print("| build | variant | in the process | whole process |")
+    print("|---|---|---|---|")
+    for scenario in scenarios:
+        for variant in variants:
+            if variant == "plain":
+                continue
+            result = results[(variant, scenario)]
+            cells = []
+            for ratios in (result.ratios, result.process_ratios):
+                interval = median_interval(ratios)
+                span = f" [{interval[0]:.2f}–{interval[1]:.2f}]" if interval else ""
+                within = sum(1 for ratio in ratios if ratio <= TARGET)
+                cells.append(f"{statistics.median(ratios):.2f}×{span}, {within}/{len(ratios)}")
+            print(f"| {scenario} | {variant} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
