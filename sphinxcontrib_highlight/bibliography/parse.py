@@ -634,8 +634,27 @@ def _name_parts(text: str, names: NameCache) -> tuple[NameParts, tuple[Exception
     return names[text]
 
 
+#: The attribute :func:`materialize` gives each entry it makes: its record's digest, as
+#: bytes (see :func:`record_digest`).
+RECORD_DIGEST = "highlight_record_digest"
+
+
+def record_digest(entry: Entry) -> bytes | None:
+    """The digest of the record ``entry`` was made from by :func:`materialize`, if it
+    was; None for an entry made otherwise (a crossref's merge, a CSL item, a test's).
+
+    The record's digest names the text of its chunk, the macros known before it and its
+    place in the chunk (:attr:`EntryRecord.digest`), and the record, hence the entry, is
+    made from those alone: equal digests are equal entries, and an edit of the entry (or
+    of a macro before it) gives a new digest.
+    """
+    digest = getattr(entry, RECORD_DIGEST, None)
+    return digest if isinstance(digest, bytes) else None
+
+
 def materialize(record: EntryRecord, people: dict[str, Person]) -> Entry:
-    """The pybtex entry for a record, as pybtex's own parser would have made it.
+    """The pybtex entry for a record, as pybtex's own parser would have made it, with
+    its record's digest (:func:`record_digest`).
 
     ``people`` holds the persons made so far by name as written: an author of many
     entries becomes one object, which the entries share (pybtex never changes a person
@@ -644,6 +663,7 @@ def materialize(record: EntryRecord, people: dict[str, Person]) -> Entry:
     """
     entry = Entry(record.type)
     entry.key = record.key
+    setattr(entry, RECORD_DIGEST, record.digest.encode("utf-8", "surrogatepass"))
     for name, value in record.fields:
         entry.fields[name] = value
     for role, names in record.persons:

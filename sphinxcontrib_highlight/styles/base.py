@@ -21,6 +21,7 @@ from sphinxcontrib_highlight.bibliography.latex import (
     strict_latex_text,
     strict_plain_text,
 )
+from sphinxcontrib_highlight.bibliography.parse import record_digest
 from sphinxcontrib_highlight.bibliography.persons import name_parts
 from sphinxcontrib_highlight.speed import per_entry
 
@@ -59,14 +60,29 @@ TYPE_ALIASES = {
 }
 
 
-@per_entry
 def content_key(entry: Entry) -> bytes | None:
-    """A digest of everything of an entry its forms are made from: its type as written
-    (BibTeX keeps ``@Article``), key, fields, name lists (each name's parts apart) and,
-    for an entry read from a CSL file, its item. Entries with equal keys give equal
-    download texts, COinS and links, whichever objects they are, and equal formatted
-    text in one style and language (None for an item JSON cannot write: such an entry
-    is not memoized by content)."""
+    """A digest of everything of an entry its forms are made from. Entries with equal
+    keys give equal download texts, COinS and links, whichever objects they are, and
+    equal formatted text in one style and language (None for an item JSON cannot write:
+    such an entry is not memoized by content).
+
+    An entry made from a parsed record is keyed by the record's digest (see
+    :func:`.record_digest`: it names the source text the entry is made from), tagged so
+    that it never equals a digest of :func:`_fields_digest`. Each entry a page shows is
+    made anew from its record, and working out the digest from its fields, for every
+    one, was a tenth of the extension's memo lookups in a build's main process.
+    """
+    recorded = record_digest(entry)
+    if recorded is not None:
+        return b"record " + recorded
+    return _fields_digest(entry)
+
+
+@per_entry
+def _fields_digest(entry: Entry) -> bytes | None:
+    """A digest of an entry's type as written (BibTeX keeps ``@Article``), key, fields,
+    name lists (each name's parts apart) and, for an entry read from a CSL file, its
+    item (None for an item JSON cannot write)."""
     people = [
         [role, [name_parts(person) for person in persons]]
         for role, persons in entry.persons.items()

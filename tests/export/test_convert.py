@@ -236,3 +236,45 @@ def test_entries_share_download_texts_only_when_their_content_is_equal(monkeypat
     monkeypatch.setattr(switch, "_enabled", False)  # each made afresh
     assert memoized == [[write([entry]) for write in texts] for entry in [made(), *different]]
     assert content_key(made(csl={"id": "k", "when": object()})) is None  # type: ignore[dict-item]
+
+
+def test_entries_made_from_records_are_keyed_by_the_record_and_its_source_text():
+    """An entry made from a parsed record is keyed by the record's digest, which names
+    the source text it is made from: entries with equal digests have equal contents
+    (equal digests of their fields), and an edit of the entry, or of a macro defined
+    before it, gives it another key. Entries made otherwise are keyed by their fields."""
+    from pybtex.database import Entry
+
+    from sphinxcontrib_highlight.bibliography.database import parse_text
+    from sphinxcontrib_highlight.styles import base
+
+    def keys(text: str) -> dict[str, bytes | None]:
+        parsed = parse_text(text, "refs.bib")
+        return {key: base.content_key(parsed.entries[key]) for key in parsed.records}
+
+    def fields_digests(text: str) -> dict[str, bytes | None]:
+        parsed = parse_text(text, "refs.bib")
+        return {key: base._fields_digest(parsed.entries[key]) for key in parsed.records}
+
+    text = (
+        "@string{j = {Journal}}\n"
+        "@Article{a, author = {Doe, Jo and Roe, Ri}, title = {T}, journal = j, year = 2020}\n"
+        "@book{b, editor = {Poe, Al}, title = {B}, year = 2021}\n"
+    )
+    first, again = keys(text), keys(text)
+    assert first == again and all(key is not None for key in first.values())
+    assert len(set(first.values())) == len(first)
+    assert fields_digests(text) == fields_digests(text)
+    for edited, other_kept in [
+        (text.replace("title = {T}", "title = {U}"), True),
+        (text.replace("Roe, Ri", "Roe, Ra"), True),
+        (text.replace("{Journal}", "{Another journal}"), False),  # a macro before both
+    ]:
+        assert keys(edited)["a"] != first["a"]
+        assert fields_digests(edited)["a"] != fields_digests(text)["a"]
+        assert (keys(edited)["b"] == first["b"]) is other_kept
+    # An entry made otherwise (a crossref's merge, a CSL item) is keyed by its fields.
+    made = Entry("book", fields={"title": "B", "year": "2021"})
+    made.key = "b"
+    assert base.content_key(made) == base._fields_digest(made) is not None
+    assert base.content_key(made) not in first.values()
