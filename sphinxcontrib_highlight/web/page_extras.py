@@ -176,6 +176,17 @@ class ReaderTools(SphinxPostTransform):
 
     # --- downloads and copy ------------------------------------------------------------
 
+    def sets_expected(self) -> int:
+        """How many sets of download files the build is known to request: one for each
+        citation block and reference list of the pages it is known to write."""
+        written = self.domain.written
+        return sum(
+            len(records)
+            for kind in ("blocks", "lists")
+            for docname, records in self.domain.by_document(kind).items()
+            if docname in written
+        )
+
     @property
     def downloads_wanted(self) -> bool:
         """Only for web pages: embedded builders (epub, HTML help) have nowhere to put files."""
@@ -258,7 +269,8 @@ class ReaderTools(SphinxPostTransform):
         """
         folder = downloads.folder_for(entries, stem, extra)
         job = downloads.DownloadJob(folder, stem, tuple(sources), tuple(extra.items()))
-        downloads.writer_for(self.builder, self.domain.bibliography).request(job)
+        writer = downloads.writer_for(self.builder, self.domain.bibliography, self.sets_expected)
+        writer.request(job)
         downloads.record_links(self.builder, self.env.docname, job)
         base = self.builder.get_target_uri(self.env.docname)
         urls = {

@@ -1,0 +1,69 @@
+"""The shortcuts the main process takes for each page's reader tools give what the long
+way gives: a writer that hands its jobs to the child in batches writes every file the
+writer of a small build writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pybtex.database import Entry, Person
+
+from sphinxcontrib_highlight.web import downloads
+
+
+def article(title: str = "A title", key: str = "smith2020") -> Entry:
+    entry = Entry(
+        "article",
+        fields={"title": title, "journal": "Journal", "year": "2020", "doi": "10.1/x"},
+        persons={"author": [Person("Smith, Jane"), Person("van der Berg, Jan")]},
+    )
+    entry.key = key
+    return entry
+
+
+class Entries:
+    """A bibliography of the test's entries, as :func:`.downloads.write_files` reads one."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self._entries = {entry.key: entry for entry in entries}
+
+    def read_ahead(self, keys: list[str]) -> None:
+        pass
+
+    def get(self, key: str) -> Entry | None:
+        return self._entries.get(key)
+
+
+def test_a_writer_expecting_many_sets_writes_them_in_batches_all_the_same(
+    tmp_path, monkeypatch
+):
+    entries = Entries([article(f"Title {number}", f"key{number}") for number in range(23)])
+    jobs = [
+        downloads.DownloadJob(
+            downloads.folder_for([entries.get(f"key{number}")], f"page{number}", {}),  # type: ignore[list-item]
+            f"page{number}", ((("refs.bib",), f"key{number}"),), (),
+        )
+        for number in range(23)
+    ]
+    messages: list[int] = []
+    real_submit = downloads.Worker.submit
+
+    def counting(worker: downloads.Worker, job: tuple[downloads.DownloadJob, ...]) -> None:
+        messages.append(len(job))
+        real_submit(worker, job)
+
+    monkeypatch.setattr(downloads.Worker, "submit", counting)
+    written = {}
+    for expected in (0, len(jobs)):
+        outdir = tmp_path / str(expected)
+        writer = downloads.DownloadWriter(lambda bibfiles: entries, str(outdir), expected)  # type: ignore[arg-type, return-value]
+        for job in jobs:
+            writer.request(job)
+        writer.finish()
+        written[expected] = {
+            path.relative_to(outdir): path.read_bytes()
+            for path in sorted(Path(outdir).rglob("*")) if path.is_file()
+        }
+    assert len(written[0]) == 3 * len(jobs)
+    assert written[len(jobs)] == written[0]
+    assert messages == [1] * len(jobs) + [10, 10, 3]
