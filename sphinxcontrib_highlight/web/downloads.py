@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from sphinxcontrib_highlight import __version__
 from sphinxcontrib_highlight.bibliography.persons import name_parts
 from sphinxcontrib_highlight.export import formats
-from sphinxcontrib_highlight.speed import RECENT, Worker
+from sphinxcontrib_highlight.speed import RECENT, Worker, per_content
+from sphinxcontrib_highlight.styles.base import content_key
 from sphinxcontrib_highlight.web.published import PublishedFiles
 
 if TYPE_CHECKING:
@@ -65,10 +66,19 @@ def folder_for(entries: Sequence[Entry], stem: str, extra: dict[str, str]) -> st
     such as spacing, keeps the name), the stem, the extra files and this version."""
     digest = hashlib.sha1(f"{FILES_FORMAT}\0{__version__}\0{stem}\0".encode(), usedforsecurity=False)
     for entry in entries:
-        digest.update(_identity(entry).encode("utf-8", "surrogatepass"))
+        digest.update(identity(entry))
     for name, text in sorted(extra.items()):
         digest.update(f"{name}\0{text}\0".encode("utf-8", "surrogatepass"))
     return f"{DOWNLOAD_DIR}/{digest.hexdigest()[:16]}"
+
+
+@per_content(content_key)
+def identity(entry: Entry) -> bytes:
+    """Everything of an entry a download file is made from, as the bytes its folder's
+    digest reads: worked out ahead by the child that formats ahead of the build (see
+    :func:`.page_extras._prepare_entry`), so that the main process, which names every
+    page's folders, only looks it up."""
+    return _identity(entry).encode("utf-8", "surrogatepass")
 
 
 def _identity(entry: Entry) -> str:

@@ -34,13 +34,14 @@ from sphinx.util.osutil import relative_uri
 
 from sphinxcontrib_highlight.export import formats as convert
 from sphinxcontrib_highlight.export.links import doi_url
-from sphinxcontrib_highlight.speed import collector_paused, prerenderer_for
+from sphinxcontrib_highlight.speed import collector_paused, per_content, prerenderer_for
 from sphinxcontrib_highlight.sphinxext.nodes import unindexed_html
 from sphinxcontrib_highlight.sphinxext.transforms import (
     PageExtra,
     add_page_extra,
     running_builder,
 )
+from sphinxcontrib_highlight.styles.base import content_key
 from sphinxcontrib_highlight.styles.terms import term
 from sphinxcontrib_highlight.web import downloads, reference_managers
 
@@ -133,8 +134,7 @@ class ReaderTools(SphinxPostTransform):
         )
         if identity in spans:
             return None
-        title = escape(reference_managers.coins(entry), quote=True)
-        span = unindexed_html(f'<span class="Z3988" title="{title}"></span>')
+        span = unindexed_html(coins_html(entry))
         spans[identity] = span
         return span
 
@@ -339,10 +339,22 @@ def _replay_requests(builder: Builder, bibliography_of: Any, jobs: list[Any]) ->
         downloads.record_links(builder, builder.env.docname, job)
 
 
+@per_content(content_key)
+def coins_html(entry: Entry) -> str:
+    """The entry's COinS span as HTML: worked out ahead, with its escaping, by the child
+    that formats ahead of the build (:func:`_prepare_entry`), so that the main process
+    only looks it up."""
+    title = escape(reference_managers.coins(entry), quote=True)
+    return f'<span class="Z3988" title="{title}"></span>'
+
+
 def _prepare_entry(builder: Builder, entry: Entry) -> None:
-    """The entry's COinS, worked out ahead for the pages of an HTML build."""
+    """The entry's COinS span, and what names its download folders, worked out ahead for
+    the pages of an HTML build."""
     if builder.format == "html":
-        reference_managers.coins(entry)
+        coins_html(entry)
+        if not getattr(builder, "embedded", False):
+            downloads.identity(entry)
 
 
 HTML_EXTRAS = PageExtra(

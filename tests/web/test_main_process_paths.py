@@ -1,6 +1,8 @@
 """The shortcuts the main process takes for each page's reader tools give what the long
-way gives: a writer that hands its jobs to the child in batches writes every file the
-writer of a small build writes."""
+way gives: an entry's identity is
+the same memoized or not (and a changed entry gets a new folder), and a writer that
+hands its jobs to the child in batches writes every file the writer of a small build
+writes."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 
 from pybtex.database import Entry, Person
 
+from sphinxcontrib_highlight.speed import switch
 from sphinxcontrib_highlight.web import downloads
 
 
@@ -19,6 +22,22 @@ def article(title: str = "A title", key: str = "smith2020") -> Entry:
     )
     entry.key = key
     return entry
+
+
+def test_an_entrys_identity_is_the_same_memoized_or_not(monkeypatch):
+    first, same = article(), article()
+    memoized = [downloads.identity(first), downloads.identity(same)]
+    monkeypatch.setattr(switch, "_enabled", False)
+    plain = downloads.identity(first)
+    assert memoized == [plain, plain]
+    assert plain == downloads._identity(first).encode("utf-8", "surrogatepass")
+
+
+def test_a_changed_entry_gets_a_new_folder_after_its_old_self_was_memoized():
+    old = downloads.folder_for([article("A title")], "stem", {})
+    assert downloads.folder_for([article("A title")], "stem", {}) == old
+    assert downloads.folder_for([article("Another title")], "stem", {}) != old
+    assert downloads.folder_for([article(key="smith2021")], "stem", {}) != old
 
 
 class Entries:
