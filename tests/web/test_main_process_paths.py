@@ -1,5 +1,5 @@
 """The shortcuts the main process takes for each page's reader tools give what the long
-way gives: an entry's identity is
+way gives: the page walk finds what docutils' ``findall`` finds, an entry's identity is
 the same memoized or not (and a changed entry gets a new folder), and a writer that
 hands its jobs to the child in batches writes every file the writer of a small build
 writes."""
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docutils import nodes
 from pybtex.database import Entry, Person
 
 from sphinxcontrib_highlight.speed import switch
-from sphinxcontrib_highlight.web import downloads
+from sphinxcontrib_highlight.web import downloads, page_extras
 
 
 def article(title: str = "A title", key: str = "smith2020") -> Entry:
@@ -22,6 +23,34 @@ def article(title: str = "A title", key: str = "smith2020") -> Entry:
     )
     entry.key = key
     return entry
+
+
+def nested_page() -> nodes.document:
+    document = nodes.document(None, None)  # type: ignore[arg-type]
+    section = nodes.section()
+    outer = nodes.container(classes=["highlight-references"])
+    items = nodes.enumerated_list()
+    for number in range(3):
+        inner = nodes.container(classes=["highlight-citation"])
+        inner += nodes.paragraph("", f"text {number}", nodes.emphasis("", "x"))
+        items += nodes.list_item("", inner, nodes.list_item("", nodes.Text("nested")))
+    outer += items
+    section += [nodes.paragraph("", "before"), outer, nodes.container()]
+    document += section
+    return document
+
+
+def test_the_page_walk_finds_what_findall_finds_in_the_same_order():
+    document = nested_page()
+    for root in (document, *document.findall(nodes.container)):
+        for kind in (nodes.container, nodes.list_item, nodes.Element, nodes.Text, nodes.Node):
+            assert page_extras._findall(root, kind) == list(root.findall(kind))
+    shown = page_extras._containers(document)
+    assert shown == [
+        node for node in document.findall(nodes.container)
+        if {"highlight-citation", "highlight-references"} & set(node["classes"])
+    ]
+    assert len(shown) == 4
 
 
 def test_an_entrys_identity_is_the_same_memoized_or_not(monkeypatch):
