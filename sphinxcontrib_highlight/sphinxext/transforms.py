@@ -47,6 +47,7 @@ from sphinxcontrib_highlight.sphinxext.nodes import (
     PLACEHOLDERS,
     citation_block_placeholder,
     cite_placeholder,
+    new_element,
     reference_list_placeholder,
     unindexed_html,
     unwrapped_paragraph,
@@ -205,7 +206,7 @@ class ResolveHighlight(SphinxPostTransform):
         children = to_nodes(rendered.text) if len(rendered.text) else [nodes.Text(f"[{key}]")]
         if self.builder.format == "latex":
             children = _evenly_spaced_in_latex(children)
-        return paragraph("", "", *children, classes=[css_class])
+        return new_element(paragraph, children, classes=[css_class])
 
     def link(self, link_text: str, url: str, classes: list[str]) -> nodes.reference:
         return nodes.reference(link_text, link_text, refuri=url, classes=classes)
@@ -220,7 +221,7 @@ class ResolveHighlight(SphinxPostTransform):
             where = {"refuri": f"{uri}#{target.item_id}" if target.item_id else uri}
         if title:
             where["reftitle"] = title
-        return nodes.reference("", "", child, internal=True, **where)
+        return new_element(nodes.reference, [child], internal=True, **where)
 
     # --- citation block ----------------------------------------------------------------
 
@@ -551,7 +552,7 @@ class ResolveHighlight(SphinxPostTransform):
         classes = ["highlight-note-text"] if part == "note" else ["highlight-cite"]
         if placeholder.get("mode") == "t" and part != "note":
             classes.append("highlight-cite-textual")
-        return nodes.inline("", "", *children, ids=placeholder["ids"], classes=classes)
+        return new_element(nodes.inline, children, ids=placeholder["ids"], classes=classes)
 
     def cite_link(
         self, targets: tuple[Target | None, ...]
@@ -564,7 +565,7 @@ class ResolveHighlight(SphinxPostTransform):
             if target is None:
                 return children
             title = self.tooltip(target)
-            return [self.refnode(target, nodes.inline("", "", *children), title)]
+            return [self.refnode(target, new_element(nodes.inline, children), title)]
 
         return link
 
@@ -600,14 +601,11 @@ class ResolveHighlight(SphinxPostTransform):
                 parts.append(nodes.Text(", "))
             parts.extend(self.number_group(group, location, details))
         cite_format = self.env.config.highlight_cite_format
-        wrapper: nodes.Element
         if cite_format == "superscript":
-            wrapper = nodes.superscript("", "", *parts)
-        else:
-            opening, closing = ("(", ")") if cite_format == "parentheses" else ("[", "]")
-            wrapper = nodes.inline("", "", nodes.Text(opening), *parts, nodes.Text(closing))
-        wrapper["classes"] = ["highlight-cite"]
-        return wrapper
+            return new_element(nodes.superscript, parts, classes=["highlight-cite"])
+        opening, closing = ("(", ")") if cite_format == "parentheses" else ("[", "]")
+        return new_element(nodes.inline, [nodes.Text(opening), *parts, nodes.Text(closing)],
+                           classes=["highlight-cite"])
 
     def number_group(
         self,

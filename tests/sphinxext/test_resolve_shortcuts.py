@@ -1,8 +1,9 @@
 """The resolving post-transform's shortcuts give what the ways they replace gave.
 
 :mod:`.transforms` finds a page's placeholders in one walk, writes links to list items
-without Sphinx's ``make_refnode`` and takes a web page's link anchors from a memo by
-content; each is checked here against the way it replaced, on real pages and entries.
+without Sphinx's ``make_refnode``, takes a web page's link anchors from a memo by
+content and makes elements without docutils' search for their document; each is
+checked here against the way it replaced.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from sphinxcontrib_highlight.sphinxext import transforms
 from sphinxcontrib_highlight.sphinxext.nodes import (
     citation_block_placeholder,
     cite_placeholder,
+    new_element,
     reference_list_placeholder,
+    unindexed_html,
 )
 from sphinxcontrib_highlight.sphinxext.notes import NOTE_CLASS
 from sphinxcontrib_highlight.sphinxext.records import Target
@@ -83,3 +86,36 @@ def test_web_page_link_anchors_are_those_of_the_links(entry, kinds):
         for link in links
     ]
     assert transforms.html_links_of(entry, kinds) == (anchors, problems)
+
+
+@pytest.mark.parametrize(
+    ("kind", "attributes"),
+    [
+        (nodes.paragraph, {"classes": ["highlight-reference-text"]}),
+        (nodes.inline, {"ids": ["hcite-1"], "classes": ["highlight-cite"]}),
+        (nodes.reference, {"internal": True, "refid": "ref-a", "reftitle": "A."}),
+        (nodes.superscript, {}),
+    ],
+)
+def test_new_element_is_the_element_docutils_makes(kind, attributes):
+    def children() -> list[nodes.Node]:
+        return [nodes.Text("["), nodes.emphasis("", "A"), nodes.Text("]")]
+
+    ours = new_element(kind, children(), **attributes)
+    theirs = kind("", "", *children(), **attributes)
+    assert ours.pformat() == theirs.pformat()
+    assert list(ours.attributes.items()) == list(theirs.attributes.items())
+    assert (ours.rawsource, ours.document) == (theirs.rawsource, theirs.document)
+    assert all(child.parent is ours for child in ours.children)
+    assert [vars(child) for child in ours.children] == [
+        {**vars(child), "parent": ours} for child in theirs.children
+    ]
+
+
+def test_unindexed_html_is_the_raw_node_docutils_makes():
+    ours = unindexed_html("<p>x</p>\n")
+    theirs = unindexed_html.__new__(unindexed_html)  # made as a raw node makes itself
+    nodes.raw.__init__(theirs, "", "<p>x</p>\n", format="html", classes=["no-search"])
+    assert ours.pformat() == theirs.pformat()
+    assert list(ours.attributes.items()) == list(theirs.attributes.items())
+    assert ours.astext() == theirs.astext() and ours[0].parent is ours
