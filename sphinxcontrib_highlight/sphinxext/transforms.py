@@ -298,28 +298,28 @@ class ResolveHighlight(SphinxPostTransform):
                 whole_list[key] if whole_list is not None
                 else self.formatted(record.style, entry, bibliography, location)
             )
-            # bibfiles: the HTML-only reader post-transform finds the entry from the node.
-            item = layout.item_node(key=key, bibfiles=record.bibfiles)
             text = self.text_paragraph(rendered, "highlight-reference-text", key)
+            ids = [item_id]
             if self.builder.format in ("latex", "texinfo"):
                 # LaTeX labels targets, not list items, and Texinfo anchors only targets:
                 # citations link to this target.
-                text.insert(0, nodes.target("", "", ids=[item_id]))
-            else:
-                item["ids"].append(item_id)
-            item += text
+                text.insert(0, nodes.target("", "", ids=ids))
+                ids = []
+            children: list[nodes.Node] = [text]
             if self.for_html:
                 # One raw node, not a paragraph of references: see links_html.
                 anchors, problems = html_links_of(entry, link_kinds)
                 self.warn_about_links(problems, entry, bibliography, location)
                 html = self.links_html(anchors, backrefs)
                 if html:
-                    item += unindexed_html(html)
+                    children.append(unindexed_html(html))
             else:
                 links, problems = entry_links(entry, link_kinds)
                 self.warn_about_links(problems, entry, bibliography, location)
                 printed = rendered_plain(record.style, entry, self.words)
-                item += self.links_paragraph(links, printed)
+                children += self.links_paragraph(links, printed)
+            # bibfiles: the HTML-only reader post-transform finds the entry from the node.
+            item = layout.item_node(children, ids=ids, key=key, bibfiles=record.bibfiles)
             layout.mark(item, record.start + len(enumeration))
             enumeration += item
         serial = record.list_id.rsplit("#", 1)[-1]
