@@ -29,8 +29,8 @@ def new_element(kind: type[E], children: Iterable[nodes.Node], **attributes: Any
     child: for the document the element is in (up its parents, with an AttributeError
     raised and caught at the top), to give the child that document and its current
     source and line. An element just made is in no document, so a child gets its parent
-    and nothing else, as docutils would give it; the searches were about a fifth of the
-    time the nodes of a page's citations took to make (1 µs a child)."""
+    and nothing else, as docutils would give it. The searches cost about 1 µs a child:
+    without them, a page's in-text citations resolve in a sixth less time."""
     element = kind(**attributes)
     element.children.extend(children)
     for child in element.children:
