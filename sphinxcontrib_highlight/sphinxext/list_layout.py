@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.util.texescape import escape as latex_escape
 
+from sphinxcontrib_highlight.sphinxext.nodes import new_element
 from sphinxcontrib_highlight.styles.list_form import Label
 
 if TYPE_CHECKING:
@@ -79,10 +80,10 @@ class ListLayout:
             enumeration["start"] = self.start
         return enumeration
 
-    def item_node(self, **attributes: Any) -> nodes.Element:
+    def item_node(self, children: list[nodes.Node], **attributes: Any) -> nodes.Element:
         """One entry's element: a list item, or a container of its paragraphs."""
         kind = nodes.list_item if self.as_list else nodes.container
-        return kind("", classes=["highlight-reference"], **attributes)
+        return new_element(kind, children, classes=["highlight-reference"], **attributes)
 
     def mark(self, item: nodes.Element, number: int) -> None:
         """Start the entry's text (the item's first paragraph) with what this format

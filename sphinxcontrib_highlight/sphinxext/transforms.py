@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util.nodes import make_refnode
 
-from sphinxcontrib_highlight.export.links import Link, doi_url, entry_links
+from sphinxcontrib_highlight.export.links import Link, doi_url, entry_links, links_by_kind
 from sphinxcontrib_highlight.speed import (
     RECENT,
     PageResolver,
     Resolved,
     Signature,
     collector_paused,
+    per_content,
     prerenderer_for,
     signature,
 )
@@ -44,8 +44,10 @@ from sphinxcontrib_highlight.sphinxext.formatting import (
 )
 from sphinxcontrib_highlight.sphinxext.list_layout import ListLayout
 from sphinxcontrib_highlight.sphinxext.nodes import (
+    PLACEHOLDERS,
     citation_block_placeholder,
     cite_placeholder,
+    new_element,
     reference_list_placeholder,
     unindexed_html,
     unwrapped_paragraph,
@@ -55,6 +57,7 @@ from sphinxcontrib_highlight.sphinxext.records import ListMode
 from sphinxcontrib_highlight.sphinxext.sources import BibSource
 from sphinxcontrib_highlight.sphinxext.warnings_ import keep_warnings, log_kept, warn
 from sphinxcontrib_highlight.styles import find_style, list_form_of
+from sphinxcontrib_highlight.styles.base import content_key
 from sphinxcontrib_highlight.styles.csl.numbers import is_plural
 from sphinxcontrib_highlight.styles.csl_style import CslStyle
 from sphinxcontrib_highlight.styles.terms import current_locale, term
@@ -115,17 +118,23 @@ class ResolveHighlight(SphinxPostTransform):
             self.render()
 
     def render(self) -> None:
-        placeholders = page_placeholders(self.document)
+        placeholders, had_notes = page_contents(self.document)
         if not placeholders:
             return
         ahead = prerenderer_for(self.builder)
         ahead.page_started(self.builder, self.env.docname, page_resolver(self.env))
         resolved = ahead.take(self.env.docname, placeholders)
         if resolved is None:
-            self.replace(placeholders)
+            replacements = self.replace(placeholders)
         else:
+            replacements = resolved.replacements
             self.adopt(placeholders, resolved)
-        settle_notes(self.document)
+        # A note footnote is one read with the page or one resolving made (a late note:
+        # beside its reference, in the replacements); with neither, nothing to settle.
+        if had_notes or any(
+            isinstance(node, nodes.footnote) for new in replacements for node in new
+        ):
+            settle_notes(self.document)
 
     def replace(self, placeholders: list[nodes.Element]) -> list[list[nodes.Node]]:
         """Replace each placeholder with its nodes; return them, in the same order."""
@@ -178,9 +187,7 @@ class ResolveHighlight(SphinxPostTransform):
         once however many lists show the entry.
         """
         rendered = render_entry(style, entry, self.words, bibliography.get)
-        location = entry_location(bibliography, entry, used_at)
-        for subtype, message in rendering_problems(style, entry, rendered):
-            warn(message, subtype, location, once=True)
+        warn_about_entry(rendering_problems(style, entry, rendered), bibliography, entry, used_at)
         return rendered
 
     def text_paragraph(self, rendered: Rendered, css_class: str, key: str) -> nodes.Element:
@@ -199,15 +206,22 @@ class ResolveHighlight(SphinxPostTransform):
         children = to_nodes(rendered.text) if len(rendered.text) else [nodes.Text(f"[{key}]")]
         if self.builder.format == "latex":
             children = _evenly_spaced_in_latex(children)
-        return paragraph("", "", *children, classes=[css_class])
+        return new_element(paragraph, children, classes=[css_class])
 
     def link(self, link_text: str, url: str, classes: list[str]) -> nodes.reference:
         return nodes.reference(link_text, link_text, refuri=url, classes=classes)
 
     def refnode(self, target: Target, child: nodes.Node, title: str) -> nodes.reference:
-        return make_refnode(
-            self.builder, self.env.docname, target.docname, target.item_id, child, title
-        )
+        """A link to a list item, as Sphinx's ``make_refnode`` makes it, with the other
+        page's URI asked of the builder once a page (:meth:`uri_of`)."""
+        if target.docname == self.env.docname and target.item_id:
+            where = {"refid": target.item_id}
+        else:
+            uri = self.uri_of(target.docname)
+            where = {"refuri": f"{uri}#{target.item_id}" if target.item_id else uri}
+        if title:
+            where["reftitle"] = title
+        return new_element(nodes.reference, [child], internal=True, **where)
 
     # --- citation block ----------------------------------------------------------------
 
@@ -284,25 +298,28 @@ class ResolveHighlight(SphinxPostTransform):
                 whole_list[key] if whole_list is not None
                 else self.formatted(record.style, entry, bibliography, location)
             )
-            # bibfiles: the HTML-only reader post-transform finds the entry from the node.
-            item = layout.item_node(key=key, bibfiles=record.bibfiles)
             text = self.text_paragraph(rendered, "highlight-reference-text", key)
+            ids = [item_id]
             if self.builder.format in ("latex", "texinfo"):
                 # LaTeX labels targets, not list items, and Texinfo anchors only targets:
                 # citations link to this target.
-                text.insert(0, nodes.target("", "", ids=[item_id]))
-            else:
-                item["ids"].append(item_id)
-            item += text
-            location_in_bib = entry_location(bibliography, entry, location)
+                text.insert(0, nodes.target("", "", ids=ids))
+                ids = []
+            children: list[nodes.Node] = [text]
             if self.for_html:
                 # One raw node, not a paragraph of references: see links_html.
-                html = self.links_html(entry, link_kinds, location_in_bib, backrefs)
+                anchors, problems = html_links_of(entry, link_kinds)
+                self.warn_about_links(problems, entry, bibliography, location)
+                html = self.links_html(anchors, backrefs)
                 if html:
-                    item += unindexed_html(html)
+                    children.append(unindexed_html(html))
             else:
+                links, problems = entry_links(entry, link_kinds)
+                self.warn_about_links(problems, entry, bibliography, location)
                 printed = rendered_plain(record.style, entry, self.words)
-                item += self.links_paragraph(entry, link_kinds, location_in_bib, printed)
+                children += self.links_paragraph(links, printed)
+            # bibfiles: the HTML-only reader post-transform finds the entry from the node.
+            item = layout.item_node(children, ids=ids, key=key, bibfiles=record.bibfiles)
             layout.mark(item, record.start + len(enumeration))
             enumeration += item
         serial = record.list_id.rsplit("#", 1)[-1]
@@ -335,35 +352,29 @@ class ResolveHighlight(SphinxPostTransform):
                            if by_key.get(entry.key)},
         )
         for entry, result in zip(entries, rendered, strict=True):
-            location = entry_location(bibliography, entry, used_at)
-            for subtype, message in rendering_problems(record.style, entry, result):
-                warn(message, subtype, location, once=True)
+            warn_about_entry(
+                rendering_problems(record.style, entry, result), bibliography, entry, used_at
+            )
         return {entry.key: result for entry, result in zip(entries, rendered, strict=True)}
 
-    def links(
-        self, entry: Entry, kinds: tuple[str, ...], location: str | tuple[str, int]
-    ) -> list[Link]:
-        """The entry's Article, PubMed and Scholar links, warning (once) about bad fields."""
-        links, problems = entry_links(entry, kinds)
-        for problem in problems:
-            warn(problem, Warn.LINK, location, once=True)
-        return links
-
-    def links_paragraph(
+    def warn_about_links(
         self,
+        problems: list[str],
         entry: Entry,
-        kinds: tuple[str, ...],
-        location: str | tuple[str, int],
-        printed: str,
-    ) -> list[nodes.Element]:
+        bibliography: Bibliography,
+        used_at: tuple[str, int],
+    ) -> None:
+        """Warn (once) about the fields of an entry that could not become links."""
+        if problems:
+            warn_about_entry([(Warn.LINK, problem) for problem in problems],
+                             bibliography, entry, used_at)
+
+    def links_paragraph(self, links: list[Link], printed: str) -> list[nodes.Element]:
         """The links for PDF, text and man pages, where a reader sees a link's text, not
         its target: the DOI and PubMed links show their URLs, and the Scholar lookup, a
         long query URL that means nothing on paper, is left out, as is a URL the entry's
         text (``printed``) already shows."""
-        links = [
-            link for link in self.links(entry, kinds, location)
-            if link.kind != "scholar" and link.url not in printed
-        ]
+        links = [link for link in links if link.kind != "scholar" and link.url not in printed]
         if not links:
             return []
         # Unwrapped in text output too: a URL broken over two lines is no URL.
@@ -375,38 +386,42 @@ class ResolveHighlight(SphinxPostTransform):
             paragraph += self.link(link.url, link.url, [f"highlight-link-{link.kind}"])
         return [paragraph]
 
-    def links_html(
-        self,
-        entry: Entry,
-        kinds: tuple[str, ...],
-        location: str | tuple[str, int],
-        backrefs: tuple[tuple[str, str], ...],
-    ) -> str:
-        """The links line of a web page: labelled links, then a ``↩`` back to each
-        citation of the item, lettered if several.
+    def links_html(self, anchors: list[str], backrefs: tuple[tuple[str, str], ...]) -> str:
+        """The links line of a web page: labelled links (``anchors``, see
+        :func:`html_links_of`), then a ``↩`` back to each citation of the item,
+        lettered if several.
 
         Written as the HTML that Sphinx's writer makes of a paragraph of references
         (the same classes, attributes and escaping), as one raw node: a line of nodes
         per item made the writer and the search indexer a tenth of a full build.
         """
-        anchors = [
-            _anchor(link.label, link.url, f"highlight-link-{link.kind} reference external")
-            for link in self.links(entry, kinds, location)
-        ]
-        title = term("back to the citation")
-        for index, (docname, cite_id) in enumerate(backrefs):
-            label = "↩" if len(backrefs) == 1 else f"↩{chr(ord('a') + index % 26)}"
-            href = (
-                f"#{cite_id}" if docname == self.env.docname
-                else f"{self.builder.get_relative_uri(self.env.docname, docname)}#{cite_id}"
-            )
-            anchors.append(_anchor(
-                f"<span>{_encode(label)}</span>", href,
-                "highlight-backref reference internal", title, label_is_html=True,
-            ))
+        anchors = list(anchors)
+        if backrefs:
+            title = term("back to the citation")
+            here = self.env.docname
+            for index, (docname, cite_id) in enumerate(backrefs):
+                label = "↩" if len(backrefs) == 1 else f"↩{chr(ord('a') + index % 26)}"
+                href = f"#{cite_id}" if docname == here else f"{self.uri_of(docname)}#{cite_id}"
+                anchors.append(_anchor(
+                    f"<span>{_encode(label)}</span>", href,
+                    "highlight-backref reference internal", title, label_is_html=True,
+                ))
         if not anchors:
             return ""
         return f'<p class="highlight-reference-links">{" ".join(anchors)}</p>\n'
+
+    def uri_of(self, docname: str) -> str:
+        """The URI of another page from this one, asked of the builder once a page:
+        every item of a list cited from one other page links back to it."""
+        uris = self._uris
+        uri = uris.get(docname)
+        if uri is None:
+            uri = uris[docname] = self.builder.get_relative_uri(self.env.docname, docname)
+        return uri
+
+    @cached_property
+    def _uris(self) -> dict[str, str]:
+        return {}
 
     # --- in-text citations -------------------------------------------------------------
 
@@ -537,7 +552,7 @@ class ResolveHighlight(SphinxPostTransform):
         classes = ["highlight-note-text"] if part == "note" else ["highlight-cite"]
         if placeholder.get("mode") == "t" and part != "note":
             classes.append("highlight-cite-textual")
-        return nodes.inline("", "", *children, ids=placeholder["ids"], classes=classes)
+        return new_element(nodes.inline, children, ids=placeholder["ids"], classes=classes)
 
     def cite_link(
         self, targets: tuple[Target | None, ...]
@@ -550,7 +565,7 @@ class ResolveHighlight(SphinxPostTransform):
             if target is None:
                 return children
             title = self.tooltip(target)
-            return [self.refnode(target, nodes.inline("", "", *children), title)]
+            return [self.refnode(target, new_element(nodes.inline, children), title)]
 
         return link
 
@@ -586,14 +601,11 @@ class ResolveHighlight(SphinxPostTransform):
                 parts.append(nodes.Text(", "))
             parts.extend(self.number_group(group, location, details))
         cite_format = self.env.config.highlight_cite_format
-        wrapper: nodes.Element
         if cite_format == "superscript":
-            wrapper = nodes.superscript("", "", *parts)
-        else:
-            opening, closing = ("(", ")") if cite_format == "parentheses" else ("[", "]")
-            wrapper = nodes.inline("", "", nodes.Text(opening), *parts, nodes.Text(closing))
-        wrapper["classes"] = ["highlight-cite"]
-        return wrapper
+            return new_element(nodes.superscript, parts, classes=["highlight-cite"])
+        opening, closing = ("(", ")") if cite_format == "parentheses" else ("[", "]")
+        return new_element(nodes.inline, [nodes.Text(opening), *parts, nodes.Text(closing)],
+                           classes=["highlight-cite"])
 
     def number_group(
         self,
@@ -695,6 +707,31 @@ def _anchor(
     return f'<a class="{classes}" href="{_encode(href)}"{title_attribute}>{text}</a>'
 
 
+def html_links_of(entry: Entry, kinds: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """:func:`.entry_links` as the links line of a web page writes them: each link of
+    ``kinds`` the entry has, as its ``<a>``, and why a field could not become one."""
+    by_kind = {kind: (anchor, problems) for kind, anchor, problems in html_links(entry)}
+    found = [by_kind[kind] for kind in kinds if kind in by_kind]
+    return (
+        [anchor for anchor, _ in found if anchor is not None],
+        [problem for _, problems in found for problem in problems],
+    )
+
+
+@per_content(content_key)
+def html_links(entry: Entry) -> tuple[tuple[str, str | None, tuple[str, ...]], ...]:
+    """Every kind of link of an entry (:func:`.links_by_kind`) as its ``<a>`` on a web
+    page (None for a kind the entry has no link of), with why a field could not become
+    one: made once per content, and kept as text, which a page whose entries were
+    formatted ahead finds as it is, where the links themselves are unpickled anew and
+    written out again for each page."""
+    return tuple(
+        (kind, None if link is None else
+         _anchor(link.label, link.url, f"highlight-link-{kind} reference external"), problems)
+        for kind, (link, problems) in links_by_kind(entry).items()
+    )
+
+
 def running_builder(env: BuildEnvironment) -> Builder:
     """The running builder (Sphinx 9 deprecates ``env.app``; its own code uses ``_app``)."""
     app = getattr(env, "_app", None) or env.app
@@ -710,11 +747,32 @@ def words_language(config: Config) -> str:
 def page_placeholders(document: nodes.document) -> list[nodes.Element]:
     """The page's placeholders in the order they are resolved: citation blocks, lists,
     in-text citations (a citation's tooltip and numbers come from its list)."""
+    return page_contents(document)[0]
+
+
+def page_contents(document: nodes.document) -> tuple[list[nodes.Element], bool]:
+    """The page's placeholders (see :func:`page_placeholders`), and whether it holds a
+    note style's footnote, which :func:`.settle_notes` may have to move.
+
+    One walk over the page, each node met in document order, for what three searches
+    and a fourth for the footnotes found: on a page whose entries were formatted ahead,
+    the searches were about 3 % of resolving it.
+    """
+    found: dict[type[nodes.Node], list[nodes.Element]] = {kind: [] for kind in PLACEHOLDERS}
+    had_notes = False
+    stack: list[nodes.Node] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, PLACEHOLDERS):
+            found[type(node)].append(node)
+        elif isinstance(node, nodes.footnote) and NOTE_CLASS in node["classes"]:
+            had_notes = True
+        stack.extend(reversed(node.children))
     return [
-        *document.findall(citation_block_placeholder),
-        *document.findall(reference_list_placeholder),
-        *document.findall(cite_placeholder),
-    ]
+        *found[citation_block_placeholder],
+        *found[reference_list_placeholder],
+        *found[cite_placeholder],
+    ], had_notes
 
 
 def page_resolver(env: BuildEnvironment) -> PageResolver:
@@ -792,7 +850,10 @@ def format_page_entries(env: BuildEnvironment, docname: str) -> None:
             if entry is not None:
                 render_entry(style, entry, words, bibliography.get)
                 rendered_plain(style, entry, words)
-                entry_links(entry, link_kinds)
+                if builder.format == "html":
+                    html_links(entry)
+                else:
+                    entry_links(entry, link_kinds)
                 for extra in PAGE_EXTRAS:
                     extra.prepare_entry(builder, entry)
 
@@ -804,6 +865,23 @@ def entry_location(
     belongs, or the directive that uses it when the entry's source is unknown."""
     source = bibliography.source(entry.key)
     return f"{source[0]}:{source[1]}" if source else used_at
+
+
+def warn_about_entry(
+    problems: Sequence[tuple[Warn, str]],
+    bibliography: Bibliography,
+    entry: Entry,
+    used_at: tuple[str, int],
+) -> None:
+    """Warn (once each) about what had to be worked around in an entry, at its line in
+    the .bib file (:func:`entry_location`). The line is looked up only when there is
+    something to say: most entries have nothing, and looking it up (twice) for each
+    entry shown was about 5 % of resolving a page whose entries were formatted ahead."""
+    if not problems:
+        return
+    location = entry_location(bibliography, entry, used_at)
+    for subtype, message in problems:
+        warn(message, subtype, location, once=True)
 
 
 def _details(placeholder: nodes.Element) -> tuple[CitedKey, ...]:

@@ -20,7 +20,7 @@ from conftest import edit, every_file
 from sphinxcontrib_highlight.bibliography import database as bibdata
 from sphinxcontrib_highlight.export import links
 from sphinxcontrib_highlight.speed import memo, switch
-from sphinxcontrib_highlight.sphinxext import formatting
+from sphinxcontrib_highlight.sphinxext import formatting, transforms
 from sphinxcontrib_highlight.web import reference_managers
 
 #: Entries cited between the first page and the last: more than the caches keep.
@@ -108,7 +108,7 @@ def fresh_memos(monkeypatch):
     no file parsed or bibliography kept from earlier builds."""
     monkeypatch.setattr(switch, "_enabled", True)
     for memoized in (formatting._rendered_by_content, formatting._plain_by_content,
-                     reference_managers.coins, links.links_by_kind):
+                     reference_managers.coins, links.links_by_kind, transforms.html_links):
         kept = memoized._results
         monkeypatch.setattr(memoized, "_results", memo.ByContent(kept._packed) if isinstance(
             kept, memo.ByContent) else memo.Recent(memo.CONTENTS))
