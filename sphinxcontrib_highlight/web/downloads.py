@@ -75,9 +75,7 @@ def folder_for(entries: Sequence[Entry], stem: str, extra: dict[str, str]) -> st
 @per_content(content_key)
 def identity(entry: Entry) -> bytes:
     """Everything of an entry a download file is made from, as the bytes its folder's
-    digest reads: worked out ahead by the child that formats ahead of the build (see
-    :func:`.page_extras._prepare_entry`), so that the main process, which names every
-    page's folders, only looks it up."""
+    digest reads: made once per content, for an entry that several lists show."""
     return _identity(entry).encode("utf-8", "surrogatepass")
 
 

@@ -374,25 +374,13 @@ def _replay_requests(builder: Builder, bibliography_of: Any, jobs: list[Any]) ->
 
 @per_content(content_key)
 def coins_html(entry: Entry) -> str:
-    """The entry's COinS span as HTML: worked out ahead, with its escaping, by the child
-    that formats ahead of the build (:func:`_prepare_entry`), so that the main process
-    only looks it up."""
+    """The entry's COinS span as HTML, with its escaping: made once per content, for an
+    entry that several pages show."""
     title = escape(reference_managers.coins(entry), quote=True)
     return f'<span class="Z3988" title="{title}"></span>'
 
 
-def _prepare_entry(builder: Builder, entry: Entry) -> None:
-    """The entry's COinS span, and what names its download folders, worked out ahead for
-    the pages of an HTML build."""
-    if builder.format == "html":
-        coins_html(entry)
-        if not getattr(builder, "embedded", False):
-            downloads.identity(entry)
-
-
-HTML_EXTRAS = PageExtra(
-    _finish_page, downloads.keep_requests, _replay_requests, _prepare_entry
-)
+HTML_EXTRAS = PageExtra(_finish_page, downloads.keep_requests, _replay_requests)
 
 STATIC_DIR = Path(__file__).parent / "static"
 CSS_FILE = "sphinxcontrib-highlight.css"
