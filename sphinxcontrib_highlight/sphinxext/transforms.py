@@ -47,6 +47,7 @@ from sphinxcontrib_highlight.sphinxext.nodes import (
     PLACEHOLDERS,
     citation_block_placeholder,
     cite_placeholder,
+    find_all,
     new_element,
     reference_list_placeholder,
     unindexed_html,
@@ -756,14 +757,12 @@ def page_contents(document: nodes.document) -> tuple[list[nodes.Element], bool]:
     """
     found: dict[type[nodes.Node], list[nodes.Element]] = {kind: [] for kind in PLACEHOLDERS}
     had_notes = False
-    stack: list[nodes.Node] = [document]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, PLACEHOLDERS):
+    wanted: tuple[type[nodes.Element], ...] = (*PLACEHOLDERS, nodes.footnote)
+    for node in find_all(document, wanted):
+        if isinstance(node, nodes.footnote):
+            had_notes = had_notes or NOTE_CLASS in node["classes"]
+        else:
             found[type(node)].append(node)
-        elif isinstance(node, nodes.footnote) and NOTE_CLASS in node["classes"]:
-            had_notes = True
-        stack.extend(reversed(node.children))
     return [
         *found[citation_block_placeholder],
         *found[reference_list_placeholder],

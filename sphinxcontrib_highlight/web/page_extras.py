@@ -27,7 +27,7 @@ import re
 from functools import cached_property
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -35,14 +35,13 @@ from sphinx.util.osutil import relative_uri
 
 from sphinxcontrib_highlight.export import formats as convert
 from sphinxcontrib_highlight.export.links import doi_url
-from sphinxcontrib_highlight.speed import collector_paused, per_content, prerenderer_for
-from sphinxcontrib_highlight.sphinxext.nodes import unindexed_html
+from sphinxcontrib_highlight.speed import collector_paused, prerenderer_for
+from sphinxcontrib_highlight.sphinxext.nodes import find_all, unindexed_html
 from sphinxcontrib_highlight.sphinxext.transforms import (
     PageExtra,
     add_page_extra,
     running_builder,
 )
-from sphinxcontrib_highlight.styles.base import content_key
 from sphinxcontrib_highlight.styles.terms import term
 from sphinxcontrib_highlight.web import downloads, reference_managers
 
@@ -60,9 +59,6 @@ if TYPE_CHECKING:
 META_ATTRIBUTE = "highlight_meta"
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-_N = TypeVar("_N", bound=nodes.Node)
-
 
 class ReaderTools(SphinxPostTransform):
     """Add COinS spans, downloads, the copy link and the article's meta tags to a page."""
@@ -94,7 +90,7 @@ class ReaderTools(SphinxPostTransform):
         for container in lists:
             entries: list[Entry] = []
             sources: list[downloads.Source] = []
-            for item in _findall(container, nodes.list_item):
+            for item in find_all(container, nodes.list_item):
                 entry = self.entry_of(item)
                 if entry is None:
                     continue
@@ -169,7 +165,7 @@ class ReaderTools(SphinxPostTransform):
         tags = reference_managers.highwire_tags(article)
         seen = {article.key.lower()}
         for container in lists:
-            for item in _findall(container, nodes.list_item):
+            for item in find_all(container, nodes.list_item):
                 entry = self.entry_of(item)
                 if entry is not None and entry.key.lower() not in seen:
                     seen.add(entry.key.lower())
@@ -308,31 +304,11 @@ _SHOWN_CLASSES = frozenset(("highlight-citation", "highlight-references"))
 
 def _containers(document: nodes.document) -> list[nodes.Element]:
     """The page's citation blocks and reference lists, in document order, from one walk
-    of the page (it was one walk for each kind)."""
+    of the page (:func:`.find_all`; it was one walk for each kind)."""
     return [
-        node for node in _findall(document, nodes.container)
+        node for node in find_all(document, nodes.container)
         if not _SHOWN_CLASSES.isdisjoint(node["classes"])
     ]
-
-
-def _findall(root: nodes.Node, kind: type[_N]) -> list[_N]:
-    """What ``root.findall(kind)`` yields, in the same order (``root`` itself first if it
-    is one, then its descendants in document order), walked with a list for a stack.
-
-    docutils' ``findall`` is a generator that calls itself for every node, so each node
-    passes through one generator per level above it. With :func:`_containers` (one walk
-    where there were two), walking the 100 pages of the benchmark took 14.9 -> 8.7 ms of
-    the main process's CPU (``-j 2``, medians of three).
-    """
-    found: list[_N] = []
-    stack: list[nodes.Node] = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, kind):
-            found.append(node)
-        if node.children:
-            stack.extend(reversed(node.children))
-    return found
 
 
 def _file_stem(name: str) -> str:
@@ -372,10 +348,9 @@ def _replay_requests(builder: Builder, bibliography_of: Any, jobs: list[Any]) ->
         downloads.record_links(builder, builder.env.docname, job)
 
 
-@per_content(content_key)
 def coins_html(entry: Entry) -> str:
-    """The entry's COinS span as HTML, with its escaping: made once per content, for an
-    entry that several pages show."""
+    """The entry's COinS span as HTML (its title is :func:`.reference_managers.coins`,
+    memoized by content)."""
     title = escape(reference_managers.coins(entry), quote=True)
     return f'<span class="Z3988" title="{title}"></span>'
 

@@ -12,6 +12,7 @@ from docutils import nodes
 from pybtex.database import Entry, Person
 
 from sphinxcontrib_highlight.speed import switch
+from sphinxcontrib_highlight.sphinxext.nodes import find_all
 from sphinxcontrib_highlight.web import downloads, page_extras
 
 
@@ -44,7 +45,9 @@ def test_the_page_walk_finds_what_findall_finds_in_the_same_order():
     document = nested_page()
     for root in (document, *document.findall(nodes.container)):
         for kind in (nodes.container, nodes.list_item, nodes.Element, nodes.Text, nodes.Node):
-            assert page_extras._findall(root, kind) == list(root.findall(kind))
+            assert find_all(root, kind) == list(root.findall(kind))
+        both = (nodes.container, nodes.list_item)
+        assert find_all(root, both) == [node for node in root.findall() if isinstance(node, both)]
     shown = page_extras._containers(document)
     assert shown == [
         node for node in document.findall(nodes.container)
