@@ -179,3 +179,16 @@ def test_rich_text_tree_serialises_links_and_flip_flops() -> None:
         "\u201cquoted \u2018nested\u2019\u201d"
     )
     assert to_text(tree) == "Title inner doi\u201cquoted \u2018nested\u2019\u201d"
+
+
+def test_an_empty_quotation_keeps_its_marks() -> None:
+    """A title of ``""`` (found by the title property test) printed nothing: a quotation
+    of nothing. Its marks are text; a quotation with text in it is still one."""
+    titles = ['""', 'x ""', 'a "" b', '"a"']
+    items = [{"id": str(n), "type": "book", "title": title} for n, title in enumerate(titles)]
+    processor = Processor(Style.parse(STYLE), items, locale="en-US")
+    printed = {
+        entry.id: to_text(entry.content, processor.quote_marks)
+        for entry in processor.bibliography()
+    }
+    assert [printed[str(n)] for n in range(len(titles))] == ['"".', 'x "".', 'a "" b.', "“a.”"]

@@ -345,6 +345,14 @@ def parse_markup(text: str) -> Node:
         open_quotes = [o for _, o in stack[1:]]
         can_close = not prev.isspace() and (nxt.isspace() or not _is_word_char(nxt))
         if opener_for_close in open_quotes and can_close:
+            if not buf and stack[-1][1] == opener_for_close and not stack[-1][0].children:
+                # An empty quotation (a title of ``""``) quotes nothing: its marks stay
+                # as written, where a quotation of nothing printed nothing at all.
+                node, opener = stack.pop()
+                stack[-1][0].children.pop()  # ``node``: its parent's last child
+                buf.append(opener + ch)
+                i += 1
+                continue
             flush()
             while stack[-1][1] != opener_for_close:
                 _unwind(stack)
